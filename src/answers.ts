@@ -1,0 +1,232 @@
+// Every answer is defined once here: its flag, its prompt, its default and its rule. The commander
+// options (cli.ts), the prompts (prompts.ts) and the answers-file checks (answers-file.ts) are all
+// derived from this table.
+import { KINDS, kindById } from './kinds/index.js';
+import { DEFAULT_KEPTN, KEPTN_VERSIONS } from './keptn-versions.js';
+import { dnsLabel, eventType, imageRepository, keptnName, listOf, oneOf, taskName, type Rule } from './rules.js';
+
+export type Answers = Record<string, string>;
+
+export interface Choice {
+  value: string;
+  name: string;
+  description?: string;
+}
+
+export interface AnswerDef {
+  /** Long option name; also the key in answers files and .keptn-integration.json. */
+  key: string;
+  /** Commander flag syntax. */
+  flag: string;
+  /** --help text. */
+  help: string;
+  /** An example value for --help. */
+  example: string;
+  /** Prompt text and a one-line explanation under it. */
+  message: string;
+  hint?: string;
+  choices?: () => Choice[];
+  /** A comma-separated list (answers files may also give an array). */
+  list?: boolean;
+  /** Only some kinds ask for it. */
+  kindSpecific?: boolean;
+  default(a: Answers): string | undefined;
+  rule(a: Answers): Rule;
+}
+
+/** Error for bad input: names the field, the value and the rule. */
+export class InputError extends Error {
+  constructor(
+    readonly field: string,
+    readonly value: string | undefined,
+    readonly rule: string,
+  ) {
+    super(value === undefined ? `${field} is missing: ${rule}` : `${field} ${JSON.stringify(value)} is invalid: ${rule}`);
+  }
+}
+
+const kindDefault = (key: 'task' | 'events' | 'sli-provider') => (a: Answers) => kindById(a.kind)?.defaults[key]?.(a);
+
+export const ANSWERS: readonly AnswerDef[] = [
+  {
+    key: 'kind',
+    flag: '--kind <kind>',
+    help: `what the integration does: ${KINDS.map((k) => k.id).join(', ')}`,
+    example: '--kind test-tool',
+    message: 'What kind of integration?',
+    choices: () => KINDS.map((k) => ({ value: k.id, name: k.id, description: k.summary })),
+    default: () => undefined,
+    rule: () => oneOf(KINDS.map((k) => k.id)),
+  },
+  {
+    key: 'name',
+    flag: '--name <name>',
+    help: 'integration name: Helm release, Deployment, container and CloudEvent source (default: the directory name)',
+    example: '--name locust-tests',
+    message: 'Integration name',
+    hint: 'Used as Helm release, Deployment and the `source` of every event it sends.',
+    default: () => undefined,
+    rule: () => dnsLabel(53),
+  },
+  {
+    key: 'keptn',
+    flag: '--keptn <version>',
+    help: `target Keptn release: ${Object.keys(KEPTN_VERSIONS).join(' or ')} (picks distributor tag, NATS URL, spec and shipyard versions)`,
+    example: '--keptn 0.8',
+    message: 'Which Keptn release will it run against?',
+    choices: () =>
+      Object.values(KEPTN_VERSIONS).map((v) => ({
+        value: v.id,
+        name: v.id,
+        description: `Keptn ${v.release}: distributor ${v.distributorTag}, ${v.natsUrl}`,
+      })),
+    default: () => DEFAULT_KEPTN,
+    rule: () => oneOf(Object.keys(KEPTN_VERSIONS)),
+  },
+  {
+    key: 'task',
+    flag: '--task <task>',
+    help: 'the shipyard task it serves (test-tool: default "test"; generic: required)',
+    example: '--task load-test',
+    message: 'Which shipyard task does it serve?',
+    hint: 'A task is a step of a shipyard sequence; Keptn sends sh.keptn.event.<task>.triggered and waits for .started and .finished.',
+    kindSpecific: true,
+    default: kindDefault('task'),
+    rule: () => taskName,
+  },
+  {
+    key: 'events',
+    flag: '--events <types>',
+    help: 'notification and generic: comma-separated event types to subscribe to',
+    example: '--events sh.keptn.event.evaluation.finished,sh.keptn.event.approval.triggered',
+    message: 'Which events should it receive? (comma-separated)',
+    hint: 'The distributor sidecar subscribes to these types and forwards each event to the service.',
+    list: true,
+    kindSpecific: true,
+    default: kindDefault('events'),
+    rule: (a) => {
+      const one = eventType(kindById(a.kind)?.wildcardEvents ?? false);
+      return (v) => {
+        const items = listOf(v);
+        if (items.length === 0) return 'must list at least one event type';
+        for (const item of items) {
+          const broken = one(item);
+          if (broken) return `${JSON.stringify(item)} ${broken}`;
+        }
+        return undefined;
+      };
+    },
+  },
+  {
+    key: 'sli-provider',
+    flag: '--sli-provider <name>',
+    help: 'sli-provider: the sliProvider value it answers to (default: the name)',
+    example: '--sli-provider prometheus',
+    message: 'Which sliProvider value does it answer to?',
+    hint: 'Chosen per project with `keptn configure monitoring <provider>`; get-sli events for other providers are ignored.',
+    kindSpecific: true,
+    default: kindDefault('sli-provider'),
+    rule: () => dnsLabel(63),
+  },
+  {
+    key: 'project',
+    flag: '--project <project>',
+    help: 'example Keptn project for the shipyard and add-resource commands',
+    example: '--project sockshop',
+    message: 'Example Keptn project',
+    default: () => 'sockshop',
+    rule: () => keptnName(50),
+  },
+  {
+    key: 'stage',
+    flag: '--stage <stage>',
+    help: 'example Keptn stage',
+    example: '--stage dev',
+    message: 'Example stage',
+    default: () => 'dev',
+    rule: (a) => (v) =>
+      keptnName(43)(v) ??
+      (`${a.project}-${v}`.length > 63
+        ? `together with the project ("${a.project}-${v}", Keptn's namespace for the stage) must be at most 63 characters`
+        : undefined),
+  },
+  {
+    key: 'service',
+    flag: '--service <service>',
+    help: 'example Keptn service',
+    example: '--service carts',
+    message: 'Example service',
+    default: () => 'carts',
+    rule: () => keptnName(43),
+  },
+  {
+    key: 'owner',
+    flag: '--owner <owner>',
+    help: 'registry owner (user or organisation) for the default image',
+    example: '--owner acme',
+    message: 'Container registry owner (GitHub user or organisation)',
+    default: () => 'your-org',
+    rule: () => dnsLabel(39),
+  },
+  {
+    key: 'image',
+    flag: '--image <repository>',
+    help: 'container image repository (default ghcr.io/<owner>/<name>)',
+    example: '--image registry.example.com/team/my-tests',
+    message: 'Container image repository',
+    default: (a) => `ghcr.io/${a.owner}/${a.name}`,
+    rule: () => imageRepository,
+  },
+];
+
+/** Does this answer apply to the kind chosen so far? */
+export function applies(def: AnswerDef, a: Answers): boolean {
+  if (!def.kindSpecific) return true;
+  return (kindById(a.kind)?.answers as readonly string[] | undefined)?.includes(def.key) ?? false;
+}
+
+/** Normalise a list answer ("a, b,,c" → "a,b,c") so records and comparisons are stable. */
+export function normalise(def: AnswerDef, value: string): string {
+  return def.list ? listOf(value).join(',') : value.trim();
+}
+
+/** Asks for one answer; undefined means "not asked, take the default". */
+export type Ask = (def: AnswerDef, answers: Answers, fallback: string | undefined) => Promise<string | undefined>;
+
+/**
+ * Resolve every answer in table order: given values are validated, missing ones asked for (when
+ * `ask` is given) or defaulted; `defaults` overrides the table's defaults (e.g. the name from the
+ * directory). Throws InputError naming the flag, the value and the rule.
+ */
+export async function resolveAnswers(given: Answers, ask?: Ask, defaults: Answers = {}): Promise<Answers> {
+  const a: Answers = {};
+  for (const def of ANSWERS) {
+    const flag = `--${def.key}`;
+    if (!applies(def, a)) {
+      if (given[def.key] !== undefined)
+        throw new InputError(flag, given[def.key], `does not apply to kind ${a.kind} (it is for: ${kindsUsing(def.key)})`);
+      continue;
+    }
+    const fallback = defaults[def.key] ?? def.default(a);
+    let value: string | undefined = given[def.key];
+    if (value === undefined && ask) value = await ask(def, a, fallback);
+    value ??= fallback;
+    if (value === undefined) {
+      const why = def.kindSpecific ? `required for kind ${a.kind}` : 'required';
+      throw new InputError(flag, undefined, `${why}; pass ${def.flag}, e.g. ${def.example}`);
+    }
+    value = normalise(def, value);
+    const broken = def.rule(a)(value);
+    if (broken) throw new InputError(flag, value, broken);
+    a[def.key] = value;
+  }
+  const cross = kindById(a.kind)?.check?.(a);
+  if (cross) throw new InputError(`--${cross.key}`, cross.value, cross.rule);
+  return a;
+}
+
+function kindsUsing(key: string): string {
+  return KINDS.filter((k) => (k.answers as readonly string[]).includes(key))
+    .map((k) => k.id)
+    .join(', ');
+}

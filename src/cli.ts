@@ -1,0 +1,117 @@
+// The command line: options are derived from the answer table, then
+// answers → spec → plan → writer.
+import { basename, resolve } from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import { ANSWERS, InputError, resolveAnswers, type Answers } from './answers.js';
+import { readAnswersFile } from './answers-file.js';
+import { renderPlan } from './plan.js';
+import { toSpec } from './spec.js';
+import { c } from './ui.js';
+import { GENERATOR } from './version.js';
+import { formatTree, writeProject } from './writer.js';
+
+interface CreateFlags {
+  yes?: boolean;
+  answers?: string;
+  dryRun?: boolean;
+  force?: boolean;
+  install: boolean;
+  git: boolean;
+  [answer: string]: unknown;
+}
+
+const EXAMPLES = `
+Examples:
+  $ npx create-keptn-integration                      # asks for everything
+  $ npx create-keptn-integration locust-tests --kind test-tool --yes
+  $ npx create-keptn-integration slack-notifier --kind notification \\
+      --events sh.keptn.event.evaluation.finished --keptn 0.8 --yes
+  $ npx create-keptn-integration my-provider --kind sli-provider --sli-provider prometheus --yes
+  $ npx create-keptn-integration my-task --kind generic --task my-task --yes
+  $ npx create-keptn-integration my-tests --answers answers.yaml --dry-run
+
+Every answer option, with an example:
+${ANSWERS.map((d) => `  ${d.example}`).join('\n')}`;
+
+function program(): Command {
+  const cmd = new Command('create-keptn-integration')
+    .description('Create a complete, working Keptn integration: service, tests, Helm chart, shipyard and resources.')
+    .version(GENERATOR.version, '-v, --version')
+    .argument('[directory]', 'where to create the project (default: the integration name)')
+    .showHelpAfterError('(run with --help for every option)')
+    .exitOverride();
+  for (const def of ANSWERS) cmd.addOption(new Option(def.flag, def.help));
+  cmd
+    .option('-y, --yes', 'never prompt: take defaults; a missing required answer is an error')
+    .option('--answers <file>', 'read answers from a JSON or YAML file (keys = long option names)')
+    .option('--dry-run', 'print the files that would be written, write nothing')
+    .option('--force', 'write into a non-empty directory (files the templates do not produce are kept)')
+    .option('--no-install', 'skip npm install in the new project')
+    .option('--no-git', 'skip git init and the initial commit')
+    .addHelpText('after', EXAMPLES);
+  return cmd;
+}
+
+/** Answers given on the command line, by answer key. */
+function flagAnswers(cmd: Command, flags: CreateFlags): Answers {
+  const out: Answers = {};
+  for (const def of ANSWERS) {
+    const attr = new Option(def.flag).attributeName();
+    if (typeof flags[attr] === 'string') out[def.key] = flags[attr] as string;
+  }
+  return out;
+}
+
+async function create(cmd: Command, directory: string | undefined, flags: CreateFlags): Promise<number> {
+  const fromFile = flags.answers ? readAnswersFile(flags.answers) : {};
+  const given = { ...fromFile, ...flagAnswers(cmd, flags) };
+  const interactive = !flags.yes && !flags.answers && process.stdin.isTTY === true && process.env.CI !== 'true';
+  if (!directory && !given.name && !interactive) {
+    throw new InputError('directory', undefined, 'required without prompts; pass it first, e.g. create-keptn-integration my-tests --yes');
+  }
+  const defaults: Answers = directory ? { name: basename(resolve(directory)) } : {};
+  const ask = interactive ? (await import('./prompts.js')).createAsk() : undefined;
+  const answers = await resolveAnswers(given, ask, defaults);
+  const dir = resolve(directory ?? answers.name);
+  const spec = toSpec(answers);
+  const plan = renderPlan(spec);
+
+  if (flags.dryRun) {
+    console.log(`Would write ${plan.size} files to ${dir}:\n${formatTree(plan)}`);
+    return 0;
+  }
+  await writeProject(dir, plan, { force: flags.force });
+  console.error(`${c.green('✔')} Wrote ${plan.size} files to ${dir}`);
+
+  const post = await import('./post.js');
+  if (flags.install) await post.install(dir);
+  if (flags.git) {
+    const git = await post.gitInit(dir).catch((err: Error) => `failed: ${err.message.split('\n')[0]}`);
+    if (git === 'inside-repo') console.error(c.dim('  Inside an existing git repository: commit the new files there.'));
+    else if (git !== 'created') console.error(c.yellow(`  git init ${git}`));
+  }
+  console.log(post.banner(spec, dir, flags.install));
+  return 0;
+}
+
+/** Runs the CLI; returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const cmd = program();
+  let code = 0;
+  cmd.action(async (directory: string | undefined, flags: CreateFlags) => {
+    code = await create(cmd, directory, flags);
+  });
+  try {
+    await cmd.parseAsync(argv);
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode;
+    if (err instanceof Error && err.name === 'ExitPromptError') {
+      console.error(c.yellow('Cancelled: nothing was written.'));
+      return 130;
+    }
+    const message = err instanceof InputError ? err.message : `unexpected failure: ${(err as Error)?.message ?? err}`;
+    console.error(`${c.red('error:')} ${message}`);
+    return 1;
+  }
+}

@@ -1,0 +1,57 @@
+// Every fact that differs between Keptn releases lives here, and only here
+// (source: ../shared/KEPTN.md, "Versions" and "Distributor sidecar").
+
+export interface KeptnVersion {
+  /** The value users pass to --keptn. */
+  id: string;
+  /** The Keptn release the facts were taken from. */
+  release: string;
+  distributorTag: string;
+  natsUrl: string;
+  /** shkeptnspecversion put on every event the integration sends. */
+  specVersion: string;
+  shipyardApiVersion: string;
+  /** Path of the resource API behind the distributor's proxy on localhost:8081. */
+  resourceServicePath: string;
+  /** Port of the distributor's own health endpoint, if it has one that does not clash with ours. */
+  distributorHealthPort?: number;
+  /** The distributor's queue group (PUBSUB_GROUP) exists from 0.10 on. */
+  queueGroup: boolean;
+  /** keptn CLI rule: in 1.0, --service needs --stage or --all-stages. */
+  serviceNeedsStage: boolean;
+  /** How to start the sequence from the CLI: `keptn trigger sequence` exists from 0.14 on. */
+  triggerSequence: boolean;
+}
+
+export const KEPTN_VERSIONS: Record<string, KeptnVersion> = {
+  '0.8': {
+    id: '0.8',
+    release: '0.8.7',
+    distributorTag: '0.8.7',
+    natsUrl: 'nats://keptn-nats-cluster',
+    specVersion: '0.2.3',
+    shipyardApiVersion: 'spec.keptn.sh/0.2.2',
+    resourceServicePath: '/configuration-service',
+    distributorHealthPort: 10999,
+    queueGroup: false,
+    serviceNeedsStage: false,
+    triggerSequence: false,
+  },
+  '1.0': {
+    id: '1.0',
+    release: '1.0.0',
+    distributorTag: '1.0.0',
+    natsUrl: 'nats://keptn-nats',
+    specVersion: '0.2.4',
+    shipyardApiVersion: 'spec.keptn.sh/0.2.3',
+    resourceServicePath: '/resource-service',
+    // The 1.0 distributor serves /health on 8080, the port our service owns in the shared pod
+    // network, so the chart probes the service only.
+    distributorHealthPort: undefined,
+    queueGroup: true,
+    serviceNeedsStage: true,
+    triggerSequence: true,
+  },
+};
+
+export const DEFAULT_KEPTN = '1.0';

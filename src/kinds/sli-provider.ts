@@ -1,0 +1,30 @@
+import type { Kind } from './types.js';
+
+export const sliProvider: Kind = {
+  id: 'sli-provider',
+  summary: "answers Keptn's get-sli requests during an evaluation with metric values",
+  answers: ['sli-provider'],
+  defaults: { 'sli-provider': (a) => a.name },
+  subscriptions: () => ['sh.keptn.event.get-sli.triggered'],
+  tasks: () => ['get-sli'],
+  // The lighthouse sends get-sli while it runs an evaluation task: the shipyard needs `evaluation`.
+  sequences: () => [{ name: 'evaluation', tasks: [{ name: 'evaluation' }] }],
+  sampleEvent: () => 'get-sli.triggered.json',
+  resources: (a) => [
+    {
+      uri: `${a['sli-provider']}/sli.yaml`,
+      why: 'the query of each indicator',
+    },
+    { uri: 'slo.yaml', why: 'the objectives the lighthouse scores' },
+  ],
+  commands: (a) => [`keptn configure monitoring ${a['sli-provider']} --project="$PROJECT" --service="$SERVICE"`],
+  env: [
+    {
+      name: 'METRICS_URL',
+      value: 'metricsUrl',
+      default: 'http://prometheus-server.monitoring.svc.cluster.local:80',
+      dev: 'http://localhost:9090',
+      help: 'base URL of the Prometheus HTTP API the indicators are queried from',
+    },
+  ],
+};

@@ -1,0 +1,80 @@
+import type { Answers } from '../answers.js';
+import type { KeptnVersion } from '../keptn-versions.js';
+
+/** A file the integration needs in Keptn, uploaded by keptn/add-resources.sh. */
+export interface KeptnResource {
+  /**
+   * The resource URI in Keptn's configuration (what the service reads at run time). The file
+   * itself is keptn/resources/<uri> in the generated project.
+   */
+  uri: string;
+  /** Upload for all stages instead of the example stage. */
+  allStages?: boolean;
+  why: string;
+}
+
+/** One task of a shipyard sequence. */
+export interface ShipyardTask {
+  name: string;
+  properties?: Record<string, string>;
+}
+
+export interface ShipyardSequence {
+  name: string;
+  tasks: ShipyardTask[];
+}
+
+/**
+ * A kind of integration. Each kind is one module: adding a kind means adding a module here, a
+ * template folder templates/<id>/, and one line in kinds/index.ts.
+ */
+export interface Kind {
+  id: string;
+  /** One line shown in the kind prompt and in --help. */
+  summary: string;
+  /** Kind-specific answers this kind asks for (common ones are always asked). */
+  answers: readonly ('task' | 'events' | 'sli-provider')[];
+  /** Kind-specific defaults; an answer used here without a default is required. */
+  defaults: Partial<Record<'task' | 'events' | 'sli-provider', (a: Answers) => string>>;
+  /** May NATS wildcards appear in --events? Only listeners may use them. */
+  wildcardEvents?: boolean;
+  /** Extra checks that span answers, e.g. "events must include the task's trigger". */
+  check?(a: Answers): { key: string; value: string; rule: string } | undefined;
+  /** Every event type the distributor subscribes to (PUBSUB_TOPIC). */
+  subscriptions(a: Answers): string[];
+  /** Task names answered with .started and .finished. */
+  tasks(a: Answers): string[];
+  /** Sequences of the example shipyard; every stage gets them. */
+  sequences(a: Answers): ShipyardSequence[];
+  /**
+   * Event types that get an example in test-events/ from a template named `[event].json.ejs`
+   * (one file each, `event` in its view). Kinds with a fixed event name their file directly.
+   */
+  exampleEvents?(a: Answers): string[];
+  /** The file in test-events/ that README and banner use for `npm run send-event`. */
+  sampleEvent(a: Answers): string;
+  /** Resources the service reads at run time, uploaded by add-resources.sh. */
+  resources(a: Answers): KeptnResource[];
+  /**
+   * Extra shell lines for add-resources.sh, e.g. `keptn configure monitoring`. They may use the
+   * script's $PROJECT, $STAGE and $SERVICE; only validated answers (safe characters) go in.
+   */
+  commands?(a: Answers, keptn: KeptnVersion): string[];
+  /** Environment variables of the service container, with their chart values key and default. */
+  env: readonly KindEnv[];
+  /** Runtime npm dependencies beyond the common ones. */
+  dependencies?: Record<string, string>;
+}
+
+/** A setting of the kind's handler, passed in from the chart. */
+export interface KindEnv {
+  name: string;
+  /** Key under `integration:` in values.yaml. */
+  value: string;
+  default: string;
+  /** Comes from a Kubernetes Secret (webhook URLs, tokens), never from a plain value. */
+  secret?: boolean;
+  /** Value used by `npm run dev` when the variable is unset. */
+  dev?: string;
+  help: string;
+}

@@ -1,0 +1,59 @@
+// Render the templates into a file plan: project-relative path → content. Pure apart from reading
+// the templates; nothing is written here.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ejs from 'ejs';
+import { q } from './escape.js';
+import type { Spec } from './spec.js';
+
+export type Plan = Map<string, string>;
+
+export const TEMPLATES = fileURLToPath(new URL('../templates', import.meta.url));
+
+/** The answers record that lets `regenerate` rebuild the project later. */
+export const ANSWERS_FILE = '.keptn-integration.json';
+
+function walk(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)],
+  );
+}
+
+/**
+ * Template path → project path: `dot-` names become dotfiles (npm would drop a real .gitignore from
+ * the package), `[key]` segments take the answer of that key, and `.ejs` is dropped.
+ */
+export function targetPath(templatePath: string, spec: Spec): string {
+  return templatePath
+    .split(sep)
+    .map((seg) => seg.replace(/^dot-/, '.').replace(/\[([a-z-]+)\]/g, (_, key: string) => spec.answers[key]))
+    .join('/')
+    .replace(/\.ejs$/, '');
+}
+
+export function renderPlan(spec: Spec): Plan {
+  const view = { ...spec, a: spec.answers, q };
+  const plan: Plan = new Map();
+  // The kind's folder comes second so that its files override the shared ones of the same path.
+  for (const layer of ['base', spec.kind.id]) {
+    const root = join(TEMPLATES, layer);
+    for (const file of walk(root).sort()) {
+      const rel = relative(root, file);
+      const source = readFileSync(file, 'utf8');
+      // `[event]` in a name: one file per example event of the kind.
+      const instances = rel.includes('[event]') ? spec.exampleEvents : [undefined];
+      for (const event of instances) {
+        const path = targetPath(event ? rel.replace('[event]', event.replace(/^sh\.keptn\.event\./, '')) : rel, spec);
+        const content = file.endsWith('.ejs')
+          ? ejs.render(source, { ...view, event }, { filename: file, escape: String })
+          : source;
+        // A template that renders to nothing is a file this project does not need.
+        if (content.trim() === '') plan.delete(path);
+        else plan.set(path, content);
+      }
+    }
+  }
+  plan.set(ANSWERS_FILE, JSON.stringify({ generator: spec.generator, answers: spec.answers }, null, 2) + '\n');
+  return new Map([...plan].sort(([x], [y]) => x.localeCompare(y)));
+}

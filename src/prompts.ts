@@ -1,0 +1,32 @@
+// Interactive questions, derived from the answer table. Loaded only when prompting.
+import { confirm, input, select } from '@inquirer/prompts';
+import { ANSWERS, normalise, type Ask } from './answers.js';
+import { c } from './ui.js';
+
+/** Answers only worth changing for some people; asked after one "customise?" question. */
+const ADVANCED = new Set(['project', 'stage', 'service', 'owner', 'image']);
+
+export function createAsk(): Ask {
+  let customise: boolean | undefined;
+  return async (def, answers, fallback) => {
+    if (ADVANCED.has(def.key)) {
+      const example = ['project', 'stage', 'service'].map((k) => ANSWERS.find((d) => d.key === k)?.default(answers)).join('/');
+      customise ??= await confirm({
+        message: `Change the example Keptn coordinates (${example}) or the container image?`,
+        default: false,
+      });
+      if (!customise) return undefined;
+    }
+    if (def.hint) console.log(c.dim(`  ${def.hint}`));
+    const rule = def.rule(answers);
+    if (def.choices) {
+      return select({ message: def.message, choices: def.choices(), default: fallback });
+    }
+    return input({
+      message: def.message,
+      default: fallback,
+      required: fallback === undefined,
+      validate: (v) => rule(normalise(def, v)) ?? true,
+    });
+  };
+}

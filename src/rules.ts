@@ -1,0 +1,67 @@
+// Validation rules shared by flags, prompts and answers files.
+// A rule returns undefined when the value is fine, else a short statement of the rule it breaks.
+
+export type Rule = (value: string) => string | undefined;
+
+const DNS_LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+const KEPTN_NAME = /^[a-z][a-z0-9-]*$/;
+
+export const dnsLabel =
+  (max: number): Rule =>
+  (v) =>
+    DNS_LABEL.test(v) && v.length <= max
+      ? undefined
+      : `must be a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit, at most ${max} characters`;
+
+/** Keptn project, stage and service names (Keptn's rule; stages and services at most 43 characters in 1.0). */
+export const keptnName =
+  (max: number): Rule =>
+  (v) =>
+    KEPTN_NAME.test(v) && v.length <= max && !v.endsWith('-')
+      ? undefined
+      : `must start with a lowercase letter, contain only lowercase letters, digits and '-', not end with '-', and have at most ${max} characters`;
+
+/** Shipyard task names become one segment of an event type, so no dots. */
+export const taskName: Rule = (v) =>
+  KEPTN_NAME.test(v) && v.length <= 43 && !v.endsWith('-')
+    ? undefined
+    : "must start with a lowercase letter and contain only lowercase letters, digits and '-' (at most 43 characters)";
+
+const SEGMENT = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+
+/**
+ * A Keptn event type: `sh.keptn.event.` then dot-separated segments. NATS wildcards (`*` for one
+ * segment, a final `>` for the rest) only when `wildcards` is true.
+ */
+export const eventType =
+  (wildcards: boolean): Rule =>
+  (v) => {
+    const rule = wildcards
+      ? "must be 'sh.keptn.event.<task>.<phase>' of lowercase segments (a segment may be '*', a last segment '>'), or 'sh.keptn.>'"
+      : "must be 'sh.keptn.event.<task>.<phase>' of lowercase letters, digits and '-' (no wildcards)";
+    if (wildcards && v === 'sh.keptn.>') return undefined;
+    if (!v.startsWith('sh.keptn.event.')) return rule;
+    const segs = v.slice('sh.keptn.event.'.length).split('.');
+    if (segs.length < 2) return rule;
+    const ok = segs.every(
+      (s, i) => SEGMENT.test(s) || (wildcards && (s === '*' || (s === '>' && i === segs.length - 1))),
+    );
+    return ok ? undefined : rule;
+  };
+
+/** An image repository without tag or digest, e.g. ghcr.io/acme/my-tests. */
+export const imageRepository: Rule = (v) =>
+  /^([a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?\/)?[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/.test(v) &&
+  v.length <= 255
+    ? undefined
+    : "must be an image repository without tag, e.g. 'ghcr.io/acme/my-tests' (lowercase; registry host optional)";
+
+export const oneOf =
+  (values: readonly string[]): Rule =>
+  (v) =>
+    values.includes(v) ? undefined : `must be one of: ${values.join(', ')}`;
+
+/** Split a comma-separated answer ("a, b,,c" → ["a", "b", "c"]). */
+export function listOf(value: string | undefined): string[] {
+  return (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+}

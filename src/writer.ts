@@ -1,0 +1,54 @@
+// The only module that writes the project to disk.
+import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync } from 'node:fs';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { InputError } from './answers.js';
+import type { Plan } from './plan.js';
+
+const EXECUTABLE = /\.sh$/;
+
+export interface WriteOptions {
+  /** Write into a non-empty directory; files the plan does not name are left alone. */
+  force?: boolean;
+}
+
+/**
+ * Writes the plan into `dir`. A new (or empty) directory is filled in a temporary sibling and
+ * renamed into place, so that a failure leaves nothing half-written.
+ */
+export async function writeProject(dir: string, plan: Plan, options: WriteOptions = {}): Promise<void> {
+  const target = resolve(dir);
+  const empty = !existsSync(target) || readdirSync(target).length === 0;
+  if (!empty && !options.force) {
+    throw new InputError('directory', dir, 'must be empty or not exist; pass --force to write into it (other files are kept)');
+  }
+  if (!empty) return writeFiles(target, plan);
+
+  await mkdir(dirname(target), { recursive: true });
+  const staging = join(dirname(target), `.${basename(target)}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    await writeFiles(staging, plan);
+    await rename(staging, target);
+  } catch (err) {
+    await rm(staging, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+async function writeFiles(root: string, plan: Plan): Promise<void> {
+  const dirs = new Set([...plan.keys()].map((p) => dirname(join(root, p))));
+  for (const d of [...dirs].sort()) await mkdir(d, { recursive: true });
+  await Promise.all(
+    [...plan].map(([path, content]) =>
+      writeFile(join(root, path), content, { mode: EXECUTABLE.test(path) ? 0o755 : 0o644 }),
+    ),
+  );
+}
+
+/** The file tree of a plan, for --dry-run. */
+export function formatTree(plan: Plan): string {
+  return [...plan]
+    .map(([path, content]) => `  ${path}  (${Buffer.byteLength(content)} B)`)
+    .join('\n');
+}

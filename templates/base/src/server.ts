@@ -1,0 +1,79 @@
+// The HTTP face of the service: health probes for Kubernetes, and the endpoint the distributor
+// posts events to (binary mode; structured mode works too).
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { HTTP } from 'cloudevents';
+import type { Config } from './config.js';
+import type { KeptnEvent } from './keptn.js';
+import { errorMessage, type Log } from './log.js';
+import type { Dispatcher } from './tasks.js';
+
+export function createHttpServer(config: Config, dispatcher: Dispatcher, log: Log) {
+  let accepting = true;
+
+  const server = createServer(async (req, res) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (req.method === 'GET' && path === '/health') return send(res, 200, { status: 'ok' });
+    if (req.method === 'GET' && path === '/ready') {
+      return accepting ? send(res, 200, { status: 'ready' }) : send(res, 503, { status: 'shutting down' });
+    }
+    if (path !== '/') return send(res, 404, { error: `no route ${path}` });
+    if (req.method !== 'POST') return send(res, 405, { error: 'events are POSTed to /' });
+    if (!accepting) return send(res, 503, { error: 'shutting down, not taking new events' });
+
+    const body = await readBody(req, config.maxBodyBytes);
+    if (body === undefined) {
+      log.warn('request refused: body too large', { limit: config.maxBodyBytes });
+      return send(res, 413, { error: `body larger than ${config.maxBodyBytes} bytes` });
+    }
+    let event: KeptnEvent;
+    try {
+      event = parse(req, body);
+    } catch (err) {
+      log.warn('request refused: not a valid CloudEvent', { error: errorMessage(err) });
+      return send(res, 400, { error: `not a valid CloudEvent: ${errorMessage(err)}` });
+    }
+    const handled = dispatcher.dispatch(event);
+    send(res, handled ? 202 : 200, { status: handled ? 'accepted' : 'ignored', type: event.type });
+  });
+
+  return {
+    server,
+    /** Stop taking events; /ready turns 503 so Kubernetes stops routing to this pod. */
+    stopAccepting(): void {
+      accepting = false;
+    },
+  };
+}
+
+function parse(req: IncomingMessage, body: string): KeptnEvent {
+  const event = HTTP.toEvent({ headers: req.headers, body }) as KeptnEvent | KeptnEvent[];
+  if (Array.isArray(event)) throw new Error('batched events are not supported');
+  if (typeof event.data === 'string' || (event.data !== undefined && typeof event.data !== 'object')) {
+    throw new Error('data must be a JSON object');
+  }
+  return event;
+}
+
+/** The request body as text, or undefined once it grows past `limit` bytes. */
+async function readBody(req: IncomingMessage, limit: number): Promise<string | undefined> {
+  const declared = Number(req.headers['content-length']);
+  if (declared > limit) return drop(req);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) return drop(req);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function drop(req: IncomingMessage): undefined {
+  req.resume();
+  return undefined;
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json', connection: status >= 400 ? 'close' : 'keep-alive' });
+  res.end(JSON.stringify(body));
+}
