@@ -24,19 +24,19 @@ export function readAnswersFile(path: string): Answers {
 /** Checks the shape of an answers object: known keys, string values (lists may be arrays). */
 export function checkAnswers(doc: unknown, where: string): Answers {
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
-    throw new InputError(where, undefined, 'must hold a map of answers, e.g. {"kind": "test-tool", "name": "my-tests"}');
+    throw new InputError(where, doc, 'must hold a map of answers, e.g. {"kind": "test-tool", "name": "my-tests"}');
   }
   const out: Answers = {};
   for (const [key, value] of Object.entries(doc)) {
     const def = ANSWERS.find((d) => d.key === key);
     if (!def) {
-      throw new InputError(`${where}: key ${key}`, undefined, `is not an answer; known keys: ${ANSWERS.map((d) => d.key).join(', ')}`);
+      throw new InputError(`${where}: key`, key, `must be one of the answer keys: ${ANSWERS.map((d) => d.key).join(', ')}`);
     }
     if (typeof value === 'string') out[key] = value;
     else if (def.list && Array.isArray(value) && value.every((v) => typeof v === 'string')) out[key] = value.join(',');
     else {
       const want = def.list ? 'a string or a list of strings' : 'a string (quote numbers, e.g. "1.0")';
-      throw new InputError(`${where}: ${key}`, JSON.stringify(value), `must be ${want}`);
+      throw new InputError(`${where}: ${key}`, value, `must be ${want}`);
     }
   }
   return out;

@@ -38,10 +38,11 @@ export interface AnswerDef {
 export class InputError extends Error {
   constructor(
     readonly field: string,
-    readonly value: string | undefined,
+    readonly value: unknown,
     readonly rule: string,
   ) {
-    super(value === undefined ? `${field} is missing: ${rule}` : `${field} ${JSON.stringify(value)} is invalid: ${rule}`);
+    const shown = JSON.stringify(value) ?? String(value);
+    super(value === undefined ? `${field} is missing: ${rule}` : `${field} ${shown.length > 80 ? `${shown.slice(0, 80)}…` : shown} is invalid: ${rule}`);
   }
 }
 

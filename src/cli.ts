@@ -72,7 +72,8 @@ async function create(cmd: Command, directory: string | undefined, flags: Create
   const defaults: Answers = directory ? { name: basename(resolve(directory)) } : {};
   const ask = interactive ? (await import('./prompts.js')).createAsk() : undefined;
   const answers = await resolveAnswers(given, ask, defaults);
-  const dir = resolve(directory ?? answers.name);
+  const where = directory ?? answers.name;
+  const dir = resolve(where);
   const spec = toSpec(answers);
   const plan = renderPlan(spec);
 
@@ -80,7 +81,7 @@ async function create(cmd: Command, directory: string | undefined, flags: Create
     console.log(`Would write ${plan.size} files to ${dir}:\n${formatTree(plan)}`);
     return 0;
   }
-  await writeProject(dir, plan, { force: flags.force });
+  await writeProject(where, plan, { force: flags.force });
   console.error(`${c.green('✔')} Wrote ${plan.size} files to ${dir}`);
 
   const post = await import('./post.js');

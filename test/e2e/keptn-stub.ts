@@ -1,0 +1,63 @@
+// Everything a generated service talks to, on one local port: the distributor's event endpoint
+// (POST /event), Keptn's resource API (GET .../resource/<uri>, served from a folder), a webhook
+// (POST /webhook), a Prometheus query API (GET /api/v1/query) and a service under test (GET /).
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+
+export interface Arrival {
+  at: number;
+  body: any;
+}
+
+export async function startKeptnStub(resourcesDir: string) {
+  const events: Arrival[] = [];
+  const webhooks: Arrival[] = [];
+  const resourceRequests: string[] = [];
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const chunks: Buffer[] = [];
+    for await (const c of req as AsyncIterable<Buffer>) chunks.push(c);
+    const text = Buffer.concat(chunks).toString('utf8');
+    if (req.method === 'POST' && (url.pathname === '/event' || url.pathname === '/webhook')) {
+      (url.pathname === '/event' ? events : webhooks).push({ at: Date.now(), body: JSON.parse(text) });
+      return void res.writeHead(200).end();
+    }
+    const resource = /\/v1\/project\/[^/]+\/stage\/[^/]+\/service\/[^/]+\/resource\/(.+)$/.exec(url.pathname);
+    if (req.method === 'GET' && resource) {
+      const uri = decodeURIComponent(resource[1]);
+      resourceRequests.push(`${url.pathname.split('/v1/')[0]} ${uri}`);
+      try {
+        const content = await readFile(join(resourcesDir, uri));
+        res.writeHead(200, { 'content-type': 'application/json' });
+        return void res.end(JSON.stringify({ resourceURI: uri, resourceContent: content.toString('base64') }));
+      } catch {
+        return void res.writeHead(404).end();
+      }
+    }
+    if (req.method === 'GET' && url.pathname === '/api/v1/query') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return void res.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [0, '0.25'] }] } }));
+    }
+    if (req.method === 'GET' && url.pathname === '/') return void res.writeHead(200).end('ok');
+    res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    url,
+    events,
+    webhooks,
+    resourceRequests,
+    async until(done: () => boolean, ms = 10_000): Promise<void> {
+      const deadline = Date.now() + ms;
+      while (!done()) {
+        if (Date.now() > deadline) throw new Error(`timed out; events: ${events.map((e) => e.body.type).join(', ') || 'none'}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,39 @@
+// Shared by the test files: the combinations we generate and ready answers for each.
+import { readFileSync } from 'node:fs';
+import Ajv from 'ajv-draft-04';
+import { resolveAnswers, type Answers } from '../src/answers.js';
+import { KINDS } from '../src/kinds/index.js';
+import { KEPTN_VERSIONS } from '../src/keptn-versions.js';
+
+export const VERSIONS = Object.keys(KEPTN_VERSIONS);
+
+/** The answers of one example project per kind (plus what makes each kind interesting). */
+export const EXTRA: Record<string, Answers> = {
+  'test-tool': {},
+  notification: {},
+  'sli-provider': { 'sli-provider': 'prometheus' },
+  generic: { task: 'db-migrate' },
+};
+
+export const COMBINATIONS = KINDS.flatMap((k) => VERSIONS.map((keptn) => ({ kind: k.id, keptn })));
+
+export function answersFor(kind: string, keptn: string, name = `my-${kind}`): Promise<Answers> {
+  return resolveAnswers({ kind, keptn, name, ...EXTRA[kind] });
+}
+
+const spec = (path: string) => JSON.parse(readFileSync(new URL(`keptn-spec/${path}`, import.meta.url), 'utf8'));
+
+/** Validates against the Keptn spec's JSON schemas (draft-04), vendored in test/keptn-spec. */
+export function keptnSchema(name: string) {
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  return ajv.compile(name === 'shipyard' ? spec('shipyard.schema.json') : spec(`schemas/${name}.json`));
+}
+
+export function hasSchema(name: string): boolean {
+  try {
+    spec(`schemas/${name}.json`);
+    return true;
+  } catch {
+    return false;
+  }
+}

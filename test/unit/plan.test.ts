@@ -1,0 +1,113 @@
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { renderPlan, targetPath } from '../../src/plan.js';
+import { toSpec } from '../../src/spec.js';
+import { answersFor, COMBINATIONS, keptnSchema } from '../helpers.js';
+
+const REQUIRED = [
+  'package.json',
+  'tsconfig.json',
+  'src/main.ts',
+  'src/handler.ts',
+  'Dockerfile',
+  '.dockerignore',
+  '.gitignore',
+  'chart/Chart.yaml',
+  'chart/values.yaml',
+  'chart/templates/_helpers.tpl',
+  'chart/templates/deployment.yaml',
+  'chart/templates/service.yaml',
+  'chart/templates/serviceaccount.yaml',
+  'chart/templates/NOTES.txt',
+  'keptn/shipyard.yaml',
+  'keptn/add-resources.sh',
+  '.github/workflows/ci.yml',
+  'README.md',
+  '.keptn-integration.json',
+];
+
+describe.each(COMBINATIONS)('$kind for Keptn $keptn', ({ kind, keptn }) => {
+  const render = async () => {
+    const spec = toSpec(await answersFor(kind, keptn));
+    return { spec, plan: renderPlan(spec) };
+  };
+
+  it('has every file the issue promises, and test events', async () => {
+    const { plan } = await render();
+    for (const path of REQUIRED) expect(plan.has(path), path).toBe(true);
+    expect([...plan.keys()].some((p) => p.startsWith('test-events/'))).toBe(true);
+    expect([...plan.keys()].some((p) => p.startsWith('test/'))).toBe(true);
+  });
+
+  it('leaves no template syntax or empty values behind', async () => {
+    const { plan } = await render();
+    for (const [path, content] of plan) {
+      expect(content, path).not.toMatch(/<%|%>|\[object Object\]/);
+      // In code `undefined` is a word of the language; elsewhere it is a value that went missing.
+      if (!path.endsWith('.ts')) expect(content, path).not.toMatch(/\bundefined\b|(?<!\/dev\/)\bnull\b|NaN/);
+      expect(path, path).not.toMatch(/\[|\]|\.ejs$|(^|\/)dot-/);
+    }
+  });
+
+  it('writes JSON and YAML that parse', async () => {
+    const { plan } = await render();
+    for (const [path, content] of plan) {
+      if (path.endsWith('.json')) expect(() => JSON.parse(content), path).not.toThrow();
+      // chart/templates hold Helm templates, rendered by the chart tests instead.
+      if (/\.ya?ml$/.test(path) && !path.startsWith('chart/templates/')) expect(() => parse(content), path).not.toThrow();
+    }
+  });
+
+  it('targets the chosen Keptn release', async () => {
+    const { spec, plan } = await render();
+    const values = parse(plan.get('chart/values.yaml')!);
+    expect(values.distributor.image.tag).toBe(spec.keptn.distributorTag);
+    expect(values.distributor.pubsubUrl).toBe(spec.keptn.natsUrl);
+    expect(values.distributor.pubsubTopic).toBe(spec.subscriptions.join(','));
+    expect(parse(plan.get('keptn/shipyard.yaml')!).apiVersion).toBe(spec.keptn.shipyardApiVersion);
+    expect(plan.get('src/config.ts')).toContain(JSON.stringify(`http://localhost:8081${spec.keptn.resourceServicePath}`));
+    expect(plan.get('src/config.ts')).toContain(`specVersion: ${JSON.stringify(spec.keptn.specVersion)}`);
+  });
+
+  it('has a shipyard valid against the published schema, containing its task', async () => {
+    const { spec, plan } = await render();
+    const shipyard = parse(plan.get('keptn/shipyard.yaml')!);
+    const validate = keptnSchema('shipyard');
+    expect(validate(shipyard), JSON.stringify(validate.errors)).toBe(true);
+    const tasks = shipyard.spec.stages.flatMap((s: any) => s.sequences.flatMap((q: any) => q.tasks.map((t: any) => t.name)));
+    const wanted = kind === 'sli-provider' ? ['evaluation'] : spec.tasks;
+    for (const t of wanted) expect(tasks).toContain(t);
+  });
+
+  it('has test events of the types it subscribes to', async () => {
+    const { spec, plan } = await render();
+    const events = [...plan].filter(([p]) => p.startsWith('test-events/')).map(([, c]) => JSON.parse(c));
+    expect(events.length).toBeGreaterThan(0);
+    const types = events.map((e) => e.type);
+    for (const t of types) {
+      expect(spec.subscriptions.some((s) => s === t || s.includes('*') || s.endsWith('>'))).toBe(true);
+    }
+    expect(plan.has(`test-events/${spec.sampleEvent}`)).toBe(true);
+  });
+
+  it('has an add-resources.sh that bash accepts and that uploads every resource it ships', async () => {
+    const { spec, plan } = await render();
+    const script = plan.get('keptn/add-resources.sh')!;
+    execFileSync('bash', ['-n'], { input: script });
+    for (const r of spec.resources) {
+      expect(script).toContain(`--resource=resources/${r.uri} --resourceUri=${r.uri}`);
+      expect(plan.has(`keptn/resources/${r.uri}`)).toBe(true);
+    }
+  });
+});
+
+describe('targetPath', () => {
+  it('maps dot- names, [key] segments and .ejs', async () => {
+    const spec = toSpec(await answersFor('sli-provider', '1.0'));
+    expect(targetPath('dot-gitignore', spec)).toBe('.gitignore');
+    expect(targetPath('dot-github/workflows/ci.yml.ejs', spec)).toBe('.github/workflows/ci.yml');
+    expect(targetPath('keptn/resources/[sli-provider]/sli.yaml.ejs', spec)).toBe('keptn/resources/prometheus/sli.yaml');
+    expect(targetPath('chart/templates/_helpers.tpl.ejs', spec)).toBe('chart/templates/_helpers.tpl');
+  });
+});
