@@ -51,7 +51,7 @@ export function banner(spec: Spec, dir: string, installed: boolean): string {
   const steps = nextSteps(spec, dir, installed).map((s) => `  ${c.cyan(s)}`);
   return [
     '',
-    `${c.green('✔')} Created ${c.bold(spec.name)}: a ${spec.kind.id} integration for Keptn ${spec.keptn.release}.`,
+    `${c.green('✔')} Created ${c.bold(spec.name)}, a Keptn ${spec.keptn.release} integration (${spec.kind.id}).`,
     '',
     'Next steps:',
     ...steps,

@@ -4,7 +4,7 @@ import { ANSWERS, normalise, type Ask } from './answers.js';
 import { c } from './ui.js';
 
 /** Answers only worth changing for some people; asked after one "customise?" question. */
-const ADVANCED = new Set(['project', 'stage', 'service', 'owner', 'image']);
+const ADVANCED = new Set(['project', 'stage', 'service', 'image']);
 
 export function createAsk(): Ask {
   let customise: boolean | undefined;

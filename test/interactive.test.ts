@@ -1,0 +1,57 @@
+// The prompts as a person meets them, in a real pseudo-terminal (driven by test/pty-drive.py).
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { BIN, tempDir } from './run.js';
+
+const DRIVER = fileURLToPath(new URL('pty-drive.py', import.meta.url));
+const DOWN = '\x1b[B';
+const ENTER = '\r';
+
+async function drive(cwd: string, steps: [string, string][]) {
+  const python = await execa('python3', ['--version'], { reject: false });
+  if (python.exitCode !== 0) throw new Error('python3 is needed to drive the prompts in a pseudo-terminal: apt-get install python3');
+  // Prompts appear only outside CI.
+  const { CI: _, ...env } = process.env;
+  return execa('python3', [DRIVER, JSON.stringify(steps), '--', 'node', BIN, '--no-install', '--no-git'], {
+    cwd,
+    env: { ...env, NO_COLOR: '1' },
+    extendEnv: false,
+    reject: false,
+  });
+}
+
+describe('interactive prompts', () => {
+  it('walks a new user through, re-asking on invalid input', { timeout: 30_000 }, async () => {
+    const cwd = tempDir();
+    const r = await drive(cwd, [
+      ['What kind of integration?', DOWN + DOWN + ENTER], // sli-provider
+      ['Integration name', 'Bad_Name' + ENTER],
+      ['must be a DNS-1123 label', '\x7f'.repeat(8) + 'my-prom' + ENTER],
+      ['Which Keptn release', ENTER],
+      ['Which sliProvider value', ENTER],
+      ['Change the example Keptn coordinates', ENTER],
+      ['registry owner', 'acme' + ENTER],
+    ]);
+    expect(r.exitCode, r.stdout).toBe(0);
+    expect(r.stdout).toContain('Chosen per project with `keptn configure monitoring <provider>`');
+    expect(r.stdout).toContain('npm run send-event test-events/get-sli.triggered.json');
+    const record = JSON.parse(readFileSync(join(cwd, 'my-prom', '.keptn-integration.json'), 'utf8'));
+    expect(record.answers).toMatchObject({ kind: 'sli-provider', name: 'my-prom', keptn: '1.0', 'sli-provider': 'my-prom', owner: 'acme', image: 'ghcr.io/acme/my-prom' });
+  });
+
+  it('cancels cleanly on Ctrl-C: exit 130, nothing written', { timeout: 30_000 }, async () => {
+    const cwd = tempDir();
+    const r = await drive(cwd, [
+      ['What kind of integration?', ENTER],
+      ['Integration name', 'half'],
+      ['half', '\x03'],
+    ]);
+    expect(r.exitCode, r.stdout).toBe(130);
+    expect(r.stdout).toContain('Cancelled: nothing was written.');
+    expect(readdirSync(cwd)).toEqual([]);
+    expect(existsSync(join(cwd, 'half'))).toBe(false);
+  });
+});
