@@ -78,7 +78,7 @@ async function create(cmd: Command, directory: string | undefined, flags: Create
   const plan = renderPlan(spec);
 
   if (flags.dryRun) {
-    console.log(`Would write ${plan.size} files to ${dir}:\n${formatTree(plan)}`);
+    console.log(`Would write ${plan.size} files to ${dir}:\n${formatTree(plan, where)}`);
     return 0;
   }
   await writeProject(where, plan, { force: flags.force });

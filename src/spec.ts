@@ -20,6 +20,8 @@ export interface Spec {
   /** test-events/<file> used for `npm run send-event` in README and banner. */
   sampleEvent: string;
   commands: string[];
+  /** How to start the example sequence with the keptn CLI, once everything is in place. */
+  trigger: string;
   env: readonly KindEnv[];
   generator: { name: string; version: string };
 }
@@ -40,7 +42,17 @@ export function toSpec(answers: Answers): Spec {
     exampleEvents: kind.exampleEvents?.(answers) ?? [],
     sampleEvent: kind.sampleEvent(answers),
     commands: kind.commands?.(answers, keptn) ?? [],
+    trigger: triggerCommand(kind.sequences(answers)[0].name, answers, keptn, kind.sampleEvent(answers)),
     env: kind.env,
     generator: GENERATOR,
   };
+}
+
+/** `keptn trigger …` for the sequence: delivery and evaluation have their own commands. */
+function triggerCommand(sequence: string, a: Answers, keptn: KeptnVersion, sampleEvent: string): string {
+  const where = `--project=${a.project} --stage=${a.stage} --service=${a.service}`;
+  if (sequence === 'delivery') return `keptn trigger delivery --project=${a.project} --service=${a.service} --image=<image of ${a.service}>`;
+  if (sequence === 'evaluation') return `keptn trigger evaluation ${where} --timeframe=5m`;
+  // Before 0.14 a custom sequence has no trigger command: send the task event itself.
+  return keptn.triggerSequence ? `keptn trigger sequence ${sequence} ${where}` : `keptn send event --file=test-events/${sampleEvent}`;
 }

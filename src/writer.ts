@@ -46,9 +46,29 @@ async function writeFiles(root: string, plan: Plan): Promise<void> {
   );
 }
 
-/** The file tree of a plan, for --dry-run. */
-export function formatTree(plan: Plan): string {
-  return [...plan]
-    .map(([path, content]) => `  ${path}  (${Buffer.byteLength(content)} B)`)
-    .join('\n');
+/** The file tree of a plan, for --dry-run: folders first, then files with their sizes. */
+export function formatTree(plan: Plan, root: string): string {
+  type Node = Map<string, Node | number>;
+  const tree: Node = new Map();
+  for (const [path, content] of plan) {
+    const parts = path.split('/');
+    let node = tree;
+    for (const dir of parts.slice(0, -1)) {
+      if (!node.has(dir)) node.set(dir, new Map());
+      node = node.get(dir) as Node;
+    }
+    node.set(parts[parts.length - 1], Buffer.byteLength(content));
+  }
+  const lines = [`${root}/`];
+  const walk = (node: Node, indent: string) => {
+    const entries = [...node].sort(([a, x], [b, y]) => Number(typeof x === 'number') - Number(typeof y === 'number') || a.localeCompare(b));
+    entries.forEach(([name, child], i) => {
+      const last = i === entries.length - 1;
+      const label = typeof child === 'number' ? `${name}  (${child} B)` : `${name}/`;
+      lines.push(`${indent}${last ? '└── ' : '├── '}${label}`);
+      if (typeof child !== 'number') walk(child, indent + (last ? '    ' : '│   '));
+    });
+  };
+  walk(tree, '');
+  return lines.join('\n');
 }

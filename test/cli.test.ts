@@ -55,7 +55,8 @@ describe('writing', () => {
     const r = await cli(['my-tests', '--kind', 'test-tool', '--yes', '--dry-run'], { cwd });
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toMatch(/Would write \d+ files to .*my-tests/);
-    expect(r.stdout).toContain('chart/templates/deployment.yaml');
+    expect(r.stdout).toMatch(/^├── chart\/\n│   ├── ci\/\n/m);
+    expect(r.stdout).toMatch(/│   │   ├── deployment\.yaml  \(\d+ B\)/);
     expect(readdirSync(cwd)).toEqual([]);
   });
 

@@ -91,6 +91,11 @@ describe.concurrent('generated projects', () => {
         // It read its resources through the version's resource API path.
         for (const r of stub.resourceRequests) expect(r.startsWith(version.resourceServicePath)).toBe(true);
       }
+      // The README's command for sending a test event works as printed.
+      const port = new URL(service.url).port;
+      const send = await execa('npm', ['run', 'send-event', `test-events/${sample}`], { cwd: dir, env: { PORT: port }, reject: false, all: true });
+      expect(send.exitCode, send.all).toBe(0);
+      expect(send.stdout).toMatch(/HTTP 202/);
     } finally {
       service.child.kill('SIGTERM');
       const exit = await service.child;
