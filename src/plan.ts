@@ -32,12 +32,13 @@ export function targetPath(templatePath: string, spec: Spec): string {
     .replace(/\.ejs$/, '');
 }
 
-export function renderPlan(spec: Spec): Plan {
+/** `templates` is the templates folder; tests pass a deliberately broken copy. */
+export function renderPlan(spec: Spec, templates = TEMPLATES): Plan {
   const view = { ...spec, a: spec.answers, q };
   const plan: Plan = new Map();
   // The kind's folder comes second so that its files override the shared ones of the same path.
   for (const layer of ['base', spec.kind.id]) {
-    const root = join(TEMPLATES, layer);
+    const root = join(templates, layer);
     for (const file of walk(root).sort()) {
       const rel = relative(root, file);
       const source = readFileSync(file, 'utf8');

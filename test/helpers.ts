@@ -1,7 +1,12 @@
 // Shared by the test files: the combinations we generate and ready answers for each.
 import { readFileSync } from 'node:fs';
 import Ajv from 'ajv-draft-04';
+import { join } from 'node:path';
 import { resolveAnswers, type Answers } from '../src/answers.js';
+import { renderPlan } from '../src/plan.js';
+import { toSpec, type Spec } from '../src/spec.js';
+import { writeProject } from '../src/writer.js';
+import { tempDir } from './run.js';
 import { KINDS } from '../src/kinds/index.js';
 import { KEPTN_VERSIONS } from '../src/keptn-versions.js';
 
@@ -16,6 +21,14 @@ export const EXTRA: Record<string, Answers> = {
 };
 
 export const COMBINATIONS = KINDS.flatMap((k) => VERSIONS.map((keptn) => ({ kind: k.id, keptn })));
+
+/** Writes a generated project (no install, no git) into a fresh temporary folder. */
+export async function generate(kind: string, keptn: string, templates?: string): Promise<{ dir: string; spec: Spec }> {
+  const spec = toSpec(await answersFor(kind, keptn));
+  const dir = join(tempDir(), spec.name);
+  await writeProject(dir, renderPlan(spec, templates));
+  return { dir, spec };
+}
 
 export function answersFor(kind: string, keptn: string, name = `my-${kind}`): Promise<Answers> {
   return resolveAnswers({ kind, keptn, name, ...EXTRA[kind] });

@@ -1,46 +1,91 @@
 // The whole promise, for every kind and both Keptn targets: generate non-interactively, install,
-// build, pass the project's own tests, run the service as a real process and talk to it over HTTP.
+// build, pass the project's own tests, then run the service as a real process and hold what it
+// says to Keptn's event contract, on the spec's example events, in both HTTP modes, and on the
+// failure paths.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CloudEvent, HTTP } from 'cloudevents';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { EXTRA, COMBINATIONS, hasSchema, keptnSchema } from '../helpers.js';
-import { cli, tempDir } from '../run.js';
-import { startKeptnStub } from './keptn-stub.js';
 import { KEPTN_VERSIONS } from '../../src/keptn-versions.js';
+import { toSpec, type Spec } from '../../src/spec.js';
+import { example, exchange, replyProblems, startService, type Expectation } from '../conformance/contract.js';
+import { uploadedUris } from '../conformance/keptn-files.js';
+import { startKeptnStub } from '../conformance/keptn-stub.js';
+import { COMBINATIONS, EXTRA } from '../helpers.js';
+import { cli, tempDir } from '../run.js';
 
-const flags = (answers: Record<string, string>) => Object.entries(answers).flatMap(([k, v]) => [`--${k}`, v]);
+type Stub = Awaited<ReturnType<typeof startKeptnStub>>;
 
-/** Starts `node dist/main.js` and resolves with its port once it logs that it listens. */
-async function startService(dir: string, env: Record<string, string>) {
-  const child = execa('node', ['dist/main.js'], { cwd: dir, env: { PORT: '0', ...env }, reject: false, all: true });
-  const port = await new Promise<number>((resolve, reject) => {
-    let out = '';
-    child.all!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /"msg":"listening","port":(\d+)/.exec(out);
-      if (m) resolve(Number(m[1]));
-    });
-    child.on('exit', () => reject(new Error(`service exited before listening:\n${out}`)));
-  });
-  return { child, url: `http://127.0.0.1:${port}/` };
+interface Scenario {
+  what: string;
+  event: (stub: Stub, dir: string) => any;
+  mode?: 'binary' | 'structured';
+  expect: Expectation;
+  /** For tasks: the .finished status and result; for listeners: text in the message. */
+  outcome?: { status: string; result: string; message?: RegExp };
+  setup?: (stub: Stub) => void;
+}
+
+const withData = (raw: any, data: Record<string, unknown>) => ({ ...raw, data: { ...raw.data, ...data } });
+const own = (dir: string, file: string) => JSON.parse(readFileSync(join(dir, 'test-events', file), 'utf8'));
+
+/** What each kind is sent, and what it must answer. */
+function scenarios(spec: Spec): Scenario[] {
+  const a = spec.answers;
+  switch (spec.kind.id) {
+    case 'test-tool': {
+      const test = (uris: string[]) => (stub: Stub) => withData(example('test-triggered'), { deployment: { deploymentURIsLocal: uris.map((u) => u.replace('STUB', stub.url)) } });
+      return [
+        { what: 'the spec example, service under test up (binary)', event: test(['STUB']), expect: 'task', outcome: { status: 'succeeded', result: 'pass' } },
+        { what: 'the spec example, service under test up (structured)', event: test(['STUB']), mode: 'structured', expect: 'task', outcome: { status: 'succeeded', result: 'pass' } },
+        { what: 'the spec example as published (cluster URL unreachable)', event: () => example('test-triggered'), expect: 'task', outcome: { status: 'succeeded', result: 'fail', message: /unreachable/ } },
+        { what: 'the service under test down', event: test(['http://127.0.0.1:9']), expect: 'task', outcome: { status: 'succeeded', result: 'fail', message: /127.0.0.1:9.*unreachable/ } },
+        { what: 'its test definition missing from Keptn', event: test(['STUB']), expect: 'task', setup: (s) => (s.faults.resourcesMissing = true), outcome: { status: 'errored', result: 'fail', message: /not found/ } },
+        { what: 'another task', event: () => example('deployment-triggered'), expect: 'ignore' },
+      ];
+    }
+    case 'sli-provider': {
+      const ours = () => withData(example('get-sli-triggered'), { 'get-sli': { ...example('get-sli-triggered').data['get-sli'], sliProvider: a['sli-provider'] } });
+      return [
+        // The example asks for request_latency_p95, which the generated sli.yaml has no query for.
+        { what: 'the spec example for its provider (binary)', event: ours, expect: 'task', outcome: { status: 'succeeded', result: 'warning', message: /no query for request_latency_p95/ } },
+        { what: 'the spec example for its provider (structured)', event: ours, mode: 'structured', expect: 'task', outcome: { status: 'succeeded', result: 'warning' } },
+        { what: 'the metrics backend down', event: ours, expect: 'task', setup: (s) => (s.faults.metricsDown = true), outcome: { status: 'succeeded', result: 'fail' } },
+        { what: 'sli.yaml missing from Keptn', event: ours, expect: 'task', setup: (s) => (s.faults.resourcesMissing = true), outcome: { status: 'errored', result: 'fail', message: /not found/ } },
+        { what: 'the spec example as published (provider dynatrace)', event: () => example('get-sli-triggered'), expect: 'ignore' },
+        { what: 'another task', event: () => example('test-triggered'), expect: 'ignore' },
+      ];
+    }
+    case 'notification':
+      return [
+        { what: 'the spec example evaluation.finished (binary)', event: () => example('evaluation-finished'), expect: 'listen', outcome: { status: '', result: '', message: /evaluation finished/ } },
+        { what: 'the spec example approval.triggered (structured)', event: () => example('approval-triggered'), mode: 'structured', expect: 'listen', outcome: { status: '', result: '', message: /approval triggered/ } },
+        { what: 'an event it is not subscribed to', event: () => example('test-triggered'), expect: 'ignore' },
+      ];
+    default:
+      return [
+        { what: 'its own task (binary)', event: (_, dir) => own(dir, spec.sampleEvent), expect: 'task', outcome: { status: 'succeeded', result: 'pass' } },
+        { what: 'its own task (structured)', event: (_, dir) => own(dir, spec.sampleEvent), mode: 'structured', expect: 'task', outcome: { status: 'succeeded', result: 'pass' } },
+        { what: 'another task', event: () => example('rollback-triggered'), expect: 'ignore' },
+      ];
+  }
 }
 
 describe.concurrent('generated projects', () => {
-  it.each(COMBINATIONS)('$kind for Keptn $keptn: installs, builds, passes its tests, runs and answers', { timeout: 240_000 }, async ({ kind, keptn }) => {
+  it.each(COMBINATIONS)('$kind for Keptn $keptn: installs, builds, passes its tests, and keeps the event contract', { timeout: 300_000 }, async ({ kind, keptn }) => {
     const cwd = tempDir();
     const name = `e2e-${kind}`;
-    const gen = await cli([name, '--kind', kind, '--keptn', keptn, ...flags(EXTRA[kind]), '--yes', '--no-git'], { cwd });
+    const flags = Object.entries(EXTRA[kind]).flatMap(([k, v]) => [`--${k}`, v]);
+    const gen = await cli([name, '--kind', kind, '--keptn', keptn, ...flags, '--yes', '--no-git'], { cwd });
     expect(gen.exitCode, `generate:\n${gen.all}`).toBe(0);
     const dir = join(cwd, name);
-    expect(readFileSync(join(dir, 'package-lock.json'), 'utf8')).toContain('"cloudevents"');
+    const spec = toSpec(JSON.parse(readFileSync(join(dir, '.keptn-integration.json'), 'utf8')).answers);
 
     const build = await execa('npm', ['run', 'build'], { cwd: dir, reject: false, all: true });
     expect(build.exitCode, `npm run build:\n${build.all}`).toBe(0);
-    const test = await execa('npm', ['test'], { cwd: dir, reject: false, all: true, env: { CI: 'true' } });
+    const test = await execa('npm', ['test'], { cwd: dir, reject: false, all: true, env: { CI: 'true', NO_COLOR: '1' } });
     expect(test.exitCode, `npm test:\n${test.all}`).toBe(0);
-    expect(test.all!.replace(/\x1b\[[0-9;]*m/g, '')).toMatch(/Tests\s+\d+ passed/);
+    expect(test.all).toMatch(/Tests\s+\d+ passed/);
 
     const stub = await startKeptnStub(join(dir, 'keptn', 'resources'));
     const version = KEPTN_VERSIONS[keptn];
@@ -49,66 +94,49 @@ describe.concurrent('generated projects', () => {
       CONFIGURATION_SERVICE_URL: `${stub.url}${version.resourceServicePath}`,
       WEBHOOK_URL: `${stub.url}/webhook`,
       METRICS_URL: stub.url,
+      TEST_REQUEST_TIMEOUT_SECONDS: '3',
     });
+    const failures: string[] = [];
     try {
       expect((await fetch(`${service.url}ready`)).status).toBe(200);
-      const sample = sampleEventOf(dir);
-      const raw = JSON.parse(readFileSync(join(dir, 'test-events', sample), 'utf8'));
-      if (raw.data.deployment?.deploymentURIsLocal) raw.data.deployment.deploymentURIsLocal = [stub.url];
-      const event = new CloudEvent(raw);
-      const message = HTTP.binary(event);
-      const res = await fetch(service.url, { method: 'POST', headers: message.headers as Record<string, string>, body: message.body as string });
-      expect(res.status).toBe(202);
-
-      if (kind === 'notification') {
-        await stub.until(() => stub.webhooks.length >= 1);
-        expect(stub.webhooks[0].body.text).toContain('sockshop / dev / carts');
-        expect(stub.events).toEqual([]);
-      } else {
-        await stub.until(() => stub.events.length >= 2);
-        const [started, finished] = stub.events.map((e) => e.body);
-        const task = event.type.split('.')[3];
-        expect(started.type).toBe(`sh.keptn.event.${task}.started`);
-        expect(finished.type).toBe(`sh.keptn.event.${task}.finished`);
-        for (const reply of [started, finished]) {
-          expect(reply).toMatchObject({
-            specversion: '1.0',
-            source: name,
-            shkeptncontext: event.shkeptncontext,
-            triggeredid: event.id,
-            shkeptnspecversion: version.specVersion,
-          });
-          expect(reply.id).not.toBe(event.id);
-          expect(reply.data).toMatchObject({ project: 'sockshop', stage: 'dev', service: 'carts', labels: raw.data.labels });
+      for (const s of scenarios(spec)) {
+        Object.assign(stub.faults, { resourcesMissing: false, metricsDown: false });
+        s.setup?.(stub);
+        const got = await exchange(stub, service.url, s.event(stub, dir), s.mode ?? 'binary', s.expect).catch((err: Error) => err);
+        if (got instanceof Error) {
+          failures.push(`${s.what}: ${got.message}`);
+          continue;
         }
-        expect(finished.data).toMatchObject({ status: 'succeeded', result: 'pass' });
-        for (const [phase, reply] of [['started', started], ['finished', finished]]) {
-          const schema = `${task}-${phase}`;
-          if (!hasSchema(schema)) continue;
-          const validate = keptnSchema(schema);
-          expect(validate(reply.data), `${schema}: ${JSON.stringify(validate.errors)}`).toBe(true);
+        const problems: string[] = [];
+        if (got.status !== (s.expect === 'ignore' ? 200 : 202)) problems.push(`HTTP ${got.status}`);
+        if (got.otherEvents.length > 0) problems.push(`unexpected events: ${got.otherEvents.map((e) => e.body.type).join(', ')}`);
+        if (s.expect === 'task') {
+          problems.push(...replyProblems(got.event, got.replies, spec));
+          const finished = got.replies.find((r) => r.type.endsWith('.finished'))?.data ?? {};
+          if (finished.status !== s.outcome!.status || finished.result !== s.outcome!.result) problems.push(`finished ${finished.status}/${finished.result}: ${finished.message}`);
+          if (s.outcome!.message && !s.outcome!.message.test(finished.message)) problems.push(`message ${JSON.stringify(finished.message)}`);
+        } else {
+          if (got.replies.length > 0) problems.push(`replied: ${got.replies.map((r) => r.type).join(', ')}`);
+          const calls = s.expect === 'listen' ? 1 : 0;
+          if (got.webhooks.length !== calls) problems.push(`${got.webhooks.length} webhook calls, not ${calls}`);
+          if (s.outcome?.message && !s.outcome.message.test(got.webhooks[0]?.text)) problems.push(`webhook text ${JSON.stringify(got.webhooks[0]?.text)}`);
         }
-        // It read its resources through the version's resource API path.
-        for (const r of stub.resourceRequests) expect(r.startsWith(version.resourceServicePath)).toBe(true);
+        failures.push(...problems.map((p) => `${s.what}: ${p}`));
+      }
+      // Every resource it read at run time came through the version's API and is one the script uploads.
+      const uploaded = uploadedUris(dir);
+      for (const r of stub.resourceRequests) {
+        if (r.api !== version.resourceServicePath) failures.push(`read ${r.uri} through ${r.api}`);
+        if (!uploaded.includes(r.uri)) failures.push(`read ${r.uri}, which add-resources.sh does not upload`);
       }
       // The README's command for sending a test event works as printed.
-      const port = new URL(service.url).port;
-      const send = await execa('npm', ['run', 'send-event', `test-events/${sample}`], { cwd: dir, env: { PORT: port }, reject: false, all: true });
-      expect(send.exitCode, send.all).toBe(0);
-      expect(send.stdout).toMatch(/HTTP 202/);
+      const send = await execa('npm', ['run', 'send-event', `test-events/${spec.sampleEvent}`], { cwd: dir, env: { PORT: new URL(service.url).port }, reject: false, all: true });
+      if (send.exitCode !== 0 || !/HTTP 202/.test(send.stdout)) failures.push(`npm run send-event: ${send.all}`);
     } finally {
-      service.child.kill('SIGTERM');
-      const exit = await service.child;
+      const exitCode = await service.stop();
       await stub.close();
-      expect(exit.exitCode, exit.all).toBe(0);
+      if (exitCode !== 0) failures.push(`exit code ${exitCode} on SIGTERM:\n${service.output()}`);
     }
+    expect(failures).toEqual([]);
   });
 });
-
-/** The sample event the project's README tells users to send. */
-function sampleEventOf(dir: string): string {
-  const readme = readFileSync(join(dir, 'README.md'), 'utf8');
-  const m = /npm run send-event test-events\/(\S+)/.exec(readme);
-  if (!m) throw new Error(`${dir}/README.md names no sample event`);
-  return m[1];
-}

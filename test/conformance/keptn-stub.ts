@@ -12,9 +12,11 @@ export interface Arrival {
 }
 
 export async function startKeptnStub(resourcesDir: string) {
+  /** Switches for the failure paths: Keptn without the resources, a metrics backend that is down. */
+  const faults = { resourcesMissing: false, metricsDown: false };
   const events: Arrival[] = [];
   const webhooks: Arrival[] = [];
-  const resourceRequests: string[] = [];
+  const resourceRequests: { api: string; uri: string }[] = [];
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const chunks: Buffer[] = [];
@@ -27,7 +29,8 @@ export async function startKeptnStub(resourcesDir: string) {
     const resource = /\/v1\/project\/[^/]+\/stage\/[^/]+\/service\/[^/]+\/resource\/(.+)$/.exec(url.pathname);
     if (req.method === 'GET' && resource) {
       const uri = decodeURIComponent(resource[1]);
-      resourceRequests.push(`${url.pathname.split('/v1/')[0]} ${uri}`);
+      resourceRequests.push({ api: url.pathname.split('/v1/')[0], uri });
+      if (faults.resourcesMissing) return void res.writeHead(404).end();
       try {
         const content = await readFile(join(resourcesDir, uri));
         res.writeHead(200, { 'content-type': 'application/json' });
@@ -37,6 +40,7 @@ export async function startKeptnStub(resourcesDir: string) {
       }
     }
     if (req.method === 'GET' && url.pathname === '/api/v1/query') {
+      if (faults.metricsDown) return void req.socket.destroy();
       res.writeHead(200, { 'content-type': 'application/json' });
       return void res.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [0, '0.25'] }] } }));
     }
@@ -48,6 +52,7 @@ export async function startKeptnStub(resourcesDir: string) {
 
   return {
     url,
+    faults,
     events,
     webhooks,
     resourceRequests,

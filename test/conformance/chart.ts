@@ -1,0 +1,138 @@
+// Chart checks: render it as Helm does, then hold the manifests to Kubernetes' schemas and to
+// what the integration needs (subscription, versions, secure defaults).
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { parseAllDocuments } from 'yaml';
+import type { Spec } from '../../src/spec.js';
+import { helmRender } from './tools.js';
+
+const require = createRequire(import.meta.url);
+
+export interface Rendered {
+  docs: any[];
+  problems: string[];
+}
+
+/** Renders chart/ with its default values plus `valueFiles`; problems instead of throwing. */
+export async function renderChart(dir: string, valueFiles: string[] = []): Promise<Rendered> {
+  const bin = await helmRender();
+  const args = [...valueFiles.flatMap((f) => ['-f', join(dir, f)]), join(dir, 'chart')];
+  const r = await execa(bin, args, { reject: false });
+  if (r.exitCode !== 0) return { docs: [], problems: [`chart does not render: ${r.stderr}`] };
+  const problems: string[] = [];
+  const docs: any[] = [];
+  for (const doc of parseAllDocuments(r.stdout)) {
+    if (doc.errors.length > 0) problems.push(`rendered YAML does not parse: ${doc.errors[0].message}`);
+    // Like Helm, drop documents that are empty (a template whose parts were all switched off).
+    else if (doc.toJS() != null) docs.push(doc.toJS());
+  }
+  const notes = await execa(bin, ['--notes', ...args], { reject: false });
+  if (notes.exitCode !== 0) problems.push(`NOTES.txt does not render: ${notes.stderr}`);
+  return { docs, problems };
+}
+
+/** Kubernetes' OpenAPI schemas, as compiled validators of the kubernetes-models package. */
+export function kubernetesProblems(docs: any[]): string[] {
+  const problems: string[] = [];
+  for (const doc of docs) {
+    const [group, version] = String(doc.apiVersion).includes('/') ? doc.apiVersion.split('/') : ['', doc.apiVersion];
+    const path = `kubernetes-models/${group ? `${group}/` : ''}${version}/${doc.kind}`;
+    let Model: any;
+    try {
+      Model = require(path)[doc.kind];
+    } catch {
+      problems.push(`unknown kind ${doc.apiVersion} ${doc.kind}`);
+      continue;
+    }
+    try {
+      new Model(doc).validate();
+    } catch (err) {
+      problems.push(`${doc.kind} ${doc.metadata?.name}: ${(err as Error).message}`);
+    }
+  }
+  return problems;
+}
+
+const env = (container: any, name: string) => container?.env?.find((e: any) => e.name === name);
+
+/** What the chart must say for this integration, with the default values. */
+export function integrationProblems(docs: any[], spec: Spec, remote: boolean): string[] {
+  const problems: string[] = [];
+  const want = (ok: unknown, what: string) => ok || problems.push(what);
+  const kinds = docs.map((d) => d.kind);
+  for (const forbidden of ['ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding']) want(!kinds.includes(forbidden), `renders a ${forbidden}`);
+  const deployments = docs.filter((d) => d.kind === 'Deployment');
+  want(deployments.length === 1, `renders ${deployments.length} Deployments, not 1`);
+  const deployment = deployments[0];
+  if (!deployment) return problems;
+  const pod = deployment.spec?.template?.spec ?? {};
+  const containers: any[] = pod.containers ?? [];
+  const service = containers.find((c) => c.name === spec.name);
+  const distributor = containers.find((c) => c.name === 'distributor');
+  want(deployment.metadata?.name === spec.name, `Deployment is named ${deployment.metadata?.name}, not ${spec.name}`);
+  want(service, `no container named ${spec.name}`);
+  want(distributor, 'no distributor container');
+  if (!service || !distributor) return problems;
+
+  want(String(service.image).startsWith(`${spec.answers.image}:`), `image ${service.image} is not from ${spec.answers.image}`);
+  want(distributor.image === `docker.io/keptn/distributor:${spec.keptn.distributorTag}`, `distributor image ${distributor.image}`);
+  want(env(distributor, 'PUBSUB_URL')?.value === spec.keptn.natsUrl, `PUBSUB_URL ${env(distributor, 'PUBSUB_URL')?.value}`);
+  want(env(distributor, 'PUBSUB_TOPIC')?.value === spec.subscriptions.join(','), `PUBSUB_TOPIC ${env(distributor, 'PUBSUB_TOPIC')?.value} is not ${spec.subscriptions.join(',')}`);
+  want(env(distributor, 'PUBSUB_RECIPIENT')?.value === '127.0.0.1', 'PUBSUB_RECIPIENT is not 127.0.0.1');
+  const port = service.ports?.find((p: any) => p.name === 'http')?.containerPort;
+  want(env(distributor, 'PUBSUB_RECIPIENT_PORT')?.value === String(port), `PUBSUB_RECIPIENT_PORT is not the service's port ${port}`);
+  want(env(service, 'PORT')?.value === String(port), `PORT is not the service's port ${port}`);
+  want(Boolean(env(distributor, 'PUBSUB_GROUP')) === spec.keptn.queueGroup, `PUBSUB_GROUP ${spec.keptn.queueGroup ? 'missing' : 'set before Keptn 0.10'}`);
+  want(
+    env(service, 'CONFIGURATION_SERVICE_URL')?.value === `http://localhost:8081${spec.keptn.resourceServicePath}`,
+    `CONFIGURATION_SERVICE_URL ${env(service, 'CONFIGURATION_SERVICE_URL')?.value}`,
+  );
+  want(env(service, 'EVENT_BROKER_URL')?.value === 'http://localhost:8081/event', 'EVENT_BROKER_URL is not the distributor');
+  for (const e of spec.env) {
+    const found = env(service, e.name);
+    want(found, `service has no ${e.name}`);
+    if (e.secret) want(found?.valueFrom?.secretKeyRef, `${e.name} does not come from a Secret`);
+  }
+  want(service.readinessProbe?.httpGet?.path === '/ready', 'no readiness probe on /ready');
+  want(service.livenessProbe?.httpGet?.path === '/health', 'no liveness probe on /health');
+
+  // Secure defaults.
+  want(pod.securityContext?.runAsNonRoot === true, 'pod does not run as non-root');
+  want(pod.securityContext?.seccompProfile?.type === 'RuntimeDefault', 'no RuntimeDefault seccomp profile');
+  want(pod.automountServiceAccountToken === false, 'service account token is mounted');
+  for (const c of containers) {
+    const sc = c.securityContext ?? {};
+    want(sc.allowPrivilegeEscalation === false, `${c.name}: privilege escalation allowed`);
+    want(sc.readOnlyRootFilesystem === true, `${c.name}: root filesystem writable`);
+    want(sc.capabilities?.drop?.includes('ALL'), `${c.name}: capabilities not dropped`);
+    want(c.resources?.limits && c.resources?.requests, `${c.name}: no resource requests and limits`);
+  }
+
+  const endpoint = env(distributor, 'KEPTN_API_ENDPOINT');
+  const token = env(distributor, 'KEPTN_API_TOKEN');
+  if (remote) {
+    want(endpoint?.value === 'https://keptn.example.com/api', `KEPTN_API_ENDPOINT ${endpoint?.value}`);
+    want(token?.valueFrom?.secretKeyRef?.key === 'keptn-api-token', 'KEPTN_API_TOKEN does not come from a Secret');
+    const secret = docs.find((d) => d.kind === 'Secret' && d.metadata?.name === token?.valueFrom?.secretKeyRef?.name);
+    want(secret?.data?.['keptn-api-token'], 'no Secret holding the Keptn API token');
+    want(env(distributor, 'LOCATION')?.value === 'remote-execution-plane', 'LOCATION is not remote-execution-plane');
+  } else {
+    want(!endpoint && !token, 'KEPTN_API_ENDPOINT set without a remote control plane');
+  }
+  return problems;
+}
+
+/** All chart problems of a generated project: default values and remote-control-plane values. */
+export async function chartProblems(dir: string, spec: Spec): Promise<string[]> {
+  const problems: string[] = [];
+  for (const [label, files, remote] of [
+    ['default values', [], false],
+    ['remote control plane values', ['chart/ci/remote-control-plane-values.yaml'], true],
+  ] as const) {
+    const rendered = await renderChart(dir, [...files]);
+    const found = [...rendered.problems, ...kubernetesProblems(rendered.docs), ...integrationProblems(rendered.docs, spec, remote)];
+    problems.push(...found.map((p) => `${label}: ${p}`));
+  }
+  return problems;
+}

@@ -1,0 +1,114 @@
+// Checks that cannot fail prove nothing: break a template on purpose and the checks must say so.
+import { cpSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { TEMPLATES } from '../../src/plan.js';
+import { generate } from '../helpers.js';
+import { tempDir } from '../run.js';
+import { chartProblems } from './chart.js';
+import { deliver, example, exchange, replyProblems, startService } from './contract.js';
+import { scriptProblems, shipyardProblems } from './keptn-files.js';
+import { startKeptnStub } from './keptn-stub.js';
+
+/** A copy of the templates with one deliberate change; fails loudly if the target text is gone. */
+function breakTemplate(file: string, from: string, to: string): string {
+  const templates = tempDir('broken-templates-');
+  cpSync(TEMPLATES, templates, { recursive: true });
+  const path = join(templates, file);
+  const text = readFileSync(path, 'utf8');
+  if (!text.includes(from)) throw new Error(`the mutation target is no longer in ${file}: ${from}`);
+  writeFileSync(path, text.replace(from, to));
+  return templates;
+}
+
+const broken = (kind: string, keptn: string, file: string, from: string, to: string) =>
+  generate(kind, keptn, breakTemplate(file, from, to));
+
+describe('a broken chart is caught', () => {
+  const DEPLOYMENT = 'base/chart/templates/deployment.yaml.ejs';
+  it.each([
+    ['security context indented one level too shallow', DEPLOYMENT, 'toYaml .Values.securityContext | nindent 12 }}\n          ports:', 'toYaml .Values.securityContext | nindent 10 }}\n          ports:', /privilege escalation allowed/],
+    ['a probe indented by one space less', DEPLOYMENT, '          readinessProbe:', '         readinessProbe:', /does not parse|does not render/],
+    ['a typo in the topic value', 'base/chart/values.yaml.ejs', "q.yaml(subscriptions.join(','))", "q.yaml(subscriptions.join(',').replace('triggered', 'triggerd'))", /PUBSUB_TOPIC .*triggerd/],
+    ['a typo in the topic variable', DEPLOYMENT, '- name: PUBSUB_TOPIC\n', '- name: PUBSUB_TOPICS\n', /PUBSUB_TOPIC undefined/],
+    ['the 0.8 NATS URL for every target', 'base/chart/values.yaml.ejs', 'pubsubUrl: <%- q.yaml(keptn.natsUrl) %>', 'pubsubUrl: "nats://keptn-nats-cluster"', /PUBSUB_URL nats:\/\/keptn-nats-cluster/],
+    ['a value that does not exist', DEPLOYMENT, '.Values.integration.taskTimeoutSeconds', '.Values.integration.taskTimeout', /does not render.*map has no entry for key "taskTimeout"/],
+  ])('%s', { timeout: 60_000 }, async (_, file, from, to, message) => {
+    const { dir, spec } = await broken('test-tool', '1.0', file, from, to);
+    expect((await chartProblems(dir, spec)).join('\n')).toMatch(message);
+  });
+});
+
+describe('a broken shipyard or add-resources.sh is caught', () => {
+  it('a shipyard task renamed', async () => {
+    const { dir, spec } = await broken('test-tool', '1.0', 'base/keptn/shipyard.yaml.ejs', '- name: <%- q.yaml(task.name) %>', "- name: <%- q.yaml(task.name + 's') %>");
+    expect(shipyardProblems(dir, spec)).toContain('shipyard has no task test');
+  });
+
+  it('a shipyard apiVersion of another Keptn release', async () => {
+    const { dir, spec } = await broken('sli-provider', '0.8', 'base/keptn/shipyard.yaml.ejs', 'apiVersion: <%- q.yaml(keptn.shipyardApiVersion) %>', 'apiVersion: "spec.keptn.sh/0.2.3"');
+    expect(shipyardProblems(dir, spec).join()).toMatch(/apiVersion spec.keptn.sh\/0.2.3 is not spec.keptn.sh\/0.2.2/);
+  });
+
+  it('--service without --stage on Keptn 1.0', { timeout: 30_000 }, async () => {
+    const { dir, spec } = await broken('sli-provider', '1.0', 'base/keptn/add-resources.sh.ejs', '--stage="$STAGE" ', '');
+    expect((await scriptProblems(dir, spec)).join()).toMatch(/--service needs --stage or --all-stages/);
+  });
+
+  it('an unquoted variable (shellcheck)', { timeout: 30_000 }, async () => {
+    const { dir, spec } = await broken('sli-provider', '1.0', 'base/keptn/add-resources.sh.ejs', '--project="$PROJECT"', '--project=$PROJECT');
+    expect((await scriptProblems(dir, spec)).join()).toMatch(/shellcheck: .*SC2086/);
+  });
+
+  it('a resource uploaded under another URI than the service reads', { timeout: 30_000 }, async () => {
+    const { dir, spec } = await broken('test-tool', '1.0', 'base/keptn/add-resources.sh.ejs', "--resourceUri=<%- q.sh(r.uri) %>", "--resourceUri=<%- q.sh('tests/' + r.uri) %>");
+    expect((await scriptProblems(dir, spec)).join()).toMatch(/reads my-test-tool\/checks.yaml, which the script does not upload/);
+  });
+});
+
+describe('a broken service is caught by the event contract', () => {
+  // Every generated project has the same dependencies: install them once and share them.
+  let nodeModules = '';
+  beforeAll(async () => {
+    const { dir } = await generate('test-tool', '1.0');
+    await execa('npm', ['install', '--no-audit', '--no-fund'], { cwd: dir });
+    nodeModules = join(dir, 'node_modules');
+  }, 180_000);
+
+  async function contractOf(file: string, from: string, to: string) {
+    const { dir, spec } = await broken('test-tool', '1.0', file, from, to);
+    symlinkSync(nodeModules, join(dir, 'node_modules'));
+    await execa('npm', ['run', 'build'], { cwd: dir });
+    const stub = await startKeptnStub(join(dir, 'keptn', 'resources'));
+    const service = await startService(dir, { EVENT_BROKER_URL: `${stub.url}/event`, CONFIGURATION_SERVICE_URL: `${stub.url}/resource-service` });
+    try {
+      const raw = example('test-triggered');
+      raw.data.deployment.deploymentURIsLocal = [stub.url];
+      const { event, replies } = await exchange(stub, service.url, raw, 'binary', 'task').catch(async () => {
+        // A service that never finishes is caught too: report what did arrive.
+        const { event } = await deliver(service.url, raw, 'binary');
+        return { event, replies: stub.events.map((e) => e.body) };
+      });
+      return replyProblems(event, replies, spec);
+    } finally {
+      await service.stop();
+      await stub.close();
+    }
+  }
+
+  it('a wrong triggeredid', { timeout: 60_000 }, async () => {
+    const problems = await contractOf('base/src/keptn.ts', 'triggeredid: triggered.id,', 'triggeredid: triggered.shkeptncontext,');
+    expect(problems.join('\n')).toMatch(/started: triggeredid .* is not/);
+  });
+
+  it('no .started before the work', { timeout: 60_000 }, async () => {
+    const problems = await contractOf('base/src/tasks.ts', "    await send(reply(event, 'started', config));\n", '');
+    expect(problems.join('\n')).toMatch(/not .started then .finished/);
+  });
+
+  it('a result outside the spec', { timeout: 60_000 }, async () => {
+    const problems = await contractOf('test-tool/src/handler.ts.ejs', "result: report.passed ? 'pass' : 'fail'", "result: report.passed ? 'passed' as never : 'fail'");
+    expect(problems.join('\n')).toMatch(/test-finished schema|result passed/);
+  });
+});
