@@ -53,7 +53,7 @@ function program(): Command {
 }
 
 /** Answers given on the command line, by answer key. */
-function flagAnswers(cmd: Command, flags: CreateFlags): Answers {
+function flagAnswers(flags: CreateFlags): Answers {
   const out: Answers = {};
   for (const def of ANSWERS) {
     const attr = new Option(def.flag).attributeName();
@@ -62,9 +62,9 @@ function flagAnswers(cmd: Command, flags: CreateFlags): Answers {
   return out;
 }
 
-async function create(cmd: Command, directory: string | undefined, flags: CreateFlags): Promise<number> {
+async function create(directory: string | undefined, flags: CreateFlags): Promise<number> {
   const fromFile = flags.answers ? readAnswersFile(flags.answers) : {};
-  const given = { ...fromFile, ...flagAnswers(cmd, flags) };
+  const given = { ...fromFile, ...flagAnswers(flags) };
   const interactive = !flags.yes && !flags.answers && process.stdin.isTTY === true && process.env.CI !== 'true';
   if (!directory && !given.name && !interactive) {
     throw new InputError('directory', undefined, 'required without prompts; pass it first, e.g. create-keptn-integration my-tests --yes');
@@ -100,7 +100,7 @@ export async function main(argv: string[]): Promise<number> {
   const cmd = program();
   let code = 0;
   cmd.action(async (directory: string | undefined, flags: CreateFlags) => {
-    code = await create(cmd, directory, flags);
+    code = await create(directory, flags);
   });
   try {
     await cmd.parseAsync(argv);

@@ -45,8 +45,8 @@ export const KEPTN_VERSIONS: Record<string, KeptnVersion> = {
     specVersion: '0.2.4',
     shipyardApiVersion: 'spec.keptn.sh/0.2.3',
     resourceServicePath: '/resource-service',
-    // The 1.0 distributor serves /health on 8080, the port our service owns in the shared pod
-    // network, so the chart probes the service only.
+    // Keptn's own 1.0 charts probe the distributor on 8080, which in the shared pod network is the
+    // integration's port: the chart probes the integration there and gives the distributor none.
     distributorHealthPort: undefined,
     queueGroup: true,
     serviceNeedsStage: true,

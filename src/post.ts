@@ -11,9 +11,9 @@ export async function install(dir: string): Promise<void> {
 }
 
 /**
- * `git init` and a first commit holding exactly what was generated, which `regenerate` later
- * uses as the base of its 3-way merge. Skipped inside an existing work tree (a monorepo of
- * integrations commits there).
+ * `git init` and a first commit holding exactly what was generated, so that the owner's later
+ * changes stay visible as diffs. Skipped inside an existing work tree (a monorepo of integrations
+ * commits there).
  */
 export async function gitInit(dir: string): Promise<'created' | 'inside-repo'> {
   const { execa } = await import('execa');
@@ -40,7 +40,10 @@ export function nextSteps(spec: Spec, dir: string, installed: boolean): string[]
     'npm run dev            # the service plus a local stand-in for the distributor',
     `npm run send-event test-events/${spec.sampleEvent}   # in another terminal`,
     `docker build -t ${a.image}:0.1.0 . && docker push ${a.image}:0.1.0`,
-    `helm install ${spec.name} ./chart --namespace keptn`,
+    `helm install ${spec.name} ./chart --namespace keptn${spec.env
+      .filter((e) => e.secret)
+      .map((e) => ` --set integration.${e.value}=<${e.name}>`)
+      .join('')}`,
     `keptn create project ${a.project} --shipyard=keptn/shipyard.yaml`,
     `keptn create service ${a.service} --project=${a.project}`,
     './keptn/add-resources.sh',

@@ -23,6 +23,8 @@ export interface Spec {
   /** How to start the example sequence with the keptn CLI, once everything is in place. */
   trigger: string;
   env: readonly KindEnv[];
+  /** Runtime npm dependencies of the generated project. */
+  dependencies: Record<string, string>;
   generator: { name: string; version: string };
 }
 
@@ -30,6 +32,8 @@ export function toSpec(answers: Answers): Spec {
   const kind = kindById(answers.kind);
   const keptn = KEPTN_VERSIONS[answers.keptn];
   if (!kind || !keptn) throw new Error(`unvalidated answers: kind ${answers.kind}, keptn ${answers.keptn}`);
+  const sequences = kind.sequences(answers);
+  const sampleEvent = kind.sampleEvent(answers);
   return {
     answers,
     name: answers.name,
@@ -37,13 +41,14 @@ export function toSpec(answers: Answers): Spec {
     keptn,
     subscriptions: kind.subscriptions(answers),
     tasks: kind.tasks(answers),
-    sequences: kind.sequences(answers),
+    sequences,
     resources: kind.resources(answers),
     exampleEvents: kind.exampleEvents?.(answers) ?? [],
-    sampleEvent: kind.sampleEvent(answers),
-    commands: kind.commands?.(answers, keptn) ?? [],
-    trigger: triggerCommand(kind.sequences(answers)[0].name, answers, keptn, kind.sampleEvent(answers)),
+    sampleEvent,
+    commands: kind.commands?.(answers) ?? [],
+    trigger: triggerCommand(sequences[0].name, answers, keptn, sampleEvent),
     env: kind.env,
+    dependencies: { cloudevents: '^10.0.0', ...kind.dependencies },
     generator: GENERATOR,
   };
 }

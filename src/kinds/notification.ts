@@ -1,12 +1,28 @@
 import { listOf } from '../rules.js';
-import type { Kind, ShipyardTask } from './types.js';
+import type { Kind } from './types.js';
 
-const DELIVERY: ShipyardTask[] = [
-  { name: 'deployment', properties: { deploymentstrategy: 'direct' } },
-  { name: 'test', properties: { teststrategy: 'functional' } },
-  { name: 'evaluation' },
-  { name: 'release' },
-];
+/** Keptn's own tasks in the order a sequence runs them, with the properties they need. */
+const ORDER = ['deployment', 'test', 'evaluation', 'approval', 'release'];
+const PROPERTIES: Record<string, Record<string, string>> = {
+  deployment: { deploymentstrategy: 'direct' },
+  test: { teststrategy: 'functional' },
+  approval: { pass: 'automatic', warning: 'manual' },
+};
+
+/** Tasks named by `sh.keptn.event.<task>.<phase>` subscriptions, in running order. */
+function subscribedTasks(events: string): string[] {
+  const named = new Set(
+    listOf(events)
+      .map((t) => t.split('.').slice(3))
+      .filter((segs) => segs.length === 2 && segs[0] !== '*')
+      .map((segs) => segs[0]),
+  );
+  const known = ORDER.filter((t) => named.has(t));
+  const custom = [...named].filter((t) => !ORDER.includes(t));
+  const tasks = known.includes('release') ? [...known.slice(0, -1), ...custom, 'release'] : [...known, ...custom];
+  // Wildcards only: an evaluation is the lightest sequence that emits events.
+  return tasks.length > 0 ? tasks : ['evaluation'];
+}
 
 /** A concrete event type that a subscription matches: `*` becomes test, `>` what is missing. */
 function example(subscription: string): string {
@@ -23,18 +39,12 @@ export const notification: Kind = {
   wildcardEvents: true,
   subscriptions: (a) => listOf(a.events),
   tasks: () => [],
-  // A delivery sequence that emits the subscribed task events: every task named in a
-  // `sh.keptn.event.<task>.<phase>` subscription joins it before release.
+  // One sequence that emits the subscribed task events, and no task it does not need: a
+  // deployment only when deployment events are wanted (it needs a deployment service).
   sequences: (a) => {
-    const tasks = [...DELIVERY];
-    for (const type of listOf(a.events)) {
-      const segs = type.split('.').slice(3);
-      const task = segs[0];
-      if (segs.length !== 2 || task === '*' || tasks.some((t) => t.name === task)) continue;
-      const props = task === 'approval' ? { pass: 'automatic', warning: 'manual' } : undefined;
-      tasks.splice(tasks.length - 1, 0, { name: task, properties: props });
-    }
-    return [{ name: 'delivery', tasks }];
+    const tasks = subscribedTasks(a.events);
+    const name = tasks.includes('deployment') ? 'delivery' : tasks[0] === 'evaluation' ? 'evaluation' : 'notify';
+    return [{ name, tasks: tasks.map((t) => ({ name: t, properties: PROPERTIES[t] })) }];
   },
   exampleEvents: (a) => [...new Set(listOf(a.events).map(example))],
   sampleEvent: (a) => `${example(listOf(a.events)[0]).replace(/^sh\.keptn\.event\./, '')}.json`,

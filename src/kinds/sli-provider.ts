@@ -18,6 +18,8 @@ export const sliProvider: Kind = {
     { uri: 'slo.yaml', why: 'the objectives the lighthouse scores' },
   ],
   commands: (a) => [`keptn configure monitoring ${a['sli-provider']} --project="$PROJECT" --service="$SERVICE"`],
+  // Test definitions and sli.yaml are YAML.
+  dependencies: { yaml: '^2.9.1' },
   env: [
     {
       name: 'METRICS_URL',

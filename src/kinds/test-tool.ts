@@ -25,6 +25,8 @@ export const testTool: Kind = {
       why: 'the HTTP checks the test runs against the deployed service',
     },
   ],
+  // Test definitions and sli.yaml are YAML.
+  dependencies: { yaml: '^2.9.1' },
   env: [
     {
       name: 'TEST_REQUEST_TIMEOUT_SECONDS',

@@ -1,5 +1,4 @@
 import type { Answers } from '../answers.js';
-import type { KeptnVersion } from '../keptn-versions.js';
 
 /** A file the integration needs in Keptn, uploaded by keptn/add-resources.sh. */
 export interface KeptnResource {
@@ -8,8 +7,6 @@ export interface KeptnResource {
    * itself is keptn/resources/<uri> in the generated project.
    */
   uri: string;
-  /** Upload for all stages instead of the example stage. */
-  allStages?: boolean;
   why: string;
 }
 
@@ -59,10 +56,10 @@ export interface Kind {
    * Extra shell lines for add-resources.sh, e.g. `keptn configure monitoring`. They may use the
    * script's $PROJECT, $STAGE and $SERVICE; only validated answers (safe characters) go in.
    */
-  commands?(a: Answers, keptn: KeptnVersion): string[];
+  commands?(a: Answers): string[];
   /** Environment variables of the service container, with their chart values key and default. */
   env: readonly KindEnv[];
-  /** Runtime npm dependencies beyond the common ones. */
+  /** Runtime npm dependencies beyond the common ones (name → version range). */
   dependencies?: Record<string, string>;
 }
 

@@ -32,7 +32,13 @@ export async function startDevBroker(options: BrokerOptions) {
     const chunks: Buffer[] = [];
     for await (const c of req as AsyncIterable<Buffer>) chunks.push(c);
     const text = Buffer.concat(chunks).toString('utf8');
-    const received = (): Received => ({ path, headers: req.headers, body: text ? JSON.parse(text) : undefined });
+    let body: unknown;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      return void res.writeHead(400).end('body is not JSON\n');
+    }
+    const received = (): Received => ({ path, headers: req.headers, body });
 
     if (req.method === 'POST' && (path === '/event' || path === '/webhook')) {
       const entry = received();

@@ -21,4 +21,6 @@ export interface Integration {
   handle(event: KeptnEvent, ctx: HandlerContext): Promise<Outcome | void>;
   /** The task payload of a .finished sent because handle() failed (some task schemas require one). */
   errorPayload?(event: KeptnEvent, startedAt: Date): Record<string, unknown>;
+  /** Checks the handler's own settings at start-up: throws on a bad value, warns on a missing one. */
+  checkSettings?(config: Config, log: Log): void;
 }

@@ -3,6 +3,9 @@ import { loadConfig } from './config.js';
 import { errorMessage, log } from './log.js';
 import { startService } from './service.js';
 
+// Last line of defence: report anything unhandled loudly instead of dying silently mid-task.
+process.on('unhandledRejection', (err) => log.error('unhandled rejection', { error: errorMessage(err) }));
+
 try {
   const config = loadConfig();
   const service = await startService(config);

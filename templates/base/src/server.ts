@@ -10,7 +10,17 @@ import type { Dispatcher } from './tasks.js';
 export function createHttpServer(config: Config, dispatcher: Dispatcher, log: Log) {
   let accepting = true;
 
-  const server = createServer(async (req, res) => {
+  const server = createServer((req, res) => {
+    // A client that drops the connection mid-request must cost that request only, never the
+    // service with its running tasks.
+    handle(req, res).catch((err) => {
+      log.warn('request failed', { error: errorMessage(err) });
+      if (!res.headersSent) send(res, 400, { error: errorMessage(err) });
+      else res.destroy();
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (req.method === 'GET' && path === '/health') return send(res, 200, { status: 'ok' });
     if (req.method === 'GET' && path === '/ready') {
@@ -34,7 +44,7 @@ export function createHttpServer(config: Config, dispatcher: Dispatcher, log: Lo
     }
     const handled = dispatcher.dispatch(event);
     send(res, handled ? 202 : 200, { status: handled ? 'accepted' : 'ignored', type: event.type });
-  });
+  }
 
   return {
     server,

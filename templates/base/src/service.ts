@@ -18,8 +18,10 @@ export interface ServiceOptions {
 
 export async function startService(config: Config, options: ServiceOptions = {}) {
   const log = options.log ?? defaultLog;
+  const handler = options.integration ?? integration;
+  handler.checkSettings?.(config, log);
   const send = createSender(config, log, options.sender);
-  const dispatcher = createDispatcher(options.integration ?? integration, {
+  const dispatcher = createDispatcher(handler, {
     config,
     send,
     resources: createResources(config),

@@ -19,10 +19,10 @@ export function createDispatcher(integration: Integration, deps: Deps) {
   const shutdown = new AbortController();
 
   async function runTask(event: KeptnEvent): Promise<void> {
-    const task = taskOf(event.type) ?? event.type;
+    const task = taskOf(event.type)!;
     const startedAt = new Date();
     await send(reply(event, 'started', config));
-    const limit = AbortSignal.any([shutdown.signal, AbortSignal.timeout(config.taskTimeoutMs)]);
+    const limit = AbortSignal.any([shutdown.signal, AbortSignal.timeout(Math.ceil(config.taskTimeoutMs))]);
     let outcome: Outcome;
     try {
       outcome = (await untilAborted(integration.handle(event, context(limit)), limit)) ?? {
@@ -57,8 +57,13 @@ export function createDispatcher(integration: Integration, deps: Deps) {
   return {
     /** Start work on an event; false when the integration ignores it. */
     dispatch(event: KeptnEvent): boolean {
-      const what = integration.classify(event);
+      let what = integration.classify(event);
       if (what === 'ignore') return false;
+      if (what === 'task' && !taskOf(event.type)) {
+        // Only a .triggered event can be answered; a reply of the same type would loop back.
+        log.warn('not a task trigger: handled without replies', { type: event.type });
+        what = 'listen';
+      }
       log.info('event received', { type: event.type, id: event.id, shkeptncontext: event.shkeptncontext });
       const work =
         what === 'task'
@@ -73,11 +78,13 @@ export function createDispatcher(integration: Integration, deps: Deps) {
     get inFlight(): number {
       return running.size;
     },
-    /** Wait for running work; after `graceMs`, abort it so tasks report errored, then wait again. */
+    /**
+     * Wait for running work. After `graceMs` it is aborted, which makes each task send its
+     * .finished as errored, so the wait still ends with every reply sent (or logged as lost).
+     */
     async drain(graceMs: number): Promise<void> {
-      const all = () => Promise.all([...running]);
       const timer = setTimeout(() => shutdown.abort(), graceMs);
-      await all();
+      await Promise.all([...running]);
       clearTimeout(timer);
     },
   };

@@ -1,4 +1,5 @@
 // The service machinery every integration shares: probes, bad requests, task failures, shutdown.
+import { connect } from 'node:net';
 import { CloudEvent } from 'cloudevents';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Integration } from '../src/integration.js';
@@ -41,6 +42,19 @@ describe('bad requests', () => {
       expect(res.status).toBe(400);
     }
     expect(stack.logs.filter((l) => l.msg.includes('not a valid CloudEvent'))).toHaveLength(2);
+    expect((await fetch(`${stack.url}health`)).status).toBe(200);
+  });
+
+  it('survives a client that hangs up halfway through a request', async () => {
+    stack = await startStack();
+    const { port } = new URL(stack.url);
+    await new Promise<void>((resolve) => {
+      const socket = connect(Number(port), '127.0.0.1', () => {
+        socket.write('POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"half":');
+        setTimeout(() => (socket.destroy(), resolve()), 50);
+      });
+    });
+    await new Promise((r) => setTimeout(r, 50));
     expect((await fetch(`${stack.url}health`)).status).toBe(200);
   });
 
@@ -91,6 +105,15 @@ describe('tasks', () => {
     await stopping;
     expect(stack.replies().map((r) => r.type)).toEqual(['sh.keptn.event.my-task.started', 'sh.keptn.event.my-task.finished']);
     expect(stack.replies()[1].data).toMatchObject({ status: 'succeeded', result: 'pass' });
+  });
+
+  it('never answers an event that is not a trigger, even if a handler calls it a task', async () => {
+    stack = await startStack({ integration: { classify: () => 'task', handle: async () => ({ result: 'pass', message: 'done' }) } });
+    const finished = triggered().cloneWith({ type: 'sh.keptn.event.my-task.finished' });
+    stack.service.dispatcher.dispatch(finished as never);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(stack.replies()).toEqual([]);
+    expect(stack.logs.some((l) => l.msg === 'not a task trigger: handled without replies')).toBe(true);
   });
 });
 
