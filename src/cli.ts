@@ -95,6 +95,35 @@ async function create(directory: string | undefined, flags: CreateFlags): Promis
   return 0;
 }
 
+const REGENERATE_EXAMPLES = `
+Exit codes: 0 done (or nothing to do), 1 error or, with --check, something would change,
+3 conflicts written as markers for you to resolve.
+
+Examples:
+  $ npx create-keptn-integration regenerate                  # the project in this directory
+  $ npx create-keptn-integration regenerate --check --diff   # in CI: fail when templates moved on
+  $ npx create-keptn-integration regenerate --set keptn=0.8  # switch the target Keptn release
+  $ npx create-keptn-integration regenerate integrations/* --json`;
+
+function regenerateCommand(cmd: Command, done: (code: number) => void): void {
+  const collect = (value: string, all: string[] = []) => [...all, value];
+  cmd
+    .command('regenerate')
+    .description('Bring newer templates or changed answers into generated projects, keeping your changes (3-way merge).')
+    .argument('[directories...]', 'projects to regenerate (default: .)')
+    .option('--check', 'write nothing; exit 1 when regenerate would change something, listing the files')
+    .option('--diff', 'with --check (or without), print unified diffs of what changes')
+    .option('--set <key=value>', 'change an answer, e.g. --set keptn=0.8 (repeatable)', collect)
+    .option('--restore <path>', 'bring back a generated file you deleted (repeatable)', collect)
+    .option('--json', 'machine-readable report on stdout')
+    .option('-y, --yes', 'never prompt (regenerate never does; accepted for symmetry with create)')
+    .addHelpText('after', REGENERATE_EXAMPLES)
+    .action(async (directories: string[], flags: { check?: boolean; diff?: boolean; json?: boolean; set?: string[]; restore?: string[] }) => {
+      const { regenerate } = await import('./regenerate-command.js');
+      done(await regenerate(directories, { ...flags, set: flags.set ?? [], restore: flags.restore ?? [] }));
+    });
+}
+
 /** Runs the CLI; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
   const cmd = program();
@@ -102,6 +131,7 @@ export async function main(argv: string[]): Promise<number> {
   cmd.action(async (directory: string | undefined, flags: CreateFlags) => {
     code = await create(directory, flags);
   });
+  regenerateCommand(cmd, (c) => (code = c));
   try {
     await cmd.parseAsync(argv);
     return code;

@@ -5,14 +5,12 @@ import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ejs from 'ejs';
 import { q } from './escape.js';
+import { encodeRecord, RECORD_FILE } from './record.js';
 import type { Spec } from './spec.js';
 
 export type Plan = Map<string, string>;
 
 export const TEMPLATES = fileURLToPath(new URL('../templates', import.meta.url));
-
-/** The answers record that lets `regenerate` rebuild the project later. */
-export const ANSWERS_FILE = '.keptn-integration.json';
 
 function walk(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -55,6 +53,7 @@ export function renderPlan(spec: Spec, templates = TEMPLATES): Plan {
       }
     }
   }
-  plan.set(ANSWERS_FILE, JSON.stringify({ generator: spec.generator, answers: spec.answers }, null, 2) + '\n');
+  // Last: the record holds every other file as the base of a later regeneration.
+  plan.set(RECORD_FILE, encodeRecord({ generator: spec.generator, answers: spec.answers, base: new Map(plan) }));
   return new Map([...plan].sort(([x], [y]) => x.localeCompare(y)));
 }

@@ -2,9 +2,11 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { InputError } from './answers.js';
 import type { Plan } from './plan.js';
+import { RECORD_FILE } from './record.js';
+import type { FileChange } from './regenerate.js';
 
 const EXECUTABLE = /\.sh$/;
 
@@ -71,4 +73,31 @@ export function formatTree(plan: Plan, root: string): string {
   };
   walk(tree, '');
   return lines.join('\n');
+}
+
+/** A project-relative path from a record, refused if it would land outside the project. */
+export function inside(dir: string, path: string): string {
+  const root = resolve(dir);
+  const full = resolve(root, path);
+  if (isAbsolute(path) || !full.startsWith(root + sep)) {
+    throw new InputError('path', path, 'must stay inside the project directory');
+  }
+  return full;
+}
+
+/** Applies a regeneration: each file written whole (temporary file, then rename), the record last. */
+export async function applyChanges(dir: string, changes: FileChange[], record: string): Promise<void> {
+  for (const change of changes) {
+    if (change.next === undefined) continue;
+    const full = inside(dir, change.path);
+    if (change.next === null) {
+      await rm(full, { force: true });
+      continue;
+    }
+    await mkdir(dirname(full), { recursive: true });
+    const temp = `${full}.${randomBytes(4).toString('hex')}.tmp`;
+    await writeFile(temp, change.next, { mode: EXECUTABLE.test(full) ? 0o755 : 0o644 });
+    await rename(temp, full);
+  }
+  await writeFile(join(dir, RECORD_FILE), record);
 }

@@ -42,7 +42,9 @@ describe.each(COMBINATIONS)('$kind for Keptn $keptn', ({ kind, keptn }) => {
 
   it('leaves no template syntax or empty values behind', async () => {
     const { plan } = await render();
-    for (const [path, content] of plan) {
+    for (const [path, text] of plan) {
+      // The record's base is compressed data: any letters may appear in it.
+      const content = path === '.keptn-integration.json' ? JSON.stringify({ ...JSON.parse(text), base: 'omitted' }) : text;
       expect(content, path).not.toMatch(/<%|%>|\[object Object\]/);
       // In code `undefined` is a word of the language; elsewhere it is a value that went missing.
       if (!path.endsWith('.ts')) expect(content, path).not.toMatch(/\bundefined\b|(?<!\/dev\/)\bnull\b|NaN/);

@@ -1,0 +1,29 @@
+// Line-based 3-way merge with standard conflict markers.
+import { diff3Merge } from 'node-diff3';
+
+export interface MergeLabels {
+  ours: string;
+  base: string;
+  theirs: string;
+}
+
+/**
+ * Merges the changes from `base` to `ours` and from `base` to `theirs`. Where both changed the same
+ * lines differently, the result holds conflict markers (diff3 style, with the base in between).
+ */
+export function merge3(ours: string, base: string, theirs: string, labels: MergeLabels): { text: string; conflict: boolean } {
+  const split = (s: string) => s.split('\n');
+  const regions = diff3Merge(split(ours), split(base), split(theirs), { excludeFalseConflicts: true });
+  const lines: string[] = [];
+  let conflict = false;
+  for (const region of regions) {
+    if (region.ok) {
+      lines.push(...region.ok);
+      continue;
+    }
+    conflict = true;
+    const c = region.conflict!;
+    lines.push(`<<<<<<< ${labels.ours}`, ...c.a, `||||||| ${labels.base}`, ...c.o, '=======', ...c.b, `>>>>>>> ${labels.theirs}`);
+  }
+  return { text: lines.join('\n'), conflict };
+}
