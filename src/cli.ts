@@ -3,7 +3,6 @@
 import { basename, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { ANSWERS, InputError, resolveAnswers, type Answers } from './answers.js';
-import { readAnswersFile } from './answers-file.js';
 import { renderPlan } from './plan.js';
 import { toSpec } from './spec.js';
 import { c } from './ui.js';
@@ -63,7 +62,8 @@ function flagAnswers(flags: CreateFlags): Answers {
 }
 
 async function create(directory: string | undefined, flags: CreateFlags): Promise<number> {
-  const fromFile = flags.answers ? readAnswersFile(flags.answers) : {};
+  // Loaded only when used (it brings the YAML parser): startup stays small.
+  const fromFile = flags.answers ? (await import('./answers-file.js')).readAnswersFile(flags.answers) : {};
   const given = { ...fromFile, ...flagAnswers(flags) };
   const interactive = !flags.yes && !flags.answers && process.stdin.isTTY === true && process.env.CI !== 'true';
   if (!directory && !given.name && !interactive) {

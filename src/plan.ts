@@ -1,22 +1,13 @@
-// Render the templates into a file plan: project-relative path → content. Pure apart from reading
-// the templates; nothing is written here.
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import ejs from 'ejs';
+// Render the templates into a file plan: project-relative path → content. Nothing is written here.
+import { sep } from 'node:path';
 import { q } from './escape.js';
 import { encodeRecord, RECORD_FILE } from './record.js';
 import type { Spec } from './spec.js';
+import { builtInTemplates, compileTemplates } from './templates.js';
+
+export { TEMPLATES } from './templates.js';
 
 export type Plan = Map<string, string>;
-
-export const TEMPLATES = fileURLToPath(new URL('../templates', import.meta.url));
-
-function walk(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)],
-  );
-}
 
 /**
  * Template path → project path: `dot-` names become dotfiles (npm would drop a real .gitignore from
@@ -30,23 +21,19 @@ export function targetPath(templatePath: string, spec: Spec): string {
     .replace(/\.ejs$/, '');
 }
 
-/** `templates` is the templates folder; tests pass a deliberately broken copy. */
-export function renderPlan(spec: Spec, templates = TEMPLATES): Plan {
+/** `templates` is a templates folder; tests pass a deliberately changed copy. */
+export function renderPlan(spec: Spec, templates?: string): Plan {
+  const set = templates ? compileTemplates(templates) : builtInTemplates();
   const view = { ...spec, a: spec.answers, q };
   const plan: Plan = new Map();
   // The kind's folder comes second so that its files override the shared ones of the same path.
   for (const layer of ['base', spec.kind.id]) {
-    const root = join(templates, layer);
-    for (const file of walk(root).sort()) {
-      const rel = relative(root, file);
-      const source = readFileSync(file, 'utf8');
+    for (const [rel, render] of set.get(layer) ?? []) {
       // `[event]` in a name: one file per example event of the kind.
       const instances = rel.includes('[event]') ? spec.exampleEvents : [undefined];
       for (const event of instances) {
         const path = targetPath(event ? rel.replace('[event]', event.replace(/^sh\.keptn\.event\./, '')) : rel, spec);
-        const content = file.endsWith('.ejs')
-          ? ejs.render(source, { ...view, event }, { filename: file, escape: String })
-          : source;
+        const content = render({ ...view, event });
         // A template that renders to nothing is a file this project does not need.
         if (content.trim() === '') plan.delete(path);
         else plan.set(path, content);

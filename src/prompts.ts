@@ -1,5 +1,7 @@
 // Interactive questions, derived from the answer table. Loaded only when prompting.
-import { confirm, input, select } from '@inquirer/prompts';
+import confirm from '@inquirer/confirm';
+import input from '@inquirer/input';
+import select from '@inquirer/select';
 import { ANSWERS, normalise, type Ask } from './answers.js';
 import { c } from './ui.js';
 

@@ -1,5 +1,4 @@
 // The only module that writes the project to disk.
-import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
@@ -9,6 +8,9 @@ import { RECORD_FILE } from './record.js';
 import type { FileChange } from './regenerate.js';
 
 const EXECUTABLE = /\.sh$/;
+
+/** A name part no other run uses at the same time (node:crypto would cost a few ms to load). */
+const unique = () => `${process.pid}-${Date.now().toString(36)}`;
 
 export interface WriteOptions {
   /** Write into a non-empty directory; files the plan does not name are left alone. */
@@ -28,7 +30,7 @@ export async function writeProject(dir: string, plan: Plan, options: WriteOption
   if (!empty) return writeFiles(target, plan);
 
   await mkdir(dirname(target), { recursive: true });
-  const staging = join(dirname(target), `.${basename(target)}.${randomBytes(4).toString('hex')}.tmp`);
+  const staging = join(dirname(target), `.${basename(target)}.${unique()}.tmp`);
   try {
     await writeFiles(staging, plan);
     await rename(staging, target);
@@ -95,7 +97,7 @@ export async function applyChanges(dir: string, changes: FileChange[], record: s
       continue;
     }
     await mkdir(dirname(full), { recursive: true });
-    const temp = `${full}.${randomBytes(4).toString('hex')}.tmp`;
+    const temp = `${full}.${unique()}.tmp`;
     await writeFile(temp, change.next, { mode: EXECUTABLE.test(full) ? 0o755 : 0o644 });
     await rename(temp, full);
   }

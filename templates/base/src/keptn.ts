@@ -1,5 +1,7 @@
 // Keptn's event rules (https://github.com/keptn/spec): what a reply must copy from the event it
 // answers, and how it reaches Keptn.
+import http from 'node:http';
+import https from 'node:https';
 import { CloudEvent, HTTP } from 'cloudevents';
 import type { Config } from './config.js';
 import { errorMessage, type Log } from './log.js';
@@ -69,26 +71,38 @@ export interface SenderOptions {
 
 /**
  * Sends events to the distributor as structured CloudEvents. Retries with exponential backoff while
- * the distributor is unreachable or answers 5xx; throws when it finally gives up.
+ * the distributor is unreachable or answers 5xx; throws when it finally gives up. Plain node:http
+ * with kept-alive connections: every task sends two events, and fetch() costs several times more.
  */
 export function createSender(config: Pick<Config, 'eventBrokerUrl'>, log: Log, options: SenderOptions = {}) {
   const retries = options.retries ?? 5;
   const backoffMs = options.backoffMs ?? 200;
+  const url = new URL(config.eventBrokerUrl);
+  const client = url.protocol === 'https:' ? https : http;
+  const agent = new client.Agent({ keepAlive: true, maxSockets: 32 });
+
+  function post(body: string, headers: Record<string, string>): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const req = client.request(url, { method: 'POST', agent, headers, timeout: 10_000 }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      });
+      req.on('timeout', () => req.destroy(new Error('no answer within 10 s')));
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+
   return async function send(event: KeptnEvent): Promise<void> {
     const message = HTTP.structured(event);
     let lastError = '';
     for (let attempt = 0; attempt <= retries; attempt++) {
       if (attempt > 0) await new Promise((r) => setTimeout(r, backoffMs * 2 ** (attempt - 1)));
       try {
-        const res = await fetch(config.eventBrokerUrl, {
-          method: 'POST',
-          headers: message.headers as Record<string, string>,
-          body: message.body as string,
-          signal: AbortSignal.timeout(10_000),
-        });
-        if (res.ok) return;
-        lastError = `HTTP ${res.status}`;
-        if (res.status < 500) break; // the event itself was refused: retrying will not help
+        const status = await post(message.body as string, message.headers as Record<string, string>);
+        if (status >= 200 && status < 300) return;
+        lastError = `HTTP ${status}`;
+        if (status < 500) break; // the event itself was refused: retrying will not help
       } catch (err) {
         lastError = errorMessage(err);
       }
