@@ -3,7 +3,7 @@
 // derived from this table.
 import { KINDS, kindById } from './kinds/index.js';
 import { DEFAULT_KEPTN, KEPTN_VERSIONS } from './keptn-versions.js';
-import { dnsLabel, eventType, imageRepository, keptnName, listOf, oneOf, taskName, type Rule } from './rules.js';
+import { dnsLabel, eventType, freeText, imageRepository, keptnName, listOf, oneOf, taskName, type Rule } from './rules.js';
 
 export type Answers = Record<string, string>;
 
@@ -159,6 +159,15 @@ export const ANSWERS: readonly AnswerDef[] = [
     message: 'Example service',
     default: () => 'carts',
     rule: () => keptnName(43),
+  },
+  {
+    key: 'description',
+    flag: '--description <text>',
+    help: 'one line saying what the integration does (package.json, Chart.yaml, README)',
+    example: '--description "Runs our Locust load tests"',
+    message: 'Description',
+    default: (a) => `Keptn ${a.kind} integration: ${kindById(a.kind)?.summary}`,
+    rule: () => freeText(200),
   },
   {
     key: 'owner',

@@ -7,7 +7,7 @@ import { renderPlan } from './plan.js';
 import { toSpec } from './spec.js';
 import { c } from './ui.js';
 import { GENERATOR } from './version.js';
-import { formatTree, writeProject } from './writer.js';
+import { formatTree, writeProject, WriteError } from './writer.js';
 
 interface CreateFlags {
   yes?: boolean;
@@ -141,7 +141,7 @@ export async function main(argv: string[]): Promise<number> {
       console.error(c.yellow('Cancelled: nothing was written.'));
       return 130;
     }
-    const message = err instanceof InputError ? err.message : `unexpected failure: ${(err as Error)?.message ?? err}`;
+    const message = err instanceof InputError || err instanceof WriteError ? err.message : `unexpected failure: ${(err as Error)?.message ?? err}`;
     console.error(`${c.red('error:')} ${message}`);
     return 1;
   }

@@ -13,4 +13,21 @@ const sh = (v: string) => (/^[A-Za-z0-9_./:=@%+,-]+$/.test(v) ? v : `'${v.replac
 /** Inline Markdown code. */
 const code = (v: string) => '`' + v.replace(/`/g, "'") + '`';
 
-export const q = { yaml, json, ts: json, sh, code };
+/**
+ * A Markdown paragraph: emphasis, code, links and HTML are escaped, and a first character that
+ * would start a heading, list or quote; other punctuation reads as itself.
+ */
+const md = (v: string) =>
+  v
+    .replace(/[\\`*_[\]|]/g, (ch) => `\\${ch}`)
+    .replace(/[<>&]/g, (ch) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;' })[ch]!)
+    .replace(/^([#+-])/, '\\$1')
+    .replace(/^(\d+)\./, '$1\\.');
+
+/**
+ * Text inside a Helm template (chart/templates/*): written as a Go template string literal, so a
+ * `{{` in it prints as text instead of becoming Helm code. JSON escapes are valid Go escapes.
+ */
+const helm = (v: string) => `{{ ${JSON.stringify(v)} }}`;
+
+export const q = { yaml, json, ts: json, sh, code, md, helm };

@@ -6,7 +6,7 @@ import { ANSWERS, normalise, type Ask } from './answers.js';
 import { c } from './ui.js';
 
 /** Answers only worth changing for some people; asked after one "customise?" question. */
-const ADVANCED = new Set(['project', 'stage', 'service', 'image']);
+const ADVANCED = new Set(['project', 'stage', 'service', 'description', 'image']);
 
 export function createAsk(): Ask {
   let customise: boolean | undefined;
@@ -14,7 +14,7 @@ export function createAsk(): Ask {
     if (ADVANCED.has(def.key)) {
       const example = ['project', 'stage', 'service'].map((k) => ANSWERS.find((d) => d.key === k)?.default(answers)).join('/');
       customise ??= await confirm({
-        message: `Change the example Keptn coordinates (${example}) or the container image?`,
+        message: `Change the example Keptn coordinates (${example}), the description or the container image?`,
         default: false,
       });
       if (!customise) return undefined;

@@ -56,6 +56,15 @@ export const imageRepository: Rule = (v) =>
     ? undefined
     : "must be an image repository without tag, e.g. 'ghcr.io/acme/my-tests' (lowercase; registry host optional)";
 
+/** Free text (a description): one line of printable characters. Escaped wherever it is written. */
+export const freeText =
+  (max: number): Rule =>
+  (v) =>
+    // eslint-disable-next-line no-control-regex
+    v.trim() !== '' && v.length <= max && !/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(v)
+      ? undefined
+      : `must be one line of 1 to ${max} printable characters (no control characters or line breaks)`;
+
 export const oneOf =
   (values: readonly string[]): Rule =>
   (v) =>

@@ -12,6 +12,11 @@ export interface Spec {
   keptn: KeptnVersion;
   /** PUBSUB_TOPIC: every event type the integration receives. */
   subscriptions: string[];
+  /**
+   * PUBSUB_TOPIC for a remote execution plane, which cannot subscribe with NATS wildcards: the
+   * subscriptions, with wildcards replaced by the concrete example events.
+   */
+  remoteSubscriptions: string[];
   /** Tasks answered with .started/.finished. */
   tasks: string[];
   sequences: ShipyardSequence[];
@@ -33,17 +38,21 @@ export function toSpec(answers: Answers): Spec {
   const keptn = KEPTN_VERSIONS[answers.keptn];
   if (!kind || !keptn) throw new Error(`unvalidated answers: kind ${answers.kind}, keptn ${answers.keptn}`);
   const sequences = kind.sequences(answers);
+  const subscriptions = kind.subscriptions(answers);
+  const exampleEvents = kind.exampleEvents?.(answers) ?? [];
+  const wildcard = subscriptions.some((t) => /(^|\.)(\*|>)(\.|$)/.test(t));
   const sampleEvent = kind.sampleEvent(answers);
   return {
     answers,
     name: answers.name,
     kind,
     keptn,
-    subscriptions: kind.subscriptions(answers),
+    subscriptions,
+    remoteSubscriptions: wildcard ? exampleEvents : subscriptions,
     tasks: kind.tasks(answers),
     sequences,
     resources: kind.resources(answers),
-    exampleEvents: kind.exampleEvents?.(answers) ?? [],
+    exampleEvents,
     sampleEvent,
     commands: kind.commands?.(answers) ?? [],
     trigger: triggerCommand(sequences[0].name, answers, keptn, sampleEvent),

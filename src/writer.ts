@@ -1,6 +1,6 @@
 // The only module that writes the project to disk.
-import { existsSync, readdirSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { constants, existsSync, readdirSync, rmSync } from 'node:fs';
+import { access, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { InputError } from './answers.js';
 import type { Plan } from './plan.js';
@@ -17,9 +17,46 @@ export interface WriteOptions {
   force?: boolean;
 }
 
+/** Why a write failed, in words: the disk, not a stack trace. */
+export class WriteError extends Error {}
+
+const REASONS: Record<string, string> = {
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is used up',
+  EROFS: 'the file system is read-only',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+};
+
+function writeError(where: string, err: unknown): Error {
+  const code = (err as NodeJS.ErrnoException).code ?? '';
+  return code in REASONS ? new WriteError(`cannot write ${where}: ${REASONS[code]} (${code})`) : (err as Error);
+}
+
+/** Staging folders of this name left by runs that were killed outright (SIGKILL, power loss). */
+function removeStaleStaging(parent: string, name: string): void {
+  if (!existsSync(parent)) return;
+  const prefix = `.${name}.`;
+  for (const entry of readdirSync(parent)) {
+    if (!entry.startsWith(prefix) || !entry.endsWith('.tmp')) continue;
+    // .<name>.<pid>-<time>.tmp, as unique() names them
+    const pid = /^(\d+)-[a-z0-9]+$/.exec(entry.slice(prefix.length, -'.tmp'.length))?.[1];
+    if (pid && !alive(Number(pid))) rmSync(join(parent, entry), { recursive: true, force: true });
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /**
  * Writes the plan into `dir`. A new (or empty) directory is filled in a temporary sibling and
- * renamed into place, so that a failure leaves nothing half-written.
+ * renamed into place, so that a failure, Ctrl-C or SIGTERM leaves nothing half-written.
  */
 export async function writeProject(dir: string, plan: Plan, options: WriteOptions = {}): Promise<void> {
   const target = resolve(dir);
@@ -27,16 +64,38 @@ export async function writeProject(dir: string, plan: Plan, options: WriteOption
   if (!empty && !options.force) {
     throw new InputError('directory', dir, 'must be empty or not exist; pass --force to write into it (other files are kept)');
   }
-  if (!empty) return writeFiles(target, plan);
-
-  await mkdir(dirname(target), { recursive: true });
-  const staging = join(dirname(target), `.${basename(target)}.${unique()}.tmp`);
   try {
-    await writeFiles(staging, plan);
+    if (!empty) return await writeFiles(target, plan);
+    const parent = dirname(target);
+    await mkdir(parent, { recursive: true });
+    // Asked first: a recursive mkdir on a read-only file system reports ENOENT, not EROFS.
+    await access(parent, constants.W_OK);
+    removeStaleStaging(parent, basename(target));
+    await atomically(join(parent, `.${basename(target)}.${unique()}.tmp`), (staging) => writeFiles(staging, plan), target);
+  } catch (err) {
+    throw writeError(dir, err);
+  }
+}
+
+/** Runs `fill(staging)` then renames staging to `target`; on failure or a signal, removes staging. */
+async function atomically(staging: string, fill: (staging: string) => Promise<void>, target: string): Promise<void> {
+  const cleanUp = () => rmSync(staging, { recursive: true, force: true });
+  // Signals arrive between awaits: clean up synchronously, then exit as the signal would.
+  const onSignal = (signal: NodeJS.Signals) => {
+    cleanUp();
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    await fill(staging);
     await rename(staging, target);
   } catch (err) {
-    await rm(staging, { recursive: true, force: true });
+    cleanUp();
     throw err;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
 }
 

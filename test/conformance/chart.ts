@@ -78,7 +78,8 @@ export function integrationProblems(docs: any[], spec: Spec, remote: boolean): s
   want(String(service.image).startsWith(`${spec.answers.image}:`), `image ${service.image} is not from ${spec.answers.image}`);
   want(distributor.image === `docker.io/keptn/distributor:${spec.keptn.distributorTag}`, `distributor image ${distributor.image}`);
   want(env(distributor, 'PUBSUB_URL')?.value === spec.keptn.natsUrl, `PUBSUB_URL ${env(distributor, 'PUBSUB_URL')?.value}`);
-  want(env(distributor, 'PUBSUB_TOPIC')?.value === spec.subscriptions.join(','), `PUBSUB_TOPIC ${env(distributor, 'PUBSUB_TOPIC')?.value} is not ${spec.subscriptions.join(',')}`);
+  const topic = (remote ? spec.remoteSubscriptions : spec.subscriptions).join(',');
+  want(env(distributor, 'PUBSUB_TOPIC')?.value === topic, `PUBSUB_TOPIC ${env(distributor, 'PUBSUB_TOPIC')?.value} is not ${topic}`);
   want(env(distributor, 'PUBSUB_RECIPIENT')?.value === '127.0.0.1', 'PUBSUB_RECIPIENT is not 127.0.0.1');
   const port = service.ports?.find((p: any) => p.name === 'http')?.containerPort;
   want(env(distributor, 'PUBSUB_RECIPIENT_PORT')?.value === String(port), `PUBSUB_RECIPIENT_PORT is not the service's port ${port}`);

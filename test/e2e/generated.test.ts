@@ -131,7 +131,7 @@ describe.concurrent('generated projects', () => {
       }
       // The README's command for sending a test event works as printed.
       const send = await execa('npm', ['run', 'send-event', `test-events/${spec.sampleEvent}`], { cwd: dir, env: { PORT: new URL(service.url).port }, reject: false, all: true });
-      if (send.exitCode !== 0 || !/HTTP 202/.test(send.stdout)) failures.push(`npm run send-event: ${send.all}`);
+      if (send.exitCode !== 0 || !/HTTP 202/.test(send.stdout)) failures.push(`npm run send-event: ${send.all}\nservice output:\n${service.output()}`);
     } finally {
       const exitCode = await service.stop();
       await stub.close();

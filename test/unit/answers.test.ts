@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ANSWERS, InputError, resolveAnswers } from '../../src/answers.js';
 import { checkAnswers } from '../../src/answers-file.js';
-import { dnsLabel, eventType, imageRepository, keptnName, taskName } from '../../src/rules.js';
+import { dnsLabel, eventType, freeText, imageRepository, keptnName, taskName } from '../../src/rules.js';
 
 const fails = (p: Promise<unknown>, field: string, value: unknown, rule: RegExp) =>
   expect(p).rejects.toSatisfy((err: unknown) => {
@@ -43,6 +43,11 @@ describe('rules', () => {
       expect(eventType(true)(bad)).toBeDefined();
   });
 
+  it('free text is one printable line', () => {
+    for (const ok of ['Runs our tests', '{{ .Values.x }} $(rm -rf /) "quoted" <b>', 'ünïcödé ✓']) expect(freeText(200)(ok)).toBeUndefined();
+    for (const bad of ['', '   ', 'two\nlines', 'tab\there', 'x'.repeat(201), 'nul\u0000', 'sep\u2028']) expect(freeText(200)(bad)).toBeDefined();
+  });
+
   it('image repositories without tags', () => {
     for (const ok of ['ghcr.io/acme/x', 'acme/x', 'localhost:5000/a/b-c', 'x']) expect(imageRepository(ok)).toBeUndefined();
     for (const bad of ['ghcr.io/acme/x:1.0', 'Acme/x', 'a//b', 'x@sha256:abc', '']) expect(imageRepository(bad)).toBeDefined();
@@ -60,6 +65,7 @@ describe('resolveAnswers', () => {
       project: 'sockshop',
       stage: 'dev',
       service: 'carts',
+      description: "Keptn test-tool integration: runs tests when Keptn asks (answers the test task with .started and .finished)",
       owner: 'your-org',
       image: 'ghcr.io/your-org/my-tests',
     });
@@ -113,7 +119,7 @@ describe('resolveAnswers', () => {
       asked.push(def.key);
       return def.key === 'kind' ? 'generic' : def.key === 'task' ? 'deploy-db' : fallback;
     });
-    expect(asked).toEqual(['kind', 'keptn', 'task', 'events', 'project', 'stage', 'service', 'owner', 'image']);
+    expect(asked).toEqual(['kind', 'keptn', 'task', 'events', 'project', 'stage', 'service', 'description', 'owner', 'image']);
     expect(a.events).toBe('sh.keptn.event.deploy-db.triggered');
   });
 });
