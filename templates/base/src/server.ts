@@ -42,6 +42,8 @@ export function createHttpServer(config: Config, dispatcher: Dispatcher, log: Lo
       log.warn('request refused: not a valid CloudEvent', { error: errorMessage(err) });
       return send(res, 400, { error: `not a valid CloudEvent: ${errorMessage(err)}` });
     }
+    // SIGTERM may have come while the body was arriving: a task started now would not be waited for.
+    if (!accepting) return send(res, 503, { error: 'shutting down, not taking new events' });
     const handled = dispatcher.dispatch(event);
     send(res, handled ? 202 : 200, { status: handled ? 'accepted' : 'ignored', type: event.type });
   }
@@ -55,9 +57,22 @@ export function createHttpServer(config: Config, dispatcher: Dispatcher, log: Lo
   };
 }
 
+const REQUIRED = ['id', 'source', 'type', 'specversion'] as const;
+
 function parse(req: IncomingMessage, body: string): KeptnEvent {
+  // The SDK fills in a missing id or source rather than refusing the event: check what was sent.
+  const structured = String(req.headers['content-type'] ?? '').startsWith('application/cloudevents+json');
+  const sent = structured ? (JSON.parse(body) as Record<string, unknown> | null) : undefined;
+  const given = (key: string) => (structured ? sent?.[key] : req.headers[`ce-${key}`]);
+  const missing = REQUIRED.filter((key) => typeof given(key) !== 'string' || given(key) === '');
+  if (missing.length > 0) throw new Error(`missing required attribute ${missing.join(', ')}`);
   const event = HTTP.toEvent({ headers: req.headers, body }) as KeptnEvent | KeptnEvent[];
   if (Array.isArray(event)) throw new Error('batched events are not supported');
+  event.validate();
+  // Every Keptn event belongs to a sequence run; replies must carry its context.
+  if (event.type.startsWith('sh.keptn.') && typeof event.shkeptncontext !== 'string') {
+    throw new Error('missing shkeptncontext, which every Keptn event carries');
+  }
   if (typeof event.data === 'string' || (event.data !== undefined && typeof event.data !== 'object')) {
     throw new Error('data must be a JSON object');
   }

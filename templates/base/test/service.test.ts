@@ -107,6 +107,39 @@ describe('tasks', () => {
     expect(stack.replies()[1].data).toMatchObject({ status: 'succeeded', result: 'pass' });
   });
 
+  it('refuses an event whose body arrives after SIGTERM began, instead of dropping it', async () => {
+    stack = await startStack();
+    const { port } = new URL(stack.url);
+    const body = JSON.stringify({ ...triggered().toJSON(), datacontenttype: 'application/json' });
+    const answer = new Promise<string>((resolve) => {
+      const socket = connect(Number(port), '127.0.0.1', () => {
+        socket.write(`POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/cloudevents+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n`);
+        // Headers are in; shutdown starts before the body arrives.
+        setTimeout(() => {
+          void stack!.service.stop(1000);
+          socket.end(body);
+        }, 50);
+      });
+      let text = '';
+      socket.on('data', (chunk) => (text += chunk));
+      socket.on('close', () => resolve(text));
+    });
+    expect(await answer).toMatch(/^HTTP\/1.1 503/);
+    expect(stack.replies()).toEqual([]);
+  });
+
+  it('refuses an event without shkeptncontext or id instead of inventing them', async () => {
+    stack = await startStack();
+    for (const body of [
+      { specversion: '1.0', id: 'x', source: 's', type: 'sh.keptn.event.my-task.triggered', data: {} },
+      { specversion: '1.0', source: 's', type: 'sh.keptn.event.my-task.triggered', shkeptncontext: 'c', data: {} },
+    ]) {
+      const res = await fetch(stack.url, { method: 'POST', headers: { 'content-type': 'application/cloudevents+json' }, body: JSON.stringify(body) });
+      expect(res.status).toBe(400);
+    }
+    expect(stack.replies()).toEqual([]);
+  });
+
   it('never answers an event that is not a trigger, even if a handler calls it a task', async () => {
     stack = await startStack({ integration: { classify: () => 'task', handle: async () => ({ result: 'pass', message: 'done' }) } });
     const finished = triggered().cloneWith({ type: 'sh.keptn.event.my-task.finished' });
