@@ -1,7 +1,9 @@
 // Shared by the test files: the combinations we generate and ready answers for each.
 import { readFileSync } from 'node:fs';
 import Ajv from 'ajv-draft-04';
+import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { resolveAnswers, type Answers } from '../src/answers.js';
 import { renderPlan } from '../src/plan.js';
 import { toSpec, type Spec } from '../src/spec.js';
@@ -49,4 +51,20 @@ export function hasSchema(name: string): boolean {
   } catch {
     return false;
   }
+}
+
+let installed: Promise<string> | undefined;
+
+/**
+ * Gives a generated project its npm dependencies without an install of its own: they are installed
+ * once per test file into a test-tool project (whose dependencies are a superset of every kind's)
+ * and linked. Tests that prove `npm install` itself works use the CLI instead.
+ */
+export async function linkDependencies(dir: string): Promise<void> {
+  installed ??= (async () => {
+    const { dir: donor } = await generate('test-tool', '1.0');
+    await execa('npm', ['install', '--no-audit', '--no-fund'], { cwd: donor });
+    return join(donor, 'node_modules');
+  })();
+  symlinkSync(await installed, join(dir, 'node_modules'));
 }

@@ -1,10 +1,10 @@
 // Checks that cannot fail prove nothing: break a template on purpose and the checks must say so.
-import { cpSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TEMPLATES } from '../../src/plan.js';
-import { generate } from '../helpers.js';
+import { generate, linkDependencies } from '../helpers.js';
 import { tempDir } from '../run.js';
 import { chartProblems } from './chart.js';
 import { deliver, example, exchange, replyProblems, startService } from './contract.js';
@@ -68,17 +68,12 @@ describe('a broken shipyard or add-resources.sh is caught', () => {
 });
 
 describe('a broken service is caught by the event contract', () => {
-  // Every generated project has the same dependencies: install them once and share them.
-  let nodeModules = '';
-  beforeAll(async () => {
-    const { dir } = await generate('test-tool', '1.0');
-    await execa('npm', ['install', '--no-audit', '--no-fund'], { cwd: dir });
-    nodeModules = join(dir, 'node_modules');
-  }, 180_000);
+  // The first build waits for the shared dependencies to install.
+  beforeAll(async () => linkDependencies((await generate('test-tool', '1.0')).dir), 180_000);
 
   async function contractOf(file: string, from: string, to: string) {
     const { dir, spec } = await broken('test-tool', '1.0', file, from, to);
-    symlinkSync(nodeModules, join(dir, 'node_modules'));
+    await linkDependencies(dir);
     await execa('npm', ['run', 'build'], { cwd: dir });
     const stub = await startKeptnStub(join(dir, 'keptn', 'resources'));
     const service = await startService(dir, { EVENT_BROKER_URL: `${stub.url}/event`, CONFIGURATION_SERVICE_URL: `${stub.url}/resource-service` });

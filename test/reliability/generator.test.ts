@@ -1,7 +1,7 @@
 // The generator against hostile input, interruption and a failing disk. Figures are printed at the
 // end of the run (and asserted on): nothing may crash, nothing may be left half-written.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import fc from 'fast-check';
@@ -12,7 +12,7 @@ import { renderPlan } from '../../src/plan.js';
 import { toSpec, type Spec } from '../../src/spec.js';
 import { writeProject } from '../../src/writer.js';
 import { chartProblems } from '../conformance/chart.js';
-import { generate } from '../helpers.js';
+import { generate, linkDependencies } from '../helpers.js';
 import { BIN, cli, tempDir } from '../run.js';
 
 const figures: [string, number | string][] = [];
@@ -100,12 +100,7 @@ function planProblems(spec: Spec): string[] {
 }
 
 describe('hostile answers', () => {
-  let nodeModules = '';
-  beforeAll(async () => {
-    const { dir } = await generate('test-tool', '1.0');
-    await execa('npm', ['install', '--no-audit', '--no-fund'], { cwd: dir });
-    nodeModules = join(dir, 'node_modules');
-  }, 180_000);
+  beforeAll(async () => linkDependencies((await generate('test-tool', '1.0')).dir), 180_000);
 
   it('1,000 answer sets: a one-line error naming the field, or a project that parses and stays inside', { timeout: 300_000 }, async () => {
     let rejected = 0;
@@ -142,7 +137,7 @@ describe('hostile answers', () => {
       const chart = await chartProblems(dir, spec);
       if (chart.length > 0) crashes.push(`${JSON.stringify(spec.answers)}: ${chart.join('; ')}`);
       if (compiled < 3) {
-        symlinkSync(nodeModules, join(dir, 'node_modules'));
+        await linkDependencies(dir);
         const tsc = await execa('npx', ['tsc', '--noEmit', '-p', '.'], { cwd: dir, reject: false, all: true });
         if (tsc.exitCode !== 0) crashes.push(`tsc: ${tsc.all}`);
         compiled++;

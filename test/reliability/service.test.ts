@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliver, startService } from '../conformance/contract.js';
-import { generate } from '../helpers.js';
+import { generate, linkDependencies } from '../helpers.js';
 
 const N = 50; // events sent through the distributor outage
 const OUTAGE_MS = 1500; // how long the distributor stand-in refuses replies
@@ -115,7 +115,7 @@ describe('reliability of a generated generic service (Keptn 1.0, task db-migrate
 
   beforeAll(async () => {
     ({ dir } = await generate('generic', '1.0'));
-    await execa('npm', ['install', '--no-audit', '--no-fund'], { cwd: dir });
+    await linkDependencies(dir);
     await execa('npm', ['run', 'build'], { cwd: dir });
     triggered = JSON.parse(readFileSync(join(dir, 'test-events', 'db-migrate.triggered.json'), 'utf8'));
   }, 240_000);
