@@ -2,6 +2,7 @@
 // options (cli.ts), the prompts (prompts.ts) and the answers-file checks (answers-file.ts) are all
 // derived from this table.
 import { KINDS, kindById } from './kinds/index.js';
+import type { KindAnswer } from './kinds/types.js';
 import { DEFAULT_KEPTN, KEPTN_VERSIONS } from './keptn-versions.js';
 import { dnsLabel, eventType, freeText, imageRepository, keptnName, listOf, oneOf, taskName, type Rule } from './rules.js';
 
@@ -46,7 +47,7 @@ export class InputError extends Error {
   }
 }
 
-const kindDefault = (key: 'task' | 'events' | 'sli-provider') => (a: Answers) => kindById(a.kind)?.defaults[key]?.(a);
+const kindDefault = (key: KindAnswer) => (a: Answers) => kindById(a.kind)?.defaults[key]?.(a);
 
 export const ANSWERS: readonly AnswerDef[] = [
   {
@@ -117,6 +118,21 @@ export const ANSWERS: readonly AnswerDef[] = [
         return undefined;
       };
     },
+  },
+  {
+    key: 'webhook',
+    flag: '--webhook <format>',
+    help: 'notification: message format: slack, teams or generic JSON (default slack)',
+    example: '--webhook teams',
+    message: 'Which message format does the webhook take?',
+    choices: () => [
+      { value: 'slack', name: 'slack', description: 'Slack incoming webhook: text and blocks, a button to the Keptn Bridge' },
+      { value: 'teams', name: 'teams', description: 'Microsoft Teams incoming webhook: a message card with facts' },
+      { value: 'generic', name: 'generic', description: 'plain JSON with the event facts, for your own receiver' },
+    ],
+    kindSpecific: true,
+    default: kindDefault('webhook'),
+    rule: () => oneOf(['slack', 'teams', 'generic']),
   },
   {
     key: 'sli-provider',

@@ -33,9 +33,9 @@ function example(subscription: string): string {
 
 export const notification: Kind = {
   id: 'notification',
-  summary: 'posts a message to a webhook (Slack-compatible) when chosen events happen',
-  answers: ['events'],
-  defaults: { events: () => 'sh.keptn.event.evaluation.finished,sh.keptn.event.approval.triggered' },
+  summary: 'posts a message to a webhook (Slack, MS Teams or generic JSON) when chosen events happen',
+  answers: ['events', 'webhook'],
+  defaults: { events: () => 'sh.keptn.event.evaluation.finished,sh.keptn.event.approval.triggered', webhook: () => 'slack' },
   wildcardEvents: true,
   subscriptions: (a) => listOf(a.events),
   tasks: () => [],
@@ -56,7 +56,13 @@ export const notification: Kind = {
       default: '',
       secret: true,
       dev: 'http://localhost:8081/webhook',
-      help: 'where messages are posted (Slack incoming webhook or any endpoint taking {"text": ...})',
+      help: 'where messages are posted (the incoming webhook of the chat, or your receiver)',
+    },
+    {
+      name: 'KEPTN_BRIDGE_URL',
+      value: 'bridgeUrl',
+      default: '',
+      help: 'the Keptn Bridge, e.g. https://keptn.example.com/bridge; messages then link to the sequence',
     },
   ],
 };

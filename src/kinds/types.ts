@@ -1,5 +1,8 @@
 import type { Answers } from '../answers.js';
 
+/** Answers that only some kinds ask for. */
+export type KindAnswer = 'task' | 'events' | 'sli-provider' | 'webhook';
+
 /** A file the integration needs in Keptn, uploaded by keptn/add-resources.sh. */
 export interface KeptnResource {
   /**
@@ -30,9 +33,9 @@ export interface Kind {
   /** One line shown in the kind prompt and in --help. */
   summary: string;
   /** Kind-specific answers this kind asks for (common ones are always asked). */
-  answers: readonly ('task' | 'events' | 'sli-provider')[];
+  answers: readonly KindAnswer[];
   /** Kind-specific defaults; an answer used here without a default is required. */
-  defaults: Partial<Record<'task' | 'events' | 'sli-provider', (a: Answers) => string>>;
+  defaults: Partial<Record<KindAnswer, (a: Answers) => string>>;
   /** May NATS wildcards appear in --events? Only listeners may use them. */
   wildcardEvents?: boolean;
   /** Extra checks that span answers, e.g. "events must include the task's trigger". */

@@ -1,0 +1,31 @@
+// Presets beyond each kind's default: every notification message format is generated, builds and
+// passes its own tests, which post real events to a local webhook receiver.
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { linkDependencies } from '../helpers.js';
+import { cli, tempDir } from '../run.js';
+
+describe.concurrent('notification --webhook', () => {
+  it.each(['slack', 'teams', 'generic'])('%s: builds and passes its own tests', { timeout: 240_000 }, async (format) => {
+    const cwd = tempDir();
+    const gen = await cli([`to-${format}`, '--kind', 'notification', '--webhook', format, '--yes', '--no-install', '--no-git'], { cwd });
+    expect(gen.exitCode, gen.all).toBe(0);
+    const dir = join(cwd, `to-${format}`);
+    await linkDependencies(dir);
+    const build = await execa('npm', ['run', 'build'], { cwd: dir, reject: false, all: true });
+    expect(build.exitCode, build.all).toBe(0);
+    const test = await execa('npm', ['test', '--', '--reporter=verbose'], { cwd: dir, reject: false, all: true, env: { CI: 'true', NO_COLOR: '1' } });
+    expect(test.exitCode, test.all).toBe(0);
+    expect(test.all).toContain(`formatMessage (${format})`);
+  });
+});
+
+describe('--webhook', () => {
+  it('is refused for kinds that post no messages, and outside its formats', async () => {
+    const other = await cli(['x', '--kind', 'test-tool', '--webhook', 'slack', '--yes', '--dry-run'], { cwd: tempDir() });
+    expect(other.stderr.trim()).toBe('error: --webhook "slack" is invalid: does not apply to kind test-tool (it is for: notification)');
+    const unknown = await cli(['x', '--kind', 'notification', '--webhook', 'discord', '--yes', '--dry-run'], { cwd: tempDir() });
+    expect(unknown.stderr.trim()).toBe('error: --webhook "discord" is invalid: must be one of: slack, teams, generic');
+  });
+});
