@@ -146,6 +146,20 @@ export const ANSWERS: readonly AnswerDef[] = [
     rule: () => dnsLabel(63),
   },
   {
+    key: 'metrics',
+    flag: '--metrics <backend>',
+    help: 'sli-provider: where the indicators are queried: prometheus or http-json (default prometheus)',
+    example: '--metrics http-json',
+    message: 'Which metrics backend does it query?',
+    choices: () => [
+      { value: 'prometheus', name: 'prometheus', description: 'PromQL instant queries over the evaluation window' },
+      { value: 'http-json', name: 'http-json', description: 'any HTTP API answering JSON: a URL template and a JSON path per indicator' },
+    ],
+    kindSpecific: true,
+    default: kindDefault('metrics'),
+    rule: () => oneOf(['prometheus', 'http-json']),
+  },
+  {
     key: 'project',
     flag: '--project <project>',
     help: 'example Keptn project for the shipyard and add-resource commands',

@@ -56,7 +56,7 @@ export function toSpec(answers: Answers): Spec {
     sampleEvent,
     commands: kind.commands?.(answers) ?? [],
     trigger: triggerCommand(sequences[0].name, answers, keptn, sampleEvent),
-    env: kind.env,
+    env: kind.env(answers),
     dependencies: { cloudevents: '^10.0.0', ...kind.dependencies },
     generator: GENERATOR,
   };

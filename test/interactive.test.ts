@@ -32,6 +32,7 @@ describe('interactive prompts', () => {
       ['must be a DNS-1123 label', '\x7f'.repeat(8) + 'my-prom' + ENTER],
       ['Which Keptn release', ENTER],
       ['Which sliProvider value', ENTER],
+      ['Which metrics backend', DOWN + ENTER], // http-json
       ['Change the example Keptn coordinates', ENTER],
       ['registry owner', 'acme' + ENTER],
     ]);
@@ -39,7 +40,7 @@ describe('interactive prompts', () => {
     expect(r.stdout).toContain('Chosen per project with `keptn configure monitoring <provider>`');
     expect(r.stdout).toContain('npm run send-event test-events/get-sli.triggered.json');
     const record = JSON.parse(readFileSync(join(cwd, 'my-prom', '.keptn-integration.json'), 'utf8'));
-    expect(record.answers).toMatchObject({ kind: 'sli-provider', name: 'my-prom', keptn: '1.0', 'sli-provider': 'my-prom', owner: 'acme', image: 'ghcr.io/acme/my-prom' });
+    expect(record.answers).toMatchObject({ kind: 'sli-provider', name: 'my-prom', keptn: '1.0', 'sli-provider': 'my-prom', metrics: 'http-json', owner: 'acme', image: 'ghcr.io/acme/my-prom' });
   });
 
   it('cancels cleanly on Ctrl-C: exit 130, nothing written', { timeout: 30_000 }, async () => {

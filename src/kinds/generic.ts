@@ -22,5 +22,5 @@ export const generic: Kind = {
   sequences: (a) => [{ name: a.task, tasks: tasksOf(a.events).map((name) => ({ name })) }],
   sampleEvent: (a) => `${a.task}.triggered.json`,
   resources: () => [],
-  env: [],
+  env: () => [],
 };

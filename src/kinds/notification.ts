@@ -49,7 +49,7 @@ export const notification: Kind = {
   exampleEvents: (a) => [...new Set(listOf(a.events).map(example))],
   sampleEvent: (a) => `${example(listOf(a.events)[0]).replace(/^sh\.keptn\.event\./, '')}.json`,
   resources: () => [],
-  env: [
+  env: () => [
     {
       name: 'WEBHOOK_URL',
       value: 'webhookUrl',

@@ -3,8 +3,8 @@ import type { Kind } from './types.js';
 export const sliProvider: Kind = {
   id: 'sli-provider',
   summary: "answers Keptn's get-sli requests during an evaluation with metric values",
-  answers: ['sli-provider'],
-  defaults: { 'sli-provider': (a) => a.name },
+  answers: ['sli-provider', 'metrics'],
+  defaults: { 'sli-provider': (a) => a.name, metrics: () => 'prometheus' },
   subscriptions: () => ['sh.keptn.event.get-sli.triggered'],
   tasks: () => ['get-sli'],
   // The lighthouse sends get-sli while it runs an evaluation task: the shipyard needs `evaluation`.
@@ -20,13 +20,21 @@ export const sliProvider: Kind = {
   commands: (a) => [`keptn configure monitoring ${a['sli-provider']} --project="$PROJECT" --service="$SERVICE"`],
   // Test definitions and sli.yaml are YAML.
   dependencies: { yaml: '^2.9.1' },
-  env: [
-    {
-      name: 'METRICS_URL',
-      value: 'metricsUrl',
-      default: 'http://prometheus-server.monitoring.svc.cluster.local:80',
-      dev: 'http://localhost:9090',
-      help: 'base URL of the Prometheus HTTP API the indicators are queried from',
-    },
+  env: (a) => [
+    a.metrics === 'http-json'
+      ? {
+          name: 'METRICS_URL',
+          value: 'metricsUrl',
+          default: 'http://metrics.monitoring.svc.cluster.local',
+          dev: 'http://localhost:9090',
+          help: 'base URL of the HTTP-JSON metrics service; the URLs in sli.yaml are relative to it',
+        }
+      : {
+          name: 'METRICS_URL',
+          value: 'metricsUrl',
+          default: 'http://prometheus-server.monitoring.svc.cluster.local:80',
+          dev: 'http://localhost:9090',
+          help: 'base URL of the Prometheus HTTP API the indicators are queried from',
+        },
   ],
 };

@@ -27,7 +27,7 @@ export const testTool: Kind = {
   ],
   // Test definitions and sli.yaml are YAML.
   dependencies: { yaml: '^2.9.1' },
-  env: [
+  env: () => [
     {
       name: 'TEST_REQUEST_TIMEOUT_SECONDS',
       value: 'requestTimeoutSeconds',

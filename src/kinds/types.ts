@@ -1,7 +1,7 @@
 import type { Answers } from '../answers.js';
 
 /** Answers that only some kinds ask for. */
-export type KindAnswer = 'task' | 'events' | 'sli-provider' | 'webhook';
+export type KindAnswer = 'task' | 'events' | 'sli-provider' | 'webhook' | 'metrics';
 
 /** A file the integration needs in Keptn, uploaded by keptn/add-resources.sh. */
 export interface KeptnResource {
@@ -61,7 +61,7 @@ export interface Kind {
    */
   commands?(a: Answers): string[];
   /** Environment variables of the service container, with their chart values key and default. */
-  env: readonly KindEnv[];
+  env(a: Answers): KindEnv[];
   /** Runtime npm dependencies beyond the common ones (name → version range). */
   dependencies?: Record<string, string>;
 }

@@ -1,23 +1,32 @@
-// Presets beyond each kind's default: every notification message format is generated, builds and
-// passes its own tests, which post real events to a local webhook receiver.
+// Presets beyond each kind's default: every notification message format and every metrics backend
+// is generated, builds and passes its own tests, which talk to local stand-ins over HTTP.
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { linkDependencies } from '../helpers.js';
 import { cli, tempDir } from '../run.js';
 
-describe.concurrent('notification --webhook', () => {
-  it.each(['slack', 'teams', 'generic'])('%s: builds and passes its own tests', { timeout: 240_000 }, async (format) => {
+const PRESETS: [kind: string, flag: string, value: string, suite: string][] = [
+  ['notification', '--webhook', 'slack', 'formatMessage (slack)'],
+  ['notification', '--webhook', 'teams', 'formatMessage (teams)'],
+  ['notification', '--webhook', 'generic', 'formatMessage (generic)'],
+  ['sli-provider', '--metrics', 'prometheus', 'returns one value per indicator'],
+  ['sli-provider', '--metrics', 'http-json', 'valueAt'],
+];
+
+describe.concurrent('presets', () => {
+  it.each(PRESETS)('%s %s %s: builds and passes its own tests', { timeout: 240_000 }, async (kind, flag, value, suite) => {
     const cwd = tempDir();
-    const gen = await cli([`to-${format}`, '--kind', 'notification', '--webhook', format, '--yes', '--no-install', '--no-git'], { cwd });
+    const gen = await cli([`p-${value}`, '--kind', kind, flag, value, '--yes', '--no-install', '--no-git'], { cwd });
     expect(gen.exitCode, gen.all).toBe(0);
-    const dir = join(cwd, `to-${format}`);
+    const dir = join(cwd, `p-${value}`);
     await linkDependencies(dir);
     const build = await execa('npm', ['run', 'build'], { cwd: dir, reject: false, all: true });
     expect(build.exitCode, build.all).toBe(0);
     const test = await execa('npm', ['test', '--', '--reporter=verbose'], { cwd: dir, reject: false, all: true, env: { CI: 'true', NO_COLOR: '1' } });
     expect(test.exitCode, test.all).toBe(0);
-    expect(test.all).toContain(`formatMessage (${format})`);
+    // The preset's own tests ran, not only the shared ones.
+    expect(test.all).toContain(suite);
   });
 });
 
