@@ -47,6 +47,9 @@ export class InputError extends Error {
   }
 }
 
+/** An answer picked from a list: the prompt's choices and the rule come from the same entries. */
+const pick = (list: () => Choice[]) => ({ choices: list, rule: () => oneOf(list().map((c) => c.value)) });
+
 const kindDefault = (key: KindAnswer) => (a: Answers) => kindById(a.kind)?.defaults[key]?.(a);
 
 export const ANSWERS: readonly AnswerDef[] = [
@@ -56,9 +59,8 @@ export const ANSWERS: readonly AnswerDef[] = [
     help: `what the integration does: ${KINDS.map((k) => k.id).join(', ')}`,
     example: '--kind test-tool',
     message: 'What kind of integration?',
-    choices: () => KINDS.map((k) => ({ value: k.id, name: k.id, description: k.summary })),
+    ...pick(() => KINDS.map((k) => ({ value: k.id, name: k.id, description: k.summary }))),
     default: () => undefined,
-    rule: () => oneOf(KINDS.map((k) => k.id)),
   },
   {
     key: 'name',
@@ -76,14 +78,14 @@ export const ANSWERS: readonly AnswerDef[] = [
     help: `target Keptn release: ${Object.keys(KEPTN_VERSIONS).join(' or ')} (picks distributor tag, NATS URL, spec and shipyard versions)`,
     example: '--keptn 0.8',
     message: 'Which Keptn release will it run against?',
-    choices: () =>
+    ...pick(() =>
       Object.values(KEPTN_VERSIONS).map((v) => ({
         value: v.id,
         name: v.id,
         description: `Keptn ${v.release}: distributor ${v.distributorTag}, ${v.natsUrl}`,
       })),
+    ),
     default: () => DEFAULT_KEPTN,
-    rule: () => oneOf(Object.keys(KEPTN_VERSIONS)),
   },
   {
     key: 'task',
@@ -125,14 +127,13 @@ export const ANSWERS: readonly AnswerDef[] = [
     help: 'notification: message format: slack, teams or generic JSON (default slack)',
     example: '--webhook teams',
     message: 'Which message format does the webhook take?',
-    choices: () => [
+    ...pick(() => [
       { value: 'slack', name: 'slack', description: 'Slack incoming webhook: text and blocks, a button to the Keptn Bridge' },
       { value: 'teams', name: 'teams', description: 'Microsoft Teams incoming webhook: a message card with facts' },
       { value: 'generic', name: 'generic', description: 'plain JSON with the event facts, for your own receiver' },
-    ],
+    ]),
     kindSpecific: true,
     default: kindDefault('webhook'),
-    rule: () => oneOf(['slack', 'teams', 'generic']),
   },
   {
     key: 'sli-provider',
@@ -151,13 +152,12 @@ export const ANSWERS: readonly AnswerDef[] = [
     help: 'sli-provider: where the indicators are queried: prometheus or http-json (default prometheus)',
     example: '--metrics http-json',
     message: 'Which metrics backend does it query?',
-    choices: () => [
+    ...pick(() => [
       { value: 'prometheus', name: 'prometheus', description: 'PromQL instant queries over the evaluation window' },
       { value: 'http-json', name: 'http-json', description: 'any HTTP API answering JSON: a URL template and a JSON path per indicator' },
-    ],
+    ]),
     kindSpecific: true,
     default: kindDefault('metrics'),
-    rule: () => oneOf(['prometheus', 'http-json']),
   },
   {
     key: 'project',
