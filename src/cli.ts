@@ -5,9 +5,9 @@ import { Command, CommanderError, Option } from 'commander';
 import { ANSWERS, InputError, resolveAnswers, type Answers } from './answers.js';
 import { renderPlan } from './plan.js';
 import { toSpec } from './spec.js';
-import { c } from './ui.js';
+import { c, userMessage } from './ui.js';
 import { GENERATOR } from './version.js';
-import { formatTree, writeProject, WriteError } from './writer.js';
+import { formatTree, writeProject } from './writer.js';
 
 interface CreateFlags {
   yes?: boolean;
@@ -141,8 +141,7 @@ export async function main(argv: string[]): Promise<number> {
       console.error(c.yellow('Cancelled: nothing was written.'));
       return 130;
     }
-    const message = err instanceof InputError || err instanceof WriteError ? err.message : `unexpected failure: ${(err as Error)?.message ?? err}`;
-    console.error(`${c.red('error:')} ${message}`);
+    console.error(`${c.red('error:')} ${userMessage(err)}`);
     return 1;
   }
 }

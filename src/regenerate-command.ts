@@ -7,7 +7,7 @@ import { renderPlan } from './plan.js';
 import { decodeRecord, encodeRecord, RECORD_FILE } from './record.js';
 import { planRegeneration, WRITES, type FileChange, type FileStatus } from './regenerate.js';
 import { toSpec } from './spec.js';
-import { c } from './ui.js';
+import { c, userMessage } from './ui.js';
 import { GENERATOR } from './version.js';
 import { applyChanges, inside } from './writer.js';
 
@@ -46,7 +46,8 @@ async function regenerateOne(dir: string, options: RegenerateOptions, sets: Answ
   if (!existsSync(recordPath)) {
     throw new InputError(recordPath, undefined, 'regenerate works on projects made by create-keptn-integration, which keep their answers there');
   }
-  const record = decodeRecord(readFileSync(recordPath, 'utf8'), recordPath);
+  const recordText = readFileSync(recordPath, 'utf8');
+  const record = decodeRecord(recordText, recordPath);
   const answers = await resolveAnswers({ ...record.answers, ...sets });
   const spec = toSpec(answers);
   const next = renderPlan(spec);
@@ -66,7 +67,7 @@ async function regenerateOne(dir: string, options: RegenerateOptions, sets: Answ
   // The record moves on (new base, version, answers) whenever the run gets this far: a clean
   // run or one with reported conflicts. A new version alone is no drift for --check.
   const nextRecord = encodeRecord({ generator: GENERATOR, answers, base: next });
-  if (!options.check && (writes.length > 0 || nextRecord !== readFileSync(recordPath, 'utf8'))) {
+  if (!options.check && (writes.length > 0 || nextRecord !== recordText)) {
     await applyChanges(dir, changes, nextRecord);
   }
   const diffs = options.diff ? await unifiedDiffs(writes) : [];
@@ -105,7 +106,7 @@ export async function regenerate(dirs: string[], options: RegenerateOptions): Pr
       reports.push(report);
       if (!options.json) printProject(report, options.check ?? false, diffs);
     } catch (err) {
-      const message = err instanceof InputError ? err.message : `unexpected failure: ${(err as Error).message}`;
+      const message = userMessage(err);
       reports.push({ dir, result: 'error', error: message, files: [] });
       if (!options.json) console.error(`${c.red('error:')} ${message}`);
     }

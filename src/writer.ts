@@ -148,17 +148,25 @@ export function inside(dir: string, path: string): string {
 
 /** Applies a regeneration: each file written whole (temporary file, then rename), the record last. */
 export async function applyChanges(dir: string, changes: FileChange[], record: string): Promise<void> {
-  for (const change of changes) {
-    if (change.next === undefined) continue;
-    const full = inside(dir, change.path);
-    if (change.next === null) {
-      await rm(full, { force: true });
-      continue;
+  try {
+    for (const change of changes) {
+      if (change.next === undefined) continue;
+      const full = inside(dir, change.path);
+      if (change.next === null) {
+        await rm(full, { force: true });
+        continue;
+      }
+      await mkdir(dirname(full), { recursive: true });
+      const temp = `${full}.${unique()}.tmp`;
+      try {
+        await writeFile(temp, change.next, { mode: EXECUTABLE.test(full) ? 0o755 : 0o644 });
+        await rename(temp, full);
+      } finally {
+        rmSync(temp, { force: true });
+      }
     }
-    await mkdir(dirname(full), { recursive: true });
-    const temp = `${full}.${unique()}.tmp`;
-    await writeFile(temp, change.next, { mode: EXECUTABLE.test(full) ? 0o755 : 0o644 });
-    await rename(temp, full);
+    await writeFile(join(dir, RECORD_FILE), record);
+  } catch (err) {
+    throw writeError(dir, err);
   }
-  await writeFile(join(dir, RECORD_FILE), record);
 }
