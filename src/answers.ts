@@ -2,6 +2,7 @@
 // options (cli.ts), the prompts (prompts.ts) and the answers-file checks (answers-file.ts) are all
 // derived from this table.
 import { KINDS, kindById } from './kinds/index.js';
+import { TEST_TOOLS } from './kinds/test-tools.js';
 import type { KindAnswer } from './kinds/types.js';
 import { DEFAULT_KEPTN, KEPTN_VERSIONS } from './keptn-versions.js';
 import { dnsLabel, eventType, freeText, imageRepository, keptnName, listOf, oneOf, taskName, type Rule } from './rules.js';
@@ -31,6 +32,8 @@ export interface AnswerDef {
   list?: boolean;
   /** Only some kinds ask for it. */
   kindSpecific?: boolean;
+  /** Why it does not apply to the answers so far, when it sometimes does not (beyond the kind). */
+  skip?(a: Answers): string | undefined;
   default(a: Answers): string | undefined;
   rule(a: Answers): Rule;
 }
@@ -49,6 +52,9 @@ export class InputError extends Error {
 
 /** An answer picked from a list: the prompt's choices and the rule come from the same entries. */
 const pick = (list: () => Choice[]) => ({ choices: list, rule: () => oneOf(list().map((c) => c.value)) });
+
+/** A job-executor definition builds no image of its own. */
+const noImage = (a: Answers) => (a.runtime === 'job-executor' ? '--runtime job-executor builds no image (the job runs the tool\'s)' : undefined);
 
 const kindDefault = (key: KindAnswer) => (a: Answers) => kindById(a.kind)?.defaults[key]?.(a);
 
@@ -97,6 +103,29 @@ export const ANSWERS: readonly AnswerDef[] = [
     kindSpecific: true,
     default: kindDefault('task'),
     rule: () => taskName,
+  },
+  {
+    key: 'runtime',
+    flag: '--runtime <runtime>',
+    help: 'test-tool and generic: a service of its own, or a job-executor definition with no code (default service)',
+    example: '--runtime job-executor',
+    message: 'How does it run?',
+    ...pick(() => [
+      { value: 'service', name: 'service', description: 'a service of its own: TypeScript, Dockerfile, Helm chart with the distributor' },
+      { value: 'job-executor', name: 'job-executor', description: 'no code: the job-executor-service runs a container as a Kubernetes Job per event' },
+    ]),
+    kindSpecific: true,
+    default: kindDefault('runtime'),
+  },
+  {
+    key: 'test-tool',
+    flag: '--test-tool <tool>',
+    help: `test-tool: the tool it runs: ${TEST_TOOLS.map((t) => t.id).join(', ')} (default custom)`,
+    example: '--test-tool locust',
+    message: 'Which test tool does it run?',
+    ...pick(() => TEST_TOOLS.map((t) => ({ value: t.id, name: t.id, description: t.summary }))),
+    kindSpecific: true,
+    default: kindDefault('test-tool'),
   },
   {
     key: 'events',
@@ -205,6 +234,7 @@ export const ANSWERS: readonly AnswerDef[] = [
     help: 'registry owner (user or organisation) for the default image',
     example: '--owner acme',
     message: 'Container registry owner (GitHub user or organisation)',
+    skip: noImage,
     default: () => 'your-org',
     rule: () => dnsLabel(39),
   },
@@ -214,15 +244,17 @@ export const ANSWERS: readonly AnswerDef[] = [
     help: 'container image repository (default ghcr.io/<owner>/<name>)',
     example: '--image registry.example.com/team/my-tests',
     message: 'Container image repository',
+    skip: noImage,
     default: (a) => `ghcr.io/${a.owner}/${a.name}`,
     rule: () => imageRepository,
   },
 ];
 
-/** Does this answer apply to the kind chosen so far? */
-export function applies(def: AnswerDef, a: Answers): boolean {
-  if (!def.kindSpecific) return true;
-  return (kindById(a.kind)?.answers as readonly string[] | undefined)?.includes(def.key) ?? false;
+/** Why this answer does not apply to the answers so far; undefined when it does. */
+export function notApplying(def: AnswerDef, a: Answers): string | undefined {
+  if (def.kindSpecific && !(kindById(a.kind)?.answers as readonly string[] | undefined)?.includes(def.key))
+    return `does not apply to kind ${a.kind} (it is for: ${kindsUsing(def.key)})`;
+  return def.skip?.(a);
 }
 
 /** Normalise a list answer ("a, b,,c" → "a,b,c") so records and comparisons are stable. */
@@ -242,9 +274,9 @@ export async function resolveAnswers(given: Answers, ask?: Ask, defaults: Answer
   const a: Answers = {};
   for (const def of ANSWERS) {
     const flag = `--${def.key}`;
-    if (!applies(def, a)) {
-      if (given[def.key] !== undefined)
-        throw new InputError(flag, given[def.key], `does not apply to kind ${a.kind} (it is for: ${kindsUsing(def.key)})`);
+    const skipped = notApplying(def, a);
+    if (skipped) {
+      if (given[def.key] !== undefined) throw new InputError(flag, given[def.key], skipped);
       continue;
     }
     const fallback = defaults[def.key] ?? def.default(a);

@@ -85,13 +85,15 @@ async function create(directory: string | undefined, flags: CreateFlags): Promis
   console.error(`${c.green('✔')} Wrote ${plan.size} files to ${dir}`);
 
   const post = await import('./post.js');
-  if (flags.install) await post.install(dir);
+  // A job-executor definition has no package to install.
+  const install = flags.install && spec.runtime === 'service';
+  if (install) await post.install(dir);
   if (flags.git) {
     const git = await post.gitInit(dir).catch((err: Error) => `failed: ${err.message.split('\n')[0]}`);
     if (git === 'inside-repo') console.error(c.dim('  Inside an existing git repository: commit the new files there.'));
     else if (git !== 'created') console.error(c.yellow(`  git init ${git}`));
   }
-  console.log(post.banner(spec, dir, flags.install));
+  console.log(post.banner(spec, dir, install));
   return 0;
 }
 

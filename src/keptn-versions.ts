@@ -21,6 +21,11 @@ export interface KeptnVersion {
   serviceNeedsStage: boolean;
   /** How to start the sequence from the CLI: `keptn trigger sequence` exists from 0.14 on. */
   triggerSequence: boolean;
+  /**
+   * The job-executor-service release for this Keptn (its compatibility matrix) and how it is
+   * installed: before its Helm chart (0.1.x) from a manifest, later with Helm.
+   */
+  jobExecutor: { version: string; install: 'manifest' | 'helm' };
 }
 
 export const KEPTN_VERSIONS: Record<string, KeptnVersion> = {
@@ -36,6 +41,8 @@ export const KEPTN_VERSIONS: Record<string, KeptnVersion> = {
     queueGroup: false,
     serviceNeedsStage: false,
     triggerSequence: false,
+    // 0.1.3 is the first release that reads apiVersion v2 configs and the last for Keptn 0.8.
+    jobExecutor: { version: '0.1.3', install: 'manifest' },
   },
   '1.0': {
     id: '1.0',
@@ -51,6 +58,7 @@ export const KEPTN_VERSIONS: Record<string, KeptnVersion> = {
     queueGroup: true,
     serviceNeedsStage: true,
     triggerSequence: true,
+    jobExecutor: { version: '0.3.0', install: 'helm' },
   },
 };
 

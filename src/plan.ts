@@ -24,11 +24,17 @@ export function targetPath(templatePath: string, spec: Spec): string {
 /** `templates` is a templates folder; tests pass a deliberately changed copy. */
 export function renderPlan(spec: Spec, templates?: string): Plan {
   const set = templates ? compileTemplates(templates) : builtInTemplates();
-  const view = { ...spec, a: spec.answers, q };
+  const view = { ...spec, ...spec.view, a: spec.answers, q };
   const plan: Plan = new Map();
-  // The kind's folder comes second so that its files override the shared ones of the same path.
-  for (const layer of ['base', spec.kind.id]) {
-    for (const [rel, render] of set.get(layer) ?? []) {
+  // In the kind's order, so that a later layer's file overrides an earlier one of the same path. A
+  // layer may be part of a folder ('base/keptn'): paths stay relative to the folder.
+  for (const layer of spec.layers) {
+    const [folder, ...part] = layer.split('/');
+    const within = part.join(sep);
+    const files = set.get(folder);
+    if (!files) throw new Error(`no template folder ${folder} (layer ${layer} of kind ${spec.kind.id})`);
+    for (const [rel, render] of files) {
+      if (within && rel !== within && !rel.startsWith(within + sep)) continue;
       // `[event]` in a name: one file per example event of the kind.
       const instances = rel.includes('[event]') ? spec.exampleEvents : [undefined];
       for (const event of instances) {

@@ -33,8 +33,17 @@ export async function gitInit(dir: string): Promise<'created' | 'inside-repo'> {
 export function nextSteps(spec: Spec, dir: string, installed: boolean): string[] {
   const { answers: a } = spec;
   const where = relative(process.cwd(), dir) || '.';
+  const cd = where === '.' ? [] : [`cd ${where}`];
+  const keptn = [
+    `keptn create project ${a.project} --shipyard=keptn/shipyard.yaml`,
+    `keptn create service ${a.service} --project=${a.project}`,
+    './keptn/add-resources.sh',
+  ];
+  if (spec.runtime === 'job-executor') {
+    return [...cd, `# install job-executor-service ${spec.keptn.jobExecutor.version}, subscribed to ${spec.subscriptions.join(',')}: see README.md`, ...keptn];
+  }
   return [
-    ...(where === '.' ? [] : [`cd ${where}`]),
+    ...cd,
     ...(installed ? [] : ['npm install']),
     'npm test',
     'npm run dev            # the service plus a local stand-in for the distributor',
@@ -44,9 +53,7 @@ export function nextSteps(spec: Spec, dir: string, installed: boolean): string[]
       .filter((e) => e.secret)
       .map((e) => ` --set integration.${e.value}=<${e.name}>`)
       .join('')}`,
-    `keptn create project ${a.project} --shipyard=keptn/shipyard.yaml`,
-    `keptn create service ${a.service} --project=${a.project}`,
-    './keptn/add-resources.sh',
+    ...keptn,
   ];
 }
 

@@ -48,7 +48,9 @@ async function regenerateOne(dir: string, options: RegenerateOptions, sets: Answ
   }
   const recordText = readFileSync(recordPath, 'utf8');
   const record = decodeRecord(recordText, recordPath);
-  const answers = await resolveAnswers({ ...record.answers, ...sets });
+  // The recorded answers stand in for the defaults: one that a --set makes moot (an image, after
+  // --set runtime=job-executor) is dropped, while what --set gives must apply.
+  const answers = await resolveAnswers(sets, undefined, record.answers);
   const spec = toSpec(answers);
   const next = renderPlan(spec);
   next.delete(RECORD_FILE);

@@ -1,7 +1,7 @@
 // From validated answers to everything the templates need: one plain object, computed once.
 import type { Answers } from './answers.js';
 import { kindById, type Kind } from './kinds/index.js';
-import type { KeptnResource, KindEnv, ShipyardSequence } from './kinds/types.js';
+import type { DockerAdditions, JobAction, KeptnResource, KindEnv, ShipyardSequence } from './kinds/types.js';
 import { KEPTN_VERSIONS, type KeptnVersion } from './keptn-versions.js';
 import { GENERATOR } from './version.js';
 
@@ -30,6 +30,16 @@ export interface Spec {
   env: readonly KindEnv[];
   /** Runtime npm dependencies of the generated project. */
   dependencies: Record<string, string>;
+  /** A service of its own, or a job-executor definition (no code, no chart). */
+  runtime: 'service' | 'job-executor';
+  /** Template layers rendered, in order (see Kind.layers). */
+  layers: string[];
+  /** job/config.yaml's actions (job-executor runtime). */
+  jobActions: JobAction[];
+  /** What the service's Dockerfile adds for the tool it runs. */
+  docker: DockerAdditions;
+  /** The kind's own template values (Kind.view). */
+  view: Record<string, unknown>;
   generator: { name: string; version: string };
 }
 
@@ -57,7 +67,12 @@ export function toSpec(answers: Answers): Spec {
     commands: kind.commands?.(answers) ?? [],
     trigger: triggerCommand(sequences[0].name, answers, keptn, sampleEvent),
     env: kind.env(answers),
-    dependencies: { cloudevents: '^10.0.0', ...kind.dependencies },
+    dependencies: { cloudevents: '^10.0.0', ...kind.dependencies?.(answers) },
+    runtime: answers.runtime === 'job-executor' ? 'job-executor' : 'service',
+    layers: kind.layers?.(answers) ?? ['base', kind.id],
+    jobActions: kind.jobActions?.(answers) ?? [],
+    docker: kind.docker?.(answers) ?? { stages: [], install: [] },
+    view: kind.view?.(answers) ?? {},
     generator: GENERATOR,
   };
 }

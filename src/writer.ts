@@ -1,6 +1,6 @@
 // The only module that writes the project to disk.
 import { constants, existsSync, readdirSync, rmSync } from 'node:fs';
-import { access, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { InputError } from './answers.js';
 import type { Plan } from './plan.js';
@@ -79,7 +79,15 @@ export async function writeProject(dir: string, plan: Plan, options: WriteOption
 
 /** Runs `fill(staging)` then renames staging to `target`; on failure or a signal, removes staging. */
 async function atomically(staging: string, fill: (staging: string) => Promise<void>, target: string): Promise<void> {
-  const cleanUp = () => rmSync(staging, { recursive: true, force: true });
+  // Writes still in flight on libuv's threads can refill a folder being removed (ENOTEMPTY):
+  // retry a few times. Whatever is left then, the next run removes (its owner is dead).
+  const cleanUp = () => {
+    try {
+      rmSync(staging, { recursive: true, force: true, maxRetries: 10, retryDelay: 10 });
+    } catch {
+      // left for removeStaleStaging
+    }
+  };
   // Signals arrive between awaits: clean up synchronously, then exit as the signal would.
   const onSignal = (signal: NodeJS.Signals) => {
     cleanUp();
@@ -146,6 +154,16 @@ export function inside(dir: string, path: string): string {
   return full;
 }
 
+/** Removes `folder` and its parents up to the project while they are empty (a removed chart/). */
+async function removeEmptyFolders(dir: string, folder: string): Promise<void> {
+  const root = resolve(dir);
+  for (let f = folder; f.startsWith(root + sep); f = dirname(f)) {
+    if (!existsSync(f) || readdirSync(f).length > 0) return;
+    await rmdir(f).catch(() => undefined);
+    if (existsSync(f)) return;
+  }
+}
+
 /** Applies a regeneration: each file written whole (temporary file, then rename), the record last. */
 export async function applyChanges(dir: string, changes: FileChange[], record: string): Promise<void> {
   try {
@@ -154,6 +172,7 @@ export async function applyChanges(dir: string, changes: FileChange[], record: s
       const full = inside(dir, change.path);
       if (change.next === null) {
         await rm(full, { force: true });
+        await removeEmptyFolders(dir, dirname(full));
         continue;
       }
       await mkdir(dirname(full), { recursive: true });

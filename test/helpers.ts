@@ -1,5 +1,5 @@
 // Shared by the test files: the combinations we generate and ready answers for each.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import Ajv from 'ajv-draft-04';
 import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,7 +26,11 @@ export const COMBINATIONS = KINDS.flatMap((k) => VERSIONS.map((keptn) => ({ kind
 
 /** Writes a generated project (no install, no git) into a fresh temporary folder. */
 export async function generate(kind: string, keptn: string, templates?: string): Promise<{ dir: string; spec: Spec }> {
-  const spec = toSpec(await answersFor(kind, keptn));
+  return generateFrom(await answersFor(kind, keptn), templates);
+}
+
+export async function generateFrom(answers: Answers, templates?: string): Promise<{ dir: string; spec: Spec }> {
+  const spec = toSpec(answers);
   const dir = join(tempDir(), spec.name);
   await writeProject(dir, renderPlan(spec, templates));
   return { dir, spec };
@@ -63,6 +67,11 @@ let installed: Promise<string> | undefined;
 export async function linkDependencies(dir: string): Promise<void> {
   installed ??= (async () => {
     const { dir: donor } = await generate('test-tool', '1.0');
+    // The test tools that run a real tool also need execa: the donor gets every dependency.
+    const pkg = JSON.parse(readFileSync(join(donor, 'package.json'), 'utf8'));
+    const runner = toSpec(await resolveAnswers({ kind: 'test-tool', name: 'x', 'test-tool': 'k6' }));
+    pkg.dependencies = { ...pkg.dependencies, ...runner.dependencies };
+    writeFileSync(join(donor, 'package.json'), JSON.stringify(pkg, null, 2));
     await execa('npm', ['install', '--no-audit', '--no-fund'], { cwd: donor });
     return join(donor, 'node_modules');
   })();

@@ -108,6 +108,26 @@ describe('regenerate', () => {
     expect(JSON.parse(read(dir, '.keptn-integration.json')).answers.keptn).toBe('0.8');
   });
 
+  it('--set runtime=job-executor turns a service into a job-executor definition, keeping edited files', async () => {
+    const { dir } = await generate('test-tool', '1.0');
+    edit(dir, 'keptn/shipyard.yaml', 'name: "release"', 'name: "release"\n          # our note');
+    edit(dir, 'src/handler.ts', 'export async function runTests(', '// Our own load test goes here.\nexport async function runTests(');
+    const r = await regenerate(dir, '--set', 'runtime=job-executor', '--set', 'test-tool=k6');
+    expect(r.exitCode, r.all).toBe(0);
+    expect(r.stdout).toMatch(/added\s+keptn\/resources\/job\/config.yaml/);
+    expect(r.stdout).toMatch(/removed\s+chart\/values.yaml/);
+    // Untouched service files go; the owner's edited handler stays, reported as kept.
+    expect(existsSync(join(dir, 'chart'))).toBe(false);
+    expect(existsSync(join(dir, 'package.json'))).toBe(false);
+    expect(r.stdout).toMatch(/kept\s+src\/handler.ts/);
+    expect(read(dir, 'keptn/resources/job/config.yaml')).toContain('image: "grafana/k6:0.54.0"');
+    expect(read(dir, 'keptn/shipyard.yaml')).toContain('# our note');
+    // The image answers no longer apply and leave the record, instead of failing the run.
+    const answers = JSON.parse(read(dir, '.keptn-integration.json')).answers;
+    expect(answers).toMatchObject({ runtime: 'job-executor', 'test-tool': 'k6' });
+    expect(answers.image).toBeUndefined();
+  });
+
   it('rejects an invalid --set like create does', async () => {
     const { dir } = await generate('test-tool', '1.0');
     const r = await regenerate(dir, '--set', 'keptn=0.9');

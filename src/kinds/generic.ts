@@ -1,4 +1,5 @@
 import { listOf } from '../rules.js';
+import { isJob, JOB_CONFIG, JOB_LAYERS } from './job-executor.js';
 import type { Kind } from './types.js';
 
 const trigger = (task: string) => `sh.keptn.event.${task}.triggered`;
@@ -8,19 +9,48 @@ const tasksOf = (events: string) =>
     .map((t) => /^sh\.keptn\.event\.([a-z0-9-]+)\.triggered$/.exec(t)?.[1])
     .filter((t): t is string => t !== undefined);
 
+/** The script a job runs for the task (job-executor runtime). */
+const script = (name: string) => `${name}/run.sh`;
+
 export const generic: Kind = {
   id: 'generic',
   summary: 'serves any shipyard task of yours (.started, your handler, .finished)',
-  answers: ['task', 'events'],
-  defaults: { events: (a) => trigger(a.task) },
+  answers: ['task', 'events', 'runtime'],
+  defaults: { events: (a) => trigger(a.task), runtime: () => 'service' },
   check: (a) =>
     listOf(a.events).includes(trigger(a.task))
       ? undefined
       : { key: 'events', value: a.events, rule: `must include ${trigger(a.task)}, the trigger of --task ${a.task}` },
   subscriptions: (a) => listOf(a.events),
   tasks: (a) => tasksOf(a.events),
-  sequences: (a) => [{ name: a.task, tasks: tasksOf(a.events).map((name) => ({ name })) }],
+  // Every task named by a task event, in the order given: one listened to must run to be heard.
+  sequences: (a) => {
+    const named = listOf(a.events).map((t) => t.split('.')).filter((segs) => segs.length === 5).map((segs) => segs[3]);
+    return [{ name: a.task, tasks: [...new Set(named)].map((name) => ({ name })) }];
+  },
   sampleEvent: (a) => `${a.task}.triggered.json`,
-  resources: () => [],
+  resources: (a) => (isJob(a) ? [JOB_CONFIG, { uri: script(a.name), why: 'what the job does for each event' }] : []),
+  layers: (a) => (isJob(a) ? [...JOB_LAYERS, 'generic/test-events', 'generic-job'] : ['base', 'generic']),
+  // One job per subscribed event, all running the same script, which gets the event's type. Events
+  // that are not a task's trigger are only listened to: the job executor answers them not at all.
+  jobActions: (a) =>
+    listOf(a.events).map((event) => ({
+      name: `${a.name} on ${event}`,
+      events: [{ name: event }],
+      tasks: [
+        {
+          name: 'run',
+          image: 'alpine:3.20',
+          files: [script(a.name)],
+          cmd: ['/bin/sh'],
+          args: [`/keptn/${script(a.name)}`],
+          env: [
+            { name: 'EVENT_TYPE', value: '$.type', valueFrom: 'event' },
+            { name: 'EVENT', value: '$', valueFrom: 'event' },
+          ],
+        },
+      ],
+      ...(tasksOf(event).length === 0 ? { silent: true } : {}),
+    })),
   env: () => [],
 };

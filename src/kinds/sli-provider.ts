@@ -19,7 +19,7 @@ export const sliProvider: Kind = {
   ],
   commands: (a) => [`keptn configure monitoring ${a['sli-provider']} --project="$PROJECT" --service="$SERVICE"`],
   // Test definitions and sli.yaml are YAML.
-  dependencies: { yaml: '^2.9.1' },
+  dependencies: () => ({ yaml: '^2.9.1' }),
   env: (a) => [
     a.metrics === 'http-json'
       ? {

@@ -1,10 +1,29 @@
-import type { Kind, ShipyardSequence } from './types.js';
+import type { Answers } from '../answers.js';
+import { isJob, JOB_CONFIG, JOB_LAYERS } from './job-executor.js';
+import { STRATEGIES, testToolById, type TestTool } from './test-tools.js';
+import type { JobAction, KeptnResource, Kind, ShipyardSequence } from './types.js';
+
+const toolOf = (a: Answers): TestTool => {
+  const tool = testToolById(a['test-tool']);
+  if (!tool) throw new Error(`unvalidated answer: test-tool ${a['test-tool']}`);
+  return tool;
+};
+
+/** A real tool's definitions, one per strategy, at `<tool>/<file>`. */
+const definitions = (tool: TestTool) =>
+  STRATEGIES.map((strategy) => ({ strategy, uri: `${tool.id}/${tool.definition!(strategy)}` }));
+
+/** The custom tool's own definition: HTTP checks the service reads, or a script the job runs. */
+const customDefinition = (a: Answers): KeptnResource =>
+  isJob(a)
+    ? { uri: `${a.name}/run-tests.sh`, why: 'the HTTP checks the job runs against the deployed service' }
+    : { uri: `${a.name}/checks.yaml`, why: 'the HTTP checks the test runs against the deployed service' };
 
 export const testTool: Kind = {
   id: 'test-tool',
   summary: 'runs tests when Keptn asks (answers the test task with .started and .finished)',
-  answers: ['task'],
-  defaults: { task: () => 'test' },
+  answers: ['task', 'runtime', 'test-tool'],
+  defaults: { task: () => 'test', runtime: () => 'service', 'test-tool': () => 'custom' },
   subscriptions: (a) => [`sh.keptn.event.${a.task}.triggered`],
   tasks: (a) => [a.task],
   sequences: (a): ShipyardSequence[] => [
@@ -19,20 +38,45 @@ export const testTool: Kind = {
     },
   ],
   sampleEvent: (a) => `${a.task}.triggered.json`,
-  resources: (a) => [
-    {
-      uri: `${a.name}/checks.yaml`,
-      why: 'the HTTP checks the test runs against the deployed service',
-    },
-  ],
-  // Test definitions and sli.yaml are YAML.
-  dependencies: { yaml: '^2.9.1' },
-  env: () => [
-    {
-      name: 'TEST_REQUEST_TIMEOUT_SECONDS',
-      value: 'requestTimeoutSeconds',
-      default: '10',
-      help: 'timeout of each HTTP check',
-    },
-  ],
+  resources(a) {
+    const tool = toolOf(a);
+    const own = tool.definition
+      ? definitions(tool).map(({ strategy, uri }) => ({ uri, why: `the ${tool.id} test for teststrategy ${strategy}` }))
+      : [customDefinition(a)];
+    return isJob(a) ? [JOB_CONFIG, ...own] : own;
+  },
+  layers(a) {
+    const tool = toolOf(a).id;
+    if (isJob(a)) {
+      const definitionsLayer = tool === 'custom' ? 'test-tool-custom-job' : `test-tool-${tool}/keptn`;
+      return [...JOB_LAYERS, 'test-tool', definitionsLayer];
+    }
+    return tool === 'custom' ? ['base', 'test-tool', 'test-tool-custom'] : ['base', 'test-tool', 'test-tool-runner', `test-tool-${tool}`];
+  },
+  jobActions(a) {
+    const tool = toolOf(a);
+    const trigger = `sh.keptn.event.${a.task}.triggered`;
+    const strategy = `$.data.${a.task}.teststrategy`;
+    if (!tool.definition) {
+      const script = customDefinition(a).uri;
+      const job = tool.job(script, 'functional');
+      job.env = [...job.env, { name: 'TEST_STRATEGY', value: strategy, valueFrom: 'event' }];
+      return [{ name: `Run ${a.name}`, events: [{ name: trigger }], tasks: [{ name: 'HTTP checks', image: tool.image, files: [script], ...job }] }];
+    }
+    // One action per strategy, chosen by the event's teststrategy (a job executor jsonpath match).
+    return definitions(tool).map(({ strategy: s, uri }): JobAction => ({
+      name: `${tool.id} ${s} test`,
+      events: [{ name: trigger, jsonpath: { property: strategy, match: s } }],
+      tasks: [{ name: `${tool.id}-${s}`, image: tool.image, files: [uri], ...tool.job(uri, s), maxPollDuration: s === 'performance' ? 1200 : 300 }],
+    }));
+  },
+  docker: (a) => toolOf(a).docker,
+  view: (a) => ({ testTool: toolOf(a), testDefinitions: toolOf(a).definition ? definitions(toolOf(a)) : [] }),
+  // The custom checks are YAML; the real tools run as child processes.
+  dependencies: (a): Record<string, string> => (toolOf(a).definition ? { execa: '^9.6.1' } : { yaml: '^2.9.1' }),
+  // A real tool's run is bounded by the task timeout (TASK_TIMEOUT_SECONDS) every service has.
+  env: (a) =>
+    toolOf(a).definition
+      ? []
+      : [{ name: 'TEST_REQUEST_TIMEOUT_SECONDS', value: 'requestTimeoutSeconds', default: '10', help: 'timeout of each HTTP check' }],
 };

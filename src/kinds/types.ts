@@ -1,7 +1,7 @@
 import type { Answers } from '../answers.js';
 
 /** Answers that only some kinds ask for. */
-export type KindAnswer = 'task' | 'events' | 'sli-provider' | 'webhook' | 'metrics';
+export type KindAnswer = 'task' | 'events' | 'runtime' | 'test-tool' | 'sli-provider' | 'webhook' | 'metrics';
 
 /** A file the integration needs in Keptn, uploaded by keptn/add-resources.sh. */
 export interface KeptnResource {
@@ -63,7 +63,47 @@ export interface Kind {
   /** Environment variables of the service container, with their chart values key and default. */
   env(a: Answers): KindEnv[];
   /** Runtime npm dependencies beyond the common ones (name → version range). */
-  dependencies?: Record<string, string>;
+  dependencies?(a: Answers): Record<string, string>;
+  /**
+   * Template layers, in order (a later one overrides an earlier one's file of the same path): a
+   * folder of templates/, or a sub-folder or file of one ('base/keptn'), whose paths stay relative
+   * to the top folder. Default: ['base', id], a service of its own.
+   */
+  layers?(a: Answers): string[];
+  /** The job executor's actions, for kinds that can run as a job-executor definition. */
+  jobActions?(a: Answers): JobAction[];
+  /** Values only this kind's templates use, added to their view. */
+  view?(a: Answers): Record<string, unknown>;
+  /** What the service's Dockerfile adds, for a tool the service runs. */
+  docker?(a: Answers): DockerAdditions;
+}
+
+/** An action of the job executor's job/config.yaml (apiVersion v2): events it matches, jobs it runs. */
+export interface JobAction {
+  name: string;
+  events: { name: string; jsonpath?: { property: string; match: string } }[];
+  tasks: JobTask[];
+  /** No .started/.finished from the job executor: for events that are not a task's trigger. */
+  silent?: boolean;
+}
+
+/** One Kubernetes Job of an action; files are Keptn resources mounted under /keptn/. */
+export interface JobTask {
+  name: string;
+  image: string;
+  files: string[];
+  cmd: string[];
+  args: string[];
+  env: { name: string; value: string; valueFrom: 'event' | 'secret' | 'string' }[];
+  /** Seconds the job may run before the job executor gives up (its default is 300). */
+  maxPollDuration?: number;
+}
+
+/** Dockerfile additions of a service that runs a tool (see kinds/test-tools.ts). */
+export interface DockerAdditions {
+  stages: string[];
+  base?: string;
+  install: string[];
 }
 
 /** A setting of the kind's handler, passed in from the chart. */

@@ -103,7 +103,7 @@ describe('a broken service is caught by the event contract', () => {
   });
 
   it('a result outside the spec', { timeout: 60_000 }, async () => {
-    const problems = await contractOf('test-tool/src/handler.ts.ejs', "result: report.passed ? 'pass' : 'fail'", "result: report.passed ? 'passed' as never : 'fail'");
+    const problems = await contractOf('test-tool-custom/src/handler.ts.ejs', "result: report.passed ? 'pass' : 'fail'", "result: report.passed ? 'passed' as never : 'fail'");
     expect(problems.join('\n')).toMatch(/test-finished schema|result passed/);
   });
 });

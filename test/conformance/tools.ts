@@ -9,7 +9,7 @@ const SOURCE = fileURLToPath(new URL('../helm-render', import.meta.url));
 const GOPATH = '/usr/share/gocode';
 let built: Promise<string> | undefined;
 
-async function need(tool: string, packages: string): Promise<void> {
+export async function need(tool: string, packages: string): Promise<void> {
   const found = await execa('sh', ['-c', `command -v ${tool}`], { reject: false });
   if (found.exitCode !== 0) throw new Error(`${tool} is missing: install it with apt-get install ${packages} (.ci/run does)`);
 }

@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
+import { need } from '../conformance/tools.js';
 import { linkDependencies } from '../helpers.js';
 import { cli, tempDir } from '../run.js';
 
@@ -12,6 +13,10 @@ const PRESETS: [kind: string, flag: string, value: string, suite: string][] = [
   ['notification', '--webhook', 'generic', 'formatMessage (generic)'],
   ['sli-provider', '--metrics', 'prometheus', 'returns one value per indicator'],
   ['sli-provider', '--metrics', 'http-json', 'valueAt'],
+  ['test-tool', '--test-tool', 'locust', 'aggregated'],
+  ['test-tool', '--test-tool', 'jmeter', 'samples'],
+  ['test-tool', '--test-tool', 'k6', 'summarize'],
+  ['test-tool', '--test-tool', 'artillery', 'counters'],
 ];
 
 describe.concurrent('presets', () => {
@@ -27,6 +32,19 @@ describe.concurrent('presets', () => {
     expect(test.exitCode, test.all).toBe(0);
     // The preset's own tests ran, not only the shared ones.
     expect(test.all).toContain(suite);
+  });
+
+  it('test-tool --test-tool locust: its own tests run real Locust against a local service', { timeout: 240_000 }, async () => {
+    await need('locust', 'python3-locust');
+    const cwd = tempDir();
+    expect((await cli(['real-locust', '--kind', 'test-tool', '--test-tool', 'locust', '--yes', '--no-install', '--no-git'], { cwd })).exitCode).toBe(0);
+    const dir = join(cwd, 'real-locust');
+    await linkDependencies(dir);
+    const test = await execa('npx', ['vitest', 'run', 'test/handler.test.ts', '--reporter=verbose'], { cwd: dir, reject: false, all: true, env: { CI: 'true', NO_COLOR: '1' } });
+    expect(test.exitCode, test.all).toBe(0);
+    for (const name of ['passes the functional test', 'passes the performance test', 'fails when the service under test answers with errors']) {
+      expect(test.all).toContain(`run by locust itself > ${name}`);
+    }
   });
 });
 

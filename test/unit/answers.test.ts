@@ -62,6 +62,8 @@ describe('resolveAnswers', () => {
       name: 'my-tests',
       keptn: '1.0',
       task: 'test',
+      runtime: 'service',
+      'test-tool': 'custom',
       project: 'sockshop',
       stage: 'dev',
       service: 'carts',
@@ -119,8 +121,25 @@ describe('resolveAnswers', () => {
       asked.push(def.key);
       return def.key === 'kind' ? 'generic' : def.key === 'task' ? 'deploy-db' : fallback;
     });
-    expect(asked).toEqual(['kind', 'keptn', 'task', 'events', 'project', 'stage', 'service', 'description', 'owner', 'image']);
+    expect(asked).toEqual(['kind', 'keptn', 'task', 'runtime', 'events', 'project', 'stage', 'service', 'description', 'owner', 'image']);
     expect(a.events).toBe('sh.keptn.event.deploy-db.triggered');
+  });
+
+  it('asks a job-executor definition nothing about images, and refuses one given', async () => {
+    const asked: string[] = [];
+    await resolveAnswers({ name: 'x', kind: 'test-tool', runtime: 'job-executor' }, async (def, _a, fallback) => {
+      asked.push(def.key);
+      return fallback;
+    });
+    expect(asked).toEqual(['keptn', 'task', 'test-tool', 'project', 'stage', 'service', 'description']);
+    await fails(
+      resolveAnswers({ kind: 'test-tool', name: 'x', runtime: 'job-executor', image: 'a/b' }),
+      '--image',
+      'a/b',
+      /--runtime job-executor builds no image/,
+    );
+    await fails(resolveAnswers({ kind: 'notification', name: 'x', runtime: 'service' }), '--runtime', 'service', /for: test-tool, generic/);
+    await fails(resolveAnswers({ kind: 'test-tool', name: 'x', 'test-tool': 'gatling' }), '--test-tool', 'gatling', /one of: locust, jmeter, k6, artillery, custom/);
   });
 });
 

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { resolveAnswers } from '../../src/answers.js';
 import { renderPlan, targetPath } from '../../src/plan.js';
 import { toSpec } from '../../src/spec.js';
 import { answersFor, COMBINATIONS, keptnSchema } from '../helpers.js';
@@ -111,5 +112,31 @@ describe('targetPath', () => {
     expect(targetPath('dot-github/workflows/ci.yml.ejs', spec)).toBe('.github/workflows/ci.yml');
     expect(targetPath('keptn/resources/[sli-provider]/sli.yaml.ejs', spec)).toBe('keptn/resources/prometheus/sli.yaml');
     expect(targetPath('chart/templates/_helpers.tpl.ejs', spec)).toBe('chart/templates/_helpers.tpl');
+  });
+});
+
+describe('layers', () => {
+  const files = async (given: Record<string, string>) =>
+    [...renderPlan(toSpec(await resolveAnswers({ name: 'x', ...given }))).keys()].sort();
+
+  it('a kind picks its layers from its answers; a layer may be a sub-folder of a template folder', async () => {
+    expect(await files({ kind: 'test-tool', runtime: 'job-executor', 'test-tool': 'k6' })).toEqual([
+      '.gitignore',
+      '.keptn-integration.json',
+      'README.md',
+      'keptn/add-resources.sh',
+      'keptn/resources/job/config.yaml',
+      'keptn/resources/k6/functional.js',
+      'keptn/resources/k6/performance.js',
+      'keptn/shipyard.yaml',
+      'test-events/test.triggered.json',
+    ]);
+  });
+
+  it('a tool preset replaces the default handler and keeps the shared service', async () => {
+    const k6 = await files({ kind: 'test-tool', 'test-tool': 'k6' });
+    expect(k6).toEqual(expect.arrayContaining(['src/handler.ts', 'src/tool.ts', 'src/run-tool.ts', 'src/service.ts', 'test/stand-in.mjs', 'chart/values.yaml']));
+    expect(k6).not.toContain('keptn/resources/x/checks.yaml');
+    expect(await files({ kind: 'test-tool' })).toEqual(expect.arrayContaining(['src/handler.ts', 'keptn/resources/x/checks.yaml']));
   });
 });

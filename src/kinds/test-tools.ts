@@ -1,0 +1,107 @@
+// The test tools a test-tool integration can run, as data: one row per tool, read by the test-tool
+// kind for both runtimes (the job executor's config and the service's Dockerfile and runner).
+import type { JobTask } from './types.js';
+
+/** The test strategies each preset ships a definition for (shipyard `teststrategy`). */
+export const STRATEGIES = ['functional', 'performance'] as const;
+export type Strategy = (typeof STRATEGIES)[number];
+
+/** Where the target URL comes from in the job executor: the event's first local deployment URI. */
+const TARGET = { name: 'TARGET_URL', value: '$.data.deployment.deploymentURIsLocal[0]', valueFrom: 'event' as const };
+
+export interface TestTool {
+  id: string;
+  /** One line for the prompt and README. */
+  summary: string;
+  /**
+   * File name of the definition for a strategy; the Keptn resource is `<tool id>/<file>`. The
+   * custom tool has none: its definition is the integration's own (see kinds/test-tool.ts).
+   */
+  definition?(strategy: Strategy): string;
+  /** The tool's container image for the job executor (official where the project publishes one). */
+  image: string;
+  /** The job executor task for one definition, mounted at /keptn/<uri>. */
+  job(uri: string, strategy: Strategy): Pick<JobTask, 'cmd' | 'args' | 'env'>;
+  /**
+   * Dockerfile of the service runtime: `stages` go before the runtime stage (images to copy
+   * from), `base` replaces its node:20-alpine image, `install` runs in it as root before `USER node`.
+   */
+  docker: { stages: string[]; base?: string; install: string[] };
+  /** How long a strategy's run takes and how hard it pushes, where the tool takes it as flags. */
+  load?: Record<Strategy, { users: number; spawnRate: number; runTime: string }>;
+}
+
+export const TEST_TOOLS: readonly TestTool[] = [
+  {
+    id: 'locust',
+    summary: 'Locust: Python test scripts, users and run time per strategy',
+    definition: (s) => `${s}.py`,
+    image: 'locustio/locust:2.31.8',
+    load: {
+      functional: { users: 1, spawnRate: 1, runTime: '15s' },
+      performance: { users: 10, spawnRate: 2, runTime: '60s' },
+    },
+    job(uri, s) {
+      const load = this.load![s];
+      const args = ['-f', `/keptn/${uri}`, '--host', '$(TARGET_URL)', '--headless', '--only-summary'];
+      args.push('--users', String(load.users), '--spawn-rate', String(load.spawnRate), '--run-time', load.runTime);
+      // Locust exits 1 when a request failed: the job fails and the task ends with result fail.
+      return { cmd: ['locust'], args: [...args, '--exit-code-on-error', '1'], env: [TARGET] };
+    },
+    docker: {
+      stages: [],
+      // Locust's wheels (gevent) are built for glibc: Debian, not Alpine, spares a compiler.
+      base: 'node:20-bookworm-slim',
+      install: [
+        'RUN apt-get update && apt-get install -y --no-install-recommends python3 python3-venv \\',
+        '  && python3 -m venv /opt/locust && /opt/locust/bin/pip install --no-cache-dir locust==2.31.8 \\',
+        '  && rm -rf /var/lib/apt/lists/*',
+        'ENV PATH=/opt/locust/bin:$PATH',
+      ],
+    },
+  },
+  {
+    id: 'jmeter',
+    summary: 'Apache JMeter: .jmx test plans run headless, failed samples fail the test',
+    definition: (s) => `${s}.jmx`,
+    // The JMeter project publishes no image; this is the community's most used one.
+    image: 'justb4/jmeter:5.5',
+    job: (uri) => ({
+      // JMeter exits 0 even when samples fail, so the job checks the results file itself.
+      cmd: ['/bin/sh', '-c'],
+      args: [`jmeter -n -t /keptn/${uri} -l /tmp/results.jtl -JTARGET_URL="$TARGET_URL" && ! grep -q ',false,' /tmp/results.jtl`],
+      env: [TARGET],
+    }),
+    docker: {
+      stages: ['FROM justb4/jmeter:5.5 AS jmeter'],
+      install: ['RUN apk add --no-cache openjdk17-jre-headless', 'COPY --from=jmeter /opt/apache-jmeter-5.5 /opt/apache-jmeter-5.5', 'ENV PATH=/opt/apache-jmeter-5.5/bin:$PATH'],
+    },
+  },
+  {
+    id: 'k6',
+    summary: 'Grafana k6: JavaScript tests with thresholds; a crossed threshold fails the test',
+    definition: (s) => `${s}.js`,
+    image: 'grafana/k6:0.54.0',
+    job: (uri) => ({ cmd: ['k6'], args: ['run', '--env', 'TARGET_URL=$(TARGET_URL)', `/keptn/${uri}`], env: [TARGET] }),
+    docker: { stages: ['FROM grafana/k6:0.54.0 AS k6'], install: ['COPY --from=k6 /usr/bin/k6 /usr/local/bin/k6'] },
+  },
+  {
+    id: 'artillery',
+    summary: 'Artillery: YAML scenarios with phases; `ensure` thresholds fail the test',
+    definition: (s) => `${s}.yaml`,
+    image: 'artilleryio/artillery:2.0.21',
+    job: (uri) => ({ cmd: ['/home/node/artillery/bin/run'], args: ['run', '--target', '$(TARGET_URL)', `/keptn/${uri}`], env: [TARGET] }),
+    docker: { stages: [], install: ['RUN npm install --global --no-audit --no-fund artillery@2.0.21'] },
+  },
+  {
+    id: 'custom',
+    summary: 'your own checks: HTTP requests from a YAML list, a starting point for any tool',
+    image: 'curlimages/curl:8.10.1',
+    job: (uri) => ({ cmd: ['/bin/sh'], args: [`/keptn/${uri}`], env: [TARGET] }),
+    docker: { stages: [], install: [] },
+  },
+];
+
+export function testToolById(id: string): TestTool | undefined {
+  return TEST_TOOLS.find((t) => t.id === id);
+}

@@ -1,0 +1,15 @@
+// Stands in for `artillery` in tests: takes the arguments the service passes, makes one request to
+// --target, writes the --output report with Artillery's counters and exits 1 when the request was
+// not a 2xx, as the scenarios' `ensure` conditions make Artillery do.
+import { writeFileSync } from 'node:fs';
+
+const args = process.argv.slice(2);
+const arg = (name) => args[args.indexOf(name) + 1];
+if (args[0] !== 'run' || !arg('--target') || !arg('--output')) {
+  console.error(`artillery stand-in: unexpected arguments ${args.join(' ')}`);
+  process.exit(2);
+}
+const code = await fetch(arg('--target')).then((res) => res.status, () => undefined);
+const counters = { 'http.requests': 1, ...(code ? { [`http.codes.${code}`]: 1 } : { 'errors.ECONNREFUSED': 1 }) };
+writeFileSync(arg('--output'), JSON.stringify({ aggregate: { counters } }));
+process.exit(code === 200 ? 0 : 1);
