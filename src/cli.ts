@@ -22,7 +22,8 @@ interface CreateFlags {
 const EXAMPLES = `
 Examples:
   $ npx create-keptn-integration                      # asks for everything
-  $ npx create-keptn-integration locust-tests --kind test-tool --yes
+  $ npx create-keptn-integration locust-tests --kind test-tool --test-tool locust --yes
+  $ npx create-keptn-integration k6-job --kind test-tool --test-tool k6 --runtime job-executor --yes
   $ npx create-keptn-integration slack-notifier --kind notification \\
       --events sh.keptn.event.evaluation.finished --keptn 0.8 --yes
   $ npx create-keptn-integration my-provider --kind sli-provider --sli-provider prometheus --yes
@@ -34,7 +35,7 @@ ${ANSWERS.map((d) => `  ${d.example}`).join('\n')}`;
 
 function program(): Command {
   const cmd = new Command('create-keptn-integration')
-    .description('Create a complete, working Keptn integration: service, tests, Helm chart, shipyard and resources.')
+    .description('Create a complete, working Keptn integration: service, tests, Helm chart, shipyard and resources (or a job-executor definition).')
     .version(GENERATOR.version, '-v, --version')
     .argument('[directory]', 'where to create the project (default: the integration name)')
     .showHelpAfterError('(run with --help for every option)')

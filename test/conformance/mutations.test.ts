@@ -4,10 +4,12 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TEMPLATES } from '../../src/plan.js';
-import { generate, linkDependencies } from '../helpers.js';
+import { resolveAnswers } from '../../src/answers.js';
+import { generate, generateFrom, linkDependencies } from '../helpers.js';
 import { tempDir } from '../run.js';
 import { chartProblems } from './chart.js';
 import { deliver, example, exchange, replyProblems, startService } from './contract.js';
+import { definitionProblems, jobProjectProblems } from './job-executor.js';
 import { scriptProblems, shipyardProblems } from './keptn-files.js';
 import { startKeptnStub } from './keptn-stub.js';
 
@@ -64,6 +66,33 @@ describe('a broken shipyard or add-resources.sh is caught', () => {
   it('a resource uploaded under another URI than the service reads', { timeout: 30_000 }, async () => {
     const { dir, spec } = await broken('test-tool', '1.0', 'base/keptn/add-resources.sh.ejs', "--resourceUri=<%- q.sh(r.uri) %>", "--resourceUri=<%- q.sh('tests/' + r.uri) %>");
     expect((await scriptProblems(dir, spec)).join()).toMatch(/reads my-test-tool\/checks.yaml, which the script does not upload/);
+  });
+});
+
+describe('a broken job-executor definition is caught', () => {
+  const CONFIG = 'job-executor/keptn/resources/job/config.yaml.ejs';
+  const job = async (tool: string, file: string, from: string, to: string) =>
+    generateFrom(await resolveAnswers({ kind: 'test-tool', name: 'j', runtime: 'job-executor', 'test-tool': tool }), breakTemplate(file, from, to));
+
+  it.each([
+    ['a field the job executor does not know', CONFIG, '        cmd:\n', '        command:\n', /must NOT have additional properties: command/],
+    ['a match outside the task data', CONFIG, 'property: <%- q.yaml(event.jsonpath.property) %>', "property: <%- q.yaml(event.jsonpath.property.replace('.data.', '.')) %>", /matches on \$\.test\.teststrategy, outside the task's data/],
+    ['a file the command uses but does not mount', CONFIG, '          - <%- q.yaml(file) %>', '          - <%- q.yaml(file + ".bak") %>', /uses \/keptn\/locust\/functional.py, which is not in its files/],
+    ['a variable the command uses but env does not set', CONFIG, '          - name: <%- q.yaml(e.name) %>', '          - name: <%- q.yaml(e.name + "S") %>', /uses \$\(TARGET_URL\), which its env does not set/],
+  ])('%s', async (_, file, from, to, message) => {
+    const { dir, spec } = await job('locust', file, from, to);
+    expect(jobProjectProblems(dir, spec).join('\n')).toMatch(message);
+  });
+
+  it.each([
+    ['a Locust file that does not compile', 'locust', 'test-tool-locust/keptn/resources/locust/functional.py', 'def home_page(self):', 'def home_page(self)', 'locust/functional.py', /py_compile.*SyntaxError/s],
+    ['a k6 script that does not parse', 'k6', 'test-tool-k6/keptn/resources/k6/functional.js', 'export default function () {', 'export default function ( {', 'k6/functional.js', /node --check/],
+    ['a k6 script without thresholds', 'k6', 'test-tool-k6/keptn/resources/k6/performance.js', 'thresholds: {', 'limits: {', 'k6/performance.js', /no thresholds/],
+    ['a JMeter plan that requests another URL', 'jmeter', 'test-tool-jmeter/keptn/resources/jmeter/functional.jmx', '${__P(TARGET_URL)}', 'http://localhost/', 'jmeter/functional.jmx', /does not request TARGET_URL/],
+    ['an Artillery script that cannot fail', 'artillery', 'test-tool-artillery/keptn/resources/artillery/functional.yaml', '  ensure:', '  ensured:', 'artillery/functional.yaml', /no config.ensure/],
+  ])('%s', { timeout: 30_000 }, async (_, tool, file, from, to, uri, message) => {
+    const { dir } = await job(tool, file, from, to);
+    expect((await definitionProblems(dir, uri)).join('\n')).toMatch(message);
   });
 });
 
