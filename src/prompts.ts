@@ -2,7 +2,7 @@
 import confirm from '@inquirer/confirm';
 import input from '@inquirer/input';
 import select from '@inquirer/select';
-import { ANSWERS, normalise, type Ask } from './answers.js';
+import { ANSWERS, normalise, notApplying, type Ask } from './answers.js';
 import { c } from './ui.js';
 
 /** Answers only worth changing for some people; asked after one "customise?" question. */
@@ -12,9 +12,11 @@ export function createAsk(): Ask {
   let customise: boolean | undefined;
   return async (def, answers, fallback) => {
     if (ADVANCED.has(def.key)) {
-      const example = ['project', 'stage', 'service'].map((k) => ANSWERS.find((d) => d.key === k)?.default(answers)).join('/');
+      const answer = (key: string) => ANSWERS.find((d) => d.key === key)!;
+      const example = ['project', 'stage', 'service'].map((k) => answer(k).default(answers)).join('/');
+      const image = notApplying(answer('image'), answers) ? '' : ' or the container image';
       customise ??= await confirm({
-        message: `Change the example Keptn coordinates (${example}), the description or the container image?`,
+        message: `Change the example Keptn coordinates (${example}), the description${image}?`,
         default: false,
       });
       if (!customise) return undefined;

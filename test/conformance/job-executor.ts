@@ -156,7 +156,8 @@ function artilleryProblems(uri: string, doc: any): string[] {
   const problems: string[] = [];
   const phases = doc?.config?.phases;
   if (!Array.isArray(phases) || phases.length === 0 || !phases.every((p: any) => Number.isFinite(p.duration) && Number.isFinite(p.arrivalRate))) problems.push(`${uri}: config.phases must list phases with duration and arrivalRate`);
-  if (!doc?.config?.ensure) problems.push(`${uri}: no config.ensure, so Artillery cannot fail the test`);
+  const ensure = doc?.config?.plugins?.ensure;
+  if (!Array.isArray(ensure?.thresholds) && !Array.isArray(ensure?.conditions)) problems.push(`${uri}: no config.plugins.ensure checks, so Artillery cannot fail the test`);
   const scenarios = doc?.scenarios;
   if (!Array.isArray(scenarios) || scenarios.length === 0 || !scenarios.every((s: any) => Array.isArray(s.flow) && s.flow.length > 0)) problems.push(`${uri}: scenarios must each have a flow`);
   return problems;

@@ -89,7 +89,7 @@ describe('a broken job-executor definition is caught', () => {
     ['a k6 script that does not parse', 'k6', 'test-tool-k6/keptn/resources/k6/functional.js', 'export default function () {', 'export default function ( {', 'k6/functional.js', /node --check/],
     ['a k6 script without thresholds', 'k6', 'test-tool-k6/keptn/resources/k6/performance.js', 'thresholds: {', 'limits: {', 'k6/performance.js', /no thresholds/],
     ['a JMeter plan that requests another URL', 'jmeter', 'test-tool-jmeter/keptn/resources/jmeter/functional.jmx', '${__P(TARGET_URL)}', 'http://localhost/', 'jmeter/functional.jmx', /does not request TARGET_URL/],
-    ['an Artillery script that cannot fail', 'artillery', 'test-tool-artillery/keptn/resources/artillery/functional.yaml', '  ensure:', '  ensured:', 'artillery/functional.yaml', /no config.ensure/],
+    ['an Artillery script that cannot fail', 'artillery', 'test-tool-artillery/keptn/resources/artillery/functional.yaml', '  ensure:', '  ensured:', 'artillery/functional.yaml', /no config.plugins.ensure checks/],
   ])('%s', { timeout: 30_000 }, async (_, tool, file, from, to, uri, message) => {
     const { dir } = await job(tool, file, from, to);
     expect((await definitionProblems(dir, uri)).join('\n')).toMatch(message);
