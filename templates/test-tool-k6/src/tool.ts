@@ -19,5 +19,6 @@ export async function runTool(run: ToolRun): Promise<TestReport> {
 export function summarize(json: string): { requests: number; failed: number } {
   const metrics = (JSON.parse(json) as { metrics?: Record<string, Record<string, number>> }).metrics;
   if (!metrics) throw new Error('k6 summary has no metrics');
+  // http_req_failed is true for a failed request, so its "passes" are the failures.
   return { requests: metrics.http_reqs?.count ?? 0, failed: metrics.http_req_failed?.passes ?? 0 };
 }
