@@ -11,6 +11,7 @@ import { toSpec, type Spec } from '../../src/spec.js';
 import { example, exchange, replyProblems, startService, type Expectation } from '../conformance/contract.js';
 import { uploadedUris } from '../conformance/keptn-files.js';
 import { startKeptnStub } from '../conformance/keptn-stub.js';
+import { need } from '../conformance/tools.js';
 import { COMBINATIONS, EXTRA } from '../helpers.js';
 import { cli, tempDir } from '../run.js';
 
@@ -35,11 +36,13 @@ function scenarios(spec: Spec): Scenario[] {
   switch (spec.kind.id) {
     case 'test-tool': {
       const test = (uris: string[]) => (stub: Stub) => withData(example('test-triggered'), { deployment: { deploymentURIsLocal: uris.map((u) => u.replace('STUB', stub.url)) } });
+      // The custom checks name the URL; a tool reports its failed requests.
+      const unreachable = (url: string) => (a['test-tool'] === 'custom' ? new RegExp(`${url}.*unreachable`) : /: \d+ requests, [1-9]\d* failed/);
       return [
         { what: 'the spec example, service under test up (binary)', event: test(['STUB']), expect: 'task', outcome: { status: 'succeeded', result: 'pass' } },
         { what: 'the spec example, service under test up (structured)', event: test(['STUB']), mode: 'structured', expect: 'task', outcome: { status: 'succeeded', result: 'pass' } },
-        { what: 'the spec example as published (cluster URL unreachable)', event: () => example('test-triggered'), expect: 'task', outcome: { status: 'succeeded', result: 'fail', message: /unreachable/ } },
-        { what: 'the service under test down', event: test(['http://127.0.0.1:9']), expect: 'task', outcome: { status: 'succeeded', result: 'fail', message: /127.0.0.1:9.*unreachable/ } },
+        { what: 'the spec example as published (cluster URL unreachable)', event: () => example('test-triggered'), expect: 'task', outcome: { status: 'succeeded', result: 'fail', message: unreachable('') } },
+        { what: 'the service under test down', event: test(['http://127.0.0.1:9']), expect: 'task', outcome: { status: 'succeeded', result: 'fail', message: unreachable('127.0.0.1:9') } },
         { what: 'its test definition missing from Keptn', event: test(['STUB']), expect: 'task', setup: (s) => (s.faults.resourcesMissing = true), outcome: { status: 'errored', result: 'fail', message: /not found/ } },
         { what: 'another task', event: () => example('deployment-triggered'), expect: 'ignore' },
       ];
@@ -71,11 +74,18 @@ function scenarios(spec: Spec): Scenario[] {
   }
 }
 
+/** Every kind for both targets, and a test tool that runs a real program (Debian's Locust). */
+const PROJECTS = [
+  ...COMBINATIONS.map((c) => ({ ...c, title: `${c.kind} for Keptn ${c.keptn}`, extra: EXTRA[c.kind] })),
+  { kind: 'test-tool', keptn: '1.0', title: 'test-tool --test-tool locust for Keptn 1.0', extra: { 'test-tool': 'locust' } },
+];
+
 describe.concurrent('generated projects', () => {
-  it.each(COMBINATIONS)('$kind for Keptn $keptn: installs, builds, passes its tests, and keeps the event contract', { timeout: 300_000 }, async ({ kind, keptn }) => {
+  it.each(PROJECTS.map((p) => [p.title, p] as const))('%s: installs, builds, passes its tests, and keeps the event contract', { timeout: 300_000 }, async (_, { kind, keptn, extra }) => {
+    if (extra['test-tool'] === 'locust') await need('locust', 'python3-locust');
     const cwd = tempDir();
     const name = `e2e-${kind}`;
-    const flags = Object.entries(EXTRA[kind]).flatMap(([k, v]) => [`--${k}`, v]);
+    const flags = Object.entries(extra).flatMap(([k, v]) => [`--${k}`, v]);
     const gen = await cli([name, '--kind', kind, '--keptn', keptn, ...flags, '--yes', '--no-git'], { cwd });
     expect(gen.exitCode, `generate:\n${gen.all}`).toBe(0);
     const dir = join(cwd, name);
@@ -95,6 +105,7 @@ describe.concurrent('generated projects', () => {
       WEBHOOK_URL: `${stub.url}/webhook`,
       METRICS_URL: stub.url,
       TEST_REQUEST_TIMEOUT_SECONDS: '3',
+      LOCUST_RUN_TIME: '2s',
     });
     const failures: string[] = [];
     try {
