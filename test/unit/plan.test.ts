@@ -140,3 +140,21 @@ describe('layers', () => {
     expect(await files({ kind: 'test-tool' })).toEqual(expect.arrayContaining(['src/handler.ts', 'keptn/resources/x/checks.yaml']));
   });
 });
+
+describe.each(['custom', 'locust', 'jmeter', 'k6', 'artillery'])('the Dockerfile of test-tool --test-tool %s', (tool) => {
+  it('installs the tool in the runtime stage as root, from stages it declares', async () => {
+    const plan = renderPlan(toSpec(await resolveAnswers({ kind: 'test-tool', name: 'x', 'test-tool': tool })));
+    // Continuation lines belong to the instruction before them.
+    const lines = plan.get('Dockerfile')!.replace(/\\\n/g, ' ').split('\n').filter((l) => l.trim() && !l.startsWith('#'));
+    const KEYWORDS = ['FROM', 'WORKDIR', 'COPY', 'RUN', 'ENV', 'USER', 'EXPOSE', 'CMD'];
+    expect(lines.filter((l) => !KEYWORDS.includes(l.split(' ')[0]))).toEqual([]);
+    const stages = lines.filter((l) => l.startsWith('FROM ')).map((l) => / AS (\S+)$/.exec(l)?.[1]);
+    for (const from of lines.flatMap((l) => [...l.matchAll(/--from=(\S+)/g)].map((m) => m[1]))) expect(stages).toContain(from);
+    const runtime = lines.findLastIndex((l) => l.startsWith('FROM '));
+    const user = lines.indexOf('USER node');
+    expect(user).toBeGreaterThan(runtime);
+    const toolLines = lines.slice(runtime + 1, user).filter((l) => l.includes(tool));
+    expect(toolLines.length > 0).toBe(tool !== 'custom');
+    expect(lines.at(-1)).toBe('CMD ["node", "dist/main.js"]');
+  });
+});
