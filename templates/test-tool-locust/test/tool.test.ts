@@ -7,6 +7,11 @@ describe('aggregated', () => {
     expect(aggregated(csv)).toEqual({ requests: 7, failures: 2, median: 12 });
   });
 
+  it('rounds an exact median to whole milliseconds', () => {
+    const csv = 'Type,Name,Request Count,Failure Count,Median Response Time\n,Aggregated,6,0,3.041641999516287\n';
+    expect(aggregated(csv).median).toBe(3);
+  });
+
   it('names a file without totals', () => {
     expect(() => aggregated('Type,Name\n')).toThrow(/no Aggregated row/);
   });
