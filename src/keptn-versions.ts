@@ -25,7 +25,14 @@ export interface KeptnVersion {
    * The job-executor-service release for this Keptn (its compatibility matrix) and how it is
    * installed: before its Helm chart (0.1.x) from a manifest, later with Helm.
    */
-  jobExecutor: { version: string; install: 'manifest' | 'helm' };
+  jobExecutor: {
+    version: string;
+    install: 'manifest' | 'helm';
+    /** Does it set LABELS_<KEY> variables from the event's labels (0.1.8 on)? */
+    labels: boolean;
+    /** What this release lacks that a user would expect, for the README. */
+    notes: string[];
+  };
 }
 
 export const KEPTN_VERSIONS: Record<string, KeptnVersion> = {
@@ -42,7 +49,14 @@ export const KEPTN_VERSIONS: Record<string, KeptnVersion> = {
     serviceNeedsStage: false,
     triggerSequence: false,
     // 0.1.3 is the first release that reads apiVersion v2 configs and the last for Keptn 0.8.
-    jobExecutor: { version: '0.1.3', install: 'manifest' },
+    jobExecutor: {
+      version: '0.1.3',
+      install: 'manifest',
+      labels: false,
+      notes: [
+        'job-executor-service 0.1.3 (for Keptn 0.8) puts no `start` and `end` into `.finished` (0.1.4 and later do): an evaluation after the task needs its own timeframe. It passes an event value that is an object as Go prints it, not as JSON.',
+      ],
+    },
   },
   '1.0': {
     id: '1.0',
@@ -58,7 +72,7 @@ export const KEPTN_VERSIONS: Record<string, KeptnVersion> = {
     queueGroup: true,
     serviceNeedsStage: true,
     triggerSequence: true,
-    jobExecutor: { version: '0.3.0', install: 'helm' },
+    jobExecutor: { version: '0.3.0', install: 'helm', labels: true, notes: [] },
   },
 };
 

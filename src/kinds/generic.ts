@@ -17,10 +17,16 @@ export const generic: Kind = {
   summary: 'serves any shipyard task of yours (.started, your handler, .finished)',
   answers: ['task', 'events', 'runtime'],
   defaults: { events: (a) => trigger(a.task), runtime: () => 'service' },
-  check: (a) =>
-    listOf(a.events).includes(trigger(a.task))
-      ? undefined
-      : { key: 'events', value: a.events, rule: `must include ${trigger(a.task)}, the trigger of --task ${a.task}` },
+  check(a) {
+    if (!listOf(a.events).includes(trigger(a.task))) {
+      return { key: 'events', value: a.events, rule: `must include ${trigger(a.task)}, the trigger of --task ${a.task}` };
+    }
+    // job-executor-service 0.1.3 drops other events, and later ones poll for triggers only.
+    if (isJob(a) && listOf(a.events).length !== tasksOf(a.events).length) {
+      return { key: 'events', value: a.events, rule: 'must all be task triggers (sh.keptn.event.<task>.triggered) with --runtime job-executor: the job executor receives nothing else' };
+    }
+    return undefined;
+  },
   subscriptions: (a) => listOf(a.events),
   tasks: (a) => tasksOf(a.events),
   // Every task named by a task event, in the order given: one listened to must run to be heard.
@@ -31,8 +37,7 @@ export const generic: Kind = {
   sampleEvent: (a) => `${a.task}.triggered.json`,
   resources: (a) => (isJob(a) ? [JOB_CONFIG, { uri: script(a.name), why: 'what the job does for each event' }] : []),
   layers: (a) => (isJob(a) ? [...JOB_LAYERS, 'generic/test-events', 'generic-job'] : ['base', 'generic']),
-  // One job per subscribed event, all running the same script, which gets the event's type. Events
-  // that are not a task's trigger are only listened to: the job executor answers them not at all.
+  // One job per task trigger, all running the same script, which gets the event's type.
   jobActions: (a) =>
     listOf(a.events).map((event) => ({
       name: `${a.name} on ${event}`,
@@ -50,7 +55,6 @@ export const generic: Kind = {
           ],
         },
       ],
-      ...(tasksOf(event).length === 0 ? { silent: true } : {}),
     })),
   env: () => [],
 };

@@ -56,12 +56,13 @@ export const testTool: Kind = {
   jobActions(a) {
     const tool = toolOf(a);
     const trigger = `sh.keptn.event.${a.task}.triggered`;
-    const strategy = `$.data.${a.task}.teststrategy`;
+    // The job executor's JSON paths take a hyphenated name only in brackets.
+    const strategy = /^[a-z][a-z0-9]*$/.test(a.task) ? `$.data.${a.task}.teststrategy` : `$.data["${a.task}"].teststrategy`;
     if (!tool.definition) {
       const script = customDefinition(a).uri;
-      const job = tool.job(script, 'functional');
-      job.env = [...job.env, { name: 'TEST_STRATEGY', value: strategy, valueFrom: 'event' }];
-      return [{ name: `Run ${a.name}`, events: [{ name: trigger }], tasks: [{ name: 'HTTP checks', image: tool.image, files: [script], ...job }] }];
+      // The same checks for every strategy: the job executor fails a job whose env reads a path
+      // the event lacks, so the script is not told the teststrategy.
+      return [{ name: `Run ${a.name}`, events: [{ name: trigger }], tasks: [{ name: 'HTTP checks', image: tool.image, files: [script], ...tool.job(script, 'functional') }] }];
     }
     // One action per strategy, chosen by the event's teststrategy (a job executor jsonpath match).
     return definitions(tool).map(({ strategy: s, uri }): JobAction => ({

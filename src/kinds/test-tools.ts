@@ -1,6 +1,6 @@
 // The test tools a test-tool integration can run, as data: one row per tool, read by the test-tool
 // kind for both runtimes (the job executor's config and the service's Dockerfile and runner).
-import type { JobTask } from './types.js';
+import type { DockerAdditions, JobTask } from './types.js';
 
 /** The test strategies each preset ships a definition for (shipyard `teststrategy`). */
 export const STRATEGIES = ['functional', 'performance'] as const;
@@ -26,7 +26,7 @@ export interface TestTool {
    * Dockerfile of the service runtime: `stages` go before the runtime stage (images to copy
    * from), `base` replaces its node:20-alpine image, `install` runs in it as root before `USER node`.
    */
-  docker: { stages: string[]; base?: string; install: string[] };
+  docker: DockerAdditions;
   /** How long a strategy's run takes and how hard it pushes, where the tool takes it as flags. */
   load?: Record<Strategy, { users: number; spawnRate: number; runTime: string }>;
 }
@@ -58,6 +58,7 @@ export const TEST_TOOLS: readonly TestTool[] = [
         '  && rm -rf /var/lib/apt/lists/*',
         'ENV PATH=/opt/locust/bin:$PATH',
       ],
+      memory: { request: '128Mi', limit: '512Mi' },
     },
   },
   {
@@ -67,14 +68,23 @@ export const TEST_TOOLS: readonly TestTool[] = [
     // The JMeter project publishes no image; this is the community's most used one.
     image: 'justb4/jmeter:5.5',
     job: (uri) => ({
-      // JMeter exits 0 even when samples fail, so the job checks the results file itself.
+      // JMeter exits 0 even when samples fail, so the job checks the results file itself: it must
+      // exist and hold no failed sample. /keptn is the job's one writable folder.
       cmd: ['/bin/sh', '-c'],
-      args: [`jmeter -n -t /keptn/${uri} -l /tmp/results.jtl -JTARGET_URL="$TARGET_URL" && ! grep -q ',false,' /tmp/results.jtl`],
+      args: [
+        `jmeter -n -t /keptn/${uri} -l /keptn/results.jtl -j /keptn/jmeter.log -JTARGET_URL="$TARGET_URL" && test -s /keptn/results.jtl && ! grep -q ',false,' /keptn/results.jtl`,
+      ],
       env: [TARGET],
     }),
     docker: {
       stages: ['FROM justb4/jmeter:5.5 AS jmeter'],
-      install: ['RUN apk add --no-cache openjdk17-jre-headless', 'COPY --from=jmeter /opt/apache-jmeter-5.5 /opt/apache-jmeter-5.5', 'ENV PATH=/opt/apache-jmeter-5.5/bin:$PATH'],
+      install: [
+        'RUN apk add --no-cache openjdk17-jre-headless',
+        'COPY --from=jmeter /opt/apache-jmeter-5.5 /opt/apache-jmeter-5.5',
+        // bin/jmeter starts Java with a 1 GB heap unless HEAP says otherwise.
+        'ENV PATH=/opt/apache-jmeter-5.5/bin:$PATH HEAP="-Xms256m -Xmx512m"',
+      ],
+      memory: { request: '256Mi', limit: '1Gi' },
     },
   },
   {
@@ -83,7 +93,7 @@ export const TEST_TOOLS: readonly TestTool[] = [
     definition: (s) => `${s}.js`,
     image: 'grafana/k6:0.54.0',
     job: (uri) => ({ cmd: ['k6'], args: ['run', '--env', 'TARGET_URL=$(TARGET_URL)', `/keptn/${uri}`], env: [TARGET] }),
-    docker: { stages: ['FROM grafana/k6:0.54.0 AS k6'], install: ['COPY --from=k6 /usr/bin/k6 /usr/local/bin/k6'] },
+    docker: { stages: ['FROM grafana/k6:0.54.0 AS k6'], install: ['COPY --from=k6 /usr/bin/k6 /usr/local/bin/k6'], memory: { request: '128Mi', limit: '512Mi' } },
   },
   {
     id: 'artillery',
@@ -91,7 +101,7 @@ export const TEST_TOOLS: readonly TestTool[] = [
     definition: (s) => `${s}.yaml`,
     image: 'artilleryio/artillery:2.0.21',
     job: (uri) => ({ cmd: ['/home/node/artillery/bin/run'], args: ['run', '--target', '$(TARGET_URL)', `/keptn/${uri}`], env: [TARGET] }),
-    docker: { stages: [], install: ['RUN npm install --global --no-audit --no-fund artillery@2.0.21'] },
+    docker: { stages: [], install: ['RUN npm install --global --no-audit --no-fund artillery@2.0.21'], memory: { request: '128Mi', limit: '512Mi' } },
   },
   {
     id: 'custom',

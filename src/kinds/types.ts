@@ -83,8 +83,6 @@ export interface JobAction {
   name: string;
   events: { name: string; jsonpath?: { property: string; match: string } }[];
   tasks: JobTask[];
-  /** No .started/.finished from the job executor: for events that are not a task's trigger. */
-  silent?: boolean;
 }
 
 /** One Kubernetes Job of an action; files are Keptn resources mounted under /keptn/. */
@@ -104,6 +102,8 @@ export interface DockerAdditions {
   stages: string[];
   base?: string;
   install: string[];
+  /** Memory the container needs with the tool running beside the service (chart defaults). */
+  memory?: { request: string; limit: string };
 }
 
 /** A setting of the kind's handler, passed in from the chart. */

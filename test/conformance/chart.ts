@@ -109,6 +109,9 @@ export function integrationProblems(docs: any[], spec: Spec, remote: boolean): s
     want(sc.capabilities?.drop?.includes('ALL'), `${c.name}: capabilities not dropped`);
     want(c.resources?.limits && c.resources?.requests, `${c.name}: no resource requests and limits`);
   }
+  // With a read-only root, the integration (and a test tool it runs) still needs a writable /tmp.
+  const tmp = service.volumeMounts?.find((m: any) => m.mountPath === '/tmp');
+  want(tmp && pod.volumes?.some((v: any) => v.name === tmp.name && v.emptyDir), 'no writable /tmp (an emptyDir) in the integration container');
 
   const endpoint = env(distributor, 'KEPTN_API_ENDPOINT');
   const token = env(distributor, 'KEPTN_API_TOKEN');

@@ -15,7 +15,9 @@ import { need } from './tools.js';
 
 const PROJECTS: { what: string; answers: Answers }[] = [
   ...TEST_TOOLS.map((t) => ({ what: `test-tool ${t.id}`, answers: { kind: 'test-tool', 'test-tool': t.id, name: `job-${t.id}` } })),
-  { what: 'generic', answers: { kind: 'generic', task: 'db-migrate', events: 'sh.keptn.event.db-migrate.triggered,sh.keptn.event.evaluation.finished', name: 'job-generic' } },
+  // A task name with '-' needs brackets in the job executor's JSON paths.
+  { what: 'test-tool k6 for task load-test', answers: { kind: 'test-tool', 'test-tool': 'k6', task: 'load-test', name: 'job-load' } },
+  { what: 'generic', answers: { kind: 'generic', task: 'db-migrate', events: 'sh.keptn.event.db-migrate.triggered,sh.keptn.event.db-backup.triggered', name: 'job-generic' } },
 ];
 const CASES = PROJECTS.flatMap((p) => VERSIONS.map((keptn) => ({ ...p, keptn })));
 
@@ -89,24 +91,24 @@ describe('the job scripts, run as the job would run them', () => {
     const { dir, spec } = await generateJob({ kind: 'test-tool', name: 'job-checks' }, '1.0');
     const script = join(dir, 'keptn/resources', spec.resources[1].uri);
     for (const [status, exitCode, says] of [
-      [200, 0, /1 of 1 HTTP checks passed \(teststrategy functional\)/],
+      [200, 0, /1 of 1 HTTP checks passed/],
       [500, 1, /FAILED: .* answered 500, expected 200/],
     ] as const) {
       const svc = await target(status);
-      const run = await execa('sh', [script], { reject: false, all: true, env: { TARGET_URL: svc.url, TEST_STRATEGY: 'functional' } });
+      const run = await execa('sh', [script], { reject: false, all: true, env: { TARGET_URL: svc.url } });
       svc.close();
       expect(run.exitCode, run.all).toBe(exitCode);
       expect(run.all).toMatch(says);
     }
   });
 
-  it('generic: run.sh handles its task and listens to the rest', async () => {
+  it('generic: run.sh does the work of each task it is run for', async () => {
     const { dir, spec } = await generateJob(PROJECTS.at(-1)!.answers, '1.0');
     const script = join(dir, 'keptn/resources', spec.resources[1].uri);
     const env = { KEPTN_PROJECT: 'sockshop', KEPTN_STAGE: 'dev', KEPTN_SERVICE: 'carts' };
     const task = await execa('sh', [script], { env: { ...env, EVENT_TYPE: 'sh.keptn.event.db-migrate.triggered' } });
     expect(task.stdout).toBe('db-migrate for sockshop/dev/carts');
-    const other = await execa('sh', [script], { env: { ...env, EVENT_TYPE: 'sh.keptn.event.evaluation.finished' } });
-    expect(other.stdout).toBe('sh.keptn.event.evaluation.finished: received');
+    const backup = await execa('sh', [script], { env: { ...env, EVENT_TYPE: 'sh.keptn.event.db-backup.triggered' } });
+    expect(backup.stdout).toBe('db-backup for sockshop/dev/carts');
   });
 });

@@ -75,7 +75,7 @@ export function jobConfigProblems(config: unknown): string[] {
 }
 
 interface JobConfig {
-  actions: { name: string; events: { name: string; jsonpath?: { property: string; match: string } }[]; tasks: { files?: string[]; args?: string[]; cmd?: string[]; env?: { name: string; value: string; valueFrom: string }[] }[]; silent?: boolean }[];
+  actions: { name: string; events: { name: string; jsonpath?: { property: string; match: string } }[]; tasks: { files?: string[]; args?: string[]; cmd?: string[]; env?: { name: string; value: string; valueFrom: string }[] }[] }[];
 }
 
 /** Everything a job-executor project must get right, as a list of problems. */
@@ -95,17 +95,23 @@ export function jobProjectProblems(dir: string, spec: Spec): string[] {
       matched.add(event.name);
       if (!spec.subscriptions.includes(event.name)) problems.push(`action "${action.name}" matches ${event.name}, which the README does not subscribe the job executor to`);
       const task = /^sh\.keptn\.event\.([a-z0-9-]+)\.triggered$/.exec(event.name)?.[1];
-      if (!task && !action.silent) problems.push(`action "${action.name}" on ${event.name} is not silent, but Keptn expects no .started/.finished for it`);
-      if (event.jsonpath && !event.jsonpath.property.startsWith(`$.data.${task}.`)) problems.push(`action "${action.name}" matches on ${event.jsonpath.property}, outside the task's data`);
+      // 0.1.3 drops other events; from 0.2 on it polls Keptn for open triggers only.
+      if (!task) problems.push(`action "${action.name}" matches ${event.name}, which the job executor never receives: only task triggers`);
+      // The job executor's JSON paths (PaesslerAG/jsonpath) take a name with '-' only in brackets.
+      const data = task && /-/.test(task) ? `$.data["${task}"].` : `$.data.${task}.`;
+      if (event.jsonpath && !event.jsonpath.property.startsWith(data)) problems.push(`action "${action.name}" matches on ${event.jsonpath.property}, not on ${data}…, the task's data`);
     }
     for (const task of action.tasks) {
       for (const file of task.files ?? []) {
         if (!uploaded.includes(file)) problems.push(`the job reads ${file}, which add-resources.sh does not upload`);
         if (!existsSync(join(dir, 'keptn/resources', file))) problems.push(`the job reads ${file}, which is not in keptn/resources/`);
       }
-      // Every /keptn/<path> the command uses is mounted, i.e. listed in files.
+      // Every resource the command reads (/keptn/<folder>/<file>) is listed in files, and every
+      // file listed is read; what a tool writes goes straight into /keptn/.
+      const command = [...(task.cmd ?? []), ...(task.args ?? [])].join(' ');
+      for (const file of task.files ?? []) if (!command.includes(`/keptn/${file}`)) problems.push(`the job copies ${file} but its command does not use it`);
       for (const part of [...(task.cmd ?? []), ...(task.args ?? [])]) {
-        for (const [, path] of part.matchAll(/\/keptn\/([^\s"']+)/g)) if (!(task.files ?? []).includes(path)) problems.push(`the job uses /keptn/${path}, which is not in its files`);
+        for (const [, path] of part.matchAll(/\/keptn\/([^\s"']+\/[^\s"']+)/g)) if (!(task.files ?? []).includes(path)) problems.push(`the job uses /keptn/${path}, which is not in its files`);
         for (const [, name] of part.matchAll(/\$\(([A-Z_]+)\)/g)) if (!(task.env ?? []).some((e) => e.name === name)) problems.push(`the job uses $(${name}), which its env does not set`);
       }
     }

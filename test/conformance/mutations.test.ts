@@ -35,6 +35,7 @@ describe('a broken chart is caught', () => {
     ['a typo in the topic value', 'base/chart/values.yaml.ejs', "q.yaml(subscriptions.join(','))", "q.yaml(subscriptions.join(',').replace('triggered', 'triggerd'))", /PUBSUB_TOPIC .*triggerd/],
     ['a typo in the topic variable', DEPLOYMENT, '- name: PUBSUB_TOPIC\n', '- name: PUBSUB_TOPICS\n', /PUBSUB_TOPIC undefined/],
     ['the 0.8 NATS URL for every target', 'base/chart/values.yaml.ejs', 'pubsubUrl: <%- q.yaml(keptn.natsUrl) %>', 'pubsubUrl: "nats://keptn-nats-cluster"', /PUBSUB_URL nats:\/\/keptn-nats-cluster/],
+    ['no writable /tmp under a read-only root', DEPLOYMENT, '          volumeMounts:\n            - name: tmp\n              mountPath: /tmp\n', '', /no writable \/tmp/],
     ['a value that does not exist', DEPLOYMENT, '.Values.integration.taskTimeoutSeconds', '.Values.integration.taskTimeout', /does not render.*map has no entry for key "taskTimeout"/],
   ])('%s', { timeout: 60_000 }, async (_, file, from, to, message) => {
     const { dir, spec } = await broken('test-tool', '1.0', file, from, to);
@@ -76,7 +77,7 @@ describe('a broken job-executor definition is caught', () => {
 
   it.each([
     ['a field the job executor does not know', CONFIG, '        cmd:\n', '        command:\n', /must NOT have additional properties: command/],
-    ['a match outside the task data', CONFIG, 'property: <%- q.yaml(event.jsonpath.property) %>', "property: <%- q.yaml(event.jsonpath.property.replace('.data.', '.')) %>", /matches on \$\.test\.teststrategy, outside the task's data/],
+    ['a match outside the task data', CONFIG, 'property: <%- q.yaml(event.jsonpath.property) %>', "property: <%- q.yaml(event.jsonpath.property.replace('.data.', '.')) %>", /matches on \$\.test\.teststrategy, not on \$\.data\.test\./],
     ['a file the command uses but does not mount', CONFIG, '          - <%- q.yaml(file) %>', '          - <%- q.yaml(file + ".bak") %>', /uses \/keptn\/locust\/functional.py, which is not in its files/],
     ['a variable the command uses but env does not set', CONFIG, '          - name: <%- q.yaml(e.name) %>', '          - name: <%- q.yaml(e.name + "S") %>', /uses \$\(TARGET_URL\), which its env does not set/],
   ])('%s', async (_, file, from, to, message) => {

@@ -139,6 +139,12 @@ describe('resolveAnswers', () => {
       /--runtime job-executor builds no image/,
     );
     await fails(resolveAnswers({ kind: 'notification', name: 'x', runtime: 'service' }), '--runtime', 'service', /for: test-tool, generic/);
+    await fails(
+      resolveAnswers({ kind: 'generic', name: 'x', task: 't', runtime: 'job-executor', events: 'sh.keptn.event.t.triggered,sh.keptn.event.evaluation.finished' }),
+      '--events',
+      'sh.keptn.event.t.triggered,sh.keptn.event.evaluation.finished',
+      /must all be task triggers .* with --runtime job-executor/,
+    );
     await fails(resolveAnswers({ kind: 'test-tool', name: 'x', 'test-tool': 'gatling' }), '--test-tool', 'gatling', /one of: locust, jmeter, k6, artillery, custom/);
   });
 });

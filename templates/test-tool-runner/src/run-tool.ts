@@ -27,8 +27,19 @@ export interface TestReport {
  */
 export async function exec(command: string, args: string[], run: ToolRun, env: Record<string, string> = {}) {
   const bin = run.env.TEST_TOOL_BIN || command;
-  const result = await execa(bin, args, { cwd: run.dir, cancelSignal: run.signal, reject: false, all: true, env });
-  if (result.isCanceled) throw new Error(`${command} was stopped: ${String(run.signal.reason ?? 'cancelled')}`);
+  // In a process group of its own, so that stopping it stops what it started too (bin/jmeter is a
+  // shell script that runs java as a child, which a signal to the script alone would leave running).
+  const child = execa(bin, args, { cwd: run.dir, reject: false, all: true, env, detached: true });
+  const stop = () => {
+    try {
+      if (child.pid) process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  };
+  run.signal.addEventListener('abort', stop, { once: true });
+  const result = await child.finally(() => run.signal.removeEventListener('abort', stop));
+  if (run.signal.aborted) throw new Error(`${command} was stopped: ${String(run.signal.reason ?? 'cancelled')}`);
   if (result.exitCode === undefined) throw new Error(`${command} could not run (${bin}): ${result.shortMessage}`);
   return { exitCode: result.exitCode, output: result.all ?? '' };
 }
