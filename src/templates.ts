@@ -1,6 +1,7 @@
 // The templates as render functions. The published package carries them compiled at build time
-// (dist/templates.cjs, see src/build/compile-templates.mjs), so a run parses no EJS; from a source
-// checkout, and for tests that pass their own folder, they are compiled here on first use.
+// (dist/templates/<folder>.cjs, see src/build/compile-templates.mjs), so a run parses no EJS and
+// loads only the folders it renders; from a source checkout, and for tests that pass their own
+// folder, they are compiled here on first use.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
@@ -8,11 +9,11 @@ import { fileURLToPath } from 'node:url';
 
 export type Render = (view: object) => string;
 
-/** Layer ("base" or a kind's id) → [template path, render] in path order. */
-export type TemplateSet = Map<string, [path: string, render: Render][]>;
+/** Template folder ("base", a kind's id, …) → [template path, render] in path order. */
+export type TemplateSet = Pick<Map<string, [path: string, render: Render][]>, 'get'>;
 
 export const TEMPLATES = fileURLToPath(new URL('../templates', import.meta.url));
-const COMPILED = new URL('./templates.cjs', import.meta.url);
+const COMPILED = new URL('./templates/', import.meta.url);
 
 function walk(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -26,7 +27,7 @@ function walk(dir: string): string[] {
  */
 export function compileTemplates(dir: string): TemplateSet {
   const ejs = createRequire(import.meta.url)('ejs') as typeof import('ejs');
-  const set: TemplateSet = new Map();
+  const set = new Map<string, [string, Render][]>();
   for (const layer of readdirSync(dir)) {
     const root = join(dir, layer);
     const files = walk(root).sort().map((file): [string, Render] => {
@@ -47,8 +48,17 @@ let builtIn: TemplateSet | undefined;
 export function builtInTemplates(): TemplateSet {
   if (builtIn) return builtIn;
   if (existsSync(COMPILED)) {
-    const compiled = createRequire(import.meta.url)(fileURLToPath(COMPILED)) as Record<string, [string, Render][]>;
-    builtIn = new Map(Object.entries(compiled));
+    const load = createRequire(import.meta.url);
+    const loaded = new Map<string, [string, Render][] | undefined>();
+    builtIn = {
+      get(folder) {
+        if (!loaded.has(folder)) {
+          const file = fileURLToPath(new URL(`${folder}.cjs`, COMPILED));
+          loaded.set(folder, existsSync(file) ? (load(file) as [string, Render][]) : undefined);
+        }
+        return loaded.get(folder);
+      },
+    };
   } else {
     builtIn = compileTemplates(TEMPLATES);
   }
