@@ -43,6 +43,27 @@ describe('interactive prompts', () => {
     expect(record.answers).toMatchObject({ kind: 'sli-provider', name: 'my-prom', keptn: '1.0', 'sli-provider': 'my-prom', metrics: 'http-json', owner: 'acme', image: 'ghcr.io/acme/my-prom' });
   });
 
+  it('offers the test tools and the job-executor runtime, each with a line saying what it is', { timeout: 30_000 }, async () => {
+    const cwd = tempDir();
+    const r = await drive(cwd, [
+      ['What kind of integration?', ENTER], // test-tool
+      ['Integration name', 'k6-job' + ENTER],
+      ['Which Keptn release', ENTER],
+      ['Which shipyard task', ENTER],
+      ['How does it run?', DOWN + ENTER], // job-executor
+      ['Which test tool does it run?', DOWN + DOWN + DOWN + ENTER], // from custom: locust, jmeter, k6
+      ['Change the example Keptn coordinates (sockshop/dev/carts), the description?', ENTER],
+    ]);
+    expect(r.exitCode, r.stdout).toBe(0);
+    expect(r.stdout).toContain('no code: the job-executor-service runs a container as a Kubernetes Job per event');
+    expect(r.stdout).toContain('Grafana k6: JavaScript tests with thresholds');
+    // No image to build: neither asked for nor offered.
+    expect(r.stdout).not.toMatch(/registry owner|container image/);
+    const record = JSON.parse(readFileSync(join(cwd, 'k6-job', '.keptn-integration.json'), 'utf8'));
+    expect(record.answers).toMatchObject({ kind: 'test-tool', runtime: 'job-executor', 'test-tool': 'k6' });
+    expect(existsSync(join(cwd, 'k6-job', 'keptn/resources/job/config.yaml'))).toBe(true);
+  });
+
   it('cancels cleanly on Ctrl-C: exit 130, nothing written', { timeout: 30_000 }, async () => {
     const cwd = tempDir();
     const r = await drive(cwd, [
