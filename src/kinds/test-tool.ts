@@ -49,7 +49,7 @@ export const testTool: Kind = {
     const tool = toolOf(a).id;
     if (isJob(a)) {
       const definitionsLayer = tool === 'custom' ? 'test-tool-custom-job' : `test-tool-${tool}/keptn`;
-      return [...JOB_LAYERS, 'test-tool', definitionsLayer];
+      return [...JOB_LAYERS, 'test-tool/test-events', definitionsLayer];
     }
     return tool === 'custom' ? ['base', 'test-tool', 'test-tool-custom'] : ['base', 'test-tool', 'test-tool-runner', `test-tool-${tool}`];
   },
