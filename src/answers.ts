@@ -2,6 +2,7 @@
 // options (cli.ts), the prompts (prompts.ts) and the answers-file checks (answers-file.ts) are all
 // derived from this table.
 import { KINDS, kindById } from './kinds/index.js';
+import { isJob } from './kinds/job-executor.js';
 import { TEST_TOOLS } from './kinds/test-tools.js';
 import type { KindAnswer } from './kinds/types.js';
 import { DEFAULT_KEPTN, KEPTN_VERSIONS } from './keptn-versions.js';
@@ -54,7 +55,7 @@ export class InputError extends Error {
 const pick = (list: () => Choice[]) => ({ choices: list, rule: () => oneOf(list().map((c) => c.value)) });
 
 /** A job-executor definition builds no image of its own. */
-const noImage = (a: Answers) => (a.runtime === 'job-executor' ? '--runtime job-executor builds no image (the job runs the tool\'s)' : undefined);
+const noImage = (a: Answers) => (isJob(a) ? '--runtime job-executor builds no image (the job runs the tool\'s)' : undefined);
 
 const kindDefault = (key: KindAnswer) => (a: Answers) => kindById(a.kind)?.defaults[key]?.(a);
 

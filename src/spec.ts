@@ -1,6 +1,7 @@
 // From validated answers to everything the templates need: one plain object, computed once.
 import type { Answers } from './answers.js';
 import { kindById, type Kind } from './kinds/index.js';
+import { isJob } from './kinds/job-executor.js';
 import type { DockerAdditions, JobAction, KeptnResource, KindEnv, ShipyardSequence } from './kinds/types.js';
 import { KEPTN_VERSIONS, type KeptnVersion } from './keptn-versions.js';
 import { GENERATOR } from './version.js';
@@ -68,7 +69,7 @@ export function toSpec(answers: Answers): Spec {
     trigger: triggerCommand(sequences[0].name, answers, keptn, sampleEvent),
     env: kind.env(answers),
     dependencies: { cloudevents: '^10.0.0', ...kind.dependencies?.(answers) },
-    runtime: answers.runtime === 'job-executor' ? 'job-executor' : 'service',
+    runtime: isJob(answers) ? 'job-executor' : 'service',
     layers: kind.layers?.(answers) ?? ['base', kind.id],
     jobActions: kind.jobActions?.(answers) ?? [],
     docker: kind.docker?.(answers) ?? { stages: [], install: [] },
