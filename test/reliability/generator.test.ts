@@ -214,23 +214,17 @@ describe('a failing disk', () => {
   afterAll(() => mounted.forEach((d) => spawnSync('umount', ['-l', d])));
   const canMount = process.getuid?.() === 0;
 
-  it.runIf(canMount)('a full disk: a clear one-line error, exit 1, nothing left behind', async () => {
-    const full = mount('size=48k');
-    expect(full, 'mounting a small tmpfs failed').toBeDefined();
-    const r = await cli(['p', '--kind', 'test-tool', '--yes', '--no-install', '--no-git'], { cwd: full! });
+  it.runIf(canMount).each([
+    ['a full disk', 'size=48k', 'the disk is full (ENOSPC)'],
+    ['a read-only file system', 'ro', 'the file system is read-only (EROFS)'],
+  ])('%s: a clear one-line error, exit 1, nothing left behind', async (what, options, reason) => {
+    const disk = mount(options);
+    expect(disk, `mounting a tmpfs with ${options} failed`).toBeDefined();
+    const r = await cli(['p', '--kind', 'test-tool', '--yes', '--no-install', '--no-git'], { cwd: disk! });
     expect(r.exitCode).toBe(1);
-    expect(r.stderr.trim()).toBe('error: cannot write p: the disk is full (ENOSPC)');
-    expect(readdirSync(full!)).toEqual([]);
-    figures.push(['full disk', 'clear error, nothing left']);
-  });
-
-  it.runIf(canMount)('a read-only file system: a clear one-line error, exit 1', async () => {
-    const ro = mount('ro');
-    expect(ro, 'mounting a read-only tmpfs failed').toBeDefined();
-    const r = await cli(['p', '--kind', 'test-tool', '--yes', '--no-install', '--no-git'], { cwd: ro! });
-    expect(r.exitCode).toBe(1);
-    expect(r.stderr.trim()).toBe('error: cannot write p: the file system is read-only (EROFS)');
-    figures.push(['read-only file system', 'clear error']);
+    expect(r.stderr.trim()).toBe(`error: cannot write p: ${reason}`);
+    expect(readdirSync(disk!)).toEqual([]);
+    figures.push([what, 'clear error, nothing left']);
   });
 
   it.runIf(!canMount)('needs root to mount a full and a read-only tmpfs', () => {
