@@ -5,7 +5,7 @@ import { KINDS, kindById } from './kinds/index.js';
 import { isJob } from './kinds/job-executor.js';
 import { TEST_TOOLS } from './kinds/test-tools.js';
 import type { KindAnswer } from './kinds/types.js';
-import { DEFAULT_KEPTN, KEPTN_VERSIONS } from './keptn-versions.js';
+import { DEFAULT_KEPTN, KEPTN_MINORS, KEPTN_RANGE, keptnRule, keptnVersion } from './keptn-versions.js';
 import { dnsLabel, eventType, freeText, imageRepository, keptnName, listOf, oneOf, taskName, type Rule } from './rules.js';
 
 export type Answers = Record<string, string>;
@@ -82,17 +82,17 @@ export const ANSWERS: readonly AnswerDef[] = [
   {
     key: 'keptn',
     flag: '--keptn <version>',
-    help: `target Keptn release: ${Object.keys(KEPTN_VERSIONS).join(' or ')} (picks distributor tag, NATS URL, spec and shipyard versions)`,
+    help: `target Keptn release, ${KEPTN_RANGE}: a minor (${KEPTN_MINORS.join(', ')}) or a full release such as 1.4.5, whose distributor tag is then used exactly (picks distributor image, NATS URL, event spec, shipyard, resource API, CLI commands and job-executor release)`,
     example: '--keptn 0.8',
     message: 'Which Keptn release will it run against?',
-    ...pick(() =>
-      Object.values(KEPTN_VERSIONS).map((v) => ({
-        value: v.id,
-        name: v.id,
-        description: `Keptn ${v.release}: distributor ${v.distributorTag}, ${v.natsUrl}`,
-      })),
-    ),
+    hint: 'A full release such as 1.4.5 can be given with --keptn; a minor takes its last release.',
+    choices: () =>
+      [...KEPTN_MINORS].reverse().map((minor) => {
+        const v = keptnVersion(minor)!;
+        return { value: minor, name: minor, description: `Keptn ${v.release}: distributor ${v.distributorImage}:${v.distributorTag}, ${v.natsUrl}` };
+      }),
     default: () => DEFAULT_KEPTN,
+    rule: () => keptnRule,
   },
   {
     key: 'task',
@@ -131,7 +131,7 @@ export const ANSWERS: readonly AnswerDef[] = [
   {
     key: 'events',
     flag: '--events <types>',
-    help: 'notification and generic: comma-separated event types to subscribe to',
+    help: "notification and generic: comma-separated event types to subscribe to (a remote execution plane receives only .triggered ones: Keptn's API serves no others)",
     example: '--events sh.keptn.event.evaluation.finished,sh.keptn.event.approval.triggered',
     message: 'Which events should it receive? (comma-separated)',
     hint: 'The distributor sidecar subscribes to these types and forwards each event to the service.',

@@ -77,6 +77,11 @@ async function create(directory: string | undefined, flags: CreateFlags): Promis
   const dir = resolve(where);
   const spec = toSpec(answers);
   const plan = renderPlan(spec);
+  if (spec.runtime === 'service' && spec.inClusterOnly.length > 0) {
+    // Not an error: most integrations run in Keptn's cluster. But say it before anyone deploys remotely.
+    const which = spec.inClusterOnly.join(', ');
+    console.error(c.yellow(`note: ${which} reach${spec.inClusterOnly.length === 1 ? 'es' : ''} ${spec.name} only in Keptn's own cluster: a remote execution plane receives .triggered events only.`));
+  }
 
   if (flags.dryRun) {
     console.log(`Would write ${plan.size} files to ${dir}:\n${formatTree(plan, where)}`);

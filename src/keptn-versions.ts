@@ -1,11 +1,80 @@
-// Every fact that differs between Keptn releases lives here, and only here
-// (source: ../shared/KEPTN.md, "Versions" and "Distributor sidecar").
+// Every fact that differs between Keptn releases lives here, and only here. Each was read from
+// Keptn's source at the release's tag (keptn/keptn, keptn-contrib/job-executor-service; the comments
+// cite TAG:path) and agrees with ../shared/KEPTN.md "Versions" unless a comment says otherwise.
+// Facts are stated as "from release X on", so that a full release number (1.4.5, 0.8.2) gets
+// exactly what that release has, and a minor (1.4) what its last release has.
 
+/** The Keptn v1 line: every minor and its last patch release (all patches from .0 exist). */
+const MINORS: readonly [minor: string, lastPatch: number][] = [
+  ['0.8', 7], ['0.9', 2], ['0.10', 0], ['0.11', 4], ['0.12', 7], ['0.13', 6], ['0.14', 3], ['0.15', 1],
+  ['0.16', 2], ['0.17', 1], ['0.18', 2], ['0.19', 3], ['1.0', 0], ['1.1', 0], ['1.2', 0], ['1.3', 0], ['1.4', 5],
+];
+
+export const DEFAULT_KEPTN = '1.4';
+export const KEPTN_MINORS = MINORS.map(([minor]) => minor);
+export const KEPTN_RANGE = `${KEPTN_MINORS[0]} to ${KEPTN_MINORS.at(-1)}`;
+
+/**
+ * The distributor's settings that the chart may set, each with the first release whose
+ * distributor reads it (distributor/pkg/config/envconfig.go; before 0.8.4 the EnvConfig of
+ * distributor/cmd/main.go). The chart sets none that its release does not know.
+ */
+const DISTRIBUTOR_ENV: Record<string, string> = {
+  PUBSUB_URL: '0.8.0',
+  PUBSUB_TOPIC: '0.8.0',
+  PUBSUB_RECIPIENT: '0.8.0',
+  PUBSUB_RECIPIENT_PORT: '0.8.0',
+  PUBSUB_RECIPIENT_PATH: '0.8.0',
+  PROJECT_FILTER: '0.8.0',
+  STAGE_FILTER: '0.8.0',
+  SERVICE_FILTER: '0.8.0',
+  KEPTN_API_ENDPOINT: '0.8.0',
+  KEPTN_API_TOKEN: '0.8.0',
+  HTTP_SSL_VERIFY: '0.8.0',
+  // 0.8.4:distributor/pkg/config/envconfig.go (absent from 0.8.3:distributor/cmd/main.go).
+  VERSION: '0.8.4',
+  DISTRIBUTOR_VERSION: '0.8.4',
+  LOCATION: '0.8.4',
+  K8S_DEPLOYMENT_NAME: '0.8.4',
+  K8S_POD_NAME: '0.8.4',
+  K8S_NAMESPACE: '0.8.4',
+  K8S_NODE_NAME: '0.8.4',
+  // The queue group: 0.10.0:distributor/pkg/config/envconfig.go (not in any 0.9 tag).
+  PUBSUB_GROUP: '0.10.0',
+  // 0.17.0:distributor/pkg/config/envconfig.go, default 64. The limit wraps every route of the
+  // local proxy, /event too (1.4.5:distributor/pkg/forwarder/forwarder.go, httpMiddleWare with
+  // http.MaxBytesReader): a larger reply is answered 500 and never reaches Keptn.
+  API_PROXY_MAX_PAYLOAD_BYTES_KB: '0.17.0',
+};
+
+export interface JobExecutor {
+  /** The job-executor-service release for this Keptn (its README's compatibility matrix at 0.3.0). */
+  version: string;
+  /**
+   * How it is installed and subscribed: `manifest` (0.1.3, 0.1.4: deploy/service.yaml, subscribed
+   * to sh.keptn.> until PUBSUB_TOPIC is set), `helm` (a chart on its release) with the Helm value
+   * that sets its subscription; 0.1.6–0.1.8 read theirs only for a remote plane, so in-cluster they
+   * subscribe to everything (chart/templates/deployment.yaml at each tag).
+   */
+  install: 'manifest' | 'helm';
+  topicValue?: 'remoteControlPlane.topicSubscription' | 'subscription.pubsubTopic';
+  /** `$` as JSON (0.1.4 on); 0.1.3 prints objects as Go maps (pkg/k8sutils/job.go, %v). */
+  eventJson: boolean;
+  /** Sets LABELS_<KEY> from the event's labels (0.1.8 on, pkg/k8sutils/job.go). */
+  labels: boolean;
+  /** What this release lacks that a user would expect, for the README. */
+  notes: string[];
+}
+
+/** Everything the templates need to know about the targeted release. */
 export interface KeptnVersion {
-  /** The value users pass to --keptn. */
+  /** The value given to --keptn: a minor ('1.4') or a full release ('1.4.5'). */
   id: string;
-  /** The Keptn release the facts were taken from. */
+  minor: string;
+  /** The exact release the facts are for: the given one, or the minor's last. */
   release: string;
+  /** Docker Hub carries Keptn's images up to 1.2.0; 1.3.0 on are on ghcr.io (and quay.io) only. */
+  distributorImage: string;
   distributorTag: string;
   natsUrl: string;
   /** shkeptnspecversion put on every event the integration sends. */
@@ -13,67 +82,139 @@ export interface KeptnVersion {
   shipyardApiVersion: string;
   /** Path of the resource API behind the distributor's proxy on localhost:8081. */
   resourceServicePath: string;
-  /** Port of the distributor's own health endpoint, if it has one that does not clash with ours. */
+  /** The distributor settings this release reads (keys of DISTRIBUTOR_ENV). */
+  distributorEnv: string[];
+  /** Port of the distributor's own health endpoint, where a probe can reach it. */
   distributorHealthPort?: number;
-  /** The distributor's queue group (PUBSUB_GROUP) exists from 0.10 on. */
+  /** The distributor's queue group (PUBSUB_GROUP) exists. */
   queueGroup: boolean;
-  /** keptn CLI rule: in 1.0, --service needs --stage or --all-stages. */
-  serviceNeedsStage: boolean;
-  /** How to start the sequence from the CLI: `keptn trigger sequence` exists from 0.14 on. */
-  triggerSequence: boolean;
-  /**
-   * The job-executor-service release for this Keptn (its compatibility matrix) and how it is
-   * installed: before its Helm chart (0.1.x) from a manifest, later with Helm.
-   */
-  jobExecutor: {
-    version: string;
-    install: 'manifest' | 'helm';
-    /** Does it set LABELS_<KEY> variables from the event's labels (0.1.8 on)? */
-    labels: boolean;
-    /** What this release lacks that a user would expect, for the README. */
-    notes: string[];
+  /** The distributor refuses request bodies over this many KiB (API_PROXY_MAX_PAYLOAD_BYTES_KB). */
+  maxPayloadKB?: number;
+  /** keptn CLI rules of this release. */
+  cli: {
+    /** add-resource: --service needs --stage or --all-stages. */
+    serviceNeedsStage: boolean;
+    /** add-resource: --all-stages without --service adds to every stage. */
+    allStagesAlone: boolean;
+    /**
+     * How a custom sequence is started: `send-event` (no trigger command for it), `sequence-flag`
+     * (`keptn trigger sequence --sequence=S`), `sequence` (positional `keptn trigger sequence S`).
+     */
+    trigger: 'send-event' | 'sequence-flag' | 'sequence';
+    /** `keptn trigger delivery` exists. */
+    triggerDelivery: boolean;
+    /** Every project needs a Git upstream (keptn/keptn#8424). */
+    gitUpstream: boolean;
+  };
+  jobExecutor: JobExecutor;
+}
+
+/** -1, 0 or 1 as release a is older, the same or newer than b. */
+export function compareReleases(a: string, b: string): number {
+  const x = a.split('.').map(Number);
+  const y = b.split('.').map(Number);
+  for (let i = 0; i < 3; i++) if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
+  return 0;
+}
+
+/** Every release of the line, oldest first. */
+export const KEPTN_RELEASES = MINORS.flatMap(([minor, last]) => Array.from({ length: last + 1 }, (_, p) => `${minor}.${p}`));
+
+/** The facts for a --keptn value, or undefined when it is not a Keptn v1 release or minor. */
+export function keptnVersion(id: string): KeptnVersion | undefined {
+  const minor = MINORS.find(([m]) => id === m || (id.startsWith(`${m}.`) && KEPTN_RELEASES.includes(id)));
+  if (!minor) return undefined;
+  const release = id === minor[0] ? `${minor[0]}.${minor[1]}` : id;
+  const from = (since: string) => compareReleases(release, since) >= 0;
+  const distributorEnv = Object.keys(DISTRIBUTOR_ENV).filter((name) => from(DISTRIBUTOR_ENV[name]));
+  return {
+    id,
+    minor: minor[0],
+    release,
+    // 1.3.0:.github/workflows/release.yml pushes to quay.io and ghcr.io only (Docker Hub until 1.2.0).
+    distributorImage: from('1.3.0') ? 'ghcr.io/keptn/distributor' : 'docker.io/keptn/distributor',
+    distributorTag: release,
+    // Keptn's chart: keptn-nats-cluster to 0.13.6, keptn-nats from 0.14.0
+    // (0.14.3:installer/manifests/keptn/charts/control-plane/templates/_helpers.tpl).
+    natsUrl: from('0.14.0') ? 'nats://keptn-nats' : 'nats://keptn-nats-cluster',
+    // The spec submodule describes as 0.2.4 from 0.13.0 on (go-utils v0.13.0 config/config.yaml).
+    specVersion: from('0.13.0') ? '0.2.4' : '0.2.3',
+    shipyardApiVersion: from('0.10.0') ? 'spec.keptn.sh/0.2.3' : 'spec.keptn.sh/0.2.2',
+    // The proxy knows /configuration-service to 0.17.1 and only /resource-service from 0.18.0
+    // (distributor/pkg/config/const.go at those tags); any other prefix is answered 500.
+    resourceServicePath: from('0.18.0') ? '/resource-service' : '/configuration-service',
+    distributorEnv,
+    // /health on :10999 to 0.10.0 (distributor/cmd/main.go, RunHealthEndpoint); from 0.11.0 only
+    // on localhost:8081, which no probe reaches (0.11.4:distributor/pkg/lib/events/forwarder.go).
+    distributorHealthPort: from('0.11.0') ? undefined : 10999,
+    queueGroup: distributorEnv.includes('PUBSUB_GROUP'),
+    maxPayloadKB: distributorEnv.includes('API_PROXY_MAX_PAYLOAD_BYTES_KB') ? 64 : undefined,
+    cli: {
+      serviceNeedsStage: !from('0.19.0'),
+      allStagesAlone: from('0.19.0'),
+      trigger: from('0.16.0') ? 'sequence' : from('0.14.0') ? 'sequence-flag' : 'send-event',
+      triggerDelivery: true,
+      gitUpstream: from('0.16.0'),
+    },
+    jobExecutor: jobExecutorFor(minor[0]),
   };
 }
 
-export const KEPTN_VERSIONS: Record<string, KeptnVersion> = {
-  '0.8': {
-    id: '0.8',
-    release: '0.8.7',
-    distributorTag: '0.8.7',
-    natsUrl: 'nats://keptn-nats-cluster',
-    specVersion: '0.2.3',
-    shipyardApiVersion: 'spec.keptn.sh/0.2.2',
-    resourceServicePath: '/configuration-service',
-    distributorHealthPort: 10999,
-    queueGroup: false,
-    serviceNeedsStage: false,
-    triggerSequence: false,
-    // 0.1.3 is the first release that reads apiVersion v2 configs and the last for Keptn 0.8.
-    jobExecutor: {
-      version: '0.1.3',
-      install: 'manifest',
-      labels: false,
-      notes: [
-        'job-executor-service 0.1.3 (for Keptn 0.8) puts no `start` and `end` into `.finished` (0.1.4 and later do): an evaluation after the task needs its own timeframe. It passes an event value that is an object as Go prints it, not as JSON.',
-      ],
-    },
-  },
-  '1.0': {
-    id: '1.0',
-    release: '1.0.0',
-    distributorTag: '1.0.0',
-    natsUrl: 'nats://keptn-nats',
-    specVersion: '0.2.4',
-    shipyardApiVersion: 'spec.keptn.sh/0.2.3',
-    resourceServicePath: '/resource-service',
-    // Keptn's own 1.0 charts probe the distributor on 8080, which in the shared pod network is the
-    // integration's port: the chart probes the integration there and gives the distributor none.
-    distributorHealthPort: undefined,
-    queueGroup: true,
-    serviceNeedsStage: true,
-    triggerSequence: true,
-    jobExecutor: { version: '0.3.0', install: 'helm', labels: true, notes: [] },
-  },
-};
+/**
+ * job-executor-service per Keptn minor: its README's compatibility matrix (0.3.0:README.md); the
+ * rest from its source at each tag (pkg/config/config.go, pkg/k8sutils/job.go, chart/).
+ */
+function jobExecutorFor(minor: string): JobExecutor {
+  const helm = (version: string, topicValue?: JobExecutor['topicValue']): JobExecutor => ({
+    version,
+    install: 'helm',
+    topicValue,
+    eventJson: true,
+    labels: compareReleases(version, '0.1.8') >= 0,
+    notes: [],
+  });
+  switch (minor) {
+    case '0.8':
+      return {
+        version: '0.1.3',
+        install: 'manifest',
+        eventJson: false,
+        labels: false,
+        notes: [
+          'job-executor-service 0.1.3 (for Keptn 0.8) puts no `start` and `end` into `.finished` (0.1.4 and later do): an evaluation after the task needs its own timeframe. It passes an event value that is an object as Go prints it (`map[…]`), not as JSON, and its events have no `type`: the jobs get single values by JSON path instead.',
+        ],
+      };
+    case '0.9':
+      return { version: '0.1.4', install: 'manifest', eventJson: true, labels: false, notes: [] };
+    // The matrix has no row for 0.11: 0.1.6 (built against Keptn 0.10) is the nearest release
+    // before 0.1.7 (built for 0.12.2).
+    case '0.10':
+    case '0.11':
+      return helm('0.1.6');
+    case '0.12':
+      return helm('0.1.8');
+    case '0.13':
+      return helm('0.2.0', 'remoteControlPlane.topicSubscription');
+    case '0.14':
+      return helm('0.2.1', 'remoteControlPlane.topicSubscription');
+    case '0.15':
+      return helm('0.2.2', 'remoteControlPlane.topicSubscription');
+    case '0.16':
+      return helm('0.2.4', 'remoteControlPlane.topicSubscription');
+    case '0.17':
+      return helm('0.2.5', 'remoteControlPlane.topicSubscription');
+    // 0.3.0 is the last release; the matrix names it for 0.18 ("newer might be compatible"). It
+    // reads subscription.pubsubTopic and ignores remoteControlPlane.topicSubscription
+    // (0.3.0:chart/templates/deployment.yaml).
+    default:
+      return helm('0.3.0', 'subscription.pubsubTopic');
+  }
+}
 
-export const DEFAULT_KEPTN = '1.0';
+/** The rule of --keptn: a minor of the v1 line or one of its releases. */
+export function keptnRule(v: string): string | undefined {
+  if (keptnVersion(v)) return undefined;
+  const minor = MINORS.find(([m]) => v.startsWith(`${m}.`) && v.split('.').length === 3);
+  if (minor) return `must be a Keptn v1 release from ${KEPTN_RANGE}: ${minor[0]} has ${minor[0]}.0 to ${minor[0]}.${minor[1]}`;
+  return `must be a Keptn v1 release from ${KEPTN_RANGE}: a minor (${KEPTN_MINORS.join(', ')}) or a full release such as 1.4.5`;
+}

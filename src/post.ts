@@ -34,11 +34,7 @@ export function nextSteps(spec: Spec, dir: string, installed: boolean): string[]
   const { answers: a } = spec;
   const where = relative(process.cwd(), dir) || '.';
   const cd = where === '.' ? [] : [`cd ${where}`];
-  const keptn = [
-    `keptn create project ${a.project} --shipyard=keptn/shipyard.yaml`,
-    `keptn create service ${a.service} --project=${a.project}`,
-    './keptn/add-resources.sh',
-  ];
+  const keptn = spec.wiring;
   if (spec.runtime === 'job-executor') {
     return [...cd, `# install job-executor-service ${spec.keptn.jobExecutor.version}, subscribed to ${spec.subscriptions.join(',')}: see README.md`, ...keptn];
   }

@@ -49,6 +49,11 @@ export const eventType =
     return ok ? undefined : rule;
   };
 
+/** `sh.keptn.event.<task>.triggered` → `<task>`; undefined for any other type (or a wildcard). */
+export function taskOf(type: string): string | undefined {
+  return /^sh\.keptn\.event\.([a-z0-9-]+)\.triggered$/.exec(type)?.[1];
+}
+
 /** An image repository without tag or digest, e.g. ghcr.io/acme/my-tests. */
 export const imageRepository: Rule = (v) =>
   /^([a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?\/)?[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/.test(v) &&

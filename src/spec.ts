@@ -3,7 +3,8 @@ import type { Answers } from './answers.js';
 import { kindById, type Kind } from './kinds/index.js';
 import { isJob } from './kinds/job-executor.js';
 import type { DockerAdditions, JobAction, KeptnResource, KindEnv, ShipyardSequence } from './kinds/types.js';
-import { KEPTN_VERSIONS, type KeptnVersion } from './keptn-versions.js';
+import { keptnVersion, type KeptnVersion } from './keptn-versions.js';
+import { taskOf } from './rules.js';
 import { GENERATOR } from './version.js';
 
 export interface Spec {
@@ -14,10 +15,14 @@ export interface Spec {
   /** PUBSUB_TOPIC: every event type the integration receives. */
   subscriptions: string[];
   /**
-   * PUBSUB_TOPIC for a remote execution plane, which cannot subscribe with NATS wildcards: the
-   * subscriptions, with wildcards replaced by the concrete example events.
+   * PUBSUB_TOPIC for a remote execution plane. Its distributor polls Keptn's API, which serves open
+   * `.triggered` events only (1.0.0:shipyard-controller/internal/handler/eventhandler.go reads the
+   * triggeredEvents collection, matching the type exactly): the concrete `.triggered` subscriptions,
+   * with wildcards replaced by the example events. Empty: the integration cannot run there.
    */
   remoteSubscriptions: string[];
+  /** Subscriptions that a remote execution plane never receives (the CLI and README say so). */
+  inClusterOnly: string[];
   /** Tasks answered with .started/.finished. */
   tasks: string[];
   sequences: ShipyardSequence[];
@@ -26,6 +31,8 @@ export interface Spec {
   /** test-events/<file> used for `npm run send-event` in README and banner. */
   sampleEvent: string;
   commands: string[];
+  /** keptn CLI commands that bring the integration's project, service and resources into Keptn. */
+  wiring: string[];
   /** How to start the example sequence with the keptn CLI, once everything is in place. */
   trigger: string;
   env: readonly KindEnv[];
@@ -46,7 +53,7 @@ export interface Spec {
 
 export function toSpec(answers: Answers): Spec {
   const kind = kindById(answers.kind);
-  const keptn = KEPTN_VERSIONS[answers.keptn];
+  const keptn = keptnVersion(answers.keptn);
   if (!kind || !keptn) throw new Error(`unvalidated answers: kind ${answers.kind}, keptn ${answers.keptn}`);
   const sequences = kind.sequences(answers);
   const subscriptions = kind.subscriptions(answers);
@@ -59,23 +66,36 @@ export function toSpec(answers: Answers): Spec {
     kind,
     keptn,
     subscriptions,
-    remoteSubscriptions: wildcard ? exampleEvents : subscriptions,
+    remoteSubscriptions: (wildcard ? exampleEvents : subscriptions).filter((t) => taskOf(t) !== undefined),
+    inClusterOnly: subscriptions.filter((t) => taskOf(t) === undefined),
     tasks: kind.tasks(answers),
     sequences,
     resources: kind.resources(answers),
     exampleEvents,
     sampleEvent,
     commands: kind.commands?.(answers) ?? [],
+    wiring: wiring(answers, keptn),
     trigger: triggerCommand(sequences[0].name, answers, keptn, sampleEvent),
     env: kind.env(answers),
     dependencies: { cloudevents: '^10.0.0', ...kind.dependencies?.(answers) },
     runtime: isJob(answers) ? 'job-executor' : 'service',
     layers: kind.layers?.(answers) ?? ['base', kind.id],
-    jobActions: kind.jobActions?.(answers) ?? [],
+    jobActions: kind.jobActions?.(answers, keptn) ?? [],
     docker: kind.docker?.(answers) ?? { stages: [], install: [] },
     view: kind.view?.(answers) ?? {},
     generator: GENERATOR,
   };
+}
+
+/** Create the project (with its Git upstream where the release needs one), the service, the resources. */
+function wiring(a: Answers, keptn: KeptnVersion): string[] {
+  // From 0.16 on Keptn refuses a project without a Git upstream (keptn/keptn#8424).
+  const upstream = keptn.cli.gitUpstream ? ' --git-user="$GIT_USER" --git-token="$GIT_TOKEN" --git-remote-url="$GIT_REMOTE_URL"' : '';
+  return [
+    `keptn create project ${a.project} --shipyard=keptn/shipyard.yaml${upstream}`,
+    `keptn create service ${a.service} --project=${a.project}`,
+    './keptn/add-resources.sh',
+  ];
 }
 
 /** `keptn trigger …` for the sequence: delivery and evaluation have their own commands. */
@@ -83,6 +103,13 @@ function triggerCommand(sequence: string, a: Answers, keptn: KeptnVersion, sampl
   const where = `--project=${a.project} --stage=${a.stage} --service=${a.service}`;
   if (sequence === 'delivery') return `keptn trigger delivery --project=${a.project} --service=${a.service} --image=<image of ${a.service}>`;
   if (sequence === 'evaluation') return `keptn trigger evaluation ${where} --timeframe=5m`;
-  // Before 0.14 a custom sequence has no trigger command: send the task event itself.
-  return keptn.triggerSequence ? `keptn trigger sequence ${sequence} ${where}` : `keptn send event --file=test-events/${sampleEvent}`;
+  switch (keptn.cli.trigger) {
+    case 'sequence':
+      return `keptn trigger sequence ${sequence} ${where}`;
+    case 'sequence-flag':
+      return `keptn trigger sequence --sequence=${sequence} ${where}`;
+    default:
+      // Before 0.14 a custom sequence has no trigger command: send the task event itself.
+      return `keptn send event --file=test-events/${sampleEvent}`;
+  }
 }

@@ -10,9 +10,15 @@ import { toSpec, type Spec } from '../src/spec.js';
 import { writeProject } from '../src/writer.js';
 import { tempDir } from './run.js';
 import { KINDS } from '../src/kinds/index.js';
-import { KEPTN_VERSIONS } from '../src/keptn-versions.js';
+import { KEPTN_MINORS } from '../src/keptn-versions.js';
 
-export const VERSIONS = Object.keys(KEPTN_VERSIONS);
+/** Every Keptn minor: the table-driven checks of generated files run for each. */
+export const VERSIONS = KEPTN_MINORS;
+/**
+ * The releases where the event contract changes, for the tests that run generated services: the
+ * first (old spec, old NATS), 0.13 (spec 0.2.4, old NATS), 0.18 (the resource-service path) and the last.
+ */
+export const SERVICE_VERSIONS = ['0.8', '0.13', '0.18', '1.4'];
 
 /** The answers of one example project per kind (plus what makes each kind interesting). */
 export const EXTRA: Record<string, Answers> = {
@@ -23,6 +29,7 @@ export const EXTRA: Record<string, Answers> = {
 };
 
 export const COMBINATIONS = KINDS.flatMap((k) => VERSIONS.map((keptn) => ({ kind: k.id, keptn })));
+export const SERVICE_COMBINATIONS = KINDS.flatMap((k) => SERVICE_VERSIONS.map((keptn) => ({ kind: k.id, keptn })));
 
 /** Writes a generated project (no install, no git) into a fresh temporary folder. */
 export async function generate(kind: string, keptn: string, templates?: string): Promise<{ dir: string; spec: Spec }> {

@@ -1,4 +1,4 @@
-import { listOf } from '../rules.js';
+import { listOf, taskOf } from '../rules.js';
 import { isJob, JOB_CONFIG, JOB_LAYERS } from './job-executor.js';
 import type { Kind } from './types.js';
 
@@ -6,7 +6,7 @@ const trigger = (task: string) => `sh.keptn.event.${task}.triggered`;
 /** Tasks are the `sh.keptn.event.<task>.triggered` subscriptions; the rest is only listened to. */
 const tasksOf = (events: string) =>
   listOf(events)
-    .map((t) => /^sh\.keptn\.event\.([a-z0-9-]+)\.triggered$/.exec(t)?.[1])
+    .map(taskOf)
     .filter((t): t is string => t !== undefined);
 
 /** The script a job runs for the task (job-executor runtime). */
@@ -37,8 +37,13 @@ export const generic: Kind = {
   sampleEvent: (a) => `${a.task}.triggered.json`,
   resources: (a) => (isJob(a) ? [JOB_CONFIG, { uri: script(a.name), why: 'what the job does for each event' }] : []),
   layers: (a) => (isJob(a) ? [...JOB_LAYERS, 'generic/test-events', 'generic-job'] : ['base', 'generic']),
-  // One job per task trigger, all running the same script, which gets the event's type.
-  jobActions: (a) =>
+  // One job per task trigger, all running the same script. Each action belongs to one event type,
+  // so the type is a plain string: the job executor resolves `$.type` wrongly in both release
+  // families (0.1.3: "unknown key type", its event map has no type; 0.3.0: a pointer address,
+  // since its event's Type is a *string printed with %v — pkg/eventhandler/eventmapper.go and
+  // pkg/k8sutils/job.go at those tags). Only scalars come by JSON path, plus the whole event where
+  // the release writes it as JSON (0.1.4 on).
+  jobActions: (a, keptn) =>
     listOf(a.events).map((event) => ({
       name: `${a.name} on ${event}`,
       events: [{ name: event }],
@@ -50,8 +55,10 @@ export const generic: Kind = {
           cmd: ['/bin/sh'],
           args: [`/keptn/${script(a.name)}`],
           env: [
-            { name: 'EVENT_TYPE', value: '$.type', valueFrom: 'event' },
-            { name: 'EVENT', value: '$', valueFrom: 'event' },
+            { name: 'EVENT_TYPE', value: event, valueFrom: 'string' as const },
+            { name: 'EVENT_ID', value: '$.id', valueFrom: 'event' as const },
+            { name: 'KEPTN_CONTEXT', value: '$.shkeptncontext', valueFrom: 'event' as const },
+            ...(keptn.jobExecutor.eventJson ? [{ name: 'EVENT', value: '$', valueFrom: 'event' as const }] : []),
           ],
         },
       ],

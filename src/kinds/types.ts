@@ -1,4 +1,5 @@
 import type { Answers } from '../answers.js';
+import type { KeptnVersion } from '../keptn-versions.js';
 
 /** Answers that only some kinds ask for. */
 export type KindAnswer = 'task' | 'events' | 'runtime' | 'test-tool' | 'sli-provider' | 'webhook' | 'metrics';
@@ -71,7 +72,7 @@ export interface Kind {
    */
   layers?(a: Answers): string[];
   /** The job executor's actions, for kinds that can run as a job-executor definition. */
-  jobActions?(a: Answers): JobAction[];
+  jobActions?(a: Answers, keptn: KeptnVersion): JobAction[];
   /** Values only this kind's templates use, added to their view. */
   view?(a: Answers): Record<string, unknown>;
   /** What the service's Dockerfile adds, for a tool the service runs. */

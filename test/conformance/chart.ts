@@ -1,6 +1,6 @@
 // Chart checks: render it with Helm itself (and lint it), then hold the manifests to Kubernetes'
 // schemas and to what the integration needs (subscription, versions, secure defaults).
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -21,12 +21,12 @@ export interface Rendered {
  * its warnings and errors become problems); problems instead of throwing. `helm template` renders
  * NOTES.txt with the manifests (without printing it), so a NOTES.txt that does not render fails it.
  */
-export async function renderChart(dir: string, valueFiles: string[] = []): Promise<Rendered> {
+export async function renderChart(dir: string, valueFiles: string[] = [], set: string[] = []): Promise<Rendered> {
   const bin = helm();
   const chart = join(dir, 'chart');
   // The release is named after the chart, so names come out as the chart's name alone.
   const name = String(parse(readFileSync(join(chart, 'Chart.yaml'), 'utf8'))?.name);
-  const common = [...valueFiles.flatMap((f) => ['-f', join(dir, f)]), '--namespace', 'keptn', '--kube-version', '1.27.0'];
+  const common = [...valueFiles.flatMap((f) => ['-f', join(dir, f)]), ...set.flatMap((v) => ['--set-string', v]), '--namespace', 'keptn', '--kube-version', '1.27.0'];
   const options = { reject: false, env: helmEnv() } as const;
   const [r, lint] = await Promise.all([
     execa(bin, ['template', name, chart, ...common], options),
@@ -107,7 +107,24 @@ export function integrationProblems(docs: any[], spec: Spec, remote: boolean): s
   if (!service || !distributor) return problems;
 
   want(String(service.image).startsWith(`${spec.answers.image}:`), `image ${service.image} is not from ${spec.answers.image}`);
-  want(distributor.image === `docker.io/keptn/distributor:${spec.keptn.distributorTag}`, `distributor image ${distributor.image}`);
+  const k = spec.keptn;
+  want(distributor.image === `${k.distributorImage}:${k.distributorTag}`, `distributor image ${distributor.image}`);
+  // Every variable set on the distributor is one its release reads.
+  for (const e of distributor.env ?? []) want(k.distributorEnv.includes(e.name), `distributor ${k.release} does not know ${e.name}`);
+  want(
+    env(distributor, 'API_PROXY_MAX_PAYLOAD_BYTES_KB')?.value === (k.maxPayloadKB === undefined ? undefined : String(k.maxPayloadKB)),
+    `API_PROXY_MAX_PAYLOAD_BYTES_KB ${env(distributor, 'API_PROXY_MAX_PAYLOAD_BYTES_KB')?.value} (Keptn ${k.release}: ${k.maxPayloadKB ?? 'none'})`,
+  );
+  // The integration keeps its replies under the distributor's limit.
+  want(
+    env(service, 'MAX_EVENT_BYTES')?.value === (k.maxPayloadKB === undefined ? undefined : String(k.maxPayloadKB * 1024)),
+    `MAX_EVENT_BYTES ${env(service, 'MAX_EVENT_BYTES')?.value} does not match the distributor's limit`,
+  );
+  const probe = distributor.livenessProbe?.httpGet;
+  want(probe?.port === k.distributorHealthPort, `distributor probe on ${probe?.port ?? 'no port'}, where Keptn ${k.release} serves ${k.distributorHealthPort ?? 'none a probe can reach'}`);
+  if (remote) {
+    for (const t of String(env(distributor, 'PUBSUB_TOPIC')?.value).split(',')) want(t.endsWith('.triggered'), `remote plane subscribed to ${t}, which Keptn's API never hands out`);
+  }
   want(env(distributor, 'PUBSUB_URL')?.value === spec.keptn.natsUrl, `PUBSUB_URL ${env(distributor, 'PUBSUB_URL')?.value}`);
   const topic = (remote ? spec.remoteSubscriptions : spec.subscriptions).join(',');
   want(env(distributor, 'PUBSUB_TOPIC')?.value === topic, `PUBSUB_TOPIC ${env(distributor, 'PUBSUB_TOPIC')?.value} is not ${topic}`);
@@ -151,7 +168,7 @@ export function integrationProblems(docs: any[], spec: Spec, remote: boolean): s
     want(token?.valueFrom?.secretKeyRef?.key === 'keptn-api-token', 'KEPTN_API_TOKEN does not come from a Secret');
     const secret = docs.find((d) => d.kind === 'Secret' && d.metadata?.name === token?.valueFrom?.secretKeyRef?.name);
     want(secret?.data?.['keptn-api-token'], 'no Secret holding the Keptn API token');
-    want(env(distributor, 'LOCATION')?.value === 'remote-execution-plane', 'LOCATION is not remote-execution-plane');
+    if (k.distributorEnv.includes('LOCATION')) want(env(distributor, 'LOCATION')?.value === 'remote-execution-plane', 'LOCATION is not remote-execution-plane');
   } else {
     want(!endpoint && !token, 'KEPTN_API_ENDPOINT set without a remote control plane');
   }
@@ -161,9 +178,14 @@ export function integrationProblems(docs: any[], spec: Spec, remote: boolean): s
 /** All chart problems of a generated project: default values and remote-control-plane values. */
 export async function chartProblems(dir: string, spec: Spec): Promise<string[]> {
   const problems: string[] = [];
+  const remoteValues = 'chart/ci/remote-control-plane-values.yaml';
+  // No remote values where the integration hears no .triggered event: it cannot run remotely.
+  if (existsSync(join(dir, remoteValues)) !== spec.remoteSubscriptions.length > 0) {
+    problems.push(`${remoteValues} ${spec.remoteSubscriptions.length > 0 ? 'is missing' : 'exists, though a remote plane would receive none of its events'}`);
+  }
   for (const [label, files, remote] of [
     ['default values', [], false],
-    ['remote control plane values', ['chart/ci/remote-control-plane-values.yaml'], true],
+    ...(spec.remoteSubscriptions.length > 0 ? [['remote control plane values', [remoteValues], true] as const] : []),
   ] as const) {
     const rendered = await renderChart(dir, [...files]);
     const found = [...rendered.problems, ...kubernetesProblems(rendered.docs), ...integrationProblems(rendered.docs, spec, remote)];

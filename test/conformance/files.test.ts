@@ -1,12 +1,14 @@
 // Chart, shipyard and add-resources.sh of every kind for both Keptn targets, by Keptn's and
 // Kubernetes' rules (no install needed).
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveAnswers } from '../../src/answers.js';
 import { COMBINATIONS, generate, generateFrom } from '../helpers.js';
-import { chartProblems } from './chart.js';
-import { scriptProblems, shipyardProblems } from './keptn-files.js';
+import { nextSteps } from '../../src/post.js';
+import { cli, tempDir } from '../run.js';
+import { chartProblems, renderChart } from './chart.js';
+import { commandProblems, scriptProblems, shipyardProblems } from './keptn-files.js';
 
 describe.concurrent.each(COMBINATIONS)('$kind for Keptn $keptn', ({ kind, keptn }) => {
   it('has a chart that renders as Helm would, valid for Kubernetes and right for Keptn', { timeout: 60_000 }, async () => {
@@ -22,6 +24,37 @@ describe.concurrent.each(COMBINATIONS)('$kind for Keptn $keptn', ({ kind, keptn 
   it('has an add-resources.sh that bash and shellcheck accept and that follows the CLI rules', { timeout: 30_000 }, async () => {
     const { dir, spec } = await generate(kind, keptn);
     expect(await scriptProblems(dir, spec)).toEqual([]);
+  });
+
+  it("gives README and banner commands of that release's keptn CLI", async () => {
+    const { dir, spec } = await generate(kind, keptn);
+    expect(commandProblems(readFileSync(join(dir, 'README.md'), 'utf8'), spec)).toEqual([]);
+    expect(commandProblems(nextSteps(spec, dir, true).join('\n'), spec)).toEqual([]);
+    expect(readFileSync(join(dir, 'README.md'), 'utf8')).toContain(`A Keptn ${spec.keptn.release} integration`);
+  });
+});
+
+describe('a remote execution plane', () => {
+  it('gets only .triggered events: the chart refuses any other topic in remote mode', { timeout: 60_000 }, async () => {
+    const { dir } = await generate('notification', '1.4');
+    const remote = ['chart/ci/remote-control-plane-values.yaml'];
+    expect((await renderChart(dir, remote)).problems).toEqual([]);
+    const refused = await renderChart(dir, remote, ['distributor.pubsubTopic=sh.keptn.event.approval.triggered\\,sh.keptn.event.evaluation.finished']);
+    expect(refused.problems.join('\n')).toMatch(/sh\.keptn\.event\.evaluation\.finished never reaches a remote execution plane/);
+    // In Keptn's own cluster the same topics are fine.
+    expect((await renderChart(dir, [], ['distributor.pubsubTopic=sh.keptn.event.approval.triggered\\,sh.keptn.event.evaluation.finished'])).problems).toEqual([]);
+  });
+
+  it('is left out of a project whose events it can never receive, and the CLI says so', { timeout: 60_000 }, async () => {
+    const answers = { kind: 'notification', name: 'finished-only', events: 'sh.keptn.event.evaluation.finished' };
+    const { dir, spec } = await generateFrom(await resolveAnswers(answers));
+    expect(spec.remoteSubscriptions).toEqual([]);
+    expect(existsSync(join(dir, 'chart/ci/remote-control-plane-values.yaml'))).toBe(false);
+    expect(readFileSync(join(dir, 'README.md'), 'utf8')).toMatch(/runs only in Keptn's own cluster/);
+    expect(await chartProblems(dir, spec)).toEqual([]);
+    const run = await cli(['x', '--kind', 'notification', '--events', 'sh.keptn.event.evaluation.finished,sh.keptn.event.approval.triggered', '--yes', '--dry-run'], { cwd: tempDir() });
+    expect(run.exitCode).toBe(0);
+    expect(run.stderr).toContain("note: sh.keptn.event.evaluation.finished reaches x only in Keptn's own cluster: a remote execution plane receives .triggered events only.");
   });
 });
 

@@ -76,11 +76,40 @@ export async function scriptProblems(dir: string, spec: Spec): Promise<string[]>
     if (typeof local !== 'string') problems.push(`no --resource in: ${u.line}`);
     else if (!existsSync(join(dir, 'keptn', local))) problems.push(`uploads ${local}, which does not exist under keptn/`);
     if (!u.flags.has('project')) problems.push(`no --project in: ${u.line}`);
-    if (spec.keptn.serviceNeedsStage && u.flags.has('service') && !u.flags.has('stage') && !u.flags.has('all-stages')) {
+    if (spec.keptn.cli.serviceNeedsStage && u.flags.has('service') && !u.flags.has('stage') && !u.flags.has('all-stages')) {
       problems.push(`Keptn ${spec.keptn.release}: --service needs --stage or --all-stages in: ${u.line}`);
+    }
+    if (!spec.keptn.cli.allStagesAlone && u.flags.has('all-stages') && !u.flags.has('service')) {
+      problems.push(`Keptn ${spec.keptn.release}: --all-stages needs --service in: ${u.line}`);
     }
   }
   const uris = uploadedUris(dir);
   for (const r of spec.resources) if (!uris.includes(r.uri)) problems.push(`the service reads ${r.uri}, which the script does not upload`);
+  return problems;
+}
+
+/**
+ * The keptn commands of a text (README, banner) held to the CLI of the targeted release, as the
+ * version table states it: which trigger command exists and in which form, and whether
+ * `create project` needs a Git upstream.
+ */
+export function commandProblems(text: string, spec: Spec): string[] {
+  const cli = spec.keptn.cli;
+  const problems: string[] = [];
+  const lines = text.split('\n').filter((l) => /^\s*(\$\s*)?keptn /.test(l)).map((l) => l.replace(/^\s*(\$\s*)?/, ''));
+  const release = `Keptn ${spec.keptn.release}`;
+  for (const line of lines) {
+    if (line.startsWith('keptn trigger sequence')) {
+      if (cli.trigger === 'send-event') problems.push(`${release} has no \`keptn trigger sequence\`: ${line}`);
+      const flag = /--sequence=/.test(line);
+      if (cli.trigger === 'sequence-flag' && !flag) problems.push(`${release} names the sequence with --sequence=: ${line}`);
+      if (cli.trigger === 'sequence' && flag) problems.push(`${release} takes the sequence as an argument: ${line}`);
+    }
+    if (line.startsWith('keptn trigger delivery') && !cli.triggerDelivery) problems.push(`${release} has no \`keptn trigger delivery\`: ${line}`);
+    if (line.startsWith('keptn create project') && cli.gitUpstream) {
+      for (const flag of ['--git-user=', '--git-token=', '--git-remote-url=']) if (!line.includes(flag)) problems.push(`${release} needs a Git upstream (${flag}…): ${line}`);
+    }
+  }
+  if (!lines.some((l) => l.startsWith('keptn create project'))) problems.push('no `keptn create project` command');
   return problems;
 }

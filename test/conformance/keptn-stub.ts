@@ -11,17 +11,28 @@ export interface Arrival {
   body: any;
 }
 
-export async function startKeptnStub(resourcesDir: string) {
+/**
+ * `maxEventBytes`: like Keptn's distributor from 0.17 on (API_PROXY_MAX_PAYLOAD_BYTES_KB, 64 KiB by
+ * default), POST /event answers 500 to a larger body (1.4.5:distributor/pkg/forwarder/forwarder.go:
+ * http.MaxBytesReader around every route; the failed read is answered 500).
+ */
+export async function startKeptnStub(resourcesDir: string, maxEventBytes?: number) {
   /** Switches for the failure paths: Keptn without the resources, a metrics backend that is down. */
   const faults = { resourcesMissing: false, metricsDown: false };
   const events: Arrival[] = [];
   const webhooks: Arrival[] = [];
+  /** Events refused as too large. */
+  const refused: Arrival[] = [];
   const resourceRequests: { api: string; uri: string }[] = [];
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const chunks: Buffer[] = [];
     for await (const c of req as AsyncIterable<Buffer>) chunks.push(c);
     const text = Buffer.concat(chunks).toString('utf8');
+    if (req.method === 'POST' && url.pathname === '/event' && maxEventBytes !== undefined && chunks.reduce((n, c) => n + c.length, 0) > maxEventBytes) {
+      refused.push({ at: Date.now(), body: JSON.parse(text) });
+      return void res.writeHead(500).end('http: request body too large');
+    }
     if (req.method === 'POST' && (url.pathname === '/event' || url.pathname === '/webhook')) {
       (url.pathname === '/event' ? events : webhooks).push({ at: Date.now(), body: JSON.parse(text) });
       return void res.writeHead(200).end();
@@ -54,6 +65,7 @@ export async function startKeptnStub(resourcesDir: string) {
     url,
     faults,
     events,
+    refused,
     webhooks,
     resourceRequests,
     async until(done: () => boolean, ms = 10_000): Promise<void> {

@@ -2,17 +2,17 @@
 // build, pass the project's own tests, then run the service as a real process and hold what it
 // says to Keptn's event contract, on the spec's example events, in both HTTP modes, and on the
 // failure paths.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { KEPTN_VERSIONS } from '../../src/keptn-versions.js';
+import { keptnVersion } from '../../src/keptn-versions.js';
 import { toSpec, type Spec } from '../../src/spec.js';
 import { example, exchange, replyProblems, startService, type Expectation } from '../conformance/contract.js';
 import { uploadedUris } from '../conformance/keptn-files.js';
 import { startKeptnStub } from '../conformance/keptn-stub.js';
 import { need } from '../conformance/tools.js';
-import { COMBINATIONS, EXTRA } from '../helpers.js';
+import { EXTRA, SERVICE_COMBINATIONS } from '../helpers.js';
 import { cli, tempDir } from '../run.js';
 
 type Stub = Awaited<ReturnType<typeof startKeptnStub>>;
@@ -24,11 +24,17 @@ interface Scenario {
   expect: Expectation;
   /** For tasks: the .finished status and result; for listeners: text in the message. */
   outcome?: { status: string; result: string; message?: RegExp };
-  setup?: (stub: Stub) => void;
+  setup?: (stub: Stub, dir: string) => void;
 }
 
 const withData = (raw: any, data: Record<string, unknown>) => ({ ...raw, data: { ...raw.data, ...data } });
 const own = (dir: string, file: string) => JSON.parse(readFileSync(join(dir, 'test-events', file), 'utf8'));
+
+/** Replaces the custom test-tool's checks with `n` that fail (paths the stub answers 404). */
+const manyChecks = (spec: Spec, n: number) => (_: Stub, dir: string) => {
+  const checks = Array.from({ length: n }, (_, i) => `  - path: /missing-${i}\n    expectStatus: 200\n`).join('');
+  writeFileSync(join(dir, 'keptn/resources', spec.resources[0].uri), `checks:\n${checks}`);
+};
 
 /** What each kind is sent, and what it must answer. */
 function scenarios(spec: Spec): Scenario[] {
@@ -45,6 +51,10 @@ function scenarios(spec: Spec): Scenario[] {
         { what: 'the service under test down', event: test(['http://127.0.0.1:9']), expect: 'task', outcome: { status: 'succeeded', result: 'fail', message: unreachable('127.0.0.1:9') } },
         { what: 'its test definition missing from Keptn', event: test(['STUB']), expect: 'task', setup: (s) => (s.faults.resourcesMissing = true), outcome: { status: 'errored', result: 'fail', message: /not found/ } },
         { what: 'another task', event: () => example('deployment-triggered'), expect: 'ignore' },
+        // 1,100 failing checks once made a 116 KiB .finished, which the distributor refuses (0.17 on).
+        ...(a['test-tool'] === 'custom'
+          ? [{ what: 'a report of 1,100 failed checks', event: test(['STUB']), expect: 'task' as const, setup: manyChecks(spec, 1100), outcome: { status: 'succeeded', result: 'fail', message: /^1100 of 1100 HTTP checks failed.*… and \d+ more/s } }]
+          : []),
       ];
     }
     case 'sli-provider': {
@@ -74,10 +84,10 @@ function scenarios(spec: Spec): Scenario[] {
   }
 }
 
-/** Every kind for both targets, and a test tool that runs a real program (Debian's Locust). */
+/** Every kind for the releases where the contract changes, and a test tool that runs a real program (Debian's Locust). */
 const PROJECTS = [
-  ...COMBINATIONS.map((c) => ({ ...c, title: `${c.kind} for Keptn ${c.keptn}`, extra: EXTRA[c.kind] })),
-  { kind: 'test-tool', keptn: '1.0', title: 'test-tool --test-tool locust for Keptn 1.0', extra: { 'test-tool': 'locust' } },
+  ...SERVICE_COMBINATIONS.map((c) => ({ ...c, title: `${c.kind} for Keptn ${c.keptn}`, extra: EXTRA[c.kind] })),
+  { kind: 'test-tool', keptn: '1.4', title: 'test-tool --test-tool locust for Keptn 1.4', extra: { 'test-tool': 'locust' } },
 ];
 
 describe.concurrent('generated projects', () => {
@@ -97,8 +107,9 @@ describe.concurrent('generated projects', () => {
     expect(test.exitCode, `npm test:\n${test.all}`).toBe(0);
     expect(test.all).toMatch(/Tests\s+\d+ passed/);
 
-    const stub = await startKeptnStub(join(dir, 'keptn', 'resources'));
-    const version = KEPTN_VERSIONS[keptn];
+    const version = keptnVersion(keptn)!;
+    const limit = version.maxPayloadKB && version.maxPayloadKB * 1024;
+    const stub = await startKeptnStub(join(dir, 'keptn', 'resources'), limit);
     const service = await startService(dir, {
       EVENT_BROKER_URL: `${stub.url}/event`,
       CONFIGURATION_SERVICE_URL: `${stub.url}${version.resourceServicePath}`,
@@ -106,13 +117,16 @@ describe.concurrent('generated projects', () => {
       METRICS_URL: stub.url,
       TEST_REQUEST_TIMEOUT_SECONDS: '3',
       LOCUST_RUN_TIME: '2s',
+      ...(limit ? { MAX_EVENT_BYTES: String(limit) } : {}),
     });
     const failures: string[] = [];
+    // Scenarios may replace resources (manyChecks): the README's command below runs on the originals.
+    const resources = new Map(spec.resources.map((r) => [r.uri, readFileSync(join(dir, 'keptn/resources', r.uri), 'utf8')]));
     try {
       expect((await fetch(`${service.url}ready`)).status).toBe(200);
       for (const s of scenarios(spec)) {
         Object.assign(stub.faults, { resourcesMissing: false, metricsDown: false });
-        s.setup?.(stub);
+        s.setup?.(stub, dir);
         const got = await exchange(stub, service.url, s.event(stub, dir), s.mode ?? 'binary', s.expect).catch((err: Error) => err);
         if (got instanceof Error) {
           failures.push(`${s.what}: ${got.message}`);
@@ -134,12 +148,14 @@ describe.concurrent('generated projects', () => {
         }
         failures.push(...problems.map((p) => `${s.what}: ${p}`));
       }
+      if (stub.refused.length > 0) failures.push(`the distributor's limit of ${limit} bytes refused: ${stub.refused.map((e) => e.body.type).join(', ')}`);
       // Every resource it read at run time came through the version's API and is one the script uploads.
       const uploaded = uploadedUris(dir);
       for (const r of stub.resourceRequests) {
         if (r.api !== version.resourceServicePath) failures.push(`read ${r.uri} through ${r.api}`);
         if (!uploaded.includes(r.uri)) failures.push(`read ${r.uri}, which add-resources.sh does not upload`);
       }
+      for (const [uri, text] of resources) writeFileSync(join(dir, 'keptn/resources', uri), text);
       // The README's command for sending a test event works as printed.
       const send = await execa('npm', ['run', 'send-event', `test-events/${spec.sampleEvent}`], { cwd: dir, env: { PORT: new URL(service.url).port }, reject: false, all: true });
       if (send.exitCode !== 0 || !/HTTP 202/.test(send.stdout)) failures.push(`npm run send-event: ${send.all}\nservice output:\n${service.output()}`);

@@ -60,7 +60,7 @@ describe('resolveAnswers', () => {
     expect(a).toEqual({
       kind: 'test-tool',
       name: 'my-tests',
-      keptn: '1.0',
+      keptn: '1.4',
       task: 'test',
       runtime: 'service',
       'test-tool': 'custom',
@@ -87,7 +87,10 @@ describe('resolveAnswers', () => {
   it('names the field, the value and the rule of a bad answer', async () => {
     await fails(resolveAnswers({ kind: 'test-tool', name: 'My_Tests' }), '--name', 'My_Tests', /DNS-1123/);
     await fails(resolveAnswers({ kind: 'nope', name: 'x' }), '--kind', 'nope', /one of: test-tool, notification/);
-    await fails(resolveAnswers({ kind: 'test-tool', name: 'x', keptn: '0.9' }), '--keptn', '0.9', /one of: 0.8, 1.0/);
+    for (const bad of ['0.7', '0.20', '1.5', '2.0', 'latest', '1.4.x']) {
+      await fails(resolveAnswers({ kind: 'test-tool', name: 'x', keptn: bad }), '--keptn', bad, /must be a Keptn v1 release from 0\.8 to 1\.4/);
+    }
+    await fails(resolveAnswers({ kind: 'test-tool', name: 'x', keptn: '1.4.9' }), '--keptn', '1.4.9', /must be a Keptn v1 release from 0\.8 to 1\.4: 1\.4 has 1\.4\.0 to 1\.4\.5/);
     await fails(
       resolveAnswers({ kind: 'notification', name: 'x', events: 'sh.keptn.event.test.finished,nope' }),
       '--events',
