@@ -90,20 +90,26 @@ export interface KeptnVersion {
   queueGroup: boolean;
   /** The distributor refuses request bodies over this many KiB (API_PROXY_MAX_PAYLOAD_BYTES_KB). */
   maxPayloadKB?: number;
-  /** keptn CLI rules of this release. */
+  /**
+   * keptn CLI rules of this release (cli/cmd at each tag). Alike at every release: add-resource's
+   * --service needs --stage or --all-stages ("Flag 'stage' is missing"), and `trigger delivery`,
+   * `trigger evaluation` and `send event --file` exist.
+   */
   cli: {
-    /** add-resource: --service needs --stage or --all-stages. */
-    serviceNeedsStage: boolean;
-    /** add-resource: --all-stages without --service adds to every stage. */
+    /** add-resource: --all-stages without --service adds to every stage (0.19.3:cli/cmd/add_resource.go). */
     allStagesAlone: boolean;
     /**
      * How a custom sequence is started: `send-event` (no trigger command for it), `sequence-flag`
-     * (`keptn trigger sequence --sequence=S`), `sequence` (positional `keptn trigger sequence S`).
+     * (`keptn trigger sequence --sequence=S`; 0.14 and 0.15 ignore a positional name), `sequence`
+     * (positional `keptn trigger sequence S`, no --sequence flag) — cli/cmd/trigger_sequence.go.
      */
     trigger: 'send-event' | 'sequence-flag' | 'sequence';
-    /** `keptn trigger delivery` exists. */
-    triggerDelivery: boolean;
-    /** Every project needs a Git upstream (keptn/keptn#8424). */
+    /**
+     * Every project needs a Git upstream: resource-service, the default from 0.16.0, refuses one
+     * without ("could not find upstream repository credentials", 0.16.2:resource-service/
+     * common/credentials.go). The CLI sends it only with --git-user and --git-remote-url (0.14–0.17,
+     * cli/cmd/create_project.go) plus a token, so all three are given.
+     */
     gitUpstream: boolean;
   };
   jobExecutor: JobExecutor;
@@ -139,6 +145,8 @@ export function keptnVersion(id: string): KeptnVersion | undefined {
     natsUrl: from('0.14.0') ? 'nats://keptn-nats' : 'nats://keptn-nats-cluster',
     // The spec submodule describes as 0.2.4 from 0.13.0 on (go-utils v0.13.0 config/config.yaml).
     specVersion: from('0.13.0') ? '0.2.4' : '0.2.3',
+    // shipyard-controller accepts any spec.keptn.sh/ >= 0.2 at every tag; Keptn's docs used 0.2.2
+    // for 0.8–0.9 and 0.2.3 from 0.10 on.
     shipyardApiVersion: from('0.10.0') ? 'spec.keptn.sh/0.2.3' : 'spec.keptn.sh/0.2.2',
     // The proxy knows /configuration-service to 0.17.1 and only /resource-service from 0.18.0
     // (distributor/pkg/config/const.go at those tags); any other prefix is answered 500.
@@ -150,10 +158,8 @@ export function keptnVersion(id: string): KeptnVersion | undefined {
     queueGroup: distributorEnv.includes('PUBSUB_GROUP'),
     maxPayloadKB: distributorEnv.includes('API_PROXY_MAX_PAYLOAD_BYTES_KB') ? 64 : undefined,
     cli: {
-      serviceNeedsStage: !from('0.19.0'),
       allStagesAlone: from('0.19.0'),
       trigger: from('0.16.0') ? 'sequence' : from('0.14.0') ? 'sequence-flag' : 'send-event',
-      triggerDelivery: true,
       gitUpstream: from('0.16.0'),
     },
     jobExecutor: jobExecutorFor(minor[0]),

@@ -2,7 +2,10 @@
 import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { keptnVersion } from '../src/keptn-versions.js';
 import { TEMPLATES } from '../src/plan.js';
+import { toSpec } from '../src/spec.js';
+import { commandProblems } from './conformance/keptn-files.js';
 import { generate } from './helpers.js';
 import { cli, tempDir } from './run.js';
 
@@ -96,16 +99,26 @@ describe('regenerate', () => {
     expect(read(dir, 'OLD-EDITED.md')).toBe('mine\n');
   });
 
-  it('--set keptn=0.8 retargets a 1.0 project and keeps its edited handler', async () => {
+  it('--set keptn=… moves a project between any two releases and keeps its edits', async () => {
     const { dir } = await generate('test-tool', '1.0');
     edit(dir, 'src/handler.ts', 'export async function runTests(', '// Our own load test goes here.\nexport async function runTests(');
-    const r = await regenerate(dir, '--set', 'keptn=0.8');
-    expect(r.exitCode, r.all).toBe(0);
-    expect(read(dir, 'chart/values.yaml')).toContain('tag: "0.8.7"');
-    expect(read(dir, 'chart/values.yaml')).toContain('pubsubUrl: "nats://keptn-nats-cluster"');
-    expect(read(dir, 'keptn/shipyard.yaml')).toContain('apiVersion: "spec.keptn.sh/0.2.2"');
-    expect(read(dir, 'src/handler.ts')).toContain('// Our own load test goes here.');
-    expect(JSON.parse(read(dir, '.keptn-integration.json')).answers.keptn).toBe('0.8');
+    edit(dir, 'chart/values.yaml', 'replicaCount: 1', 'replicaCount: 1\n# our note');
+    // Across every fact that changes: registry, NATS, spec, resource API, queue group, CLI.
+    for (const target of ['0.8', '1.4.5', '0.13', '0.18.1', '1.3', '0.9.2']) {
+      const r = await regenerate(dir, '--set', `keptn=${target}`);
+      expect(r.exitCode, r.all).toBe(0);
+      const k = keptnVersion(target)!;
+      const values = read(dir, 'chart/values.yaml');
+      expect(values).toContain(`repository: "${k.distributorImage}"`);
+      expect(values).toContain(`tag: "${k.release}"`);
+      expect(values).toContain(`pubsubUrl: "${k.natsUrl}"`);
+      expect(values).toContain('# our note');
+      expect(read(dir, 'keptn/shipyard.yaml')).toContain(`apiVersion: "${k.shipyardApiVersion}"`);
+      expect(read(dir, 'src/config.ts')).toContain(`http://localhost:8081${k.resourceServicePath}`);
+      expect(read(dir, 'src/handler.ts')).toContain('// Our own load test goes here.');
+      expect(commandProblems(read(dir, 'README.md'), toSpec({ ...JSON.parse(read(dir, '.keptn-integration.json')).answers }))).toEqual([]);
+      expect(JSON.parse(read(dir, '.keptn-integration.json')).answers.keptn).toBe(target);
+    }
   });
 
   it('--set runtime=job-executor turns a service into a job-executor definition, keeping edited files', async () => {
@@ -130,9 +143,9 @@ describe('regenerate', () => {
 
   it('rejects an invalid --set like create does', async () => {
     const { dir } = await generate('test-tool', '1.0');
-    const r = await regenerate(dir, '--set', 'keptn=0.9');
+    const r = await regenerate(dir, '--set', 'keptn=2.0');
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toMatch(/--keptn "0.9" is invalid: must be one of: 0.8, 1.0/);
+    expect(r.stderr).toMatch(/--keptn "2.0" is invalid: must be a Keptn v1 release from 0.8 to 1.4/);
     const unknown = await regenerate(dir, '--set', 'colour=blue');
     expect(unknown.stderr).toMatch(/--set "colour=blue" is invalid: key must be one of/);
   });

@@ -76,7 +76,8 @@ export async function scriptProblems(dir: string, spec: Spec): Promise<string[]>
     if (typeof local !== 'string') problems.push(`no --resource in: ${u.line}`);
     else if (!existsSync(join(dir, 'keptn', local))) problems.push(`uploads ${local}, which does not exist under keptn/`);
     if (!u.flags.has('project')) problems.push(`no --project in: ${u.line}`);
-    if (spec.keptn.cli.serviceNeedsStage && u.flags.has('service') && !u.flags.has('stage') && !u.flags.has('all-stages')) {
+    // Every release's add-resource: "Flag 'stage' is missing" (cli/cmd/add_resource.go, 0.8.7 to 1.4.5).
+    if (u.flags.has('service') && !u.flags.has('stage') && !u.flags.has('all-stages')) {
       problems.push(`Keptn ${spec.keptn.release}: --service needs --stage or --all-stages in: ${u.line}`);
     }
     if (!spec.keptn.cli.allStagesAlone && u.flags.has('all-stages') && !u.flags.has('service')) {
@@ -105,7 +106,6 @@ export function commandProblems(text: string, spec: Spec): string[] {
       if (cli.trigger === 'sequence-flag' && !flag) problems.push(`${release} names the sequence with --sequence=: ${line}`);
       if (cli.trigger === 'sequence' && flag) problems.push(`${release} takes the sequence as an argument: ${line}`);
     }
-    if (line.startsWith('keptn trigger delivery') && !cli.triggerDelivery) problems.push(`${release} has no \`keptn trigger delivery\`: ${line}`);
     if (line.startsWith('keptn create project') && cli.gitUpstream) {
       for (const flag of ['--git-user=', '--git-token=', '--git-remote-url=']) if (!line.includes(flag)) problems.push(`${release} needs a Git upstream (${flag}…): ${line}`);
     }

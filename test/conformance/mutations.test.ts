@@ -10,7 +10,7 @@ import { tempDir } from '../run.js';
 import { chartProblems } from './chart.js';
 import { deliver, example, exchange, replyProblems, startService } from './contract.js';
 import { definitionProblems, jobProjectProblems } from './job-executor.js';
-import { scriptProblems, shipyardProblems } from './keptn-files.js';
+import { commandProblems, scriptProblems, shipyardProblems } from './keptn-files.js';
 import { startKeptnStub } from './keptn-stub.js';
 
 /** A copy of the templates with one deliberate change; fails loudly if the target text is gone. */
@@ -43,6 +43,27 @@ describe('a broken chart is caught', () => {
   ])('%s', { timeout: 60_000 }, async (_, file, from, to, message) => {
     const { dir, spec } = await broken('test-tool', '1.0', file, from, to);
     expect((await chartProblems(dir, spec)).join('\n')).toMatch(message);
+  });
+});
+
+describe('a fact of the wrong Keptn release is caught', () => {
+  const DEPLOYMENT = 'base/chart/templates/deployment.yaml.ejs';
+  it.each([
+    ['a release mapped to the wrong distributor registry', 'test-tool', '1.4', 'base/chart/values.yaml.ejs', 'repository: <%- q.yaml(keptn.distributorImage) %>', 'repository: "docker.io/keptn/distributor"', /distributor image docker\.io\/keptn\/distributor:1\.4\.5/],
+    ['a resource path of the wrong side of 0.18', 'sli-provider', '0.18', DEPLOYMENT, 'value: <%- q.yaml(`http://localhost:8081${keptn.resourceServicePath}`) %>', 'value: "http://localhost:8081/configuration-service"', /CONFIGURATION_SERVICE_URL http:\/\/localhost:8081\/configuration-service/],
+    ['PUBSUB_GROUP on 0.9', 'generic', '0.9', DEPLOYMENT, '<% if (keptn.queueGroup) { -%>\n            {{- if .Values.distributor.queueGroup }}', '<% if (true) { -%>\n            {{- if true }}', /distributor 0\.9\.2 does not know PUBSUB_GROUP/],
+    ['a remote plane subscribed to evaluation.finished', 'notification', '1.4', 'base/chart/ci/remote-control-plane-values.yaml.ejs', "pubsubTopic: <%- q.yaml(remoteSubscriptions.join(',')) %>", "pubsubTopic: <%- q.yaml(subscriptions.join(',')) %>", /sh\.keptn\.event\.evaluation\.finished never reaches a remote execution plane/],
+  ])('%s', { timeout: 60_000 }, async (_, kind, keptn, file, from, to, message) => {
+    const { dir, spec } = await broken(kind, keptn, file, from, to);
+    expect((await chartProblems(dir, spec)).join('\n')).toMatch(message);
+  });
+
+  it.each([
+    ['`keptn trigger sequence` on 0.13', '0.13', '<%- trigger %>', 'keptn trigger sequence --sequence=<%= sequences[0].name %> --project=<%= a.project %> --stage=<%= a.stage %>', /Keptn 0\.13\.6 has no `keptn trigger sequence`/],
+    ['a project created without a Git upstream on 0.16', '0.16', '<%- wiring[0] %>', 'keptn create project <%= a.project %> --shipyard=keptn/shipyard.yaml', /Keptn 0\.16\.2 needs a Git upstream \(--git-user=…\)/],
+  ])('%s', async (_, keptn, from, to, message) => {
+    const { dir, spec } = await broken('generic', keptn, 'base/README.md.ejs', from, to);
+    expect(commandProblems(readFileSync(join(dir, 'README.md'), 'utf8'), spec).join('\n')).toMatch(message);
   });
 });
 
