@@ -4,7 +4,7 @@ import { basename, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { ANSWERS, InputError, resolveAnswers, type Answers } from './answers.js';
 import { renderPlan } from './plan.js';
-import { toSpec } from './spec.js';
+import { toSpec, type Spec } from './spec.js';
 import { c, userMessage } from './ui.js';
 import { GENERATOR } from './version.js';
 import { formatTree, writeProject } from './writer.js';
@@ -77,18 +77,15 @@ async function create(directory: string | undefined, flags: CreateFlags): Promis
   const dir = resolve(where);
   const spec = toSpec(answers);
   const plan = renderPlan(spec);
-  if (spec.runtime === 'service' && spec.inClusterOnly.length > 0) {
-    // Not an error: most integrations run in Keptn's cluster. But say it before anyone deploys remotely.
-    const which = spec.inClusterOnly.join(', ');
-    console.error(c.yellow(`note: ${which} reach${spec.inClusterOnly.length === 1 ? 'es' : ''} ${spec.name} only in Keptn's own cluster: a remote execution plane receives .triggered events only.`));
-  }
 
   if (flags.dryRun) {
     console.log(`Would write ${plan.size} files to ${dir}:\n${formatTree(plan, where)}`);
+    remoteNote(spec);
     return 0;
   }
   await writeProject(where, plan, { force: flags.force });
   console.error(`${c.green('✔')} Wrote ${plan.size} files to ${dir}`);
+  remoteNote(spec);
 
   const post = await import('./post.js');
   // A job-executor definition has no package to install.
@@ -101,6 +98,13 @@ async function create(directory: string | undefined, flags: CreateFlags): Promis
   }
   console.log(post.banner(spec, dir, install));
   return 0;
+}
+
+/** Not an error (most integrations run in Keptn's cluster), but said before anyone deploys remotely. */
+function remoteNote(spec: Spec): void {
+  if (spec.runtime !== 'service' || spec.inClusterOnly.length === 0) return;
+  const verb = spec.inClusterOnly.length === 1 ? 'reaches' : 'reach';
+  console.error(c.yellow(`note: ${spec.inClusterOnly.join(', ')} ${verb} ${spec.name} only in Keptn's own cluster: a remote execution plane receives .triggered events only.`));
 }
 
 const REGENERATE_EXAMPLES = `

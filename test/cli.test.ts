@@ -22,7 +22,7 @@ describe('bad input', () => {
     ['a bad name', ['x', '--kind', 'test-tool', '--name', 'Bad_Name', '--yes'], /^error: --name "Bad_Name" is invalid: must be a DNS-1123 label/],
     ['a missing kind', ['x', '--yes'], /^error: --kind is missing: required; pass --kind <kind>, e.g. --kind test-tool$/],
     ['a missing generic task', ['x', '--kind', 'generic', '--yes'], /^error: --task is missing: required for kind generic/],
-    ['an unknown Keptn version', ['x', '--kind', 'test-tool', '--keptn', '0.9', '--yes'], /^error: --keptn "0.9" is invalid: must be one of: 0.8, 1.0$/],
+    ['an unknown Keptn version', ['x', '--kind', 'test-tool', '--keptn', '2.0', '--yes'], /^error: --keptn "2.0" is invalid: must be a Keptn v1 release from 0.8 to 1.4: a minor \(0.8, 0.9, .*, 1.4\) or a full release such as 1.4.5$/],
     ['an event wildcard where tasks are answered', ['x', '--kind', 'generic', '--task', 't', '--events', 'sh.keptn.>', '--yes'], /^error: --events "sh.keptn.>" is invalid/],
     ['no directory without prompts', ['--kind', 'test-tool', '--yes'], /^error: directory is missing: required without prompts/],
   ];

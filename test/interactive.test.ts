@@ -40,7 +40,7 @@ describe('interactive prompts', () => {
     expect(r.stdout).toContain('Chosen per project with `keptn configure monitoring <provider>`');
     expect(r.stdout).toContain('npm run send-event test-events/get-sli.triggered.json');
     const record = JSON.parse(readFileSync(join(cwd, 'my-prom', '.keptn-integration.json'), 'utf8'));
-    expect(record.answers).toMatchObject({ kind: 'sli-provider', name: 'my-prom', keptn: '1.0', 'sli-provider': 'my-prom', metrics: 'http-json', owner: 'acme', image: 'ghcr.io/acme/my-prom' });
+    expect(record.answers).toMatchObject({ kind: 'sli-provider', name: 'my-prom', keptn: '1.4', 'sli-provider': 'my-prom', metrics: 'http-json', owner: 'acme', image: 'ghcr.io/acme/my-prom' });
   });
 
   it('offers the test tools and the job-executor runtime, each with a line saying what it is', { timeout: 30_000 }, async () => {

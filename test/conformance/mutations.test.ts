@@ -156,6 +156,16 @@ describe('a broken service is caught by the event contract', () => {
     expect(problems.join('\n')).toMatch(/not .started then .finished/);
   });
 
+  it("an unbounded failure message (caught by the project's own tests)", { timeout: 120_000 }, async () => {
+    const from = 'failureMessage(`${failures.length} of ${total} HTTP checks failed${strategy}`, failures)';
+    const to = '`${failures.length} of ${total} HTTP checks failed${strategy}: ${failures.join(\'; \')}`';
+    const { dir } = await broken('test-tool', '1.4', 'test-tool-custom/src/handler.ts.ejs', from, to);
+    await linkDependencies(dir);
+    const run = await execa('npx', ['vitest', 'run', 'test/handler.test.ts'], { cwd: dir, reject: false, all: true, env: { CI: 'true', NO_COLOR: '1' } });
+    expect(run.exitCode).not.toBe(0);
+    expect(run.all).toMatch(/× .*keeps the \.finished under 64 KiB when 1,100 checks fail/);
+  });
+
   it('a result outside the spec', { timeout: 60_000 }, async () => {
     const problems = await contractOf('test-tool-custom/src/handler.ts.ejs', "result: report.passed ? 'pass' : 'fail'", "result: report.passed ? 'passed' as never : 'fail'");
     expect(problems.join('\n')).toMatch(/test-finished schema|result passed/);

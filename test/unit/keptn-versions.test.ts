@@ -2,6 +2,7 @@
 // change: a table that maps a release to the wrong side of a boundary fails here, whatever the
 // templates do with it. The generated files are checked against the table elsewhere.
 import { describe, expect, it } from 'vitest';
+import { releaseTable } from '../release-table.js';
 import { compareReleases, DEFAULT_KEPTN, KEPTN_MINORS, KEPTN_RELEASES, keptnRule, keptnVersion } from '../../src/keptn-versions.js';
 
 /** [release, fact, value seen at that tag, where (keptn/keptn unless named)]. */
@@ -77,5 +78,13 @@ describe('the Keptn version table', () => {
       const changes = values.filter((v, i) => i > 0 && v !== values[i - 1]);
       expect(new Set(changes).size, `${key} changes back to an earlier value`).toBe(changes.length);
     }
+  });
+});
+
+describe("the README's table of releases", () => {
+  it('is the version table', async () => {
+    const { readFileSync } = await import('node:fs');
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    expect(readme).toContain(releaseTable());
   });
 });
