@@ -1,14 +1,109 @@
-// Checks for a job-executor definition: its config against the job executor's own v2 format, the
-// files it names, and each test definition by a checker of its language.
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+// Checks for a job-executor definition, held to the job-executor-service release it targets: its
+// config against that release's strict format, every env entry resolved against a Keptn event the
+// way that release resolves it, the actions it would run, the files it would mount; and each test
+// definition by a checker of its language.
+//
+// The job executor is modelled, not run: what each release does was read from its source
+// (keptn-contrib/job-executor-service at each tag; the comments cite TAG:path) and, for the JSON
+// paths and the printing of values, from running github.com/PaesslerAG/jsonpath v0.1.1 (the
+// library of every tag) on event maps built the way each tag builds them. Whatever lies outside
+// the model (another JSON path syntax, `as: yaml`, secrets) is reported as a problem, never passed.
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Ajv from 'ajv-draft-04';
+import { dirname, join } from 'node:path';
+import Ajv, { type ValidateFunction } from 'ajv-draft-04';
 import { execa } from 'execa';
-import { parse } from 'yaml';
+import { parse, parseDocument } from 'yaml';
+import { compareReleases } from '../../src/keptn-versions.js';
+import { taskOf } from '../../src/rules.js';
 import type { Spec } from '../../src/spec.js';
+import { tempDir } from '../run.js';
 import { uploadedUris } from './keptn-files.js';
 import { need, shellcheck } from './tools.js';
+
+// ---------------------------------------------------------------------------------------------
+// Releases and their families
+
+/** The tags whose source was read (0.1.0–0.1.2 read config v1; there is no tag 0.1.9). */
+export const JES_TAGS = ['0.1.3', '0.1.4', '0.1.5', '0.1.6', '0.1.7', '0.1.8', '0.2.0', '0.2.1', '0.2.2', '0.2.3', '0.2.4', '0.2.5', '0.3.0'] as const;
+
+/** What a release does that a job/config.yaml depends on; releases alike in all of it are one family. */
+export interface JesTraits {
+  /** job/config.yaml fields beyond 0.1.3's (pkg/config/config.go at each tag). */
+  fields: { as: boolean; namespace: boolean; pullPolicyAndTtl: boolean; securityContextAndServiceAccount: boolean; annotations: boolean };
+  /**
+   * The event map that env values and `jsonpath.property` are looked up in:
+   * `no-type`: id, shkeptncontext, time, source, data (0.1.3:pkg/eventhandler/eventhandlers.go
+   * createEventPayloadAsInterface); `typed`: + specversion, type (0.1.4:pkg/eventhandler/eventhandlers.go,
+   * 0.2.0:pkg/eventhandler/eventmapper.go); `typed-commit`: + gitcommitid, nil when absent
+   * (0.2.4:pkg/eventhandler/eventmapper.go); `sdk`: the same keys from go-utils' sdk.KeptnEvent, whose
+   * Type and Source are *string (0.3.0:pkg/eventhandler/eventmapper.go; go-utils
+   * 1f5af67a8cf3:pkg/api/models/keptn_context_extended_c_e.go).
+   */
+  eventMap: 'no-type' | 'typed' | 'typed-commit' | 'sdk';
+  /**
+   * How a looked-up value becomes the env string: `go`, fmt %v always (0.1.3:pkg/k8sutils/job.go
+   * generateEnvFromEvent); `json-maps`, json.Marshal for `as: json` and for any map, %v otherwise
+   * (0.1.4:pkg/k8sutils/job.go, the same at 0.3.0). Its error messages quote the names from 0.1.4 on.
+   */
+  print: 'go' | 'json-maps';
+  /**
+   * Which matching actions run: the first (0.1.3–0.2.0, Config.IsEventMatch returns it); every one
+   * (0.2.1:pkg/eventhandler/eventhandlers.go); every one until the first non-silent one, whose
+   * finished data ends Execute (0.3.0:pkg/eventhandler/eventhandlers.go).
+   */
+  actions: 'first' | 'every' | 'until-non-silent';
+  /**
+   * How a `files` entry picks resources of the service: by prefix, with or without the leading `/`
+   * (0.1.3:pkg/keptn/config_service.go GetAllKeptnResources, to 0.2.3); the exact file, else the
+   * folder `/<entry>/` (0.2.4 on, 0.3.0:pkg/keptn/resource_service.go).
+   */
+  files: 'prefix' | 'file-or-folder';
+  /** LABELS_<KEY> from data.labels (0.1.8:pkg/k8sutils/job.go prepareJobEnv). */
+  labels: boolean;
+  /** Only types containing `.triggered` are handled at all (0.1.3:cmd/job-executor-service/main.go, to 0.1.7). */
+  onlyTriggered: boolean;
+}
+
+const traitsOf = (tag: string): JesTraits => {
+  const from = (since: string) => compareReleases(tag, since) >= 0;
+  return {
+    fields: { as: from('0.1.4'), namespace: from('0.1.4'), pullPolicyAndTtl: from('0.1.5'), securityContextAndServiceAccount: from('0.2.0'), annotations: from('0.2.4') },
+    eventMap: from('0.3.0') ? 'sdk' : from('0.2.4') ? 'typed-commit' : from('0.1.4') ? 'typed' : 'no-type',
+    print: from('0.1.4') ? 'json-maps' : 'go',
+    actions: from('0.3.0') ? 'until-non-silent' : from('0.2.1') ? 'every' : 'first',
+    files: from('0.2.4') ? 'file-or-folder' : 'prefix',
+    labels: from('0.1.8'),
+    onlyTriggered: !from('0.1.8'),
+  };
+};
+
+export interface JesFamily extends JesTraits {
+  /** `0.2.4–0.2.5`: the first and last tag of the family. */
+  name: string;
+  tags: string[];
+}
+
+/** The tags grouped where every trait is the same: 0.1.3 | 0.1.4 | 0.1.5–0.1.7 | 0.1.8 | 0.2.0 | 0.2.1–0.2.3 | 0.2.4–0.2.5 | 0.3.0. */
+export const JES_FAMILIES: readonly JesFamily[] = JES_TAGS.reduce<JesFamily[]>((families, tag) => {
+  const traits = traitsOf(tag);
+  const last = families.at(-1);
+  if (last && JSON.stringify(traitsOf(last.tags[0])) === JSON.stringify(traits)) {
+    last.tags.push(tag);
+    last.name = `${last.tags[0]}–${tag}`;
+  } else families.push({ name: tag, tags: [tag], ...traits });
+  return families;
+}, []);
+
+/** The family of a job-executor-service release; throws for one whose source was not read. */
+export function jesFamily(version: string): JesFamily {
+  const family = JES_FAMILIES.find((f) => f.tags.includes(version));
+  if (!family) throw new Error(`job-executor-service ${version} is not modelled: its source was not read (known: ${JES_TAGS.join(', ')})`);
+  return family;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The config format
 
 // Draft-04 wants `required` left out rather than empty.
 const strict = (properties: Record<string, object>, required: string[] = []) => ({
@@ -19,64 +114,445 @@ const strict = (properties: Record<string, object>, required: string[] = []) => 
 });
 const str = { type: 'string' };
 const strings = { type: 'array', items: str };
+const bool = { type: 'boolean' };
+const int = { type: 'integer' };
 const resources = strict({ cpu: str, memory: str });
 
 /**
- * job/config.yaml as job-executor-service 0.2/0.3 reads it (pkg/config/config.go): yaml.v2's
- * UnmarshalStrict rejects unknown fields, and apiVersion must be v2.
+ * job/config.yaml as a family reads it. Every tag decodes with yaml.v2's UnmarshalStrict, so a
+ * field the release does not know fails the whole file, and apiVersion must be v2
+ * (pkg/config/config.go NewConfig at each tag). The field list grows over the releases
+ * (JesTraits.fields). Stricter than the job executor on purpose: names, images and env sources
+ * are required, string fields take YAML strings only (the generator quotes every string), and
+ * imagePullPolicy is one Kubernetes accepts.
  */
-export const JOB_CONFIG_SCHEMA = strict(
-  {
-    apiVersion: { enum: ['v2'] },
-    actions: {
-      type: 'array',
-      minItems: 1,
-      items: strict(
-        {
-          name: str,
-          silent: { type: 'boolean' },
-          events: { type: 'array', minItems: 1, items: strict({ name: str, jsonpath: strict({ property: str, match: str }, ['property', 'match']) }, ['name']) },
-          tasks: {
-            type: 'array',
-            minItems: 1,
-            items: strict(
-              {
-                name: str,
-                files: strings,
-                image: str,
-                imagePullPolicy: { enum: ['Always', 'IfNotPresent', 'Never'] },
-                cmd: strings,
-                args: strings,
-                env: { type: 'array', items: strict({ name: str, value: str, valueFrom: { enum: ['event', 'secret', 'string'] }, as: { enum: ['string', 'json', 'yaml'] } }, ['name', 'valueFrom']) },
-                resources: strict({ limits: resources, requests: resources }),
-                workingDir: str,
-                maxPollDuration: { type: 'integer', minimum: 1 },
-                namespace: str,
-                ttlSecondsAfterFinished: { type: 'integer', minimum: 0 },
-                securityContext: { type: 'object' },
-                serviceAccount: str,
-                annotations: { type: 'object', additionalProperties: str },
-              },
-              ['name', 'image'],
-            ),
+export function jobConfigSchema(family: JesFamily): object {
+  const f = family.fields;
+  const env = strict({ name: str, value: str, valueFrom: { enum: ['event', 'secret', 'string'] }, ...(f.as ? { as: str } : {}) }, ['name', 'valueFrom']);
+  const task: Record<string, object> = {
+    name: str,
+    files: strings,
+    image: str,
+    cmd: strings,
+    args: strings,
+    env: { type: 'array', items: env },
+    resources: strict({ limits: resources, requests: resources }),
+    workingDir: str,
+    // *int seconds; the job executor takes any int, a useful one is positive.
+    maxPollDuration: { type: 'integer', minimum: 1 },
+  };
+  if (f.namespace) task.namespace = str;
+  if (f.pullPolicyAndTtl) {
+    task.imagePullPolicy = { enum: ['Always', 'IfNotPresent', 'Never'] };
+    task.ttlSecondsAfterFinished = { type: 'integer', minimum: 0, maximum: 2 ** 31 - 1 };
+  }
+  if (f.securityContextAndServiceAccount) {
+    // The subset of 0.2.0:pkg/config/config.go SecurityContext (SELinuxOptions is declared, not a field).
+    task.securityContext = strict({
+      capabilities: strict({ add: strings, drop: strings }),
+      privileged: bool,
+      runAsUser: int,
+      runAsGroup: int,
+      runAsNonRoot: bool,
+      readOnlyRootFilesystem: bool,
+      allowPrivilegeEscalation: bool,
+      procMount: str,
+      seccompProfile: strict({ type: str, localhostProfile: str }),
+    });
+    task.serviceAccount = str;
+  }
+  if (f.annotations) task.annotations = { type: 'object', additionalProperties: str };
+  return strict(
+    {
+      apiVersion: { enum: ['v2'] },
+      actions: {
+        type: 'array',
+        minItems: 1,
+        items: strict(
+          {
+            name: str,
+            silent: bool,
+            events: { type: 'array', minItems: 1, items: strict({ name: str, jsonpath: strict({ property: str, match: str }, ['property', 'match']) }, ['name']) },
+            tasks: { type: 'array', minItems: 1, items: strict(task, ['name', 'image']) },
           },
-        },
-        ['name', 'events', 'tasks'],
-      ),
+          ['name', 'events', 'tasks'],
+        ),
+      },
     },
-  },
-  ['apiVersion', 'actions'],
-);
-
-const validate = new Ajv({ allErrors: true, strict: false }).compile(JOB_CONFIG_SCHEMA);
-
-export function jobConfigProblems(config: unknown): string[] {
-  return validate(config) ? [] : (validate.errors ?? []).map((e) => `job/config.yaml${e.instancePath} ${e.message}${e.params && 'additionalProperty' in e.params ? `: ${e.params.additionalProperty}` : ''}`);
+    ['apiVersion', 'actions'],
+  );
 }
 
-interface JobConfig {
-  actions: { name: string; events: { name: string; jsonpath?: { property: string; match: string } }[]; tasks: { files?: string[]; args?: string[]; cmd?: string[]; env?: { name: string; value: string; valueFrom: string }[] }[] }[];
+const validators = new Map<string, ValidateFunction>();
+
+/** The problems the release's strict decoder (or a sanity rule above) has with a parsed config. */
+export function jobConfigProblems(config: unknown, version: string): string[] {
+  const family = jesFamily(version);
+  const validate = validators.get(family.name) ?? new Ajv({ allErrors: true, strict: false }).compile(jobConfigSchema(family));
+  validators.set(family.name, validate);
+  if (validate(config)) return [];
+  return (validate.errors ?? []).map((e: { instancePath: string; message?: string; params?: Record<string, unknown> }) => {
+    const unknown = e.params && 'additionalProperty' in e.params ? `: ${e.params.additionalProperty} (unknown to job-executor-service ${family.name}, which then rejects the whole file)` : '';
+    return `job/config.yaml${e.instancePath} ${e.message}${unknown}`;
+  });
 }
+
+/** job/config.yaml parsed as yaml.v2 reads it (YAML 1.1; a repeated key is an error). */
+export function parseJobConfig(text: string): { config: unknown; problems: string[] } {
+  const doc = parseDocument(text, { version: '1.1', uniqueKeys: true });
+  return { config: doc.toJS(), problems: doc.errors.map((e) => `job/config.yaml does not parse: ${e.message}`) };
+}
+
+export interface JobEnvEntry {
+  name: string;
+  value?: string;
+  valueFrom?: string;
+  as?: string;
+}
+export interface JobConfigTask {
+  name: string;
+  image?: string;
+  files?: string[];
+  cmd?: string[];
+  args?: string[];
+  env?: JobEnvEntry[];
+}
+export interface JobConfigAction {
+  name: string;
+  silent?: boolean;
+  events: { name: string; jsonpath?: { property: string; match: string } }[];
+  tasks: JobConfigTask[];
+}
+export interface JobConfig {
+  apiVersion: string;
+  actions: JobConfigAction[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Events and the event map
+
+/** A Keptn CloudEvent as JSON (the spec's examples). */
+export type CloudEventJson = Record<string, any> & { type: string; data?: any };
+
+const EXAMPLES = new URL('../keptn-spec/examples/', import.meta.url);
+const readExample = (file: string): CloudEventJson => JSON.parse(readFileSync(new URL(file, EXAMPLES), 'utf8'));
+
+/**
+ * The spec's example of `sh.keptn.event.<task>.triggered` (test/keptn-spec/examples/), with the
+ * task's shipyard properties where given (Keptn sends them under data.<task>). A task without an
+ * example of its own gets the closest one, test-triggered (a task after a deployment: it carries
+ * the deployment's URIs), with its type and its task key (data.test) renamed.
+ */
+export function taskTrigger(task: string, properties?: Record<string, unknown>): CloudEventJson {
+  const own = `${task}-triggered.json`;
+  let event: CloudEventJson;
+  if (existsSync(new URL(own, EXAMPLES))) event = readExample(own);
+  else {
+    event = readExample('test-triggered.json');
+    event.type = `sh.keptn.event.${task}.triggered`;
+    event.data[task] = event.data.test;
+    delete event.data.test;
+  }
+  if (properties) event.data[task] = { ...event.data[task], ...properties };
+  return event;
+}
+
+/** A Go *string in the event map: %v prints its address, json.Marshal its value. */
+export class GoPointer {
+  constructor(
+    readonly value: string,
+    readonly address: string,
+  ) {}
+}
+
+/** A Go time.Time (the CloudEvent's time; zero when the event has none). */
+export class GoTime {
+  constructor(readonly rfc3339?: string) {}
+}
+
+export type GoValue = null | string | number | boolean | GoValue[] | { [key: string]: GoValue } | GoPointer | GoTime;
+
+let addresses = 0;
+/** A heap address as Go prints one (the real value differs from run to run). */
+const address = () => `0xc000${(0x14e00 + 0x10 * addresses++).toString(16)}`;
+
+/** The map a family builds from the event, that env values and `jsonpath.property` are looked up in. */
+export function eventMapOf(family: JesFamily, event: CloudEventJson): Record<string, GoValue> {
+  // Every tag decodes data through JSON: objects, arrays, float64, strings, bools, nil.
+  const map: Record<string, GoValue> = {
+    id: event.id,
+    shkeptncontext: event.shkeptncontext,
+    time: new GoTime(event.time),
+    data: JSON.parse(JSON.stringify(event.data ?? null)),
+  };
+  if (family.eventMap === 'sdk') {
+    Object.assign(map, { source: new GoPointer(event.source, address()), type: new GoPointer(event.type, address()), specversion: event.specversion, gitcommitid: event.gitcommitid ?? '' });
+  } else {
+    map.source = event.source;
+    if (family.eventMap !== 'no-type') Object.assign(map, { specversion: event.specversion, type: event.type });
+    if (family.eventMap === 'typed-commit') map.gitcommitid = event.gitcommitid ?? null;
+  }
+  return map;
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON paths (PaesslerAG/jsonpath v0.1.1, the subset the configs use)
+
+/** An error the job executor itself returns (the text is its own). */
+export class JesError extends Error {}
+/** Something the model does not know how the job executor would treat: a problem, never a pass. */
+export class OutsideModel extends Error {}
+
+type Step = { key: string } | { index: number };
+
+function parsePath(path: string): Step[] {
+  const steps: Step[] = [];
+  const ident = /[A-Za-z_][A-Za-z0-9_]*/y;
+  const outside = () => new OutsideModel(`the JSON path ${path} is outside the modelled subset ($, .name, ["name"], [0])`);
+  let i = 0;
+  const name = () => {
+    ident.lastIndex = i;
+    const m = ident.exec(path);
+    if (!m) throw outside();
+    steps.push({ key: m[0] });
+    i = ident.lastIndex;
+    // gval scans a name, then `-` as an operator the JSON path language lacks.
+    if (path[i] === '-') throw new JesError(`parsing error: ${path}\t:1:${i + 1} - 1:${i + 2} unexpected "-" while scanning operator`);
+  };
+  if (path.startsWith('$')) i = 1;
+  else name(); // `data.project` resolves as `$.data.project` does
+  while (i < path.length) {
+    if (path[i] === '.') {
+      i++;
+      name();
+      continue;
+    }
+    if (path[i] !== '[') throw outside();
+    const rest = path.slice(i + 1);
+    const quoted = /^"((?:[^"\\]|\\.)*)"\]/.exec(rest);
+    const index = /^(-?\d+)\]/.exec(rest);
+    const single = /^'((?:[^'\\]|\\.)*)'\]/.exec(rest);
+    if (quoted) steps.push({ key: JSON.parse(`"${quoted[1]}"`) });
+    else if (index) steps.push({ index: Number(index[1]) });
+    else if (single && [...single[1]].length > 1) {
+      // Single quotes are Go rune literals: more than one character does not unquote.
+      throw new JesError(`parsing error: ${path}\t:1:${i + 2} - 1:${i + single[0].length + 1} could not parse string: invalid syntax`);
+    } else throw outside();
+    i += 1 + (quoted ?? index)![0].length;
+  }
+  return steps;
+}
+
+const isMap = (v: GoValue): v is { [key: string]: GoValue } => v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof GoPointer) && !(v instanceof GoTime);
+
+const goType = (v: GoValue) =>
+  v === null ? '<nil>' : v instanceof GoPointer ? '*string' : v instanceof GoTime ? 'time.Time' : typeof v === 'number' ? 'float64' : typeof v === 'boolean' ? 'bool' : 'string';
+
+/** jsonpath.Get: the value at `path`, or the JesError the library returns (selector.go selectValue). */
+export function jsonPathGet(path: string, root: GoValue): GoValue {
+  let value = root;
+  for (const step of parsePath(path)) {
+    if (Array.isArray(value)) {
+      if (!('index' in step)) throw new OutsideModel(`the JSON path ${path} selects an array by name`);
+      if (step.index < 0 || step.index >= value.length) throw new JesError(`index ${step.index} out of bounds`);
+      value = value[step.index];
+    } else if (isMap(value)) {
+      const key = 'key' in step ? step.key : String(step.index);
+      if (!Object.hasOwn(value, key)) throw new JesError(`unknown key ${key}`);
+      value = value[key];
+    } else throw new JesError(`unsupported value type ${goType(value)} for select, expected map[string]interface{} or []interface{}`);
+  }
+  return value;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Printing values as Go does
+
+/** strconv's shortest %v of a float64: %e from exponent -5 or 6 on ("1e+06"). */
+function goFloat(n: number): string {
+  const [mantissa, exponent] = n.toExponential().split('e');
+  const exp = Number(exponent);
+  if (exp >= -4 && exp < 6) return String(n);
+  return `${mantissa}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
+}
+
+/** time.Time's String: "2022-09-01 10:00:00 +0000 UTC" (zero: year 1). */
+function goTimeString(t: GoTime): string {
+  const m = /^(\d{4}-\d\d-\d\d)T(\d\d:\d\d:\d\d)(\.\d+)?(Z|[+-]\d\d:\d\d)$/.exec(t.rfc3339 ?? '0001-01-01T00:00:00Z');
+  if (!m) throw new OutsideModel(`the event's time ${t.rfc3339} is not RFC 3339`);
+  const fraction = (m[3] ?? '').replace(/\.?0+$/, '');
+  const zone = m[4] === 'Z' ? '+0000 UTC' : `${m[4].replace(':', '')} ${m[4].replace(':', '')}`;
+  return `${m[1]} ${m[2]}${fraction} ${zone}`;
+}
+
+/** fmt's %v: maps as `map[k:v]` with sorted keys, slices as `[a b]`, nil as `<nil>`, *string as its address. */
+export function goPrint(v: GoValue): string {
+  if (v === null) return '<nil>';
+  if (v instanceof GoPointer) return v.address;
+  if (v instanceof GoTime) return goTimeString(v);
+  if (Array.isArray(v)) return `[${v.map(goPrint).join(' ')}]`;
+  if (isMap(v)) return `map[${Object.keys(v).sort().map((k) => `${k}:${goPrint(v[k])}`).join(' ')}]`;
+  return typeof v === 'number' ? goFloat(v) : String(v);
+}
+
+/** encoding/json's Marshal: sorted keys, <, > and & escaped, pointers followed, time as RFC 3339. */
+export function goJson(v: GoValue): string {
+  if (v instanceof GoPointer) return goJson(v.value);
+  if (v instanceof GoTime) return JSON.stringify((v.rfc3339 ?? '0001-01-01T00:00:00Z').replace(/(\.\d*?)0+(?=Z|[+-])/, '$1').replace(/\.(?=Z|[+-])/, ''));
+  if (Array.isArray(v)) return `[${v.map(goJson).join(',')}]`;
+  if (isMap(v)) return `{${Object.keys(v).sort().map((k) => `${goJson(k)}:${goJson(v[k])}`).join(',')}}`;
+  return JSON.stringify(v).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Env
+
+export interface ResolvedEnv {
+  /** The job container's env: the task's, then KEPTN_PROJECT/STAGE/SERVICE (and LABELS_<KEY>). */
+  env: Record<string, string>;
+  /** The job executor's own error: it creates no job, and the task ends errored. */
+  failed?: string;
+  /** Values the job would get that are no use to it (an address, a Go map print), or that the model cannot tell. */
+  problems: string[];
+}
+
+/** Env as the family prepares it for a task's job (pkg/k8sutils/job.go prepareJobEnv, generateEnvFromEvent). */
+export function resolveEnv(family: JesFamily, task: JobConfigTask, event: CloudEventJson): ResolvedEnv {
+  const map = eventMapOf(family, event);
+  const env: Record<string, string> = {};
+  const problems: string[] = [];
+  // 0.1.3 prints the names bare, 0.1.4 on in quotes.
+  const q = (s: string | undefined) => (family.print === 'go' ? `${s}` : `'${s}'`);
+  for (const e of task.env ?? []) {
+    if (e.valueFrom === 'string') env[e.name] = e.value ?? '';
+    else if (e.valueFrom === 'secret') problems.push(`${e.name}: valueFrom secret exports the keys of the Kubernetes Secret ${e.name}, which this check cannot see`);
+    else if (e.valueFrom !== 'event') return { env, failed: `could not add env with name ${e.name}, unknown valueFrom ${e.valueFrom}`, problems };
+    else {
+      let value: GoValue;
+      try {
+        value = jsonPathGet(e.value ?? '', map);
+      } catch (err) {
+        if (!(err instanceof JesError)) throw err;
+        return { env, failed: `could not add env with name ${q(e.name)}, value ${q(e.value)}, valueFrom ${q(e.valueFrom)}: ${err.message}`, problems };
+      }
+      const as = family.print === 'json-maps' ? (e.as ?? '').toLowerCase() : '';
+      if (as === 'yaml') throw new OutsideModel(`${e.name}: as: yaml is not modelled`);
+      const json = as === 'json' || (family.print === 'json-maps' && isMap(value));
+      env[e.name] = json ? goJson(value) : goPrint(value);
+      if (json) continue;
+      const what =
+        value instanceof GoPointer
+          ? `a memory address, not the value: job-executor-service ${family.name} holds it as a *string and prints it with %v`
+          : isMap(value)
+            ? `a Go map print, not JSON: job-executor-service ${family.name} prints objects with %v`
+            : Array.isArray(value)
+              ? 'a Go slice print, not JSON (as: json would give JSON)'
+              : value === null
+                ? 'Go\'s <nil>: the event has no such value'
+                : undefined;
+      if (what) problems.push(`${e.name}: ${e.value} gives ${JSON.stringify(env[e.name].length > 80 ? `${env[e.name].slice(0, 80)}…` : env[e.name])}, ${what}`);
+    }
+  }
+  const data = isMap(map.data) ? map.data : {};
+  const text = (v: GoValue | undefined) => (typeof v === 'string' ? v : '');
+  Object.assign(env, { KEPTN_PROJECT: text(data.project), KEPTN_STAGE: text(data.stage), KEPTN_SERVICE: text(data.service) });
+  if (family.labels && isMap(data.labels ?? null)) {
+    for (const [key, value] of Object.entries(data.labels as Record<string, GoValue>)) env[`LABELS_${key.replace(/[- ]/g, '_').toUpperCase()}`] = text(value);
+  }
+  return { env, problems };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Matching
+
+/** Go's regexp.MatchString, unanchored; an invalid expression never matches (the error is ignored). */
+function typeMatches(pattern: string, type: string): boolean {
+  // Syntax where RE2 and JavaScript part ways: flags, lookaround, POSIX classes, backreferences.
+  if (/\(\?[^:]|\[:|\\[1-9k]/.test(pattern)) throw new OutsideModel(`the event name ${pattern} uses regular expression syntax that is not modelled`);
+  try {
+    return new RegExp(pattern).test(type);
+  } catch {
+    return false;
+  }
+}
+
+export interface ActionsRun {
+  actions: JobConfigAction[];
+  /** Why an action whose event name matched did not run (a `jsonpath.property` lookup that failed). */
+  notes: string[];
+}
+
+/**
+ * The actions the family runs for an event, in order, each as if its jobs succeed: an event
+ * matches when its name (a regexp) matches the type and `jsonpath.property`, looked up in the
+ * whole event map, is the string `match` (pkg/config/config.go IsEventMatch at each tag).
+ */
+export function actionsRun(family: JesFamily, config: JobConfig, event: CloudEventJson): ActionsRun {
+  const notes: string[] = [];
+  if (!event.type.includes('.triggered')) {
+    if (family.onlyTriggered) return { actions: [], notes: [`job-executor-service ${family.name} handles .triggered events only`] };
+    throw new OutsideModel(`${event.type}: events other than .triggered are not modelled`);
+  }
+  const map = eventMapOf(family, event);
+  const matches = (action: JobConfigAction) =>
+    action.events.some((e) => {
+      if (!typeMatches(e.name, event.type)) return false;
+      if (!e.jsonpath?.property) return true;
+      try {
+        const value = jsonPathGet(e.jsonpath.property, map);
+        // interface{} == string: only a Go string equals it (not a number, bool or *string).
+        return typeof value === 'string' && value === e.jsonpath.match;
+      } catch (err) {
+        if (!(err instanceof JesError)) throw err;
+        notes.push(`action "${action.name}": ${e.jsonpath.property}: ${err.message}`);
+        return false;
+      }
+    });
+  const matching = config.actions.filter(matches);
+  if (family.actions === 'first') return { actions: matching.slice(0, 1), notes };
+  if (family.actions === 'every') return { actions: matching, notes };
+  const stop = matching.findIndex((a) => !a.silent);
+  return { actions: stop < 0 ? matching : matching.slice(0, stop + 1), notes };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Files
+
+/**
+ * The resources the init container copies to /keptn/ for a task, out of the service's (the URIs
+ * add-resources.sh uploads; Keptn lists them with a leading `/`), and the entries that find none:
+ * those fail the init container, the job and the task.
+ */
+export function mountedFiles(family: JesFamily, files: string[], uploaded: string[]): { copied: string[]; missing: string[] } {
+  const stored = uploaded.map((u) => `/${u.replace(/^\//, '')}`);
+  const copied = new Set<string>();
+  const missing: string[] = [];
+  for (const entry of files) {
+    let found: string[];
+    if (family.files === 'prefix') {
+      // strings.Replace(uri, "/", "", 1): the URI without its first `/`, or with it.
+      found = stored.filter((u) => u.startsWith(entry) || u.replace('/', '').startsWith(entry));
+    } else {
+      const file = `/${entry.replace(/^\//, '')}`;
+      found = stored.includes(file) ? [file] : stored.filter((u) => u.startsWith(`${file}/`));
+    }
+    if (found.length === 0) missing.push(entry);
+    for (const u of found) copied.add(u.slice(1));
+  }
+  return { copied: [...copied], missing };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The whole project
+
+/** The shipyard's properties of a task (Keptn sends them under data.<task>). */
+function propertiesOf(spec: Spec, task: string): Record<string, unknown> | undefined {
+  for (const sequence of spec.sequences) for (const t of sequence.tasks) if (t.name === task && t.properties) return t.properties;
+  return undefined;
+}
+
+/** The trigger Keptn sends for a task of the project's shipyard, as the spec's example has it. */
+export const shipyardTrigger = (spec: Spec, task: string) => taskTrigger(task, propertiesOf(spec, task));
 
 /** Everything a job-executor project must get right, as a list of problems. */
 export function jobProjectProblems(dir: string, spec: Spec): string[] {
@@ -84,9 +560,14 @@ export function jobProjectProblems(dir: string, spec: Spec): string[] {
   for (const absent of ['package.json', 'src', 'chart', 'Dockerfile']) if (existsSync(join(dir, absent))) problems.push(`a job-executor definition has ${absent}`);
   const configFile = join(dir, 'keptn/resources/job/config.yaml');
   if (!existsSync(configFile)) return [...problems, 'no keptn/resources/job/config.yaml'];
-  const config = parse(readFileSync(configFile, 'utf8')) as JobConfig;
-  problems.push(...jobConfigProblems(config));
+  const version = spec.keptn.jobExecutor.version;
+  const family = jesFamily(version);
+  const parsed = parseJobConfig(readFileSync(configFile, 'utf8'));
+  problems.push(...parsed.problems);
   if (problems.length > 0) return problems;
+  problems.push(...jobConfigProblems(parsed.config, version));
+  if (problems.length > 0) return problems;
+  const config = parsed.config as JobConfig;
   const uploaded = uploadedUris(dir);
   if (!uploaded.includes('job/config.yaml')) problems.push('add-resources.sh does not upload job/config.yaml');
   const matched = new Set<string>();
@@ -94,7 +575,7 @@ export function jobProjectProblems(dir: string, spec: Spec): string[] {
     for (const event of action.events) {
       matched.add(event.name);
       if (!spec.subscriptions.includes(event.name)) problems.push(`action "${action.name}" matches ${event.name}, which the README does not subscribe the job executor to`);
-      const task = /^sh\.keptn\.event\.([a-z0-9-]+)\.triggered$/.exec(event.name)?.[1];
+      const task = taskOf(event.name);
       // 0.1.3 drops other events; from 0.2 on it polls Keptn for open triggers only.
       if (!task) problems.push(`action "${action.name}" matches ${event.name}, which the job executor never receives: only task triggers`);
       // The job executor's JSON paths (PaesslerAG/jsonpath) take a name with '-' only in brackets.
@@ -117,25 +598,96 @@ export function jobProjectProblems(dir: string, spec: Spec): string[] {
     }
   }
   for (const s of spec.subscriptions) if (!matched.has(s)) problems.push(`${s} is subscribed, but no action matches it`);
+  // Each task trigger of the shipyard, as the release would run it.
+  for (const type of spec.subscriptions) {
+    const task = taskOf(type);
+    if (task) problems.push(...triggerProblems(family, config, shipyardTrigger(spec, task), uploaded));
+  }
   return problems;
 }
+
+/** What goes wrong when the family runs the config for one event: no action, an env that fails or is useless, a file not mounted. */
+export function triggerProblems(family: JesFamily, config: JobConfig, event: CloudEventJson, uploaded: string[]): string[] {
+  const jes = `job-executor-service ${family.name}`;
+  try {
+    const problems: string[] = [];
+    const { actions, notes } = actionsRun(family, config, event);
+    if (actions.length === 0) problems.push(`${jes} runs no action for ${event.type}${notes.length > 0 ? `: ${notes.join('; ')}` : ''}`);
+    for (const action of actions) {
+      for (const task of action.tasks) {
+        const where = `${jes}, ${event.type}, action "${action.name}", task "${task.name}"`;
+        const { failed, problems: envProblems } = resolveEnv(family, task, event);
+        if (failed) problems.push(`${where}: ${failed} (no job is created; the task ends errored)`);
+        problems.push(...envProblems.map((p) => `${where}: ${p}`));
+        const { copied, missing } = mountedFiles(family, task.files ?? [], uploaded);
+        for (const file of missing) problems.push(`${where}: could not find file or directory ${file}: the init container fails, and the task with it`);
+        for (const part of [...(task.cmd ?? []), ...(task.args ?? [])]) {
+          for (const [, path] of part.matchAll(/\/keptn\/([^\s"']+)/g)) if (/\//.test(path) && !copied.includes(path)) problems.push(`${where}: the command reads /keptn/${path}, which is not mounted`);
+        }
+      }
+    }
+    return problems;
+  } catch (err) {
+    if (err instanceof OutsideModel) return [`${jes}, ${event.type}: ${err.message}`];
+    throw err;
+  }
+}
+
+/** Kubernetes' $(VAR) expansion of command and args ($$ is a literal $; an unknown name stays). */
+const expand = (s: string, env: Record<string, string>) => s.replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (m, name) => (m === '$$' ? '$' : (env[name] ?? m)));
+
+/**
+ * Runs a task's command here as the family would run its job: the env it would get (and PATH),
+ * /keptn/ holding only what the init container would copy. The image is not: the command must
+ * exist on this machine.
+ */
+export async function runJobTask(dir: string, family: JesFamily, task: JobConfigTask, event: CloudEventJson) {
+  const { env, failed } = resolveEnv(family, task, event);
+  if (failed) return { failed, env };
+  const mount = tempDir('jes-keptn-');
+  try {
+    for (const uri of mountedFiles(family, task.files ?? [], uploadedUris(dir)).copied) {
+      mkdirSync(dirname(join(mount, uri)), { recursive: true });
+      cpSync(join(dir, 'keptn/resources', uri), join(mount, uri));
+    }
+    const [command, ...args] = [...(task.cmd ?? []), ...(task.args ?? [])].map((s) => expand(s, env).replaceAll('/keptn/', `${mount}/`));
+    const run = await execa(command, args, { env: { PATH: process.env.PATH, ...env }, extendEnv: false, reject: false, all: true, cwd: mount });
+    return { run, env };
+  } finally {
+    rmSync(mount, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Test definitions
 
 /** Each test definition checked by its language's own parser, where one is at hand. */
 export async function definitionProblems(dir: string, uri: string): Promise<string[]> {
   const file = join(dir, 'keptn/resources', uri);
   const text = readFileSync(file, 'utf8');
   const failed = (what: string, r: { exitCode?: number; all?: string }) => (r.exitCode === 0 ? [] : [`${uri}: ${what}: ${r.all}`]);
+  const scratch = () => mkdtempSync(join(tmpdir(), 'cki-definition-'));
   if (uri.endsWith('.py')) {
     await need('python3', 'python3');
-    const out = join(mkdtempSync(join(tmpdir(), 'pyc-')), 'out.pyc');
+    const out = scratch();
     const code = `import py_compile, sys; py_compile.compile(sys.argv[1], cfile=sys.argv[2], doraise=True)`;
-    return failed('python3 py_compile', await execa('python3', ['-c', code, file, out], { reject: false, all: true }));
+    try {
+      return failed('python3 py_compile', await execa('python3', ['-c', code, file, join(out, 'out.pyc')], { reject: false, all: true }));
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   }
   if (uri.endsWith('.js')) {
     // k6 scripts are ES modules: node checks the syntax of a .mjs copy.
-    const copy = join(mkdtempSync(join(tmpdir(), 'k6-')), 'script.mjs');
+    const copyDir = scratch();
+    const copy = join(copyDir, 'script.mjs');
     writeFileSync(copy, text);
-    const problems = failed('node --check', await execa(process.execPath, ['--check', copy], { reject: false, all: true }));
+    let problems: string[];
+    try {
+      problems = failed('node --check', await execa(process.execPath, ['--check', copy], { reject: false, all: true }));
+    } finally {
+      rmSync(copyDir, { recursive: true, force: true });
+    }
     if (!/export const options\s*=/.test(text) || !/export default function/.test(text)) problems.push(`${uri}: a k6 script exports options and a default function`);
     if (!/thresholds\s*:/.test(text)) problems.push(`${uri}: no thresholds, so k6 cannot fail the test`);
     return problems;
