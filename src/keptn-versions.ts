@@ -58,6 +58,12 @@ export interface JobExecutor {
    */
   install: 'manifest' | 'helm';
   topicValue?: 'remoteControlPlane.topicSubscription' | 'subscription.pubsubTopic';
+  /**
+   * A manifest Kubernetes refuses as published, mended on the way to kubectl by this sed
+   * expression: 0.1.4:deploy/service.yaml sets ALWAYS_SEND_FINISHED_EVENT to an unquoted `false`,
+   * and an env value must be a string.
+   */
+  manifestSed?: string;
   /** `$` as JSON (0.1.4 on); 0.1.3 prints objects as Go maps (pkg/k8sutils/job.go, %v). */
   eventJson: boolean;
   /** Sets LABELS_<KEY> from the event's labels (0.1.8 on, pkg/k8sutils/job.go). */
@@ -191,7 +197,7 @@ function jobExecutorFor(minor: string): JobExecutor {
         ],
       };
     case '0.9':
-      return { version: '0.1.4', install: 'manifest', eventJson: true, labels: false, notes: [] };
+      return { version: '0.1.4', install: 'manifest', manifestSed: 's/value: false$/value: "false"/', eventJson: true, labels: false, notes: [] };
     // The matrix has no row for 0.11: 0.1.6 (built against Keptn 0.10) is the nearest release
     // before 0.1.7 (built for 0.12.2).
     case '0.10':

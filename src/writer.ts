@@ -71,14 +71,14 @@ export async function writeProject(dir: string, plan: Plan, options: WriteOption
     // Asked first: a recursive mkdir on a read-only file system reports ENOENT, not EROFS.
     await access(parent, constants.W_OK);
     removeStaleStaging(parent, basename(target));
-    await atomically(join(parent, `.${basename(target)}.${unique()}.tmp`), (staging) => writeFiles(staging, plan), target);
+    await atomically(join(parent, `.${basename(target)}.${unique()}.tmp`), (staging, stopped) => writeFiles(staging, plan, stopped), target);
   } catch (err) {
     throw writeError(dir, err);
   }
 }
 
 /** Runs `fill(staging)` then renames staging to `target`; on failure or a signal, removes staging. */
-async function atomically(staging: string, fill: (staging: string) => Promise<void>, target: string): Promise<void> {
+async function atomically(staging: string, fill: (staging: string, stopped: () => boolean) => Promise<void>, target: string): Promise<void> {
   // Writes still in flight on libuv's threads can refill a folder being removed (ENOTEMPTY):
   // retry a few times. Whatever is left then, the next run removes (its owner is dead).
   const cleanUp = () => {
@@ -88,16 +88,33 @@ async function atomically(staging: string, fill: (staging: string) => Promise<vo
       // left for removeStaleStaging
     }
   };
-  // Signals arrive between awaits: clean up synchronously, then exit as the signal would.
+  // A signal arrives between awaits, while a mkdir, a write or the rename may still run on libuv's
+  // threads: removing staging now could race them (a mkdir recreating a folder, a rename moving a
+  // half-removed tree into place). So: stop, let the step in flight settle, then remove staging
+  // unless the rename has happened, and exit as the signal would. A second signal, or 2 s, cuts
+  // the wait short.
+  let aborted = false;
+  let inFlight: Promise<unknown> = Promise.resolve();
+  let renamed = false;
+  const step = <T>(work: Promise<T>) => ((inFlight = work.catch(() => undefined)), work);
   const onSignal = (signal: NodeJS.Signals) => {
-    cleanUp();
-    process.exit(signal === 'SIGINT' ? 130 : 143);
+    const exit = () => {
+      if (!renamed) cleanUp();
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    };
+    if (aborted) return exit();
+    aborted = true;
+    void inFlight.finally(exit);
+    setTimeout(exit, 2000);
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
-    await fill(staging);
-    await rename(staging, target);
+    await step(fill(staging, () => aborted));
+    // Stopped by a signal: onSignal removes staging and exits.
+    if (aborted) return await new Promise<never>(() => undefined);
+    await step(rename(staging, target));
+    renamed = true;
   } catch (err) {
     cleanUp();
     throw err;
@@ -107,9 +124,14 @@ async function atomically(staging: string, fill: (staging: string) => Promise<vo
   }
 }
 
-async function writeFiles(root: string, plan: Plan): Promise<void> {
+/** Writes the plan under root; `stopped` (a signal came) ends it early between steps. */
+async function writeFiles(root: string, plan: Plan, stopped = () => false): Promise<void> {
   const dirs = new Set([...plan.keys()].map((p) => dirname(join(root, p))));
-  for (const d of [...dirs].sort()) await mkdir(d, { recursive: true });
+  for (const d of [...dirs].sort()) {
+    if (stopped()) return;
+    await mkdir(d, { recursive: true });
+  }
+  if (stopped()) return;
   await Promise.all(
     [...plan].map(([path, content]) =>
       writeFile(join(root, path), content, { mode: EXECUTABLE.test(path) ? 0o755 : 0o644 }),

@@ -173,10 +173,15 @@ describe.concurrent.each(CASES)('$what as a job-executor definition for Keptn $k
     } else {
       // 0.1.3:deploy/service.yaml (and 0.1.4's): Deployment job-executor-service in namespace keptn,
       // the distributor as container `distributor`, subscribed to sh.keptn.> by PUBSUB_TOPIC.
-      expect(commands).toEqual([
-        ['kubectl', 'apply', '-f', `https://raw.githubusercontent.com/keptn-contrib/job-executor-service/${jes.version}/deploy/service.yaml`],
-        ['kubectl', '-n', 'keptn', 'set', 'env', 'deployment/job-executor-service', '-c', 'distributor', `PUBSUB_TOPIC=${spec.subscriptions.join(',')}`],
-      ]);
+      const manifest = `https://raw.githubusercontent.com/keptn-contrib/job-executor-service/${jes.version}/deploy/service.yaml`;
+      const setEnv = ['kubectl', '-n', 'keptn', 'set', 'env', 'deployment/job-executor-service', '-c', 'distributor', `PUBSUB_TOPIC=${spec.subscriptions.join(',')}`];
+      if (jes.manifestSed) {
+        // 0.1.4:deploy/service.yaml has `value: false` under ALWAYS_SEND_FINISHED_EVENT, which
+        // Kubernetes refuses (EnvVar.value is a string): what reaches kubectl must be quoted.
+        expect(commands).toEqual([['curl', '-fsSL', manifest], ['kubectl', 'apply', '-f', '-', '<stdin>', '            - name: ALWAYS_SEND_FINISHED_EVENT\n              value: "false"\n'], setEnv]);
+      } else {
+        expect(commands).toEqual([['kubectl', 'apply', '-f', manifest], setEnv]);
+      }
     }
   });
 });
@@ -187,9 +192,16 @@ async function installCommands(readme: string): Promise<string[][]> {
   const blocks = [...section.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]);
   expect(blocks.length, 'a sh block under "Install the job executor"').toBeGreaterThan(0);
   // Each command prints its words, NUL-separated, and ends with a record separator.
-  const stubs = ['helm', 'kubectl'].map((c) => `${c}() { printf '%s\\0' ${c} "$@"; printf '\\036'; }`).join('\n');
+  const stubs = [
+    ...['helm', 'kubectl'].map((c) => `${c}() { printf '%s\\0' ${c} "$@"; [ "$*" != "apply -f -" ] || printf '<stdin>\\0%s\\0' "$(cat; echo .)"; printf '\\036'; }`),
+    // The manifest's line that Kubernetes refuses, as 0.1.4:deploy/service.yaml has it.
+    `curl() { printf '%s\\0' curl "$@" >&2; printf '            - name: ALWAYS_SEND_FINISHED_EVENT\\n              value: false\\n'; }`,
+  ].join('\n');
   const run = await execa('sh', ['-euc', `${stubs}\n${blocks.join('\n')}`]);
-  return run.stdout.split('\x1e').filter(Boolean).map((c) => c.split('\0').slice(0, -1));
+  // curl reports its words on stderr (its stdout is the manifest piped on): it came first.
+  const curl = run.stderr ? [run.stderr.split('\0').slice(0, -1)] : [];
+  const commands = run.stdout.split('\x1e').filter(Boolean).map((c) => c.split('\0').slice(0, -1));
+  return [...curl, ...commands.map((c) => c.map((w) => (w.endsWith('\n.') ? w.slice(0, -1) : w)))];
 }
 
 describe.concurrent.each(CASES.filter((c) => c.answers.kind === 'test-tool'))('$what for Keptn $keptn: which job runs', ({ answers, keptn }) => {
