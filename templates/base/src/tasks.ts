@@ -1,8 +1,9 @@
 // Runs events through the integration: .started at once, .finished when the handler settles, and a
-// .finished with status errored when it throws, times out or is cut short by shutdown.
+// .finished with status errored when it throws, times out or is cut short by shutdown, or when its
+// .finished is refused.
 import type { Config } from './config.js';
 import type { HandlerContext, Integration } from './integration.js';
-import { reply, taskOf, type KeptnEvent, type Outcome, type Send } from './keptn.js';
+import { essentials, reply, SendError, taskOf, type KeptnEvent, type Outcome, type Send } from './keptn.js';
 import { errorMessage, type Log } from './log.js';
 import type { Resources } from './resources.js';
 
@@ -39,7 +40,30 @@ export function createDispatcher(integration: Integration, deps: Deps) {
       outcome = { status: 'errored', result: 'fail', message: `${task} failed: ${why}`, payload: integration.errorPayload?.(event, startedAt) };
     }
     const { status = 'succeeded', result, message, payload } = outcome;
-    await send(reply(event, 'finished', config, { status, result, message, ...(payload ? { [task]: payload } : {}) }));
+    try {
+      await send(reply(event, 'finished', config, { status, result, message, ...(payload ? { [task]: payload } : {}) }));
+    } catch (err) {
+      // Without a .finished Keptn waits for this task forever. Send a short errored one instead,
+      // once (its own failure goes to track() as lost), and only when the first cannot have
+      // arrived: two .finished for one task must never reach Keptn.
+      if (!(err instanceof SendError) || err.mayHaveArrived) throw err;
+      log.error("the task's .finished could not be delivered: sending a short errored one instead", {
+        type: event.type,
+        shkeptncontext: event.shkeptncontext,
+        error: err.message,
+      });
+      const kept = payload ? essentials(payload) : integration.errorPayload?.(event, startedAt);
+      await send(
+        reply(event, 'finished', config, {
+          status: 'errored',
+          result: 'fail',
+          message: `${task}: the task's .finished could not be delivered (${err.reason}); it had ended with status ${status}, result ${result}`,
+          ...(kept ? { [task]: kept } : {}),
+        }),
+      );
+      log.info('task finished', { type: event.type, shkeptncontext: event.shkeptncontext, status: 'errored', result: 'fail' });
+      return;
+    }
     log.info('task finished', { type: event.type, shkeptncontext: event.shkeptncontext, status, result });
   }
 
@@ -49,7 +73,14 @@ export function createDispatcher(integration: Integration, deps: Deps) {
 
   function track(work: Promise<void>, event: KeptnEvent): void {
     const done = work
-      .catch((err) => log.error('event lost: its reply could not be sent', { type: event.type, id: event.id, error: errorMessage(err) }))
+      .catch((err) =>
+        log.error('event lost: its reply could not be sent', {
+          type: event.type,
+          id: event.id,
+          error: errorMessage(err),
+          ...(err instanceof SendError && err.mayHaveArrived ? { mayHaveArrived: true } : {}),
+        }),
+      )
       .finally(() => running.delete(done));
     running.add(done);
   }

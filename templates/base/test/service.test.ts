@@ -2,9 +2,10 @@
 import { connect } from 'node:net';
 import { CloudEvent } from 'cloudevents';
 import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
 import type { Integration } from '../src/integration.js';
 import { matches } from '../src/keptn.js';
-import { expectReplyTo, startStack, type Stack } from './harness.js';
+import { distributorLimit, expectReplyTo, startStack, type Stack } from './harness.js';
 
 let stack: Stack | undefined;
 afterEach(async () => {
@@ -147,6 +148,179 @@ describe('tasks', () => {
     await new Promise((r) => setTimeout(r, 100));
     expect(stack.replies()).toEqual([]);
     expect(stack.logs.some((l) => l.msg === 'not a task trigger: handled without replies')).toBe(true);
+  });
+});
+
+/** Polls `done` every 10 ms; throws after `ms`. */
+async function waitFor(done: () => boolean, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+const LIMIT = 64 * 1024; // the distributor's default, and MAX_EVENT_BYTES's
+const finishedAttempts = () => stack!.attempts.filter((a) => a.body.type.endsWith('.finished'));
+const lost = () => stack!.logs.filter((l) => l.msg.startsWith('event lost'));
+
+describe("events over Keptn's size limit", () => {
+  it.each([
+    ['ASCII', 'x'],
+    ['emoji and quotes, which take more bytes than characters', '😀"'],
+  ])('cuts a 200 KiB message (%s) to fit, keeping status, result and the start', async (_, unit) => {
+    const long = `summary first\n${unit.repeat(Math.ceil((200 * 1024) / Buffer.byteLength(unit)))}`;
+    stack = await startStack({
+      answer: distributorLimit(),
+      integration: taskIntegration(async () => ({ result: 'warning', message: long })),
+    });
+    const event = triggered();
+    await stack.post(event);
+    await stack.broker.until(() => stack!.replies().length >= 2);
+    const finished = stack.replies()[1];
+    expectReplyTo(event, finished, 'finished');
+    expect(finished.data).toMatchObject({ status: 'succeeded', result: 'warning' });
+    const message: string = finished.data.message;
+    expect(message).toMatch(/^summary first\n/);
+    expect(message).toMatch(new RegExp(`… \\(cut: \\d+ bytes over Keptn's event limit of ${LIMIT} bytes\\)$`));
+    expect(Buffer.from(message).toString()).toBe(message); // no half of a character
+    expect(long.startsWith(message.slice(0, message.lastIndexOf('… (cut:')))).toBe(true);
+    // Every POST was taken, and the room was used.
+    expect(stack.attempts.map((a) => a.answer)).toEqual([200, 200]);
+    expect(stack.attempts[1].bytes).toBeLessThanOrEqual(LIMIT);
+    expect(stack.attempts[1].bytes).toBeGreaterThan(LIMIT - 16);
+    const warning = stack.logs.find((l) => l.level === 'warn' && /size limit/.test(l.msg));
+    expect(warning?.fields).toMatchObject({ limit: LIMIT, bytes: expect.any(Number), cutBytes: expect.any(Number) });
+    expect(warning!.fields!.bytes as number).toBeGreaterThan(200 * 1024);
+  });
+
+  it('sends a short errored .finished in place of one with a 200 KiB payload, keeping what the schema requires', async () => {
+    const times = { start: '2024-06-01T10:00:00.000Z', end: '2024-06-01T10:05:00.000Z', gitCommit: '521747298a3790fde1710f3aa2d03b55020575aa' };
+    const checks = Array.from({ length: 4000 }, (_, i) => ({ name: `check ${i}`, passed: true, detail: 'x'.repeat(40) }));
+    stack = await startStack({
+      answer: distributorLimit(),
+      integration: taskIntegration(async () => ({ result: 'pass', message: 'all 4000 checks passed', payload: { ...times, checks } })),
+    });
+    const event = triggered('test');
+    await stack.post(event);
+    await stack.broker.until(() => stack!.replies().length >= 2);
+    const finished = stack.replies()[1];
+    expectReplyTo(event, finished, 'finished');
+    expect(finished.data).toMatchObject({ status: 'errored', result: 'fail' });
+    expect(finished.data.message).toMatch(new RegExp(`^the test report of (\\d+) bytes exceeded Keptn's event limit of ${LIMIT} bytes`));
+    expect(Number(/of (\d+) bytes/.exec(finished.data.message)![1])).toBeGreaterThan(200 * 1024);
+    expect(finished.data.message).toMatch(/status succeeded, result pass.*all 4000 checks passed/);
+    // test.finished requires test.start, end and gitCommit: the short fields stay, the list goes.
+    expect(finished.data.test).toEqual(times);
+    expect(stack.attempts.map((a) => a.answer)).toEqual([200, 200]);
+    expect(stack.attempts[1].bytes).toBeLessThan(2048);
+    const warning = stack.logs.find((l) => l.level === 'warn' && /size limit/.test(l.msg));
+    expect(warning?.fields).toMatchObject({ limit: LIMIT, bytes: expect.any(Number), sentBytes: stack.attempts[1].bytes });
+  });
+
+  it('refuses a MAX_EVENT_BYTES under 1024', () => {
+    expect(() => loadConfig({ MAX_EVENT_BYTES: '512' })).toThrow(/MAX_EVENT_BYTES "512" is invalid: must be a number from 1024/);
+    expect(loadConfig({}).maxEventBytes).toBe(LIMIT);
+  });
+});
+
+describe('a .finished the distributor refuses', () => {
+  const passing = () => taskIntegration(async () => ({ result: 'pass', message: 'x'.repeat(100 * 1024) }));
+
+  it('is replaced by a short errored one (a distributor limit below MAX_EVENT_BYTES)', async () => {
+    stack = await startStack({ env: { MAX_EVENT_BYTES: String(1024 * 1024) }, answer: distributorLimit(), integration: passing() });
+    const event = triggered();
+    await stack.post(event);
+    await stack.broker.until(() => stack!.replies().length >= 2);
+    const finished = stack.replies()[1];
+    expectReplyTo(event, finished, 'finished');
+    expect(finished.data).toMatchObject({ status: 'errored', result: 'fail' });
+    expect(finished.data.message).toBe("my-task: the task's .finished could not be delivered (HTTP 500); it had ended with status succeeded, result pass");
+    // The big one with its retry (the harness's sender retries once), then the short one.
+    expect(finishedAttempts().map((a) => [a.answer, a.body.data.status])).toEqual([
+      [500, 'succeeded'],
+      [500, 'succeeded'],
+      [200, 'errored'],
+    ]);
+    expect(lost()).toEqual([]);
+  });
+
+  it('is replaced at once when refused with 4xx, without retries', async () => {
+    stack = await startStack({
+      answer: (_, e) => (e.type.endsWith('.finished') && e.data.status === 'succeeded' ? 400 : 200),
+      integration: taskIntegration(async () => ({ result: 'pass', message: 'done' })),
+    });
+    await stack.post(triggered());
+    await stack.broker.until(() => stack!.replies().length >= 2);
+    expect(stack.replies()[1].data.message).toMatch(/could not be delivered \(HTTP 400\)/);
+    expect(finishedAttempts().map((a) => [a.answer, a.body.data.status])).toEqual([
+      [400, 'succeeded'],
+      [200, 'errored'],
+    ]);
+  });
+
+  it('is given up, logged lost, after one try of the short one when every .finished is refused', async () => {
+    stack = await startStack({ answer: (_, e) => (e.type.endsWith('.finished') ? 500 : 200), integration: passing() });
+    await stack.post(triggered());
+    await waitFor(() => lost().length > 0);
+    await new Promise((r) => setTimeout(r, 300)); // would a loop send more?
+    expect(finishedAttempts().map((a) => [a.answer, a.body.data.status])).toEqual([
+      [500, 'succeeded'],
+      [500, 'succeeded'],
+      [500, 'errored'],
+      [500, 'errored'],
+    ]);
+    expect(lost()).toHaveLength(1);
+    expect(lost()[0].fields).toMatchObject({ type: 'sh.keptn.event.my-task.triggered', error: expect.stringMatching(/HTTP 500/) });
+    expect(stack.replies().map((r) => r.type)).toEqual(['sh.keptn.event.my-task.started']);
+  });
+
+  it('is not replaced when it may have arrived (taken, then the connection died)', async () => {
+    stack = await startStack({
+      answer: (_, e) => (e.type.endsWith('.finished') ? 'drop' : 200),
+      integration: taskIntegration(async () => ({ result: 'pass', message: 'done' })),
+    });
+    await stack.post(triggered());
+    await waitFor(() => lost().length > 0);
+    await new Promise((r) => setTimeout(r, 300));
+    // The sender's own retry repeats the same event (same id); no errored one follows it.
+    const finished = finishedAttempts();
+    expect(finished.length).toBeGreaterThan(0);
+    expect(new Set(finished.map((a) => a.body.id)).size).toBe(1);
+    expect(finished.every((a) => a.body.data.status === 'succeeded')).toBe(true);
+    expect(lost()).toHaveLength(1);
+    expect(lost()[0].fields).toMatchObject({ mayHaveArrived: true });
+  });
+});
+
+describe('gitcommitid', () => {
+  it.each(['binary', 'structured'] as const)('is copied to .started and .finished (%s mode)', async (mode) => {
+    stack = await startStack({ integration: taskIntegration(async () => ({ result: 'pass', message: 'done' })) });
+    const event = triggered().cloneWith({ gitcommitid: '521747298a3790fde1710f3aa2d03b55020575aa' });
+    await stack.post(event, mode);
+    await stack.broker.until(() => stack!.replies().length >= 2);
+    expect(stack.replies().map((r) => r.gitcommitid)).toEqual(['521747298a3790fde1710f3aa2d03b55020575aa', '521747298a3790fde1710f3aa2d03b55020575aa']);
+  });
+
+  it('is absent from the replies when the trigger has none', async () => {
+    stack = await startStack({ integration: taskIntegration(async () => ({ result: 'pass', message: 'done' })) });
+    await stack.post(triggered());
+    await stack.broker.until(() => stack!.replies().length >= 2);
+    expect(stack.replies().map((r) => 'gitcommitid' in r)).toEqual([false, false]);
+  });
+
+  it('is copied to a .finished cut to fit and to the errored one that replaces a refused .finished', async () => {
+    stack = await startStack({
+      answer: (_, e) => (e.type.endsWith('.finished') && e.data.status === 'succeeded' ? 500 : 200),
+      integration: taskIntegration(async () => ({ result: 'pass', message: 'x'.repeat(200 * 1024) })),
+    });
+    await stack.post(triggered().cloneWith({ gitcommitid: 'abc123' }));
+    await stack.broker.until(() => stack!.replies().length >= 2);
+    expect(finishedAttempts().map((a) => [a.body.data.status, a.body.gitcommitid])).toEqual([
+      ['succeeded', 'abc123'],
+      ['succeeded', 'abc123'],
+      ['errored', 'abc123'],
+    ]);
   });
 });
 
