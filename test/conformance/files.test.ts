@@ -34,6 +34,22 @@ describe.concurrent.each(COMBINATIONS)('$kind for Keptn $keptn', ({ kind, keptn 
   });
 });
 
+describe("the distributor's event limit (Keptn 0.17 on)", () => {
+  it('reaches the service as MAX_EVENT_BYTES; 0 switches it off and leaves the service its default', { timeout: 60_000 }, async () => {
+    const { dir } = await generate('generic', '1.4');
+    const env = async (set: string[]) => {
+      const { docs, problems } = await renderChart(dir, [], set);
+      expect(problems).toEqual([]);
+      const containers = docs.find((d) => d.kind === 'Deployment').spec.template.spec.containers;
+      return (name: string, key: string) => containers.find((c: any) => c.name === name).env.find((e: any) => e.name === key)?.value;
+    };
+    const byDefault = await env([]);
+    expect([byDefault('distributor', 'API_PROXY_MAX_PAYLOAD_BYTES_KB'), byDefault('my-generic', 'MAX_EVENT_BYTES')]).toEqual(['64', '65536']);
+    const off = await env(['distributor.maxPayloadKB=0']);
+    expect([off('distributor', 'API_PROXY_MAX_PAYLOAD_BYTES_KB'), off('my-generic', 'MAX_EVENT_BYTES')]).toEqual(['0', undefined]);
+  });
+});
+
 describe('a remote execution plane', () => {
   it('gets only .triggered events: the chart refuses any other topic in remote mode', { timeout: 60_000 }, async () => {
     const { dir } = await generate('notification', '1.4');
