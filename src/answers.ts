@@ -4,6 +4,7 @@
 import { KINDS, kindById } from './kinds/index.js';
 import { isJob } from './kinds/job-executor.js';
 import { TEST_TOOLS } from './kinds/test-tools.js';
+import { RUNTIMES } from './runtimes.js';
 import type { KindAnswer } from './kinds/types.js';
 import { DEFAULT_KEPTN, KEPTN_MINORS, KEPTN_RANGE, keptnRule, keptnVersion } from './keptn-versions.js';
 import { dnsLabel, eventType, freeText, imageRepository, keptnName, listOf, oneOf, taskName, type Rule } from './rules.js';
@@ -28,7 +29,7 @@ export interface AnswerDef {
   /** Prompt text and a one-line explanation under it. */
   message: string;
   hint?: string;
-  choices?: () => Choice[];
+  choices?: (a: Answers) => Choice[];
   /** A comma-separated list (answers files may also give an array). */
   list?: boolean;
   /** Only some kinds ask for it. */
@@ -52,12 +53,15 @@ export class InputError extends Error {
 }
 
 /** An answer picked from a list: the prompt's choices and the rule come from the same entries. */
-const pick = (list: () => Choice[]) => ({ choices: list, rule: () => oneOf(list().map((c) => c.value)) });
+const pick = (list: (a: Answers) => Choice[]) => ({ choices: list, rule: (a: Answers) => oneOf(list(a).map((c) => c.value)) });
 
 /** A job-executor definition builds no image of its own. */
 const noImage = (a: Answers) => (isJob(a) ? '--runtime job-executor builds no image (the job runs the tool\'s)' : undefined);
 
 const kindDefault = (key: KindAnswer) => (a: Answers) => kindById(a.kind)?.defaults[key]?.(a);
+
+/** The runtimes the kind offers, its default first. */
+const runtimesOf = (a: Answers): readonly string[] => kindById(a.kind)?.runtimes ?? ['service'];
 
 export const ANSWERS: readonly AnswerDef[] = [
   {
@@ -108,15 +112,12 @@ export const ANSWERS: readonly AnswerDef[] = [
   {
     key: 'runtime',
     flag: '--runtime <runtime>',
-    help: 'test-tool and generic: a service of its own, or a job-executor definition with no code (default service)',
+    help: `how it runs: ${RUNTIMES.map((r) => r.id).join(', ')} (${KINDS.filter((k) => k.runtimes && k.runtimes.length > 1).map((k) => `${k.id}: ${k.runtimes!.join(', ')}`).join('; ')}; the first is the default)`,
     example: '--runtime job-executor',
     message: 'How does it run?',
-    ...pick(() => [
-      { value: 'service', name: 'service', description: 'a service of its own: TypeScript, Dockerfile, Helm chart with the distributor' },
-      { value: 'job-executor', name: 'job-executor', description: 'no code: the job-executor-service runs a container as a Kubernetes Job per event' },
-    ]),
+    ...pick((a) => RUNTIMES.filter((r) => runtimesOf(a).includes(r.id)).map((r) => ({ value: r.id, name: r.id, description: r.summary }))),
     kindSpecific: true,
-    default: kindDefault('runtime'),
+    default: (a) => runtimesOf(a)[0],
   },
   {
     key: 'test-tool',

@@ -24,7 +24,7 @@ export function createAsk(): Ask {
     if (def.hint) console.log(c.dim(`  ${def.hint}`));
     const rule = def.rule(answers);
     if (def.choices) {
-      return select({ message: def.message, choices: def.choices(), default: fallback });
+      return select({ message: def.message, choices: def.choices(answers), default: fallback });
     }
     return input({
       message: def.message,

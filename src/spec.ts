@@ -1,10 +1,10 @@
 // From validated answers to everything the templates need: one plain object, computed once.
 import type { Answers } from './answers.js';
 import { kindById, type Kind } from './kinds/index.js';
-import { isJob } from './kinds/job-executor.js';
 import type { DockerAdditions, JobAction, KeptnResource, KindEnv, ShipyardSequence } from './kinds/types.js';
 import { keptnVersion, type KeptnVersion } from './keptn-versions.js';
 import { taskOf } from './rules.js';
+import type { Runtime } from './runtimes.js';
 import { GENERATOR } from './version.js';
 
 export interface Spec {
@@ -38,8 +38,8 @@ export interface Spec {
   env: readonly KindEnv[];
   /** Runtime npm dependencies of the generated project. */
   dependencies: Record<string, string>;
-  /** A service of its own, or a job-executor definition (no code, no chart). */
-  runtime: 'service' | 'job-executor';
+  /** A service of its own, or a definition for one of Keptn's no-code routes (no code, no chart). */
+  runtime: Runtime;
   /** Template layers rendered, in order (see Kind.layers). */
   layers: string[];
   /** job/config.yaml's actions (job-executor runtime). */
@@ -78,7 +78,7 @@ export function toSpec(answers: Answers): Spec {
     trigger: triggerCommand(sequences[0].name, answers, keptn, sampleEvent),
     env: kind.env(answers),
     dependencies: { cloudevents: '^10.0.0', ...kind.dependencies?.(answers) },
-    runtime: isJob(answers) ? 'job-executor' : 'service',
+    runtime: (answers.runtime as Runtime | undefined) ?? 'service',
     layers: kind.layers?.(answers) ?? ['base', kind.id],
     jobActions: kind.jobActions?.(answers, keptn) ?? [],
     docker: kind.docker?.(answers) ?? { stages: [], install: [] },

@@ -15,8 +15,9 @@ const script = (name: string) => `${name}/run.sh`;
 export const generic: Kind = {
   id: 'generic',
   summary: 'serves any shipyard task of yours (.started, your handler, .finished)',
+  runtimes: ['service', 'job-executor'],
   answers: ['task', 'events', 'runtime'],
-  defaults: { events: (a) => trigger(a.task), runtime: () => 'service' },
+  defaults: { events: (a) => trigger(a.task) },
   check(a) {
     if (!listOf(a.events).includes(trigger(a.task))) {
       return { key: 'events', value: a.events, rule: `must include ${trigger(a.task)}, the trigger of --task ${a.task}` };

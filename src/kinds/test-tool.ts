@@ -22,8 +22,9 @@ const customDefinition = (a: Answers): KeptnResource =>
 export const testTool: Kind = {
   id: 'test-tool',
   summary: 'runs tests when Keptn asks (answers the test task with .started and .finished)',
+  runtimes: ['service', 'job-executor'],
   answers: ['task', 'runtime', 'test-tool'],
-  defaults: { task: () => 'test', runtime: () => 'service', 'test-tool': () => 'custom' },
+  defaults: { task: () => 'test', 'test-tool': () => 'custom' },
   subscriptions: (a) => [`sh.keptn.event.${a.task}.triggered`],
   tasks: (a) => [a.task],
   sequences: (a): ShipyardSequence[] => [

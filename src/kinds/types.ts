@@ -1,5 +1,6 @@
 import type { Answers } from '../answers.js';
 import type { KeptnVersion } from '../keptn-versions.js';
+import type { Runtime } from '../runtimes.js';
 
 /** Answers that only some kinds ask for. */
 export type KindAnswer = 'task' | 'events' | 'runtime' | 'test-tool' | 'sli-provider' | 'webhook' | 'metrics';
@@ -33,6 +34,8 @@ export interface Kind {
   id: string;
   /** One line shown in the kind prompt and in --help. */
   summary: string;
+  /** The runtimes it offers (see runtimes.ts), its default first; only 'service' when absent. */
+  runtimes?: readonly Runtime[];
   /** Kind-specific answers this kind asks for (common ones are always asked). */
   answers: readonly KindAnswer[];
   /** Kind-specific defaults; an answer used here without a default is required. */
