@@ -7,7 +7,7 @@ import { TEST_TOOLS } from './kinds/test-tools.js';
 import { RUNTIMES } from './runtimes.js';
 import type { KindAnswer } from './kinds/types.js';
 import { DEFAULT_KEPTN, KEPTN_MINORS, KEPTN_RANGE, keptnRule, keptnVersion } from './keptn-versions.js';
-import { dnsLabel, eventType, freeText, imageRepository, keptnName, listOf, oneOf, taskName, type Rule } from './rules.js';
+import { dnsLabel, endpointRule, eventType, freeText, imageRepository, keptnName, listOf, oneOf, taskName, type Rule } from './rules.js';
 
 export type Answers = Record<string, string>;
 
@@ -56,7 +56,8 @@ export class InputError extends Error {
 const pick = (list: (a: Answers) => Choice[]) => ({ choices: list, rule: (a: Answers) => oneOf(list(a).map((c) => c.value)) });
 
 /** A job-executor definition builds no image of its own. */
-const noImage = (a: Answers) => (isJob(a) ? '--runtime job-executor builds no image (the job runs the tool\'s)' : undefined);
+const noImage = (a: Answers) =>
+  isJob(a) ? "--runtime job-executor builds no image (the job runs the tool's)" : a.runtime === 'webhook-service' ? '--runtime webhook-service builds no image' : undefined;
 
 const kindDefault = (key: KindAnswer) => (a: Answers) => kindById(a.kind)?.defaults[key]?.(a);
 
@@ -118,6 +119,11 @@ export const ANSWERS: readonly AnswerDef[] = [
     ...pick((a) => RUNTIMES.filter((r) => runtimesOf(a).includes(r.id)).map((r) => ({ value: r.id, name: r.id, description: r.summary }))),
     kindSpecific: true,
     default: (a) => runtimesOf(a)[0],
+    rule: (a) => (v) =>
+      oneOf(runtimesOf(a))(v) ??
+      (v === 'webhook-service' && !keptnVersion(a.keptn)?.webhook
+        ? `needs Keptn's webhook-service, which came with Keptn 0.10: --keptn ${a.keptn} has none`
+        : undefined),
   },
   {
     key: 'test-tool',
@@ -160,7 +166,7 @@ export const ANSWERS: readonly AnswerDef[] = [
     message: 'Which message format does the webhook take?',
     ...pick(() => [
       { value: 'slack', name: 'slack', description: 'Slack incoming webhook: text and blocks, a button to the Keptn Bridge' },
-      { value: 'teams', name: 'teams', description: 'Microsoft Teams incoming webhook: a message card with facts' },
+      { value: 'teams', name: 'teams', description: 'Microsoft Teams Workflows webhook: an Adaptive Card with facts, a button to the Keptn Bridge' },
       { value: 'generic', name: 'generic', description: 'plain JSON with the event facts, for your own receiver' },
     ]),
     kindSpecific: true,
@@ -189,6 +195,18 @@ export const ANSWERS: readonly AnswerDef[] = [
     ]),
     kindSpecific: true,
     default: kindDefault('metrics'),
+  },
+  {
+    key: 'endpoint',
+    flag: '--endpoint <url>',
+    help: 'with --runtime webhook-service: where the webhook-service calls. generic: the https URL called when the task is triggered (a token for it goes into a Keptn secret); notification: the scheme and host of the incoming webhook (default https://hooks.slack.com for slack), the rest of its URL, which holds its secret, goes into a Keptn secret',
+    example: '--endpoint https://ci.example.com/job/deploy/build',
+    message: 'Which https endpoint does the webhook-service call?',
+    hint: "Keptn's webhook-service checks the host before it fills in the request, so it is written into the file; secrets go into a Keptn secret.",
+    kindSpecific: true,
+    skip: (a) => (a.runtime === 'webhook-service' ? undefined : 'only --runtime webhook-service calls an endpoint'),
+    default: kindDefault('endpoint'),
+    rule: (a) => endpointRule(a.kind === 'notification'),
   },
   {
     key: 'project',
@@ -294,7 +312,7 @@ export async function resolveAnswers(given: Answers, ask?: Ask, defaults: Answer
     if (broken) throw new InputError(flag, value, broken);
     a[def.key] = value;
   }
-  const cross = kindById(a.kind)?.check?.(a);
+  const cross = kindById(a.kind)?.check?.(a, keptnVersion(a.keptn)!);
   if (cross) throw new InputError(`--${cross.key}`, cross.value, cross.rule);
   return a;
 }

@@ -119,6 +119,15 @@ export interface KeptnVersion {
     gitUpstream: boolean;
   };
   jobExecutor: JobExecutor;
+  /** Keptn's webhook-service, from 0.10.0 on (webhook-service/ at each tag); absent before. */
+  webhook?: {
+    /** Each request a curl command (v1alpha1), or url/method/headers/payload (v1beta1, 0.15.0 on). */
+    apiVersion: 'webhookconfig.keptn.sh/v1alpha1' | 'webhookconfig.keptn.sh/v1beta1';
+    /** `sendStarted` exists (0.13.0:webhook-service/lib/webhook_config.go); before, .triggered always gets .started. */
+    sendStarted: boolean;
+    /** Seconds until a new subscription reaches it: 10 with the distributor, 5 with go-utils' SDK (0.17 on). */
+    pickUpSeconds: number;
+  };
 }
 
 /** -1, 0 or 1 as release a is older, the same or newer than b. */
@@ -169,6 +178,13 @@ export function keptnVersion(id: string): KeptnVersion | undefined {
       gitUpstream: from('0.16.0'),
     },
     jobExecutor: jobExecutorFor(minor[0]),
+    webhook: from('0.10.0')
+      ? {
+          apiVersion: from('0.15.0') ? 'webhookconfig.keptn.sh/v1beta1' : 'webhookconfig.keptn.sh/v1alpha1',
+          sendStarted: from('0.13.0'),
+          pickUpSeconds: from('0.17.0') ? 5 : 10,
+        }
+      : undefined,
   };
 }
 

@@ -49,6 +49,33 @@ export const eventType =
     return ok ? undefined : rule;
   };
 
+/**
+ * An endpoint Keptn's webhook-service may call: https, no credentials, nothing its checks refuse
+ * (webhook-service/lib/curl_executor.go and lib/common.go at 0.10.0–1.4.5: the characters
+ * $ | ; > ` and " &", and the words kubernetes, localhost, 127.0.0.1, ::1, cluster.local anywhere
+ * in the request), no quotes (requests are single-quoted curl arguments) and no template syntax.
+ * `originOnly`: scheme, host and port, the rest of a secret URL going into a Keptn secret.
+ */
+export const endpointRule =
+  (originOnly: boolean): Rule =>
+  (v) => {
+    let url: URL;
+    try {
+      url = new URL(v);
+    } catch {
+      return 'must be an https URL, e.g. https://ci.example.com/job/deploy';
+    }
+    if (url.protocol !== 'https:') return 'must be an https URL, e.g. https://ci.example.com/job/deploy';
+    if (url.username || url.password) return 'must not carry credentials: they go into a Keptn secret';
+    if (/[\s'"`$|;>{}\\]| &/.test(v)) return "must not contain spaces, quotes, { }, \\ or any of $ | ; > ` (the webhook-service refuses them)";
+    const denied = ['kubernetes', 'localhost', '127.0.0.1', '::1', 'cluster.local'].find((w) => v.includes(w));
+    if (denied) return `must not contain "${denied}": the webhook-service refuses such requests`;
+    if (originOnly && (url.pathname !== '/' || url.search || url.hash || v.endsWith('/'))) {
+      return `must be only the scheme and host (e.g. ${url.origin}): the rest of the webhook URL holds its secret and goes into a Keptn secret`;
+    }
+    return undefined;
+  };
+
 /** `sh.keptn.event.<task>.triggered` → `<task>`; undefined for any other type (or a wildcard). */
 export function taskOf(type: string): string | undefined {
   return /^sh\.keptn\.event\.([a-z0-9-]+)\.triggered$/.exec(type)?.[1];

@@ -5,6 +5,7 @@ import type { DockerAdditions, JobAction, KeptnResource, KindEnv, ShipyardSequen
 import { keptnVersion, type KeptnVersion } from './keptn-versions.js';
 import { taskOf } from './rules.js';
 import type { Runtime } from './runtimes.js';
+import type { Webhook } from './kinds/webhook-service.js';
 import { GENERATOR } from './version.js';
 
 export interface Spec {
@@ -44,6 +45,8 @@ export interface Spec {
   layers: string[];
   /** job/config.yaml's actions (job-executor runtime). */
   jobActions: JobAction[];
+  /** webhook/webhook.yaml's webhooks (webhook-service runtime). */
+  webhooks: Webhook[];
   /** What the service's Dockerfile adds for the tool it runs. */
   docker: DockerAdditions;
   /** The kind's own template values (Kind.view). */
@@ -81,6 +84,7 @@ export function toSpec(answers: Answers): Spec {
     runtime: (answers.runtime as Runtime | undefined) ?? 'service',
     layers: kind.layers?.(answers) ?? ['base', kind.id],
     jobActions: kind.jobActions?.(answers, keptn) ?? [],
+    webhooks: kind.webhooks?.(answers, keptn) ?? [],
     docker: kind.docker?.(answers) ?? { stages: [], install: [] },
     view: kind.view?.(answers) ?? {},
     generator: GENERATOR,

@@ -1,6 +1,7 @@
 import { listOf, taskOf } from '../rules.js';
 import { isJob, JOB_CONFIG, JOB_LAYERS } from './job-executor.js';
 import type { Kind } from './types.js';
+import { FROM_EVENT, isWebhook, WEBHOOK_CONFIG, WEBHOOK_LAYERS } from './webhook-service.js';
 
 const trigger = (task: string) => `sh.keptn.event.${task}.triggered`;
 /** Tasks are the `sh.keptn.event.<task>.triggered` subscriptions; the rest is only listened to. */
@@ -15,16 +16,18 @@ const script = (name: string) => `${name}/run.sh`;
 export const generic: Kind = {
   id: 'generic',
   summary: 'serves any shipyard task of yours (.started, your handler, .finished)',
-  runtimes: ['service', 'job-executor'],
-  answers: ['task', 'events', 'runtime'],
+  runtimes: ['service', 'job-executor', 'webhook-service'],
+  answers: ['task', 'events', 'runtime', 'endpoint'],
   defaults: { events: (a) => trigger(a.task) },
   check(a) {
     if (!listOf(a.events).includes(trigger(a.task))) {
       return { key: 'events', value: a.events, rule: `must include ${trigger(a.task)}, the trigger of --task ${a.task}` };
     }
-    // job-executor-service 0.1.3 drops other events, and later ones poll for triggers only.
-    if (isJob(a) && listOf(a.events).length !== tasksOf(a.events).length) {
-      return { key: 'events', value: a.events, rule: 'must all be task triggers (sh.keptn.event.<task>.triggered) with --runtime job-executor: the job executor receives nothing else' };
+    // job-executor-service 0.1.3 drops other events, and later ones poll for triggers only; the
+    // webhook-service answers only a .triggered event with .started and .finished.
+    if ((isJob(a) || isWebhook(a)) && listOf(a.events).length !== tasksOf(a.events).length) {
+      const why = isJob(a) ? 'the job executor receives nothing else' : 'the webhook-service reports only on a task it was triggered for';
+      return { key: 'events', value: a.events, rule: `must all be task triggers (sh.keptn.event.<task>.triggered) with --runtime ${a.runtime}: ${why}` };
     }
     return undefined;
   },
@@ -36,8 +39,23 @@ export const generic: Kind = {
     return [{ name: a.task, tasks: [...new Set(named)].map((name) => ({ name })) }];
   },
   sampleEvent: (a) => `${a.task}.triggered.json`,
-  resources: (a) => (isJob(a) ? [JOB_CONFIG, { uri: script(a.name), why: 'what the job does for each event' }] : []),
-  layers: (a) => (isJob(a) ? [...JOB_LAYERS, 'generic/test-events', 'generic-job'] : ['base', 'generic']),
+  resources: (a) => (isJob(a) ? [JOB_CONFIG, { uri: script(a.name), why: 'what the job does for each event' }] : isWebhook(a) ? [WEBHOOK_CONFIG] : []),
+  layers: (a) => (isJob(a) ? [...JOB_LAYERS, 'generic/test-events', 'generic-job'] : isWebhook(a) ? [...WEBHOOK_LAYERS, 'generic/test-events'] : ['base', 'generic']),
+  // One call per task trigger; the webhook-service reports its outcome as the task's .finished
+  // (an HTTP error fails the task). The endpoint gets the coordinates and ids, and a token.
+  webhooks: (a) =>
+    tasksOf(a.events).map((task) => ({
+      type: trigger(task),
+      sendFinished: true,
+      sendStarted: true,
+      secretKeys: ['token'],
+      url: a.endpoint,
+      headers: [
+        { key: 'Content-Type', value: 'application/json' },
+        { key: 'Authorization', value: 'Bearer {{.env.token}}' },
+      ],
+      payload: `{"type":"${trigger(task)}","task":"${task}","project":"${FROM_EVENT.project}","stage":"${FROM_EVENT.stage}","service":"${FROM_EVENT.service}","shkeptncontext":"${FROM_EVENT.context}","triggeredid":"${FROM_EVENT.id}"}`,
+    })),
   // One job per task trigger, all running the same script. Each action belongs to one event type,
   // so the type is a plain string: the job executor resolves `$.type` wrongly in both release
   // families (0.1.3: "unknown key type", its event map has no type; 0.3.0: a pointer address,

@@ -1,4 +1,5 @@
 import { listOf } from '../rules.js';
+import { BRIDGE_LINK, eventLabel, FROM_EVENT, ifBridge, isWebhook, resultAs, WEBHOOK_CONFIG, WEBHOOK_LAYERS } from './webhook-service.js';
 import type { Kind } from './types.js';
 
 /** Keptn's own tasks in the order a sequence runs them, with the properties they need. */
@@ -31,12 +32,61 @@ function example(subscription: string): string {
   return `sh.keptn.event.${segs.join('.')}`;
 }
 
+/** The message of each format for one event type, as a webhook-service payload template. */
+const PAYLOADS: Record<string, (type: string) => string> = {
+  slack: (type) => {
+    const e = FROM_EVENT;
+    const outcome = type.endsWith('.finished') ? `: ${e.result}` : '';
+    const where = `${e.project}/${e.stage}/${e.service}`;
+    const button = `,{"type":"actions","elements":[{"type":"button","text":{"type":"plain_text","text":"Open in Keptn Bridge"},"url":"${BRIDGE_LINK}"}]}`;
+    return `{"text":"Keptn: ${eventLabel(type)} in ${where}${outcome}","blocks":[{"type":"section","text":{"type":"mrkdwn","text":"*${eventLabel(type)}* in *${where}*${outcome}"}}${ifBridge(button)}]}`;
+  },
+  // A Workflows webhook message with an Adaptive Card 1.4 (no "$schema": `$` is refused).
+  teams: (type) => {
+    const e = FROM_EVENT;
+    const finished = type.endsWith('.finished');
+    const result = finished
+      ? `,{"type":"TextBlock","text":"Result: ${e.result}","weight":"Bolder","color":"${resultAs({ pass: 'Good', warning: 'Warning', fail: 'Attention' }, 'Default')}"}`
+      : '';
+    const facts = [['Project', e.project], ['Stage', e.stage], ['Service', e.service], ['Event', type], ['Keptn context', e.context]]
+      .map(([title, value]) => `{"title":"${title}","value":"${value}"}`)
+      .join(',');
+    const action = `{"type":"Action.OpenUrl","title":"Open in Keptn Bridge","url":"${BRIDGE_LINK}"}`;
+    const card = `{"type":"AdaptiveCard","version":"1.4","body":[{"type":"TextBlock","text":"Keptn: ${eventLabel(type)}","size":"Medium","weight":"Bolder","wrap":true}${result},{"type":"FactSet","facts":[${facts}]}],"actions":[${ifBridge(action)}]}`;
+    return `{"type":"message","attachments":[{"contentType":"application/vnd.microsoft.card.adaptive","contentUrl":null,"content":${card}}]}`;
+  },
+  generic: (type) => {
+    const e = FROM_EVENT;
+    const result = type.endsWith('.finished') ? `,"result":"${e.result}"` : '';
+    return `{"type":"${type}","project":"${e.project}","stage":"${e.stage}","service":"${e.service}","shkeptncontext":"${e.context}","id":"${e.id}"${result}${ifBridge(`,"bridge":"${BRIDGE_LINK}"`)}}`;
+  },
+};
+
 export const notification: Kind = {
   id: 'notification',
   summary: 'posts a message to a webhook (Slack, MS Teams or generic JSON) when chosen events happen',
-  answers: ['events', 'webhook'],
-  defaults: { events: () => 'sh.keptn.event.evaluation.finished,sh.keptn.event.approval.triggered', webhook: () => 'slack' },
+  runtimes: ['service', 'webhook-service'],
+  answers: ['events', 'webhook', 'runtime', 'endpoint'],
+  defaults: {
+    events: () => 'sh.keptn.event.evaluation.finished,sh.keptn.event.approval.triggered',
+    webhook: () => 'slack',
+    // Slack's incoming webhooks all live on one host; a Teams workflow's host depends on its region.
+    endpoint: (a) => (a.webhook === 'slack' ? 'https://hooks.slack.com' : undefined),
+  },
   wildcardEvents: true,
+  check(a, keptn) {
+    if (!isWebhook(a)) return undefined;
+    const events = listOf(a.events);
+    const wildcard = events.find((t) => /(^|\.)(\*|>)(\.|$)/.test(t));
+    if (wildcard) return { key: 'events', value: a.events, rule: `must name each event type with --runtime webhook-service (${wildcard} is a wildcard): each webhook answers one subscription` };
+    // Before 0.13 the webhook-service always answers a .triggered event with .started, and Keptn
+    // then waits for a .finished no notification sends (0.12.7:webhook-service/handler/handler.go).
+    const trigger = events.find((t) => t.endsWith('.triggered'));
+    if (trigger && !keptn.webhook?.sendStarted) {
+      return { key: 'events', value: a.events, rule: `must not include ${trigger} with --runtime webhook-service on --keptn ${a.keptn}: before Keptn 0.13 the webhook-service answers it with .started, and the task would wait for a .finished no notification sends` };
+    }
+    return undefined;
+  },
   subscriptions: (a) => listOf(a.events),
   tasks: () => [],
   // One sequence that emits the subscribed task events, and no task it does not need: a
@@ -48,8 +98,20 @@ export const notification: Kind = {
   },
   exampleEvents: (a) => [...new Set(listOf(a.events).map(example))],
   sampleEvent: (a) => `${example(listOf(a.events)[0]).replace(/^sh\.keptn\.event\./, '')}.json`,
-  resources: () => [],
-  env: () => [
+  resources: (a) => (isWebhook(a) ? [WEBHOOK_CONFIG] : []),
+  layers: (a) => (isWebhook(a) ? [...WEBHOOK_LAYERS, 'notification/test-events'] : ['base', 'notification']),
+  // One webhook per event type, none of which takes part in a task: no .started, no .finished.
+  webhooks: (a, keptn) =>
+    listOf(a.events).map((type) => ({
+      type,
+      sendFinished: false,
+      sendStarted: false,
+      secretKeys: ['path', 'bridge'],
+      url: `${a.endpoint}{{.env.path}}`,
+      headers: [{ key: 'Content-Type', value: 'application/json' }],
+      payload: PAYLOADS[a.webhook](type),
+    })),
+  env: (a) => (isWebhook(a) ? [] : [
     {
       name: 'WEBHOOK_URL',
       value: 'webhookUrl',
@@ -64,5 +126,5 @@ export const notification: Kind = {
       default: '',
       help: 'the Keptn Bridge, e.g. https://keptn.example.com/bridge; messages then link to the sequence',
     },
-  ],
+  ]),
 };

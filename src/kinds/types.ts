@@ -1,9 +1,10 @@
 import type { Answers } from '../answers.js';
 import type { KeptnVersion } from '../keptn-versions.js';
 import type { Runtime } from '../runtimes.js';
+import type { Webhook } from './webhook-service.js';
 
 /** Answers that only some kinds ask for. */
-export type KindAnswer = 'task' | 'events' | 'runtime' | 'test-tool' | 'sli-provider' | 'webhook' | 'metrics';
+export type KindAnswer = 'task' | 'events' | 'runtime' | 'endpoint' | 'test-tool' | 'sli-provider' | 'webhook' | 'metrics';
 
 /** A file the integration needs in Keptn, uploaded by keptn/add-resources.sh. */
 export interface KeptnResource {
@@ -39,11 +40,11 @@ export interface Kind {
   /** Kind-specific answers this kind asks for (common ones are always asked). */
   answers: readonly KindAnswer[];
   /** Kind-specific defaults; an answer used here without a default is required. */
-  defaults: Partial<Record<KindAnswer, (a: Answers) => string>>;
+  defaults: Partial<Record<KindAnswer, (a: Answers) => string | undefined>>;
   /** May NATS wildcards appear in --events? Only listeners may use them. */
   wildcardEvents?: boolean;
   /** Extra checks that span answers, e.g. "events must include the task's trigger". */
-  check?(a: Answers): { key: string; value: string; rule: string } | undefined;
+  check?(a: Answers, keptn: KeptnVersion): { key: string; value: string; rule: string } | undefined;
   /** Every event type the distributor subscribes to (PUBSUB_TOPIC). */
   subscriptions(a: Answers): string[];
   /** Task names answered with .started and .finished. */
@@ -76,6 +77,8 @@ export interface Kind {
   layers?(a: Answers): string[];
   /** The job executor's actions, for kinds that can run as a job-executor definition. */
   jobActions?(a: Answers, keptn: KeptnVersion): JobAction[];
+  /** The webhooks of webhook/webhook.yaml, for kinds that can run through the webhook-service. */
+  webhooks?(a: Answers, keptn: KeptnVersion): Webhook[];
   /** Values only this kind's templates use, added to their view. */
   view?(a: Answers): Record<string, unknown>;
   /** What the service's Dockerfile adds, for a tool the service runs. */

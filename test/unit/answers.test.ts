@@ -141,7 +141,7 @@ describe('resolveAnswers', () => {
       'a/b',
       /--runtime job-executor builds no image/,
     );
-    await fails(resolveAnswers({ kind: 'notification', name: 'x', runtime: 'service' }), '--runtime', 'service', /for: test-tool, generic/);
+    await fails(resolveAnswers({ kind: 'sli-provider', name: 'x', runtime: 'service' }), '--runtime', 'service', /for: test-tool, notification, generic/);
     await fails(
       resolveAnswers({ kind: 'generic', name: 'x', task: 't', runtime: 'job-executor', events: 'sh.keptn.event.t.triggered,sh.keptn.event.evaluation.finished' }),
       '--events',
