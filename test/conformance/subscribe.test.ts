@@ -10,6 +10,7 @@ import { q } from '../../src/escape.js';
 import { TEMPLATES } from '../../src/plan.js';
 import { toSpec, type Spec } from '../../src/spec.js';
 import { compileTemplates } from '../../src/templates.js';
+import { generateFrom } from '../helpers.js';
 import { tempDir } from '../run.js';
 import { integration, startKeptnApiStub, type Integration, type KeptnApiStub, type Subscription } from './keptn-api-stub.js';
 import { need, shellcheck } from './tools.js';
@@ -344,5 +345,40 @@ describe('keptn/subscribe.sh (webhook-service runtime)', () => {
     writeFileSync(file, script);
     expect((await execa('bash', ['-n', file], { reject: false })).stderr).toBe('');
     expect(await shellcheck(file)).toEqual([]);
+  });
+});
+
+describe('keptn/subscribe.sh in generated webhook-service projects', () => {
+  const PROJECTS = [
+    { kind: 'notification', keptn: '0.13', events: `${EVALUATION},${APPROVAL}` },
+    { kind: 'notification', keptn: '1.4', events: `${EVALUATION},${APPROVAL}` },
+    { kind: 'generic', keptn: '0.10', task: 'db-migrate' },
+    { kind: 'generic', keptn: '1.4', task: 'db-migrate' },
+  ];
+
+  it.each(PROJECTS)('$kind for Keptn $keptn: subscribes every webhook of its webhook.yaml, then changes nothing', async (answers) => {
+    const { dir, spec } = await generateFrom(await resolveAnswers({ ...answers, name: 'hook', runtime: 'webhook-service', endpoint: 'https://hooks.example.com' }));
+    onTestFinished(() => rmSync(join(dir, '..'), { recursive: true, force: true }));
+    const webhook = join(dir, 'keptn', 'resources', 'webhook', 'webhook.yaml');
+    const before = readFileSync(webhook, 'utf8');
+    const types = [...before.matchAll(/^ {4}- type: "(.+)"\n {6}subscriptionID: /gm)].map((m) => m[1]);
+    expect(types).toEqual(spec.subscriptions);
+
+    const f = await fixture(registry());
+    const bin = join(f.dir, 'bin');
+    const env = { PATH: `${bin}:${process.env.PATH}`, HOME: f.dir, TMPDIR: f.dir, KEPTN_CALLS: f.calls, KEPTN_ENDPOINT: f.stub.endpoint, KEPTN_API_TOKEN: TOKEN };
+    const first = await runScript(join(dir, 'keptn', 'subscribe.sh'), env);
+    expect(first.stderr).toBe('');
+    expect(first.exitCode).toBe(0);
+    const created = f.stub.integrations[1].subscriptions;
+    expect(created.map((s) => s.event)).toEqual(spec.subscriptions);
+    const after = readFileSync(webhook, 'utf8');
+    expect(after).toBe(created.reduce((text, s) => text.replace(`- type: "${s.event}"\n      subscriptionID: "not subscribed yet: run keptn/subscribe.sh"`, `- type: "${s.event}"\n      subscriptionID: "${s.id}"`), before));
+
+    const second = await runScript(join(dir, 'keptn', 'subscribe.sh'), env);
+    expect(second.exitCode).toBe(0);
+    expect(posts(f.stub)).toHaveLength(spec.subscriptions.length);
+    expect(readFileSync(webhook, 'utf8')).toBe(after);
+    expect(keptnCalls(f)).toEqual([ADD_RESOURCE, ADD_RESOURCE]);
   });
 });
