@@ -108,8 +108,9 @@ function remoteNote(spec: Spec): void {
 }
 
 const REGENERATE_EXAMPLES = `
-Exit codes: 0 done (or nothing to do), 1 error or, with --check, something would change,
-3 conflicts written as markers for you to resolve.
+Exit codes: 0 done (or nothing to do), 1 error or, with --check, something would change or a
+file still holds conflict markers, 3 conflicts written as markers (or still unresolved) for you to
+resolve.
 
 Examples:
   $ npx create-keptn-integration regenerate                  # the project in this directory
@@ -128,9 +129,10 @@ function regenerateCommand(cmd: Command, done: (code: number) => void): void {
     .option('--set <key=value>', 'change an answer, e.g. --set keptn=0.8 (repeatable)', collect)
     .option('--restore <path>', 'bring back a generated file you deleted (repeatable)', collect)
     .option('--json', 'machine-readable report on stdout')
+    .option('--allow-downgrade', 'regenerate a project recorded by a newer create-keptn-integration with these older templates')
     .option('-y, --yes', 'never prompt (regenerate never does; accepted for symmetry with create)')
     .addHelpText('after', REGENERATE_EXAMPLES)
-    .action(async (directories: string[], flags: { check?: boolean; diff?: boolean; json?: boolean; set?: string[]; restore?: string[] }) => {
+    .action(async (directories: string[], flags: { check?: boolean; diff?: boolean; json?: boolean; allowDowngrade?: boolean; set?: string[]; restore?: string[] }) => {
       const { regenerate } = await import('./regenerate-command.js');
       done(await regenerate(directories, { ...flags, set: flags.set ?? [], restore: flags.restore ?? [] }));
     });

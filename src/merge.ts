@@ -1,6 +1,12 @@
 // Line-based 3-way merge with standard conflict markers.
 import { diff3Merge } from 'node-diff3';
 
+/** The first line of a conflict that regenerate wrote (see merge3's labels). */
+export const OURS_LABEL = 'your version';
+
+/** Does `text` still hold a conflict that regenerate wrote? */
+export const hasConflictMarkers = (text: string) => text.split('\n').includes(`<<<<<<< ${OURS_LABEL}`);
+
 export interface MergeLabels {
   ours: string;
   base: string;

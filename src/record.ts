@@ -2,7 +2,7 @@
 // (the base of regenerate's 3-way merge), so that a plain CI checkout without git history can
 // regenerate. The base is stored compressed: it is for the tool, not for reading.
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import { InputError, type Answers } from './answers.js';
+import { ANSWERS, InputError, type Answers } from './answers.js';
 
 export const RECORD_FILE = '.keptn-integration.json';
 
@@ -34,6 +34,8 @@ export function decodeRecord(text: string, where: string): ProjectRecord {
   if (!answers || typeof answers !== 'object' || Object.values(answers).some((v) => typeof v !== 'string')) {
     throw new InputError(`${where}: answers`, answers, 'must be a map of answer strings');
   }
+  const unknown = Object.keys(answers).find((key) => !ANSWERS.some((d) => d.key === key));
+  if (unknown) throw new InputError(`${where}: answers`, unknown, `is not an answer create-keptn-integration knows (${ANSWERS.map((d) => d.key).join(', ')})`);
   let base: Map<string, string>;
   try {
     const files = JSON.parse(inflateRawSync(Buffer.from(String(doc.base), 'base64')).toString('utf8'));
