@@ -102,7 +102,7 @@ export const ANSWERS: readonly AnswerDef[] = [
   {
     key: 'task',
     flag: '--task <task>',
-    help: 'the shipyard task it serves (test-tool: default "test"; generic: required)',
+    help: 'the shipyard task it serves (generic: required)',
     example: '--task load-test',
     message: 'Which shipyard task does it serve?',
     hint: 'A task is a step of a shipyard sequence; Keptn sends sh.keptn.event.<task>.triggered and waits for .started and .finished.',
@@ -113,7 +113,7 @@ export const ANSWERS: readonly AnswerDef[] = [
   {
     key: 'runtime',
     flag: '--runtime <runtime>',
-    help: `how it runs: ${RUNTIMES.map((r) => r.id).join(', ')} (${KINDS.filter((k) => k.runtimes && k.runtimes.length > 1).map((k) => `${k.id}: ${k.runtimes!.join(', ')}`).join('; ')}; the first is the default)`,
+    help: `how it runs: ${RUNTIMES.map((r) => r.id).join(', ')} (${KINDS.filter((k) => k.runtimes && k.runtimes.length > 1).map((k) => `${k.id}: ${k.runtimes!.join(', ')}`).join('; ')})`,
     example: '--runtime job-executor',
     message: 'How does it run?',
     ...pick((a) => RUNTIMES.filter((r) => runtimesOf(a).includes(r.id)).map((r) => ({ value: r.id, name: r.id, description: r.summary }))),
@@ -128,7 +128,7 @@ export const ANSWERS: readonly AnswerDef[] = [
   {
     key: 'test-tool',
     flag: '--test-tool <tool>',
-    help: `test-tool: the tool it runs: ${TEST_TOOLS.map((t) => t.id).join(', ')} (default custom)`,
+    help: `test-tool: the tool it runs: ${TEST_TOOLS.map((t) => t.id).join(', ')}`,
     example: '--test-tool locust',
     message: 'Which test tool does it run?',
     ...pick(() => TEST_TOOLS.map((t) => ({ value: t.id, name: t.id, description: t.summary }))),
@@ -161,7 +161,7 @@ export const ANSWERS: readonly AnswerDef[] = [
   {
     key: 'webhook',
     flag: '--webhook <format>',
-    help: 'notification: message format: slack, teams or generic JSON (default slack)',
+    help: 'notification: message format: slack, teams or generic JSON',
     example: '--webhook teams',
     message: 'Which message format does the webhook take?',
     ...pick(() => [
@@ -186,7 +186,7 @@ export const ANSWERS: readonly AnswerDef[] = [
   {
     key: 'metrics',
     flag: '--metrics <backend>',
-    help: 'sli-provider: where the indicators are queried: prometheus or http-json (default prometheus)',
+    help: 'sli-provider: where the indicators are queried: prometheus or http-json',
     example: '--metrics http-json',
     message: 'Which metrics backend does it query?',
     ...pick(() => [
@@ -199,7 +199,7 @@ export const ANSWERS: readonly AnswerDef[] = [
   {
     key: 'endpoint',
     flag: '--endpoint <url>',
-    help: 'with --runtime webhook-service: where the webhook-service calls. generic: the https URL called when the task is triggered (a token for it goes into a Keptn secret); notification: the scheme and host of the incoming webhook (default https://hooks.slack.com for slack), the rest of its URL, which holds its secret, goes into a Keptn secret',
+    help: 'with --runtime webhook-service: where the webhook-service calls. generic: the https URL called when the task is triggered (a token for it goes into a Keptn secret); notification: the scheme and host of the incoming webhook (https://hooks.slack.com for slack), the rest of its URL, which holds its secret, goes into a Keptn secret',
     example: '--endpoint https://ci.example.com/job/deploy/build',
     message: 'Which https endpoint does the webhook-service call?',
     hint: "Keptn's webhook-service checks the host before it fills in the request, so it is written into the file; secrets go into a Keptn secret.",
@@ -321,4 +321,24 @@ function kindsUsing(key: string): string {
   return KINDS.filter((k) => (k.answers as readonly string[]).includes(key))
     .map((k) => k.id)
     .join(', ');
+}
+
+/**
+ * "(default X)" for --help, from the same defaults the answers take: for a kind-specific answer,
+ * per kind where they differ. Defaults that depend on other answers (the image, the description)
+ * are said in the help text itself.
+ */
+export function defaultForHelp(def: AnswerDef): string {
+  const shown = (v: string | undefined) => (v && !v.includes('undefined') ? v : undefined);
+  if (!def.kindSpecific) {
+    const v = shown(def.default({}));
+    return v ? ` (default ${v})` : '';
+  }
+  const asking = KINDS.filter((k) => (k.answers as readonly string[]).includes(def.key));
+  const per = asking
+    .map((k) => [k.id, shown(def.default({ kind: k.id }))] as const)
+    .filter((entry): entry is readonly [string, string] => entry[1] !== undefined);
+  if (per.length === 0) return '';
+  const same = per.length === asking.length && new Set(per.map(([, v]) => v)).size === 1;
+  return same ? ` (default ${per[0][1]})` : ` (default ${per.map(([k, v]) => `${k}: ${v}`).join(', ')})`;
 }

@@ -2,12 +2,12 @@
 // answers → spec → plan → writer.
 import { basename, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { ANSWERS, InputError, resolveAnswers, type Answers } from './answers.js';
+import { ANSWERS, defaultForHelp, InputError, resolveAnswers, type Answers } from './answers.js';
 import { renderPlan } from './plan.js';
 import { toSpec, type Spec } from './spec.js';
 import { c, userMessage } from './ui.js';
 import { GENERATOR } from './version.js';
-import { formatTree, writeProject } from './writer.js';
+import { checkTarget, formatTree, targetProblem, writeProject } from './writer.js';
 
 interface CreateFlags {
   yes?: boolean;
@@ -22,16 +22,19 @@ interface CreateFlags {
 const EXAMPLES = `
 Examples:
   $ npx create-keptn-integration                      # asks for everything
-  $ npx create-keptn-integration locust-tests --kind test-tool --test-tool locust --yes
-  $ npx create-keptn-integration k6-job --kind test-tool --test-tool k6 --runtime job-executor --yes
+  $ npx create-keptn-integration locust-tests --kind test-tool \\
+      --test-tool locust --yes
+  $ npx create-keptn-integration k6-job --kind test-tool --test-tool k6 \\
+      --runtime job-executor --yes
   $ npx create-keptn-integration slack-notifier --kind notification \\
       --events sh.keptn.event.evaluation.finished --keptn 0.8 --yes
-  $ npx create-keptn-integration my-provider --kind sli-provider --sli-provider prometheus --yes
+  $ npx create-keptn-integration slack-hook --kind notification \\
+      --runtime webhook-service --keptn 1.4 --yes
+  $ npx create-keptn-integration my-provider --kind sli-provider \\
+      --sli-provider prometheus --yes
   $ npx create-keptn-integration my-task --kind generic --task my-task --yes
   $ npx create-keptn-integration my-tests --answers answers.yaml --dry-run
-
-Every answer option, with an example:
-${ANSWERS.map((d) => `  ${d.example}`).join('\n')}`;
+  $ npx create-keptn-integration help regenerate   # keeping projects up to date`;
 
 function program(): Command {
   const cmd = new Command('create-keptn-integration')
@@ -39,8 +42,10 @@ function program(): Command {
     .version(GENERATOR.version, '-v, --version')
     .argument('[directory]', 'where to create the project (default: the integration name)')
     .showHelpAfterError('(run with --help for every option)')
-    .exitOverride();
-  for (const def of ANSWERS) cmd.addOption(new Option(def.flag, def.help));
+    .exitOverride()
+    // The command column is wide (regenerate's arguments): wrap descriptions even in 80 columns.
+    .configureHelp({ minWidthToWrap: 24 });
+  for (const def of ANSWERS) cmd.addOption(new Option(def.flag, `${def.help}${defaultForHelp(def)}; e.g. ${def.example}`));
   cmd
     .option('-y, --yes', 'never prompt: take defaults; a missing required answer is an error')
     .option('--answers <file>', 'read answers from a JSON or YAML file (keys = long option names)')
@@ -70,27 +75,36 @@ async function create(directory: string | undefined, flags: CreateFlags): Promis
   if (!directory && !given.name && !interactive) {
     throw new InputError('directory', undefined, 'required without prompts; pass it first, e.g. create-keptn-integration my-tests --yes');
   }
-  const defaults: Answers = directory ? { name: basename(resolve(directory)) } : {};
+  // The target is checked before any question: a non-empty one is raised first, as create-vite does.
+  let force = flags.force ?? false;
+  if (directory) {
+    const problem = targetProblem(directory, force);
+    if (problem instanceof InputError && interactive) force = await (await import('./prompts.js')).confirmForce(directory);
+    else if (problem) throw problem;
+  }
+  const defaults: Answers = directory && !given.name ? { name: nameFrom(directory) } : {};
   const ask = interactive ? (await import('./prompts.js')).createAsk() : undefined;
   const answers = await resolveAnswers(given, ask, defaults);
   const where = directory ?? answers.name;
   const dir = resolve(where);
   const spec = toSpec(answers);
   const plan = renderPlan(spec);
+  const replaced = checkTarget(where, plan, force);
+  const replacing = replaced.length > 0 ? `\n${c.yellow(`--force replaces ${replaced.length} existing file${replaced.length === 1 ? '' : 's'}:`)}\n${replaced.map((p) => `  ${p}`).join('\n')}` : '';
 
   if (flags.dryRun) {
-    console.log(`Would write ${plan.size} files to ${dir}:\n${formatTree(plan, where)}`);
+    console.log(`Would write ${plan.size} files to ${dir}:\n${formatTree(plan, where)}${replacing}`);
     remoteNote(spec);
     return 0;
   }
-  await writeProject(where, plan, { force: flags.force });
-  console.error(`${c.green('✔')} Wrote ${plan.size} files to ${dir}`);
+  await writeProject(where, plan, { force });
+  console.error(`${c.green('✔')} Wrote ${plan.size} files to ${dir}${replacing}`);
   remoteNote(spec);
 
   const post = await import('./post.js');
-  // A job-executor definition has no package to install.
+  // A no-code definition has no package to install.
   const install = flags.install && spec.runtime === 'service';
-  if (install) await post.install(dir);
+  if (install) await post.install(dir, where);
   if (flags.git) {
     const git = await post.gitInit(dir).catch((err: Error) => `failed: ${err.message.split('\n')[0]}`);
     if (git === 'inside-repo') console.error(c.dim('  Inside an existing git repository: commit the new files there.'));
@@ -98,6 +112,18 @@ async function create(directory: string | undefined, flags: CreateFlags): Promis
   }
   console.log(post.banner(spec, dir, install));
   return 0;
+}
+
+/**
+ * The integration name a directory suggests, as create-vite makes package names: lowercase, other
+ * characters as '-'. Said when it differs, so that an error about it names where it came from.
+ */
+function nameFrom(directory: string): string {
+  const base = basename(resolve(directory));
+  const name = base.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 53).replace(/-+$/, '');
+  if (name && name !== base) console.error(c.dim(`Integration name ${name} (from the directory ${base}); --name sets another.`));
+  if (!name) throw new InputError('directory', directory, 'gives no integration name (letters or digits needed); pass --name');
+  return name;
 }
 
 /** Not an error (most integrations run in Keptn's cluster), but said before anyone deploys remotely. */
@@ -140,6 +166,13 @@ function regenerateCommand(cmd: Command, done: (code: number) => void): void {
 
 /** Runs the CLI; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
+  // `help` and `help regenerate` as a CLI user expects them, not as a directory named "help".
+  if (argv[2] === 'help') argv = [...argv.slice(0, 2), ...argv.slice(3), '--help'];
+  // Output piped into `head` ends early: that is no error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
   const cmd = program();
   let code = 0;
   cmd.action(async (directory: string | undefined, flags: CreateFlags) => {

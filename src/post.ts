@@ -3,11 +3,19 @@ import { relative } from 'node:path';
 import type { Spec } from './spec.js';
 import { c, withSpinner } from './ui.js';
 
-export async function install(dir: string): Promise<void> {
+export async function install(dir: string, where: string): Promise<void> {
   const { execa } = await import('execa');
-  await withSpinner('Installing dependencies with npm', () =>
-    execa('npm', ['install', '--no-audit', '--no-fund'], { cwd: dir, stdio: 'pipe' }),
-  );
+  // Ctrl-C reaches npm too; the project is written by then, so say what is left to do.
+  const onSignal = () => {
+    process.stderr.write(`\n${c.yellow('Cancelled during npm install:')} the project is at ${where}; run npm install there.\n`);
+    process.exit(130);
+  };
+  process.once('SIGINT', onSignal);
+  try {
+    await withSpinner('Installing dependencies with npm', () => execa('npm', ['install', '--no-audit', '--no-fund'], { cwd: dir, stdio: 'pipe' }));
+  } finally {
+    process.off('SIGINT', onSignal);
+  }
 }
 
 /**

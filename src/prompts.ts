@@ -2,7 +2,7 @@
 import confirm from '@inquirer/confirm';
 import input from '@inquirer/input';
 import select from '@inquirer/select';
-import { ANSWERS, normalise, notApplying, type Ask } from './answers.js';
+import { ANSWERS, InputError, normalise, notApplying, type Ask } from './answers.js';
 import { c } from './ui.js';
 
 /** Answers only worth changing for some people; asked after one "customise?" question. */
@@ -33,4 +33,11 @@ export function createAsk(): Ask {
       validate: (v) => rule(normalise(def, v)) ?? true,
     });
   };
+}
+
+/** A non-empty target: write into it anyway (files the templates do not make are kept), or stop. */
+export async function confirmForce(directory: string): Promise<boolean> {
+  const go = await confirm({ message: `${directory} is not empty. Write into it anyway? (files the templates do not produce are kept)`, default: false });
+  if (!go) throw new InputError('directory', directory, 'must be empty or not exist; pass --force to write into it (other files are kept)');
+  return true;
 }

@@ -1,7 +1,7 @@
 // The only module that writes the project to disk.
-import { constants, existsSync, readdirSync, rmSync } from 'node:fs';
+import { constants, existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { access, mkdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
-import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { InputError } from './answers.js';
 import type { Plan } from './plan.js';
 import { RECORD_FILE } from './record.js';
@@ -60,10 +60,8 @@ function alive(pid: number): boolean {
  */
 export async function writeProject(dir: string, plan: Plan, options: WriteOptions = {}): Promise<void> {
   const target = resolve(dir);
+  checkTarget(dir, plan, options.force);
   const empty = !existsSync(target) || readdirSync(target).length === 0;
-  if (!empty && !options.force) {
-    throw new InputError('directory', dir, 'must be empty or not exist; pass --force to write into it (other files are kept)');
-  }
   try {
     if (!empty) return await writeFiles(target, plan);
     const parent = dirname(target);
@@ -75,6 +73,27 @@ export async function writeProject(dir: string, plan: Plan, options: WriteOption
   } catch (err) {
     throw writeError(dir, err);
   }
+}
+
+/** The target's trouble, if any, before a question is asked or a file written. */
+export function targetProblem(dir: string, force = false): Error | undefined {
+  const target = resolve(dir);
+  // The target, or a folder on its way, may be a file.
+  for (let p = target; p !== dirname(p); p = dirname(p)) {
+    if (existsSync(p) && !statSync(p).isDirectory()) return new WriteError(`${p === target ? dir : relative(process.cwd(), p) || p} is a file, not a directory`);
+  }
+  if (!force && existsSync(target) && readdirSync(target).length > 0) {
+    return new InputError('directory', dir, 'must be empty or not exist; pass --force to write into it (other files are kept)');
+  }
+  return undefined;
+}
+
+/** Throws the target's trouble; returns the files of the plan that already exist there (--force replaces them). */
+export function checkTarget(dir: string, plan: Plan, force = false): string[] {
+  const problem = targetProblem(dir, force);
+  if (problem) throw problem;
+  const target = resolve(dir);
+  return [...plan.keys()].filter((path) => existsSync(join(target, path)));
 }
 
 /** Runs `fill(staging)` then renames staging to `target`; on failure or a signal, removes staging. */

@@ -9,11 +9,81 @@ describe('create-keptn-integration --help', () => {
   it('explains every flag, with an example of each answer', async () => {
     const r = await cli(['--help']);
     expect(r.exitCode).toBe(0);
+    const text = r.stdout.replace(/\s+/g, ' ');
     for (const def of ANSWERS) {
       expect(r.stdout).toContain(def.flag);
-      expect(r.stdout).toContain(def.example);
+      expect(text).toContain(`e.g. ${def.example}`);
     }
     for (const flag of ['--yes', '--answers <file>', '--dry-run', '--force', '--no-install', '--no-git']) expect(r.stdout).toContain(flag);
+    // The defaults, from the same table the answers take them from.
+    for (const d of ['--keptn <version>', '--project <project>', '--stage <stage>', '--service <service>', '--owner <owner>']) {
+      const def = ANSWERS.find((a) => d.startsWith(`--${a.key} `))!;
+      expect(text).toContain(`(default ${def.default({})})`);
+    }
+    // Wrapped to the terminal's width (80 without one), except words longer than a line.
+    expect(r.stdout.split('\n').filter((l) => l.length > 80 && / \S+ \S/.test(l.trim()))).toEqual([]);
+  });
+
+  it('takes `help` and `help regenerate` as commands, not as a directory', async () => {
+    const cwd = tempDir();
+    const help = await cli(['help'], { cwd });
+    expect(help.exitCode).toBe(0);
+    expect(help.stdout).toBe((await cli(['--help'])).stdout);
+    const regenerate = await cli(['help', 'regenerate'], { cwd });
+    expect(regenerate.stdout).toMatch(/^Usage: create-keptn-integration regenerate/);
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+});
+
+describe('Ctrl-C after writing', () => {
+  it('during npm install: exit 130 and one line saying where the project is and what is left', { timeout: 30_000 }, async () => {
+    const cwd = tempDir();
+    // An npm that takes its time, so that the interrupt lands during the install.
+    mkdirSync(join(cwd, 'bin'));
+    writeFileSync(join(cwd, 'bin', 'npm'), '#!/bin/sh\nsleep 20\n', { mode: 0o755 });
+    const child = cli(['x', '--kind', 'generic', '--task', 't', '--yes', '--no-git'], { cwd, env: { PATH: `${join(cwd, 'bin')}:${process.env.PATH}`, NO_COLOR: '1' } });
+    for (let i = 0; i < 100 && !existsSync(join(cwd, 'x', 'package.json')); i++) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 300));
+    child.kill('SIGINT');
+    const r = await child;
+    expect(r.exitCode).toBe(130);
+    expect(r.stderr).toContain('Cancelled during npm install: the project is at x; run npm install there.');
+  });
+});
+
+describe('the target directory', () => {
+  it('a file: one line naming it, for the run and for --dry-run alike', async () => {
+    const cwd = tempDir();
+    writeFileSync(join(cwd, 'afile'), 'mine');
+    for (const target of ['afile', 'afile/sub']) {
+      for (const extra of [[], ['--dry-run']]) {
+        const r = await cli([target, '--kind', 'generic', '--task', 't', '--yes', '--no-install', '--no-git', ...extra], { cwd });
+        expect(r.exitCode, r.all).toBe(1);
+        expect(r.stderr.trim()).toBe('error: afile is a file, not a directory');
+      }
+    }
+  });
+
+  it('--dry-run refuses a non-empty directory as the real run does, and with --force lists what it replaces', async () => {
+    const cwd = tempDir();
+    mkdirSync(join(cwd, 'svc'));
+    writeFileSync(join(cwd, 'svc', 'README.md'), 'mine');
+    const refused = await cli(['svc', '--kind', 'notification', '--yes', '--dry-run'], { cwd });
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stderr).toMatch(/^error: directory "svc" is invalid: must be empty or not exist; pass --force/);
+    const listed = await cli(['svc', '--kind', 'notification', '--yes', '--dry-run', '--force'], { cwd, env: { NO_COLOR: '1' } });
+    expect(listed.exitCode).toBe(0);
+    expect(listed.stdout).toMatch(/--force replaces 1 existing file:\n {2}README\.md/);
+    const forced = await cli(['svc', '--kind', 'notification', '--yes', '--force', '--no-install', '--no-git'], { cwd, env: { NO_COLOR: '1' } });
+    expect(forced.stderr).toMatch(/--force replaces 1 existing file:\n {2}README\.md/);
+  });
+
+  it('gives a directory name that is no valid integration name a valid one, and says so', async () => {
+    const cwd = tempDir();
+    const r = await cli(['MyTests', '--kind', 'test-tool', '--yes', '--no-install', '--no-git'], { cwd });
+    expect(r.exitCode, r.all).toBe(0);
+    expect(r.stderr).toContain('Integration name mytests (from the directory MyTests)');
+    expect(JSON.parse(readFileSync(join(cwd, 'MyTests', '.keptn-integration.json'), 'utf8')).answers.name).toBe('mytests');
   });
 });
 

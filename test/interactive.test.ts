@@ -1,5 +1,5 @@
 // The prompts as a person meets them, in a real pseudo-terminal (driven by test/pty-drive.py).
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
@@ -10,12 +10,12 @@ const DRIVER = fileURLToPath(new URL('pty-drive.py', import.meta.url));
 const DOWN = '\x1b[B';
 const ENTER = '\r';
 
-async function drive(cwd: string, steps: [string, string][]) {
+async function drive(cwd: string, steps: [string, string][], args: string[] = []) {
   const python = await execa('python3', ['--version'], { reject: false });
   if (python.exitCode !== 0) throw new Error('python3 is needed to drive the prompts in a pseudo-terminal: apt-get install python3');
   // Prompts appear only outside CI.
   const { CI: _, ...env } = process.env;
-  return execa('python3', [DRIVER, JSON.stringify(steps), '--', 'node', BIN, '--no-install', '--no-git'], {
+  return execa('python3', [DRIVER, JSON.stringify(steps), '--', 'node', BIN, ...args, '--no-install', '--no-git'], {
     cwd,
     env: { ...env, NO_COLOR: '1' },
     extendEnv: false,
@@ -62,6 +62,17 @@ describe('interactive prompts', () => {
     const record = JSON.parse(readFileSync(join(cwd, 'k6-job', '.keptn-integration.json'), 'utf8'));
     expect(record.answers).toMatchObject({ kind: 'test-tool', runtime: 'job-executor', 'test-tool': 'k6' });
     expect(existsSync(join(cwd, 'k6-job', 'keptn/resources/job/config.yaml'))).toBe(true);
+  });
+
+  it('raises a non-empty target before any question, and stops when told to', { timeout: 30_000 }, async () => {
+    const cwd = tempDir();
+    mkdirSync(join(cwd, 'svc'));
+    writeFileSync(join(cwd, 'svc', 'NOTES.md'), 'mine');
+    const r = await drive(cwd, [['svc is not empty. Write into it anyway?', 'n' + ENTER]], ['svc']);
+    expect(r.exitCode, r.stdout).toBe(1);
+    expect(r.stdout).toContain('error: directory "svc" is invalid: must be empty or not exist; pass --force');
+    expect(r.stdout).not.toContain('What kind of integration?');
+    expect(readdirSync(join(cwd, 'svc'))).toEqual(['NOTES.md']);
   });
 
   it('cancels cleanly on Ctrl-C: exit 130, nothing written', { timeout: 30_000 }, async () => {
