@@ -26,14 +26,15 @@ export const sliProvider: Kind = {
           name: 'METRICS_URL',
           value: 'metricsUrl',
           default: 'http://metrics.monitoring.svc.cluster.local',
-          dev: 'http://localhost:9090',
+          // npm run dev answers the example queries itself (src/dev-broker.ts).
+          dev: 'http://localhost:8081',
           help: 'base URL of the HTTP-JSON metrics service; the URLs in sli.yaml are relative to it',
         }
       : {
           name: 'METRICS_URL',
           value: 'metricsUrl',
           default: 'http://prometheus-server.monitoring.svc.cluster.local:80',
-          dev: 'http://localhost:9090',
+          dev: 'http://localhost:8081',
           help: 'base URL of the Prometheus HTTP API the indicators are queried from',
         },
   ],

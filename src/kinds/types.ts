@@ -121,7 +121,7 @@ export interface KindEnv {
   default: string;
   /** Comes from a Kubernetes Secret (webhook URLs, tokens), never from a plain value. */
   secret?: boolean;
-  /** Value used by `npm run dev` when the variable is unset. */
+  /** Value used by `npm run dev` when the variable is unset; http://localhost:8081 is its distributor stand-in. */
   dev?: string;
   help: string;
 }

@@ -157,4 +157,16 @@ describe.each(['custom', 'locust', 'jmeter', 'k6', 'artillery'])('the Dockerfile
     expect(toolLines.length > 0).toBe(tool !== 'custom');
     expect(lines.at(-1)).toBe('CMD ["node", "dist/main.js"]');
   });
+
+  it('builds from the lock file on the image it runs on (node_modules crosses stages: one C library)', async () => {
+    const plan = renderPlan(toSpec(await resolveAnswers({ kind: 'test-tool', name: 'x', 'test-tool': tool })));
+    const lines = plan.get('Dockerfile')!.split('\n');
+    const image = (l: string) => l.split(' ')[1];
+    const build = lines.find((l) => / AS build$/.test(l))!;
+    const runtime = lines.findLast((l) => l.startsWith('FROM '))!;
+    expect(image(build)).toBe(image(runtime));
+    expect(lines).toContain('RUN npm ci --no-audit --no-fund');
+    expect(plan.get('Dockerfile')).not.toMatch(/npm install(?! --global)/);
+    expect(plan.get('.github/workflows/ci.yml')).toContain('- run: npm ci');
+  });
 });

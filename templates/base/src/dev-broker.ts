@@ -1,9 +1,9 @@
 // A local stand-in for the distributor sidecar, for `npm run dev` and the tests: it takes the
 // events the service sends (POST /event), serves Keptn resources from keptn/resources the way
-// Keptn's resource API does, takes webhook calls (POST /webhook) and answers GET / (the
-// deployment URI of the example events).
+// Keptn's resource API does, takes webhook calls (POST /webhook), answers metrics queries (an SLI
+// provider's) and GET / (the deployment URI of the example events).
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, normalize } from 'node:path';
 
@@ -27,8 +27,17 @@ export async function startDevBroker(options: BrokerOptions) {
   const waiters: (() => void)[] = [];
   const notify = () => waiters.splice(0).forEach((w) => w());
 
-  const server = createServer(async (req, res) => {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+  // Whatever arrives, the stand-in answers and stays up: a request it cannot read gets a 4xx.
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: Error) => {
+      if (!res.headersSent) res.writeHead(400).end(`${err.message}\n`);
+      else res.destroy();
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // The path as sent ("//" included, which new URL() would read as a host), without the query.
+    const path = (req.url ?? '/').split('?')[0];
     const chunks: Buffer[] = [];
     for await (const c of req as AsyncIterable<Buffer>) chunks.push(c);
     const text = Buffer.concat(chunks).toString('utf8');
@@ -63,11 +72,24 @@ export async function startDevBroker(options: BrokerOptions) {
       }
       return;
     }
+    // Stands in for a metrics backend, answering every query with one value (npm run dev of an SLI
+    // provider): Prometheus's instant query API and an HTTP-JSON API under /metrics/.
+    if (req.method === 'GET' && path === '/api/v1/query') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return void res.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [Date.now() / 1000, '0.25'] }] } }));
+    }
+    if (req.method === 'GET' && path.startsWith('/metrics/')) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return void res.end(JSON.stringify({ data: { value: 0.25 } }));
+    }
     // Stands in for the service under test in the example events (deploymentURIsLocal).
-    if (req.method === 'GET' && path === '/') return void res.writeHead(200).end('distributor stand-in\n');
+    if (req.method === 'GET' && /^\/+$/.test(path)) return void res.writeHead(200).end('distributor stand-in\n');
     res.writeHead(404).end();
+  }
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', resolve);
   });
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
 
   return {
