@@ -28,7 +28,8 @@ export interface AnswerDef {
   example: string;
   /** Prompt text and a one-line explanation under it. */
   message: string;
-  hint?: string;
+  /** One line under the prompt: fixed, or what applies to the answers so far (undefined: none). */
+  hint?: string | ((a: Answers) => string | undefined);
   choices?: (a: Answers) => Choice[];
   /** A comma-separated list (answers files may also give an array). */
   list?: boolean;
@@ -141,7 +142,11 @@ export const ANSWERS: readonly AnswerDef[] = [
     help: "notification and generic: comma-separated event types to subscribe to (a remote execution plane receives only .triggered ones: Keptn's API serves no others)",
     example: '--events sh.keptn.event.evaluation.finished,sh.keptn.event.approval.triggered',
     message: 'Which events should it receive? (comma-separated)',
-    hint: 'The distributor sidecar subscribes to these types and forwards each event to the service.',
+    hint: (a) =>
+      ({
+        'job-executor': 'The job-executor-service is subscribed to these task triggers and runs a job for each.',
+        'webhook-service': 'The webhook-service is subscribed to these types; each gets its own webhook.',
+      })[a.runtime] ?? 'The distributor sidecar subscribes to these types and forwards each event to the service.',
     list: true,
     kindSpecific: true,
     default: kindDefault('events'),
@@ -245,7 +250,7 @@ export const ANSWERS: readonly AnswerDef[] = [
     help: 'one line saying what the integration does (package.json, Chart.yaml, README)',
     example: '--description "Runs our Locust load tests"',
     message: 'Description',
-    default: (a) => `Keptn ${a.kind} integration: ${kindById(a.kind)?.summary}`,
+    default: (a) => `Keptn ${a.kind} integration: ${kindById(a.kind)?.describe?.(a) ?? kindById(a.kind)?.summary}`,
     rule: () => freeText(200),
   },
   {
@@ -301,7 +306,9 @@ export async function resolveAnswers(given: Answers, ask?: Ask, defaults: Answer
     }
     const fallback = defaults[def.key] ?? def.default(a);
     let value: string | undefined = given[def.key];
-    if (value === undefined && ask) value = await ask(def, a, fallback);
+    // The prompt applies the rules that span answers too, where this answer can break them, so a
+    // person is asked again at once instead of failing after the last question.
+    if (value === undefined && ask) value = await ask({ ...def, rule: (so) => withCross(def, so) }, a, fallback);
     value ??= fallback;
     if (value === undefined) {
       const why = def.kindSpecific ? `required for kind ${a.kind}` : 'required';
@@ -315,6 +322,19 @@ export async function resolveAnswers(given: Answers, ask?: Ask, defaults: Answer
   const cross = kindById(a.kind)?.check?.(a, keptnVersion(a.keptn)!);
   if (cross) throw new InputError(`--${cross.key}`, cross.value, cross.rule);
   return a;
+}
+
+/** The answer's own rule and the kind's cross-answer rules that it can break. */
+function withCross(def: AnswerDef, a: Answers): Rule {
+  const own = def.rule(a);
+  const kind = kindById(a.kind);
+  const keptn = a.keptn === undefined ? undefined : keptnVersion(a.keptn);
+  return (v) => {
+    const broken = own(v);
+    if (broken || !kind?.check || !keptn) return broken;
+    const cross = kind.check({ ...a, [def.key]: normalise(def, v) }, keptn);
+    return cross?.key === def.key ? cross.rule : undefined;
+  };
 }
 
 function kindsUsing(key: string): string {

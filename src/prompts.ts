@@ -1,12 +1,35 @@
 // Interactive questions, derived from the answer table. Loaded only when prompting.
-import confirm from '@inquirer/confirm';
 import input from '@inquirer/input';
 import select from '@inquirer/select';
 import { ANSWERS, InputError, normalise, notApplying, type Ask } from './answers.js';
 import { c } from './ui.js';
 
 /** Answers only worth changing for some people; asked after one "customise?" question. */
-const ADVANCED = new Set(['project', 'stage', 'service', 'description', 'image']);
+const ADVANCED = new Set(['project', 'stage', 'service', 'description', 'owner', 'image']);
+
+/** `text` wrapped at words to the terminal's width, each line indented. */
+function wrap(text: string, indent = '  '): string {
+  const width = Math.max(40, (process.stdout.columns || 80) - indent.length);
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines.map((l) => indent + l).join('\n');
+}
+
+/** A yes/no question that asks again on anything but y, yes, n, no (or Enter for the default). */
+async function yesNo(message: string, fallback: boolean): Promise<boolean> {
+  const answer = await input({
+    message: `${message} ${fallback ? '(Y/n)' : '(y/N)'}`,
+    validate: (v) => /^(y|yes|n|no)?$/i.test(v.trim()) || 'please answer y or n',
+  });
+  return answer.trim() === '' ? fallback : /^y/i.test(answer.trim());
+}
 
 export function createAsk(): Ask {
   let customise: boolean | undefined;
@@ -14,17 +37,17 @@ export function createAsk(): Ask {
     if (ADVANCED.has(def.key)) {
       const answer = (key: string) => ANSWERS.find((d) => d.key === key)!;
       const example = ['project', 'stage', 'service'].map((k) => answer(k).default(answers)).join('/');
-      const image = notApplying(answer('image'), answers) ? '' : ' or the container image';
-      customise ??= await confirm({
-        message: `Change the example Keptn coordinates (${example}), the description${image}?`,
-        default: false,
-      });
+      const image = notApplying(answer('image'), answers) ? ' or the description' : ', the description or the container image';
+      customise ??= await yesNo(`Change the example Keptn coordinates (${example})${image}?`, false);
       if (!customise) return undefined;
     }
-    if (def.hint) console.log(c.dim(`  ${def.hint}`));
+    const hint = typeof def.hint === 'function' ? def.hint(answers) : def.hint;
+    if (hint) console.log(c.dim(wrap(hint)));
     const rule = def.rule(answers);
     if (def.choices) {
-      return select({ message: def.message, choices: def.choices(answers), default: fallback });
+      // A choice that the answers so far rule out is shown with the reason, and cannot be picked.
+      const choices = def.choices(answers).map((choice) => ({ ...choice, disabled: rule(choice.value) ?? false }));
+      return select({ message: def.message, choices, default: fallback });
     }
     return input({
       message: def.message,
@@ -37,7 +60,7 @@ export function createAsk(): Ask {
 
 /** A non-empty target: write into it anyway (files the templates do not make are kept), or stop. */
 export async function confirmForce(directory: string): Promise<boolean> {
-  const go = await confirm({ message: `${directory} is not empty. Write into it anyway? (files the templates do not produce are kept)`, default: false });
+  const go = await yesNo(`${directory} is not empty. Write into it anyway? (files the templates do not produce are kept)`, false);
   if (!go) throw new InputError('directory', directory, 'must be empty or not exist; pass --force to write into it (other files are kept)');
   return true;
 }

@@ -33,8 +33,15 @@ describe('interactive prompts', () => {
       ['Which Keptn release', ENTER],
       ['Which sliProvider value', ENTER],
       ['Which metrics backend', DOWN + ENTER], // http-json
-      ['Change the example Keptn coordinates', ENTER],
+      // Anything but y or n is asked again; the owner is among what "change" offers.
+      ['Change the example Keptn coordinates (sockshop/dev/carts), the description or', 'maybe' + ENTER],
+      ['please answer y or n', '\x7f'.repeat(5) + 'y' + ENTER],
+      ['Example Keptn project', ENTER],
+      ['Example stage', ENTER],
+      ['Example service', ENTER],
+      ['Description', ENTER],
       ['registry owner', 'acme' + ENTER],
+      ['Container image repository', ENTER],
     ]);
     expect(r.exitCode, r.stdout).toBe(0);
     expect(r.stdout).toContain('Chosen per project with `keptn configure monitoring <provider>`');
@@ -52,7 +59,7 @@ describe('interactive prompts', () => {
       ['Which shipyard task', ENTER],
       ['How does it run?', DOWN + ENTER], // job-executor
       ['Which test tool does it run?', DOWN + DOWN + DOWN + ENTER], // from custom: locust, jmeter, k6
-      ['Change the example Keptn coordinates (sockshop/dev/carts), the description?', ENTER],
+      ['Change the example Keptn coordinates (sockshop/dev/carts) or the description?', ENTER],
     ]);
     expect(r.exitCode, r.stdout).toBe(0);
     expect(r.stdout).toContain('no code: the job-executor-service runs a container as a Kubernetes Job per event');
@@ -62,6 +69,25 @@ describe('interactive prompts', () => {
     const record = JSON.parse(readFileSync(join(cwd, 'k6-job', '.keptn-integration.json'), 'utf8'));
     expect(record.answers).toMatchObject({ kind: 'test-tool', runtime: 'job-executor', 'test-tool': 'k6' });
     expect(existsSync(join(cwd, 'k6-job', 'keptn/resources/job/config.yaml'))).toBe(true);
+  });
+
+  it('applies the rules between answers at the prompt that breaks them, and shows hints for the chosen runtime', { timeout: 30_000 }, async () => {
+    const cwd = tempDir();
+    const r = await drive(cwd, [
+      ['What kind of integration?', DOWN + DOWN + DOWN + ENTER], // generic
+      ['Integration name', 'migrate' + ENTER],
+      ['Which Keptn release', ENTER],
+      ['Which shipyard task', 'db-migrate' + ENTER],
+      ['How does it run?', DOWN + ENTER], // job-executor
+      ['Which events should it receive?', 'sh.keptn.event.db-migrate.triggered,sh.keptn.event.evaluation.finished' + ENTER],
+      ['must all be task triggers', '\x7f'.repeat(35) + ENTER],
+      ['Change the example Keptn coordinates', ENTER],
+    ]);
+    expect(r.exitCode, r.stdout).toBe(0);
+    expect(r.stdout).toContain('The job-executor-service is subscribed to these task triggers');
+    expect(r.stdout).not.toContain('distributor sidecar');
+    const record = JSON.parse(readFileSync(join(cwd, 'migrate', '.keptn-integration.json'), 'utf8'));
+    expect(record.answers).toMatchObject({ kind: 'generic', runtime: 'job-executor', events: 'sh.keptn.event.db-migrate.triggered' });
   });
 
   it('raises a non-empty target before any question, and stops when told to', { timeout: 30_000 }, async () => {

@@ -65,6 +65,7 @@ const PAYLOADS: Record<string, (type: string) => string> = {
 export const notification: Kind = {
   id: 'notification',
   summary: 'posts a message to a webhook (Slack, MS Teams or generic JSON) when chosen events happen',
+  describe: (a) => `posts a ${({ slack: 'Slack', teams: 'Microsoft Teams', generic: 'JSON' } as Record<string, string>)[a.webhook] ?? ''} message when chosen events happen`,
   runtimes: ['service', 'webhook-service'],
   answers: ['events', 'webhook', 'runtime', 'endpoint'],
   defaults: {

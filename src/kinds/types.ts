@@ -35,6 +35,8 @@ export interface Kind {
   id: string;
   /** One line shown in the kind prompt and in --help. */
   summary: string;
+  /** The summary for the answers given (a chosen format rather than every one): the default description. */
+  describe?(a: Answers): string;
   /** The runtimes it offers (see runtimes.ts), its default first; only 'service' when absent. */
   runtimes?: readonly Runtime[];
   /** Kind-specific answers this kind asks for (common ones are always asked). */

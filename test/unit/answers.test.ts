@@ -128,6 +128,20 @@ describe('resolveAnswers', () => {
     expect(a.events).toBe('sh.keptn.event.deploy-db.triggered');
   });
 
+  it('gives each prompt the rules between answers that it can break', async () => {
+    const rules: Record<string, (v: string) => string | undefined> = {};
+    await resolveAnswers({ kind: 'generic', name: 'x', task: 't', runtime: 'job-executor' }, async (def, a, fallback) => {
+      rules[def.key] = def.rule(a);
+      return fallback;
+    });
+    expect(rules.events('sh.keptn.event.t.triggered,sh.keptn.event.x.finished')).toMatch(/must all be task triggers .* with --runtime job-executor/);
+    expect(rules.events('sh.keptn.event.t.triggered')).toBeUndefined();
+  });
+
+  it("describes a notification by the format chosen, not every format", async () => {
+    expect((await resolveAnswers({ kind: 'notification', name: 'x', webhook: 'teams' })).description).toBe('Keptn notification integration: posts a Microsoft Teams message when chosen events happen');
+  });
+
   it('asks a job-executor definition nothing about images, and refuses one given', async () => {
     const asked: string[] = [];
     await resolveAnswers({ name: 'x', kind: 'test-tool', runtime: 'job-executor' }, async (def, _a, fallback) => {
