@@ -1,5 +1,8 @@
 // Presets beyond each kind's default: every notification message format and every metrics backend
-// is generated, builds and passes its own tests, which talk to local stand-ins over HTTP.
+// is generated, builds and passes its own tests, which talk to local stand-ins over HTTP. Each kind's
+// default is here too (notification's is slack, sli-provider's prometheus), and every project's
+// tests leave its temporary directory as they found it.
+import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
@@ -17,7 +20,21 @@ const PRESETS: [kind: string, flag: string, value: string, suite: string][] = [
   ['test-tool', '--test-tool', 'jmeter', 'samples'],
   ['test-tool', '--test-tool', 'k6', 'summarize'],
   ['test-tool', '--test-tool', 'artillery', 'counters'],
+  // The defaults of the kinds no preset above is: the custom test tool, and generic (which needs a task).
+  ['test-tool', '--test-tool', 'custom', 'parseChecks'],
+  ['generic', '--task', 'db-migrate', 'reports errored with the error message when the task throws'],
 ];
+
+/** Runs a generated project's tests with a TMPDIR of their own, which must be empty afterwards. */
+async function runTests(dir: string, command: string[]) {
+  const tmp = tempDir('cki-tmpdir-');
+  try {
+    const test = await execa(command[0], command.slice(1), { cwd: dir, reject: false, all: true, env: { CI: 'true', NO_COLOR: '1', TMPDIR: tmp } });
+    return { test, leftInTmpdir: readdirSync(tmp) };
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
 
 describe.concurrent('presets', () => {
   it.each(PRESETS)('%s %s %s: builds and passes its own tests', { timeout: 240_000 }, async (kind, flag, value, suite) => {
@@ -28,10 +45,11 @@ describe.concurrent('presets', () => {
     await linkDependencies(dir);
     const build = await execa('npm', ['run', 'build'], { cwd: dir, reject: false, all: true });
     expect(build.exitCode, build.all).toBe(0);
-    const test = await execa('npm', ['test', '--', '--reporter=verbose'], { cwd: dir, reject: false, all: true, env: { CI: 'true', NO_COLOR: '1' } });
+    const { test, leftInTmpdir } = await runTests(dir, ['npm', 'test', '--', '--reporter=verbose']);
     expect(test.exitCode, test.all).toBe(0);
     // The preset's own tests ran, not only the shared ones.
     expect(test.all).toContain(suite);
+    expect(leftInTmpdir, 'left in TMPDIR by npm test').toEqual([]);
   });
 
   it('test-tool --test-tool locust: its own tests run real Locust against a local service', { timeout: 240_000 }, async () => {
@@ -40,11 +58,12 @@ describe.concurrent('presets', () => {
     expect((await cli(['real-locust', '--kind', 'test-tool', '--test-tool', 'locust', '--yes', '--no-install', '--no-git'], { cwd })).exitCode).toBe(0);
     const dir = join(cwd, 'real-locust');
     await linkDependencies(dir);
-    const test = await execa('npx', ['vitest', 'run', 'test/handler.test.ts', '--reporter=verbose'], { cwd: dir, reject: false, all: true, env: { CI: 'true', NO_COLOR: '1' } });
+    const { test, leftInTmpdir } = await runTests(dir, ['npx', 'vitest', 'run', 'test/handler.test.ts', '--reporter=verbose']);
     expect(test.exitCode, test.all).toBe(0);
     for (const name of ['passes the functional test', 'passes the performance test', 'fails when the service under test answers with errors']) {
       expect(test.all).toContain(`run by locust itself > ${name}`);
     }
+    expect(leftInTmpdir, 'left in TMPDIR by the tests').toEqual([]);
   });
 });
 
