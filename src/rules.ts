@@ -70,6 +70,9 @@ export const endpointRule =
     if (/[\s'"`$|;>{}\\]| &/.test(v)) return "must not contain spaces, quotes, { }, \\ or any of $ | ; > ` (the webhook-service refuses them)";
     const denied = ['kubernetes', 'localhost', '127.0.0.1', '::1', 'cluster.local'].find((w) => v.includes(w));
     if (denied) return `must not contain "${denied}": the webhook-service refuses such requests`;
+    if ([...url.searchParams.keys()].some((k) => /^(token|access_token|sig|signature|key|api_?key|secret|password|code|auth)$/i.test(k))) {
+      return 'must not carry a secret in its query: it would be written into webhook.yaml; the token goes into the Keptn secret';
+    }
     if (originOnly && (url.pathname !== '/' || url.search || url.hash || v.endsWith('/'))) {
       return `must be only the scheme and host (e.g. ${url.origin}): the rest of the webhook URL holds its secret and goes into a Keptn secret`;
     }

@@ -69,7 +69,8 @@ export const notification: Kind = {
   runtimes: ['service', 'webhook-service'],
   answers: ['events', 'webhook', 'runtime', 'endpoint'],
   defaults: {
-    events: () => 'sh.keptn.event.evaluation.finished,sh.keptn.event.approval.triggered',
+    // The webhook-service can take part in no task (see check): no approval.triggered there.
+    events: (a) => (isWebhook(a) ? 'sh.keptn.event.evaluation.finished' : 'sh.keptn.event.evaluation.finished,sh.keptn.event.approval.triggered'),
     webhook: () => 'slack',
     // Slack's incoming webhooks all live on one host; a Teams workflow's host depends on its region.
     endpoint: (a) => (a.webhook === 'slack' ? 'https://hooks.slack.com' : undefined),
@@ -80,11 +81,16 @@ export const notification: Kind = {
     const events = listOf(a.events);
     const wildcard = events.find((t) => /(^|\.)(\*|>)(\.|$)/.test(t));
     if (wildcard) return { key: 'events', value: a.events, rule: `must name each event type with --runtime webhook-service (${wildcard} is a wildcard): each webhook answers one subscription` };
-    // Before 0.13 the webhook-service always answers a .triggered event with .started, and Keptn
-    // then waits for a .finished no notification sends (0.12.7:webhook-service/handler/handler.go).
+    // A .triggered event belongs to someone else's task (an approval), and the webhook-service
+    // answers it: before 0.13 always with .started (0.12.7:webhook-service/handler/handler.go), and
+    // at every release with an errored .finished when the call fails (1.4.5:webhook-service/handler/
+    // handler.go), which would end that task as failed. A notification must never do either.
     const trigger = events.find((t) => t.endsWith('.triggered'));
-    if (trigger && !keptn.webhook?.sendStarted) {
-      return { key: 'events', value: a.events, rule: `must not include ${trigger} with --runtime webhook-service on --keptn ${a.keptn}: before Keptn 0.13 the webhook-service answers it with .started, and the task would wait for a .finished no notification sends` };
+    if (trigger) {
+      const why = keptn.webhook?.sendStarted
+        ? 'when its call fails (the chat down, a timeout), the webhook-service reports the task as errored, ending it'
+        : `before Keptn 0.13 the webhook-service answers it with .started, and the task would wait for a .finished no notification sends`;
+      return { key: 'events', value: a.events, rule: `must not include ${trigger} with --runtime webhook-service: ${why}; use --runtime service for notifications on .triggered events` };
     }
     return undefined;
   },
@@ -108,7 +114,9 @@ export const notification: Kind = {
       sendFinished: false,
       sendStarted: false,
       secretKeys: ['path', 'bridge'],
-      url: `${a.endpoint}{{.env.path}}`,
+      // The slash is written out: Go's url.Parse, which the webhook-service runs on the URL before
+      // filling it in, would read a template right after the host as part of the host.
+      url: `${a.endpoint}/{{.env.path}}`,
       headers: [{ key: 'Content-Type', value: 'application/json' }],
       payload: PAYLOADS[a.webhook](type),
     })),

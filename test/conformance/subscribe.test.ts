@@ -350,8 +350,8 @@ describe('keptn/subscribe.sh (webhook-service runtime)', () => {
 
 describe('keptn/subscribe.sh in generated webhook-service projects', () => {
   const PROJECTS = [
-    { kind: 'notification', keptn: '0.13', events: `${EVALUATION},${APPROVAL}` },
-    { kind: 'notification', keptn: '1.4', events: `${EVALUATION},${APPROVAL}` },
+    { kind: 'notification', keptn: '0.13', events: `${EVALUATION},sh.keptn.event.release.finished` },
+    { kind: 'notification', keptn: '1.4', events: `${EVALUATION},sh.keptn.event.release.finished` },
     { kind: 'generic', keptn: '0.10', task: 'db-migrate' },
     { kind: 'generic', keptn: '1.4', task: 'db-migrate' },
   ];
