@@ -156,7 +156,10 @@ describe.concurrent('generated projects', () => {
         if (!uploaded.includes(r.uri)) failures.push(`read ${r.uri}, which add-resources.sh does not upload`);
       }
       for (const [uri, text] of resources) writeFileSync(join(dir, 'keptn/resources', uri), text);
-      // The README's command for sending a test event works as printed.
+      // The README's command for sending a test event works as printed. Its example targets the
+      // dev stand-in's port (8081), where anything may listen on this machine: the stub instead.
+      const sample = join(dir, 'test-events', spec.sampleEvent);
+      writeFileSync(sample, readFileSync(sample, 'utf8').replaceAll('http://localhost:8081', stub.url));
       const send = await execa('npm', ['run', 'send-event', `test-events/${spec.sampleEvent}`], { cwd: dir, env: { PORT: new URL(service.url).port }, reject: false, all: true });
       if (send.exitCode !== 0 || !/HTTP 202/.test(send.stdout)) failures.push(`npm run send-event: ${send.all}\nservice output:\n${service.output()}`);
     } finally {
