@@ -1,9 +1,12 @@
 // The suite's vitest settings (npm test passes --config test/vitest.config.ts).
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     dir: 'test',
+    // Projects kept as fixtures (test/fixtures, relative to dir) carry tests of their own, run only
+    // inside those projects.
+    exclude: [...configDefaults.exclude, 'fixtures/**'],
     globalSetup: ['test/global-setup.ts'],
   },
 });
