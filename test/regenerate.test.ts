@@ -151,7 +151,7 @@ describe('regenerate', () => {
       expect(values).toContain(`pubsubUrl: "${k.natsUrl}"`);
       expect(values).toContain('# our note');
       expect(read(dir, 'keptn/shipyard.yaml')).toContain(`apiVersion: "${k.shipyardApiVersion}"`);
-      expect(read(dir, 'src/config.ts')).toContain(`http://localhost:8081${k.resourceServicePath}`);
+      expect(read(dir, 'src/keptn/config.ts')).toContain(`http://localhost:8081${k.resourceServicePath}`);
       expect(read(dir, 'src/handler.ts')).toContain('// Our own load test goes here.');
       expect(commandProblems(read(dir, 'README.md'), toSpec({ ...JSON.parse(read(dir, '.keptn-integration.json')).answers }))).toEqual([]);
       expect(JSON.parse(read(dir, '.keptn-integration.json')).answers.keptn).toBe(target);

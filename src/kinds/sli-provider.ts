@@ -26,7 +26,7 @@ export const sliProvider: Kind = {
           name: 'METRICS_URL',
           value: 'metricsUrl',
           default: 'http://metrics.monitoring.svc.cluster.local',
-          // npm run dev answers the example queries itself (src/dev-broker.ts).
+          // npm run dev answers the example queries itself (src/dev/dev-broker.ts).
           dev: 'http://localhost:8081',
           help: 'base URL of the HTTP-JSON metrics service; the URLs in sli.yaml are relative to it',
         }

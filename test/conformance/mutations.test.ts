@@ -147,12 +147,12 @@ describe('a broken service is caught by the event contract', () => {
   }
 
   it('a wrong triggeredid', { timeout: 60_000 }, async () => {
-    const problems = await contractOf('base/src/keptn.ts', 'triggeredid: triggered.id,', 'triggeredid: triggered.shkeptncontext,');
+    const problems = await contractOf('base/src/keptn/events.ts', 'triggeredid: triggered.id,', 'triggeredid: triggered.shkeptncontext,');
     expect(problems.join('\n')).toMatch(/started: triggeredid .* is not/);
   });
 
   it('no .started before the work', { timeout: 60_000 }, async () => {
-    const problems = await contractOf('base/src/tasks.ts', "    await send(reply(event, 'started', config));\n", '');
+    const problems = await contractOf('base/src/keptn/tasks.ts', "    await send(reply(event, 'started', config));\n", '');
     expect(problems.join('\n')).toMatch(/not .started then .finished/);
   });
 

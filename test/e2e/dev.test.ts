@@ -36,7 +36,7 @@ describe('the dev loop (npm run dev, npm run send-event) of an SLI provider', ()
 
   async function dev(env: Record<string, string>) {
     // What `npm run dev` runs once built (npm itself would stand between the test and the signal).
-    const child = execa('node', ['dist/dev.js'], { cwd: dir, env, reject: false, all: true, forceKillAfterDelay: 3000 });
+    const child = execa('node', ['dist/dev/dev.js'], { cwd: dir, env, reject: false, all: true, forceKillAfterDelay: 3000 });
     running.push(child);
     let output = '';
     child.all!.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -69,8 +69,8 @@ describe.each(COMBINATIONS)('$kind for Keptn $keptn', ({ kind, keptn }) => {
     expect(values.distributor.pubsubUrl).toBe(spec.keptn.natsUrl);
     expect(values.distributor.pubsubTopic).toBe(spec.subscriptions.join(','));
     expect(parse(plan.get('keptn/shipyard.yaml')!).apiVersion).toBe(spec.keptn.shipyardApiVersion);
-    expect(plan.get('src/config.ts')).toContain(JSON.stringify(`http://localhost:8081${spec.keptn.resourceServicePath}`));
-    expect(plan.get('src/config.ts')).toContain(`specVersion: ${JSON.stringify(spec.keptn.specVersion)}`);
+    expect(plan.get('src/keptn/config.ts')).toContain(JSON.stringify(`http://localhost:8081${spec.keptn.resourceServicePath}`));
+    expect(plan.get('src/keptn/config.ts')).toContain(`specVersion: ${JSON.stringify(spec.keptn.specVersion)}`);
   });
 
   it('has a shipyard valid against the published schema, containing its task', async () => {
@@ -135,7 +135,7 @@ describe('layers', () => {
 
   it('a tool preset replaces the default handler and keeps the shared service', async () => {
     const k6 = await files({ kind: 'test-tool', 'test-tool': 'k6' });
-    expect(k6).toEqual(expect.arrayContaining(['src/handler.ts', 'src/tool.ts', 'src/run-tool.ts', 'src/service.ts', 'test/stand-in.mjs', 'chart/values.yaml']));
+    expect(k6).toEqual(expect.arrayContaining(['src/handler.ts', 'src/tool.ts', 'src/keptn/run-tool.ts', 'src/keptn/service.ts', 'test/stand-in.mjs', 'chart/values.yaml']));
     expect(k6).not.toContain('keptn/resources/x/checks.yaml');
     expect(await files({ kind: 'test-tool' })).toEqual(expect.arrayContaining(['src/handler.ts', 'keptn/resources/x/checks.yaml']));
   });

@@ -2,9 +2,9 @@
 import { connect } from 'node:net';
 import { CloudEvent } from 'cloudevents';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config.js';
-import type { Integration } from '../src/integration.js';
-import { matches } from '../src/keptn.js';
+import { loadConfig } from '../src/keptn/config.js';
+import type { Integration } from '../src/keptn/integration.js';
+import { matches } from '../src/keptn/events.js';
 import { distributorLimit, expectReplyTo, startStack, type Stack } from './harness.js';
 
 let stack: Stack | undefined;

@@ -2,7 +2,7 @@
 // non-zero when one fails).
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { exec, tail, type TestReport, type ToolRun } from './run-tool.js';
+import { exec, tail, type TestReport, type ToolRun } from './keptn/run-tool.js';
 
 export async function runTool(run: ToolRun): Promise<TestReport> {
   const report = join(run.dir, 'report.json');

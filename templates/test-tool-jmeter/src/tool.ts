@@ -2,7 +2,7 @@
 // itself exits 0 whether or not samples failed.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { exec, tail, type TestReport, type ToolRun } from './run-tool.js';
+import { exec, tail, type TestReport, type ToolRun } from './keptn/run-tool.js';
 
 export async function runTool(run: ToolRun): Promise<TestReport> {
   const results = join(run.dir, 'results.jtl');

@@ -1,7 +1,7 @@
 // Runs k6 against the deployment; the test's thresholds decide (k6 exits 99 when one is crossed).
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { exec, tail, type TestReport, type ToolRun } from './run-tool.js';
+import { exec, tail, type TestReport, type ToolRun } from './keptn/run-tool.js';
 
 const THRESHOLDS_CROSSED = 99;
 

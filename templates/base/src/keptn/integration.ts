@@ -1,6 +1,10 @@
+// Maintained by `npx create-keptn-integration regenerate`, which brings newer templates into
+// src/keptn/ (your edits here are merged, and may conflict): your integration's code goes into
+// src/handler.ts instead.
+
 // The contract between the service and this integration's handler (src/handler.ts).
 import type { Config } from './config.js';
-import type { KeptnEvent, Outcome } from './keptn.js';
+import type { KeptnEvent, Outcome } from './events.js';
 import type { Log } from './log.js';
 import type { Resources } from './resources.js';
 

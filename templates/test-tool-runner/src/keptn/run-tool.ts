@@ -1,3 +1,7 @@
+// Maintained by `npx create-keptn-integration regenerate`, which brings newer templates into
+// src/keptn/ (your edits here are merged, and may conflict): how your tool runs goes into
+// src/tool.ts, the rest of your code into src/handler.ts.
+
 // What every tool module (src/tool.ts) shares: how the tool is started, and what it reports back.
 import { execa } from 'execa';
 

@@ -1,5 +1,9 @@
+// Maintained by `npx create-keptn-integration regenerate`, which brings newer templates into
+// src/keptn/ (your edits here are merged, and may conflict): your integration's code goes into
+// src/handler.ts instead.
+
 // What every test handler reads from a test.triggered event and puts into its test.finished.
-import type { KeptnEvent } from './keptn.js';
+import type { KeptnEvent } from './events.js';
 
 /**
  * Where the service under test answers: the local (in-cluster) URIs, else the public ones. Empty

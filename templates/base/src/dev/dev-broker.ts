@@ -1,3 +1,6 @@
+// Development only: not in the image (.dockerignore leaves out src/dev/). Maintained by
+// `npx create-keptn-integration regenerate`: your integration's code goes into src/handler.ts instead.
+
 // A local stand-in for the distributor sidecar, for `npm run dev` and the tests: it takes the
 // events the service sends (POST /event), serves Keptn resources from keptn/resources the way
 // Keptn's resource API does, takes webhook calls (POST /webhook), answers metrics queries (an SLI

@@ -1,3 +1,7 @@
+// Maintained by `npx create-keptn-integration regenerate`, which brings newer templates into
+// src/keptn/ (your edits here are merged, and may conflict): your integration's code goes into
+// src/handler.ts instead.
+
 // Keptn's event rules (https://github.com/keptn/spec): what a reply must copy from the event it
 // answers, and how it reaches Keptn.
 import http from 'node:http';

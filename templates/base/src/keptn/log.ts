@@ -1,3 +1,7 @@
+// Maintained by `npx create-keptn-integration regenerate`, which brings newer templates into
+// src/keptn/ (your edits here are merged, and may conflict): your integration's code goes into
+// src/handler.ts instead.
+
 // One JSON object per line on stdout, the format log collectors in Kubernetes read best.
 
 type Fields = Record<string, unknown>;

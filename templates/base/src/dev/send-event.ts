@@ -1,3 +1,6 @@
+// Development only: not in the image (.dockerignore leaves out src/dev/). Maintained by
+// `npx create-keptn-integration regenerate`: your integration's code goes into src/handler.ts instead.
+
 // `npm run send-event <file> [-- --structured]`: post a CloudEvent from a JSON file to the running
 // service the way the distributor does (binary mode), with a fresh id each time. Problems are one
 // line saying what to do, not a stack trace.

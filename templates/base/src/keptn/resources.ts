@@ -1,6 +1,10 @@
+// Maintained by `npx create-keptn-integration regenerate`, which brings newer templates into
+// src/keptn/ (your edits here are merged, and may conflict): your integration's code goes into
+// src/handler.ts instead.
+
 // Reads resources (files uploaded with `keptn add-resource`) from Keptn's resource API.
 import type { Config } from './config.js';
-import type { KeptnEvent } from './keptn.js';
+import type { KeptnEvent } from './events.js';
 
 export class ResourceNotFound extends Error {}
 

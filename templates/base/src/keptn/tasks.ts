@@ -1,9 +1,13 @@
+// Maintained by `npx create-keptn-integration regenerate`, which brings newer templates into
+// src/keptn/ (your edits here are merged, and may conflict): your integration's code goes into
+// src/handler.ts instead.
+
 // Runs events through the integration: .started at once, .finished when the handler settles, and a
 // .finished with status errored when it throws, times out or is cut short by shutdown, or when its
 // .finished is refused.
 import type { Config } from './config.js';
 import type { HandlerContext, Integration } from './integration.js';
-import { essentials, reply, SendError, taskOf, type KeptnEvent, type Outcome, type Send } from './keptn.js';
+import { essentials, reply, SendError, taskOf, type KeptnEvent, type Outcome, type Send } from './events.js';
 import { errorMessage, type Log } from './log.js';
 import type { Resources } from './resources.js';
 

@@ -1,9 +1,13 @@
+// Maintained by `npx create-keptn-integration regenerate`, which brings newer templates into
+// src/keptn/ (your edits here are merged, and may conflict): your integration's code goes into
+// src/handler.ts instead.
+
 // The HTTP face of the service: health probes for Kubernetes, and the endpoint the distributor
 // posts events to (binary mode; structured mode works too).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { HTTP } from 'cloudevents';
 import type { Config } from './config.js';
-import type { KeptnEvent } from './keptn.js';
+import type { KeptnEvent } from './events.js';
 import { errorMessage, type Log } from './log.js';
 import type { Dispatcher } from './tasks.js';
 
