@@ -1,7 +1,8 @@
 // Answers files (--answers): JSON or YAML, keys = the long option names.
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { ANSWERS, InputError, type Answers } from './answers.js';
+import { ANSWERS, type Answers } from './answers.js';
+import { InputError } from './errors.js';
 
 export function readAnswersFile(path: string): Answers {
   let text: string;

@@ -1,6 +1,7 @@
 // Every answer is defined once here: its flag, its prompt, its default and its rule. The commander
 // options (cli.ts), the prompts (prompts.ts) and the answers-file checks (answers-file.ts) are all
 // derived from this table.
+import { InputError } from './errors.js';
 import { KINDS, kindById } from './kinds/index.js';
 import { isJob } from './kinds/job-executor.js';
 import { TEST_TOOLS } from './kinds/test-tools.js';
@@ -41,17 +42,6 @@ export interface AnswerDef {
   rule(a: Answers): Rule;
 }
 
-/** Error for bad input: names the field, the value and the rule. */
-export class InputError extends Error {
-  constructor(
-    readonly field: string,
-    readonly value: unknown,
-    readonly rule: string,
-  ) {
-    const shown = JSON.stringify(value) ?? String(value);
-    super(value === undefined ? `${field} is missing: ${rule}` : `${field} ${shown.length > 80 ? `${shown.slice(0, 80)}…` : shown} is invalid: ${rule}`);
-  }
-}
 
 /** An answer picked from a list: the prompt's choices and the rule come from the same entries. */
 const pick = (list: (a: Answers) => Choice[]) => ({ choices: list, rule: (a: Answers) => oneOf(list(a).map((c) => c.value)) });

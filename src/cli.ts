@@ -2,7 +2,8 @@
 // answers → spec → plan → writer.
 import { basename, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { ANSWERS, defaultForHelp, InputError, resolveAnswers, type Answers } from './answers.js';
+import { ANSWERS, defaultForHelp, resolveAnswers, type Answers } from './answers.js';
+import { InputError } from './errors.js';
 import { renderPlan } from './plan.js';
 import { toSpec, type Spec } from './spec.js';
 import { c, userMessage } from './ui.js';

@@ -1,7 +1,8 @@
 // Interactive questions, derived from the answer table. Loaded only when prompting.
 import input from '@inquirer/input';
 import select from '@inquirer/select';
-import { ANSWERS, InputError, normalise, notApplying, type Ask } from './answers.js';
+import { ANSWERS, normalise, notApplying, type Ask } from './answers.js';
+import { InputError } from './errors.js';
 import { c } from './ui.js';
 
 /** Answers only worth changing for some people; asked after one "customise?" question. */

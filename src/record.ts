@@ -2,7 +2,8 @@
 // (the base of regenerate's 3-way merge), so that a plain CI checkout without git history can
 // regenerate. The base is stored compressed: it is for the tool, not for reading.
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import { ANSWERS, InputError, type Answers } from './answers.js';
+import { ANSWERS, type Answers } from './answers.js';
+import { InputError } from './errors.js';
 
 export const RECORD_FILE = '.keptn-integration.json';
 

@@ -2,7 +2,8 @@
 // projects, keeping what their owners changed.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { ANSWERS, InputError, resolveAnswers, type Answers } from './answers.js';
+import { ANSWERS, resolveAnswers, type Answers } from './answers.js';
+import { InputError } from './errors.js';
 import { renderPlan } from './plan.js';
 import { hasConflictMarkers, OURS_LABEL } from './merge.js';
 import { decodeRecord, encodeRecord, RECORD_FILE } from './record.js';

@@ -1,7 +1,6 @@
 // Terminal output: colours that respect NO_COLOR, a spinner that only spins on a terminal, and
 // errors in one line.
-import { InputError } from './answers.js';
-import { WriteError } from './writer.js';
+import { UserError } from './errors.js';
 // Six ANSI styles need no library; chalk's colour detection alone cost 15 ms of every start.
 
 /** Colours on a terminal (or with FORCE_COLOR), never with NO_COLOR (https://no-color.org). */
@@ -52,5 +51,5 @@ export async function withSpinner<T>(text: string, work: () => Promise<T>): Prom
 
 /** What a failure says to the user: bad input and disk trouble as they are, anything else as a bug. */
 export function userMessage(err: unknown): string {
-  return err instanceof InputError || err instanceof WriteError ? err.message : `unexpected failure: ${(err as Error)?.message ?? err}`;
+  return err instanceof UserError ? err.message : `unexpected failure: ${(err as Error)?.message ?? err}`;
 }

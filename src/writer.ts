@@ -2,7 +2,7 @@
 import { constants, existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { access, mkdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { InputError } from './answers.js';
+import { InputError, WriteError } from './errors.js';
 import type { Plan } from './plan.js';
 import { RECORD_FILE } from './record.js';
 import type { FileChange } from './regenerate.js';
@@ -17,8 +17,6 @@ export interface WriteOptions {
   force?: boolean;
 }
 
-/** Why a write failed, in words: the disk, not a stack trace. */
-export class WriteError extends Error {}
 
 const REASONS: Record<string, string> = {
   ENOSPC: 'the disk is full',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ANSWERS, InputError, resolveAnswers } from '../../src/answers.js';
+import { ANSWERS, resolveAnswers } from '../../src/answers.js';
+import { InputError } from '../../src/errors.js';
 import { checkAnswers } from '../../src/answers-file.js';
 import { dnsLabel, eventType, freeText, imageRepository, keptnName, taskName } from '../../src/rules.js';
 
