@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { dirname, join } from 'node:path/posix';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { resolveAnswers } from '../../src/answers.js';
@@ -168,5 +169,88 @@ describe.each(['custom', 'locust', 'jmeter', 'k6', 'artillery'])('the Dockerfile
     expect(lines).toContain('RUN npm ci --no-audit --no-fund');
     expect(plan.get('Dockerfile')).not.toMatch(/npm install(?! --global)/);
     expect(plan.get('.github/workflows/ci.yml')).toContain('- run: npm ci');
+  });
+});
+
+/** Every kind × runtime × preset that generates a service. */
+const SERVICE_PROJECTS: Record<string, string>[] = [
+  ...['custom', 'locust', 'jmeter', 'k6', 'artillery'].map((tool) => ({ kind: 'test-tool', 'test-tool': tool })),
+  ...['slack', 'teams', 'generic'].map((webhook) => ({ kind: 'notification', webhook })),
+  ...['prometheus', 'http-json'].map((metrics) => ({ kind: 'sli-provider', metrics })),
+  { kind: 'generic', task: 'db-migrate' },
+];
+
+/** The paths of a README tree drawn by indentation (two spaces a level, folders end with /). */
+function treePaths(block: string): string[] {
+  const paths: string[] = [];
+  const folders: string[] = [];
+  for (const line of block.split('\n').filter((l) => l.trim())) {
+    const depth = (line.length - line.trimStart().length) / 2;
+    const name = line.trim().split(/\s+/)[0];
+    folders.length = depth;
+    if (name.endsWith('/')) folders.push(name);
+    else paths.push(folders.join('') + name);
+  }
+  return paths;
+}
+
+describe.each(SERVICE_PROJECTS.map((a) => [Object.values(a).join(' '), a] as const))('the layout of %s', (_, given) => {
+  const plan = async () => renderPlan(toSpec(await resolveAnswers({ name: 'x', ...given })));
+
+  it("keeps the owner's files at the top of src/, the machinery in src/keptn/, development code in src/dev/", async () => {
+    const src = [...(await plan()).keys()].filter((p) => p.startsWith('src/'));
+    const tool = given['test-tool'] !== undefined && given['test-tool'] !== 'custom';
+    expect(src.filter((p) => !/^src\/(keptn|dev)\//.test(p)).sort()).toEqual(tool ? ['src/handler.ts', 'src/main.ts', 'src/tool.ts'] : ['src/handler.ts', 'src/main.ts']);
+    expect(src.filter((p) => p.startsWith('src/dev/')).sort()).toEqual(['src/dev/dev-broker.ts', 'src/dev/dev.ts', 'src/dev/send-event.ts']);
+    for (const need of ['service', 'server', 'tasks', 'events', 'integration', 'resources', 'config', 'log']) expect(src).toContain(`src/keptn/${need}.ts`);
+  });
+
+  it('says at the top of each machinery and development file that regenerate maintains it and where the owner’s code goes', async () => {
+    for (const [path, text] of await plan()) {
+      if (!/^src\/(keptn|dev)\//.test(path)) continue;
+      // The first comment, its lines joined.
+      const header = text.split('\n\n')[0].replace(/\n\/\/ /g, ' ');
+      expect(header, path).toMatch(/^\/\/ [^\n]*Maintained by `npx create-keptn-integration regenerate`/);
+      expect(header, path).toContain('src/handler.ts');
+      if (path.startsWith('src/dev/')) expect(header, path).toMatch(/Development only: not in the image/);
+    }
+  });
+
+  it("imports only what exists: every relative import of src/ and test/ names a generated file", async () => {
+    const p = await plan();
+    for (const [path, text] of p) {
+      if (!/^(src|test)\/.*\.ts$/.test(path)) continue;
+      for (const [, spec] of text.matchAll(/from '(\.\.?\/[^']+)'/g)) {
+        const target = join(dirname(path), spec).replace(/\.js$/, '.ts');
+        expect(p.has(target) || p.has(target.replace(/\.ts$/, '.mjs')), `${path} imports ${spec}`).toBe(true);
+      }
+    }
+  });
+
+  it('type-checks src/ and test/ in npm test and in CI; builds src/ alone; leaves src/dev/ out of the image', async () => {
+    const p = await plan();
+    const pkg = JSON.parse(p.get('package.json')!);
+    expect(pkg.scripts.typecheck).toBe('tsc -p tsconfig.json');
+    expect(pkg.scripts.test).toBe('npm run typecheck && vitest run');
+    expect(pkg.scripts.build).toBe('tsc -p tsconfig.build.json');
+    expect(pkg.scripts.dev).toMatch(/ node dist\/dev\/dev\.js$/);
+    expect(pkg.scripts['send-event']).toMatch(/ node dist\/dev\/send-event\.js$/);
+    const tsconfig = JSON.parse(p.get('tsconfig.json')!);
+    expect(tsconfig.include).toEqual(['src', 'test']);
+    expect(tsconfig.compilerOptions).toMatchObject({ noEmit: true, strict: true });
+    const build = JSON.parse(p.get('tsconfig.build.json')!);
+    expect(build).toMatchObject({ extends: './tsconfig.json', include: ['src'], compilerOptions: { noEmit: false, rootDir: 'src', outDir: 'dist' } });
+    const ci = parse(p.get('.github/workflows/ci.yml')!);
+    const runs = ci.jobs.test.steps.map((s: any) => s.run).filter(Boolean);
+    expect(runs.indexOf('npm test')).toBeGreaterThan(runs.indexOf('npm ci'));
+    expect(p.get('.dockerignore')!.split('\n')).toContain('src/dev');
+    expect(p.get('Dockerfile')).toContain('COPY tsconfig.json tsconfig.build.json ./');
+  });
+
+  it("lists every file of src/ and test/ in the README's tree, and nothing else there", async () => {
+    const p = await plan();
+    const block = p.get('README.md')!.split("## What's where")[1].split('```\n')[1].split('```')[0];
+    const listed = treePaths(block).filter((path) => /^(src|test)\//.test(path));
+    expect(listed.sort()).toEqual([...p.keys()].filter((path) => /^(src|test)\//.test(path)).sort());
   });
 });
