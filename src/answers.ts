@@ -4,9 +4,11 @@
 import { InputError } from './errors.js';
 import { KINDS, kindById } from './kinds/index.js';
 import { isJob } from './kinds/job-executor.js';
+import { WEBHOOK_FORMATS } from './kinds/notification.js';
+import { METRICS_BACKENDS } from './kinds/sli-provider.js';
 import { TEST_TOOLS } from './kinds/test-tools.js';
 import { RUNTIMES } from './runtimes.js';
-import type { KindAnswer } from './kinds/types.js';
+import { KIND_ANSWERS, type KindAnswer } from './kinds/types.js';
 import { DEFAULT_KEPTN, KEPTN_MINORS, KEPTN_RANGE, keptnRule, keptnVersion } from './keptn-versions.js';
 import { dnsLabel, endpointRule, eventType, freeText, imageRepository, keptnName, listOf, oneOf, taskName, type Rule } from './rules.js';
 
@@ -34,8 +36,8 @@ export interface AnswerDef {
   choices?: (a: Answers) => Choice[];
   /** A comma-separated list (answers files may also give an array). */
   list?: boolean;
-  /** Only some kinds ask for it. */
-  kindSpecific?: boolean;
+  /** Among the answers only worth changing for some people, asked after one "change …?" question. */
+  advanced?: true;
   /** Why it does not apply to the answers so far, when it sometimes does not (beyond the kind). */
   skip?(a: Answers): string | undefined;
   default(a: Answers): string | undefined;
@@ -97,7 +99,6 @@ export const ANSWERS: readonly AnswerDef[] = [
     example: '--task load-test',
     message: 'Which shipyard task does it serve?',
     hint: 'A task is a step of a shipyard sequence; Keptn sends sh.keptn.event.<task>.triggered and waits for .started and .finished.',
-    kindSpecific: true,
     default: kindDefault('task'),
     rule: () => taskName,
   },
@@ -108,7 +109,6 @@ export const ANSWERS: readonly AnswerDef[] = [
     example: '--runtime job-executor',
     message: 'How does it run?',
     ...pick((a) => RUNTIMES.filter((r) => runtimesOf(a).includes(r.id)).map((r) => ({ value: r.id, name: r.id, description: r.summary }))),
-    kindSpecific: true,
     default: (a) => runtimesOf(a)[0],
     rule: (a) => (v) =>
       oneOf(runtimesOf(a))(v) ??
@@ -123,7 +123,6 @@ export const ANSWERS: readonly AnswerDef[] = [
     example: '--test-tool locust',
     message: 'Which test tool does it run?',
     ...pick(() => TEST_TOOLS.map((t) => ({ value: t.id, name: t.id, description: t.summary }))),
-    kindSpecific: true,
     default: kindDefault('test-tool'),
   },
   {
@@ -138,7 +137,6 @@ export const ANSWERS: readonly AnswerDef[] = [
         'webhook-service': 'The webhook-service is subscribed to these types; each gets its own webhook.',
       })[a.runtime] ?? 'The distributor sidecar subscribes to these types and forwards each event to the service.',
     list: true,
-    kindSpecific: true,
     default: kindDefault('events'),
     rule: (a) => {
       const one = eventType(kindById(a.kind)?.wildcardEvents ?? false);
@@ -156,15 +154,10 @@ export const ANSWERS: readonly AnswerDef[] = [
   {
     key: 'webhook',
     flag: '--webhook <format>',
-    help: 'notification: message format: slack, teams or generic JSON',
+    help: `notification: message format: ${WEBHOOK_FORMATS.map((f) => f.id).join(', ')}`,
     example: '--webhook teams',
     message: 'Which message format does the webhook take?',
-    ...pick(() => [
-      { value: 'slack', name: 'slack', description: 'Slack incoming webhook: text and blocks, a button to the Keptn Bridge' },
-      { value: 'teams', name: 'teams', description: 'Microsoft Teams Workflows webhook: an Adaptive Card with facts, a button to the Keptn Bridge' },
-      { value: 'generic', name: 'generic', description: 'plain JSON with the event facts, for your own receiver' },
-    ]),
-    kindSpecific: true,
+    ...pick(() => WEBHOOK_FORMATS.map((f) => ({ value: f.id, name: f.id, description: f.summary }))),
     default: kindDefault('webhook'),
   },
   {
@@ -174,21 +167,16 @@ export const ANSWERS: readonly AnswerDef[] = [
     example: '--sli-provider prometheus',
     message: 'Which sliProvider value does it answer to?',
     hint: 'Chosen per project with `keptn configure monitoring <provider>`; get-sli events for other providers are ignored.',
-    kindSpecific: true,
     default: kindDefault('sli-provider'),
     rule: () => dnsLabel(63),
   },
   {
     key: 'metrics',
     flag: '--metrics <backend>',
-    help: 'sli-provider: where the indicators are queried: prometheus or http-json',
+    help: `sli-provider: where the indicators are queried: ${METRICS_BACKENDS.map((b) => b.id).join(', ')}`,
     example: '--metrics http-json',
     message: 'Which metrics backend does it query?',
-    ...pick(() => [
-      { value: 'prometheus', name: 'prometheus', description: 'PromQL instant queries over the evaluation window' },
-      { value: 'http-json', name: 'http-json', description: 'any HTTP API answering JSON: a URL template and a JSON path per indicator' },
-    ]),
-    kindSpecific: true,
+    ...pick(() => METRICS_BACKENDS.map((b) => ({ value: b.id, name: b.id, description: b.summary }))),
     default: kindDefault('metrics'),
   },
   {
@@ -198,13 +186,13 @@ export const ANSWERS: readonly AnswerDef[] = [
     example: '--endpoint https://ci.example.com/job/deploy/build',
     message: 'Which https endpoint does the webhook-service call?',
     hint: "Keptn's webhook-service checks the host before it fills in the request, so it is written into the file; secrets go into a Keptn secret.",
-    kindSpecific: true,
     skip: (a) => (a.runtime === 'webhook-service' ? undefined : 'only --runtime webhook-service calls an endpoint'),
     default: kindDefault('endpoint'),
     rule: (a) => endpointRule(a.kind === 'notification'),
   },
   {
     key: 'project',
+    advanced: true,
     flag: '--project <project>',
     help: 'example Keptn project for the shipyard and add-resource commands',
     example: '--project sockshop',
@@ -214,6 +202,7 @@ export const ANSWERS: readonly AnswerDef[] = [
   },
   {
     key: 'stage',
+    advanced: true,
     flag: '--stage <stage>',
     help: 'example Keptn stage',
     example: '--stage dev',
@@ -227,6 +216,7 @@ export const ANSWERS: readonly AnswerDef[] = [
   },
   {
     key: 'service',
+    advanced: true,
     flag: '--service <service>',
     help: 'example Keptn service',
     example: '--service carts',
@@ -236,6 +226,7 @@ export const ANSWERS: readonly AnswerDef[] = [
   },
   {
     key: 'description',
+    advanced: true,
     flag: '--description <text>',
     help: 'one line saying what the integration does (package.json, Chart.yaml, README)',
     example: '--description "Runs our Locust load tests"',
@@ -245,6 +236,7 @@ export const ANSWERS: readonly AnswerDef[] = [
   },
   {
     key: 'owner',
+    advanced: true,
     flag: '--owner <owner>',
     help: 'registry owner (user or organisation) for the default image',
     example: '--owner acme',
@@ -255,6 +247,7 @@ export const ANSWERS: readonly AnswerDef[] = [
   },
   {
     key: 'image',
+    advanced: true,
     flag: '--image <repository>',
     help: 'container image repository (default ghcr.io/<owner>/<name>)',
     example: '--image registry.example.com/team/my-tests',
@@ -265,9 +258,12 @@ export const ANSWERS: readonly AnswerDef[] = [
   },
 ];
 
+/** Only some kinds ask for it: one of the kinds' answers (kinds/types.ts). */
+export const isKindAnswer = (def: AnswerDef) => (KIND_ANSWERS as readonly string[]).includes(def.key);
+
 /** Why this answer does not apply to the answers so far; undefined when it does. */
 export function notApplying(def: AnswerDef, a: Answers): string | undefined {
-  if (def.kindSpecific && !(kindById(a.kind)?.answers as readonly string[] | undefined)?.includes(def.key))
+  if (isKindAnswer(def) && !(kindById(a.kind)?.answers as readonly string[] | undefined)?.includes(def.key))
     return `does not apply to kind ${a.kind} (it is for: ${kindsUsing(def.key)})`;
   return def.skip?.(a);
 }
@@ -301,7 +297,7 @@ export async function resolveAnswers(given: Answers, ask?: Ask, defaults: Answer
     if (value === undefined && ask) value = await ask({ ...def, rule: (so) => withCross(def, so) }, a, fallback);
     value ??= fallback;
     if (value === undefined) {
-      const why = def.kindSpecific ? `required for kind ${a.kind}` : 'required';
+      const why = isKindAnswer(def) ? `required for kind ${a.kind}` : 'required';
       throw new InputError(flag, undefined, `${why}; pass ${def.flag}, e.g. ${def.example}`);
     }
     value = normalise(def, value);
@@ -340,7 +336,7 @@ function kindsUsing(key: string): string {
  */
 export function defaultForHelp(def: AnswerDef): string {
   const shown = (v: string | undefined) => (v && !v.includes('undefined') ? v : undefined);
-  if (!def.kindSpecific) {
+  if (!isKindAnswer(def)) {
     const v = shown(def.default({}));
     return v ? ` (default ${v})` : '';
   }

@@ -5,8 +5,6 @@ import { ANSWERS, normalise, notApplying, type Ask } from './answers.js';
 import { InputError } from './errors.js';
 import { c } from './ui.js';
 
-/** Answers only worth changing for some people; asked after one "customise?" question. */
-const ADVANCED = new Set(['project', 'stage', 'service', 'description', 'owner', 'image']);
 
 /** `text` wrapped at words to the terminal's width, each line indented. */
 function wrap(text: string, indent = '  '): string {
@@ -35,7 +33,7 @@ async function yesNo(message: string, fallback: boolean): Promise<boolean> {
 export function createAsk(): Ask {
   let customise: boolean | undefined;
   return async (def, answers, fallback) => {
-    if (ADVANCED.has(def.key)) {
+    if (def.advanced) {
       const answer = (key: string) => ANSWERS.find((d) => d.key === key)!;
       const example = ['project', 'stage', 'service'].map((k) => answer(k).default(answers)).join('/');
       const image = notApplying(answer('image'), answers) ? ' or the description' : ', the description or the container image';

@@ -1,9 +1,8 @@
-import { listOf, taskOf } from '../rules.js';
+import { listOf, taskOf, taskTrigger } from '../rules.js';
 import { isJob, JOB_CONFIG, JOB_LAYERS } from './job-executor.js';
 import type { Kind } from './types.js';
 import { FROM_EVENT, isWebhook, WEBHOOK_CONFIG, WEBHOOK_LAYERS } from './webhook-service.js';
 
-const trigger = (task: string) => `sh.keptn.event.${task}.triggered`;
 /** Tasks are the `sh.keptn.event.<task>.triggered` subscriptions; the rest is only listened to. */
 const tasksOf = (events: string) =>
   listOf(events)
@@ -18,10 +17,10 @@ export const generic: Kind = {
   summary: 'serves any shipyard task of yours (.started, your handler, .finished)',
   runtimes: ['service', 'job-executor', 'webhook-service'],
   answers: ['task', 'events', 'runtime', 'endpoint'],
-  defaults: { events: (a) => trigger(a.task) },
+  defaults: { events: (a) => taskTrigger(a.task) },
   check(a) {
-    if (!listOf(a.events).includes(trigger(a.task))) {
-      return { key: 'events', value: a.events, rule: `must include ${trigger(a.task)}, the trigger of --task ${a.task}` };
+    if (!listOf(a.events).includes(taskTrigger(a.task))) {
+      return { key: 'events', value: a.events, rule: `must include ${taskTrigger(a.task)}, the trigger of --task ${a.task}` };
     }
     // job-executor-service 0.1.3 drops other events, and later ones poll for triggers only; the
     // webhook-service answers only a .triggered event with .started and .finished.
@@ -45,7 +44,7 @@ export const generic: Kind = {
   // (an HTTP error fails the task). The endpoint gets the coordinates and ids, and a token.
   webhooks: (a) =>
     tasksOf(a.events).map((task) => ({
-      type: trigger(task),
+      type: taskTrigger(task),
       sendFinished: true,
       sendStarted: true,
       secretKeys: ['token'],
@@ -54,7 +53,7 @@ export const generic: Kind = {
         { key: 'Content-Type', value: 'application/json' },
         { key: 'Authorization', value: 'Bearer {{.env.token}}' },
       ],
-      payload: `{"type":"${trigger(task)}","task":"${task}","project":"${FROM_EVENT.project}","stage":"${FROM_EVENT.stage}","service":"${FROM_EVENT.service}","shkeptncontext":"${FROM_EVENT.context}","triggeredid":"${FROM_EVENT.id}"}`,
+      payload: `{"type":"${taskTrigger(task)}","task":"${task}","project":"${FROM_EVENT.project}","stage":"${FROM_EVENT.stage}","service":"${FROM_EVENT.service}","shkeptncontext":"${FROM_EVENT.context}","triggeredid":"${FROM_EVENT.id}"}`,
     })),
   // One job per task trigger, all running the same script. Each action belongs to one event type,
   // so the type is a plain string: the job executor resolves `$.type` wrongly in both release

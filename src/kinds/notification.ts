@@ -32,6 +32,13 @@ function example(subscription: string): string {
   return `sh.keptn.event.${segs.join('.')}`;
 }
 
+/** The message formats a notification posts (--webhook), each with one line for the prompt. */
+export const WEBHOOK_FORMATS = [
+  { id: 'slack', name: 'Slack', summary: 'Slack incoming webhook: text and blocks, a button to the Keptn Bridge' },
+  { id: 'teams', name: 'Microsoft Teams', summary: 'Microsoft Teams Workflows webhook: an Adaptive Card with facts, a button to the Keptn Bridge' },
+  { id: 'generic', name: 'JSON', summary: 'plain JSON with the event facts, for your own receiver' },
+] as const;
+
 /** The message of each format for one event type, as a webhook-service payload template. */
 const PAYLOADS: Record<string, (type: string) => string> = {
   slack: (type) => {
@@ -65,7 +72,7 @@ const PAYLOADS: Record<string, (type: string) => string> = {
 export const notification: Kind = {
   id: 'notification',
   summary: 'posts a message to a webhook (Slack, MS Teams or generic JSON) when chosen events happen',
-  describe: (a) => `posts a ${({ slack: 'Slack', teams: 'Microsoft Teams', generic: 'JSON' } as Record<string, string>)[a.webhook] ?? ''} message when chosen events happen`,
+  describe: (a) => `posts a ${WEBHOOK_FORMATS.find((f) => f.id === a.webhook)?.name ?? ''} message when chosen events happen`,
   runtimes: ['service', 'webhook-service'],
   answers: ['events', 'webhook', 'runtime', 'endpoint'],
   defaults: {

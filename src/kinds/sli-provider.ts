@@ -1,5 +1,11 @@
 import type { Kind } from './types.js';
 
+/** Where an SLI provider queries its indicators (--metrics), each with one line for the prompt. */
+export const METRICS_BACKENDS = [
+  { id: 'prometheus', summary: 'PromQL instant queries over the evaluation window' },
+  { id: 'http-json', summary: 'any HTTP API answering JSON: a URL template and a JSON path per indicator' },
+] as const;
+
 export const sliProvider: Kind = {
   id: 'sli-provider',
   summary: "answers Keptn's get-sli requests during an evaluation with metric values",

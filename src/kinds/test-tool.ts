@@ -1,4 +1,5 @@
 import type { Answers } from '../answers.js';
+import { taskTrigger } from '../rules.js';
 import { isJob, JOB_CONFIG, JOB_LAYERS } from './job-executor.js';
 import { STRATEGIES, testToolById, type TestTool } from './test-tools.js';
 import type { JobAction, KeptnResource, Kind, ShipyardSequence } from './types.js';
@@ -25,7 +26,7 @@ export const testTool: Kind = {
   runtimes: ['service', 'job-executor'],
   answers: ['task', 'runtime', 'test-tool'],
   defaults: { task: () => 'test', 'test-tool': () => 'custom' },
-  subscriptions: (a) => [`sh.keptn.event.${a.task}.triggered`],
+  subscriptions: (a) => [taskTrigger(a.task)],
   tasks: (a) => [a.task],
   sequences: (a): ShipyardSequence[] => [
     {
@@ -56,7 +57,7 @@ export const testTool: Kind = {
   },
   jobActions(a) {
     const tool = toolOf(a);
-    const trigger = `sh.keptn.event.${a.task}.triggered`;
+    const trigger = taskTrigger(a.task);
     // The job executor's JSON paths take a hyphenated name only in brackets.
     const strategy = /^[a-z][a-z0-9]*$/.test(a.task) ? `$.data.${a.task}.teststrategy` : `$.data["${a.task}"].teststrategy`;
     if (!tool.definition) {

@@ -4,7 +4,8 @@ import type { Runtime } from '../runtimes.js';
 import type { Webhook } from './webhook-service.js';
 
 /** Answers that only some kinds ask for. */
-export type KindAnswer = 'task' | 'events' | 'runtime' | 'endpoint' | 'test-tool' | 'sli-provider' | 'webhook' | 'metrics';
+export const KIND_ANSWERS = ['task', 'events', 'runtime', 'endpoint', 'test-tool', 'sli-provider', 'webhook', 'metrics'] as const;
+export type KindAnswer = (typeof KIND_ANSWERS)[number];
 
 /** A file the integration needs in Keptn, uploaded by keptn/add-resources.sh. */
 export interface KeptnResource {
