@@ -30,7 +30,7 @@ export function helm(): string {
     throw new Error(`Helm is missing: the devDependency ${HELM_PACKAGE} is not installed (run npm ci)`);
   }
   if (process.platform !== 'linux' || process.arch !== 'x64') throw new Error(`the Helm of ${HELM_PACKAGE} runs on linux x64 only, not ${process.platform} ${process.arch}`);
-  removeStaleFolders();
+  removeStaleFolders(HELM_PREFIX);
   const dir = mkdtempSync(join(tmpdir(), `${HELM_PREFIX}${process.pid}-`));
   removeOnExit(dir);
   const bin = join(dir, 'helm');
@@ -74,7 +74,7 @@ function unzipEntry(zip: Buffer, name: string, label: string): Buffer {
 }
 
 /** Removes `dir` when the process exits, also on the SIGTERM with which vitest ends its workers. */
-function removeOnExit(dir: string): void {
+export function removeOnExit(dir: string): void {
   const remove = () => rmSync(dir, { recursive: true, force: true });
   process.on('exit', remove);
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
@@ -86,10 +86,10 @@ function removeOnExit(dir: string): void {
   }
 }
 
-/** Folders of test processes that were killed outright (SIGKILL), found by their process id. */
-function removeStaleFolders(): void {
+/** Folders `<prefix><pid>-…` of test processes that were killed outright (SIGKILL). */
+export function removeStaleFolders(prefix: string): void {
   for (const entry of readdirSync(tmpdir())) {
-    const pid = Number(entry.startsWith(HELM_PREFIX) ? entry.slice(HELM_PREFIX.length).split('-')[0] : NaN);
+    const pid = Number(entry.startsWith(prefix) ? entry.slice(prefix.length).split('-')[0] : NaN);
     if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || existsSync(`/proc/${pid}`)) continue;
     rmSync(join(tmpdir(), entry), { recursive: true, force: true });
   }

@@ -1,12 +1,13 @@
 // Webhook templates rendered by Go's text/template exactly as Keptn's webhook-service renders them
 // (missingkey=error, no extra functions, the event as decoded JSON plus the secrets under .env),
 // by our own program test/webhook-render/main.go, built once per test process.
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { need } from './tools.js';
+import { need, removeOnExit, removeStaleFolders } from './tools.js';
+
 
 const SOURCE = fileURLToPath(new URL('../webhook-render/main.go', import.meta.url));
 const PREFIX = 'cki-webhook-render-';
@@ -48,7 +49,7 @@ export function webhookRenderer(): Promise<string> {
 
 async function build(): Promise<string> {
   await need('go', 'golang-go');
-  removeStaleFolders();
+  removeStaleFolders(PREFIX);
   const dir = mkdtempSync(join(tmpdir(), `${PREFIX}${process.pid}-`));
   removeOnExit(dir);
   const bin = join(dir, 'webhook-render');
@@ -79,28 +80,4 @@ async function build(): Promise<string> {
   // Only the binary is needed from here on.
   for (const entry of readdirSync(dir)) if (entry !== 'webhook-render') rmSync(join(dir, entry), { recursive: true, force: true });
   return bin;
-}
-
-// The same clean-up as tools.ts gives Helm's folder (not exported there).
-
-/** Removes `dir` when the process exits, also on the SIGTERM with which vitest ends its workers. */
-function removeOnExit(dir: string): void {
-  const remove = () => rmSync(dir, { recursive: true, force: true });
-  process.on('exit', remove);
-  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
-    process.once(signal, function onSignal() {
-      remove();
-      // Then what the signal would have done without us: the other listeners', or the default.
-      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
-    });
-  }
-}
-
-/** Folders of test processes that were killed outright (SIGKILL), found by their process id. */
-function removeStaleFolders(): void {
-  for (const entry of readdirSync(tmpdir())) {
-    const pid = Number(entry.startsWith(PREFIX) ? entry.slice(PREFIX.length).split('-')[0] : NaN);
-    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || existsSync(`/proc/${pid}`)) continue;
-    rmSync(join(tmpdir(), entry), { recursive: true, force: true });
-  }
 }
