@@ -1,6 +1,27 @@
 // What regenerating a project does to each file, decided in memory before anything is written.
+import { dirname, join, relative } from 'node:path/posix';
 import { merge3, type MergeLabels } from './merge.js';
 import type { Plan } from './plan.js';
+
+/**
+ * Files the templates moved: where a project generated before has them → where they are now
+ * (0.1.0: the Keptn machinery into src/keptn/, the development code into src/dev/).
+ */
+export const MOVES: ReadonlyMap<string, string> = new Map([
+  ['src/config.ts', 'src/keptn/config.ts'],
+  ['src/keptn.ts', 'src/keptn/events.ts'],
+  ['src/integration.ts', 'src/keptn/integration.ts'],
+  ['src/log.ts', 'src/keptn/log.ts'],
+  ['src/resources.ts', 'src/keptn/resources.ts'],
+  ['src/server.ts', 'src/keptn/server.ts'],
+  ['src/service.ts', 'src/keptn/service.ts'],
+  ['src/tasks.ts', 'src/keptn/tasks.ts'],
+  ['src/test-event.ts', 'src/keptn/test-event.ts'],
+  ['src/run-tool.ts', 'src/keptn/run-tool.ts'],
+  ['src/dev.ts', 'src/dev/dev.ts'],
+  ['src/dev-broker.ts', 'src/dev/dev-broker.ts'],
+  ['src/send-event.ts', 'src/dev/send-event.ts'],
+]);
 
 export type FileStatus = 'unchanged' | 'updated' | 'added' | 'merged' | 'conflict' | 'kept-deleted' | 'removed' | 'kept';
 
@@ -27,14 +48,74 @@ export function planRegeneration(
   labels: MergeLabels,
   restore: ReadonlySet<string> = new Set(),
 ): FileChange[] {
+  // A move happens where the project has the file at its old path only and the templates now
+  // produce it at the new one only (and the owner made no file there).
+  const moves = new Map([...MOVES].filter(([from, to]) => base.has(from) && !base.has(to) && next.has(to) && !next.has(from) && read(to) === undefined));
+  const moved = new Map([...moves].map(([from, to]) => [to, from]));
   const changes: FileChange[] = [];
   for (const path of [...new Set([...base.keys(), ...next.keys()])].sort()) {
+    const now = next.get(path);
+    if (moves.has(path)) {
+      // Its content goes on at the new path (below); the old file goes.
+      const current = read(path);
+      changes.push({ path, current, ...(current === undefined ? { status: 'unchanged' } : { status: 'removed', next: null }) });
+      continue;
+    }
+    const from = moved.get(path);
+    if (from !== undefined) {
+      const current = read(from);
+      const decided =
+        current === undefined
+          ? restore.has(path)
+            ? { status: 'added' as const, next: now }
+            : { status: 'kept-deleted' as const }
+          : current === base.get(from)
+            ? { status: 'added' as const, next: now }
+            : mergeEdited(current, relink(current, from, path, moves), relink(base.get(from)!, from, path, moves), now!, labels);
+      changes.push({ path, current: undefined, ...decided });
+      continue;
+    }
     const current = read(path);
     const was = base.get(path);
-    const now = next.get(path);
-    changes.push({ path, current, ...decide(current, was, now, restore.has(path), labels) });
+    const relinked = moves.size > 0 && current !== undefined && was !== undefined && current !== was && now !== undefined;
+    changes.push({
+      path,
+      current,
+      ...(relinked
+        ? mergeEdited(current, relink(current, path, path, moves), relink(was, path, path, moves), now, labels)
+        : decide(current, was, now, restore.has(path), labels)),
+    });
   }
   return changes;
+}
+
+/**
+ * An owner's edited file against a new rendering, both with the imports of moved files pointing
+ * at their new paths (`ours` and `base`, from relink()): the edits stay, the template's changes
+ * come in, and imports the owner added of a moved file follow it.
+ */
+function mergeEdited(current: string, ours: string, base: string, now: string, labels: MergeLabels): Omit<FileChange, 'path' | 'current'> {
+  const merged = base === now ? { text: ours, conflict: false } : merge3(ours, base, now, labels);
+  if (merged.text === current) return { status: 'unchanged' };
+  return { status: merged.conflict ? 'conflict' : 'merged', next: merged.text };
+}
+
+/**
+ * `text`, a file at `from` that is now at `to`, with each relative module path in it (a quoted
+ * `./…` or `../…` ending in .js, .ts, .mjs or .json) pointing where its target is now: a moved
+ * target at its new path, and every path of a moved file relative to its new folder.
+ */
+export function relink(text: string, from: string, to: string, moves: ReadonlyMap<string, string>): string {
+  if (moves.size === 0 && from === to) return text;
+  return text.replace(/(['"])(\.\.?\/[^'"\s]*?)(\.(?:js|ts|mjs|json))\1/g, (whole, quote: string, stem: string, ext: string) => {
+    const target = join(dirname(from), stem);
+    const source = ext === '.js' ? `${target}.ts` : `${target}${ext}`;
+    const now = moves.get(source);
+    if (now === undefined && from === to) return whole;
+    const stemNow = now === undefined ? target : now.slice(0, now.length - (ext === '.js' ? 3 : ext.length));
+    const path = relative(dirname(to), stemNow);
+    return `${quote}${path.startsWith('.') ? path : `./${path}`}${ext}${quote}`;
+  });
 }
 
 function decide(

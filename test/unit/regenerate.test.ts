@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { merge3 } from '../../src/merge.js';
-import { planRegeneration } from '../../src/regenerate.js';
+import { MOVES, planRegeneration, relink } from '../../src/regenerate.js';
 
 const labels = { ours: 'yours', base: 'base', theirs: 'new' };
 
@@ -51,5 +51,75 @@ describe('planRegeneration', () => {
 
   it('restores a deleted file when asked', () => {
     expect(run({}, { f: 'old' }, { f: 'new' }, ['f'])).toEqual({ f: ['added', 'new'] });
+  });
+});
+
+describe('moved files (the flat src/ of 0.1.0 → src/keptn/ and src/dev/)', () => {
+  const run = (current: Record<string, string>, base: Record<string, string>, next: Record<string, string>, restore: string[] = []) =>
+    Object.fromEntries(
+      planRegeneration((p) => current[p], new Map(Object.entries(base)), new Map(Object.entries(next)), labels, new Set(restore))
+        .filter((c) => c.status !== 'unchanged')
+        .map((c) => [c.path, [c.status, c.next]]),
+    );
+  const HANDLER = (imports: string, body = 'export const x = 1;\n') => `// handler\nimport { join } from 'node:path';\n${imports}\n${body}`;
+  const OLD = "import type { Integration } from './integration.js';\nimport type { Outcome } from './keptn.js';";
+  const NEW = "import type { Integration } from './keptn/integration.js';\nimport type { Outcome } from './keptn/events.js';";
+  const base = { 'src/handler.ts': HANDLER(OLD), 'src/integration.ts': 'I', 'src/keptn.ts': "import { log } from './log.js';\nK", 'src/log.ts': 'L' };
+  const next = { 'src/handler.ts': HANDLER(NEW), 'src/keptn/integration.ts': 'I2', 'src/keptn/events.ts': "import { log } from './log.js';\nK2", 'src/keptn/log.ts': 'L' };
+
+  it('moves untouched files: the old removed, the new added', () => {
+    expect(run(base, base, next)).toEqual({
+      'src/handler.ts': ['updated', HANDLER(NEW)],
+      'src/integration.ts': ['removed', null],
+      'src/keptn.ts': ['removed', null],
+      'src/log.ts': ['removed', null],
+      'src/keptn/integration.ts': ['added', 'I2'],
+      'src/keptn/events.ts': ['added', "import { log } from './log.js';\nK2"],
+      'src/keptn/log.ts': ['added', 'L'],
+    });
+  });
+
+  it("merges the owner's edit of a moved file into its new path, and an edited handler cleanly, even an import added next to the changed ones", () => {
+    const edited = {
+      ...base,
+      'src/handler.ts': HANDLER(`${OLD}\nimport { log } from './log.js';`, 'export const x = 2;\n'),
+      'src/keptn.ts': "import { log } from './log.js';\nK\n// ours",
+    };
+    const result = run(edited, base, { ...next, 'src/keptn/events.ts': "// regenerate maintains this\nimport { log } from './log.js';\nK" });
+    expect(result['src/handler.ts']).toEqual(['merged', HANDLER(`${NEW}\nimport { log } from './keptn/log.js';`, 'export const x = 2;\n')]);
+    expect(result['src/keptn.ts']).toEqual(['removed', null]);
+    expect(result['src/keptn/events.ts']).toEqual(['merged', "// regenerate maintains this\nimport { log } from './log.js';\nK\n// ours"]);
+  });
+
+  it('keeps a moved file its owner deleted deleted, unless restored; moves nothing onto a file the owner made', () => {
+    const { 'src/log.ts': _, ...withoutLog } = base;
+    expect(run(withoutLog, base, next)['src/keptn/log.ts']).toEqual(['kept-deleted', undefined]);
+    expect(run(withoutLog, base, next, ['src/keptn/log.ts'])['src/keptn/log.ts']).toEqual(['added', 'L']);
+    // The owner's own src/keptn/log.ts: no move; the old file goes as any untouched one, the new merges.
+    const own = run({ ...base, 'src/keptn/log.ts': 'mine' }, base, next);
+    expect(own['src/log.ts']).toEqual(['removed', null]);
+    expect(own['src/keptn/log.ts'][0]).toBe('conflict');
+  });
+
+  it('relink points relative module paths at where their targets are now', () => {
+    const moves = new Map([['src/keptn.ts', 'src/keptn/events.ts'], ['src/service.ts', 'src/keptn/service.ts'], ['src/dev-broker.ts', 'src/dev/dev-broker.ts']]);
+    // A file that stays: only paths to moved files change, in any quoted form.
+    expect(relink("import { a } from './keptn.js';\nimport b from \"./handler.js\";\nvi.mock('./keptn.js');", 'src/handler.ts', 'src/handler.ts', moves)).toBe(
+      "import { a } from './keptn/events.js';\nimport b from \"./handler.js\";\nvi.mock('./keptn/events.js');",
+    );
+    expect(relink("import { s } from '../src/service.js';\nimport { d } from '../src/dev-broker.js';\nnew URL('../test-events', import.meta.url);", 'test/h.ts', 'test/h.ts', moves)).toBe(
+      "import { s } from '../src/keptn/service.js';\nimport { d } from '../src/dev/dev-broker.js';\nnew URL('../test-events', import.meta.url);",
+    );
+    // A moved file: every module path relative to its new folder.
+    expect(relink("import { i } from './handler.js';\nimport { k } from './keptn.js';\nimport { d } from './dev-broker.js';", 'src/service.ts', 'src/keptn/service.ts', moves)).toBe(
+      "import { i } from '../handler.js';\nimport { k } from './events.js';\nimport { d } from '../dev/dev-broker.js';",
+    );
+  });
+
+  it('names a new path for every old one, inside src/keptn/ or src/dev/', () => {
+    for (const [from, to] of MOVES) {
+      expect(from).toMatch(/^src\/[^/]+\.ts$/);
+      expect(to).toMatch(/^src\/(keptn|dev)\/[^/]+\.ts$/);
+    }
   });
 });
