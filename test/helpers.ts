@@ -1,5 +1,7 @@
 // Shared by the test files: the combinations we generate and ready answers for each.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { afterAll } from 'vitest';
 import Ajv from 'ajv-draft-04';
 import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
@@ -83,4 +85,37 @@ export async function linkDependencies(dir: string): Promise<void> {
     return join(donor, 'node_modules');
   })();
   symlinkSync(await installed, join(dir, 'node_modules'));
+}
+
+/**
+ * For a file that checks many projects of one runtime: each (answers, Keptn minor) generated once
+ * and shared by its tests, which only read it, and removed when the file's tests end; `once` runs
+ * a check of content many projects share once per distinct content.
+ */
+export function sharedProjects(runtime: string) {
+  const folders: string[] = [];
+  afterAll(() => {
+    for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+  });
+  async function generate(answers: Answers, keptn: string): Promise<{ dir: string; spec: Spec }> {
+    const spec = toSpec(await resolveAnswers({ ...answers, keptn, runtime }));
+    const parent = tempDir();
+    folders.push(parent);
+    const dir = join(parent, spec.name);
+    await writeProject(dir, renderPlan(spec));
+    return { dir, spec };
+  }
+  const generated = new Map<string, Promise<{ dir: string; spec: Spec }>>();
+  const project = (answers: Answers, keptn: string) => {
+    const key = JSON.stringify([answers, keptn]);
+    if (!generated.has(key)) generated.set(key, generate(answers, keptn));
+    return generated.get(key)!;
+  };
+  const checked = new Map<string, Promise<string[]>>();
+  const once = (key: string, check: () => Promise<string[]>) => {
+    const hash = createHash('sha256').update(key).digest('hex');
+    if (!checked.has(hash)) checked.set(hash, check());
+    return checked.get(hash)!;
+  };
+  return { generate, project, once };
 }

@@ -1,22 +1,19 @@
 // The job-executor runtime: every test tool and the generic kind for every Keptn minor, checked by
 // the rules of the job-executor-service release that minor gets (./job-executor.ts models each
 // release family), and the scripts the jobs run, run here with the env that release would give them.
-import { createHash } from 'node:crypto';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { parse, stringify } from 'yaml';
-import { afterAll, describe, expect, it } from 'vitest';
-import { resolveAnswers, type Answers } from '../../src/answers.js';
+import { describe, expect, it } from 'vitest';
+import type { Answers } from '../../src/answers.js';
 import { compareReleases, KEPTN_MINORS, keptnVersion } from '../../src/keptn-versions.js';
 import { TEST_TOOLS } from '../../src/kinds/test-tools.js';
-import { renderPlan } from '../../src/plan.js';
 import { taskOf } from '../../src/rules.js';
-import { toSpec, type Spec } from '../../src/spec.js';
-import { writeProject } from '../../src/writer.js';
-import { tempDir } from '../run.js';
+import type { Spec } from '../../src/spec.js';
+import { sharedProjects } from '../helpers.js';
 import {
   actionsRun,
   definitionProblems,
@@ -53,36 +50,7 @@ function jesOf(keptn: string): JesFamily {
   return jesFamily(keptnVersion(keptn)!.jobExecutor.version);
 }
 
-// Every project is written under a fresh temporary folder, removed when the file's tests end.
-const folders: string[] = [];
-afterAll(() => {
-  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
-});
-
-async function generateJob(answers: Answers, keptn: string): Promise<{ dir: string; spec: Spec }> {
-  const spec = toSpec(await resolveAnswers({ ...answers, keptn, runtime: 'job-executor' }));
-  const parent = tempDir();
-  folders.push(parent);
-  const dir = join(parent, spec.name);
-  await writeProject(dir, renderPlan(spec));
-  return { dir, spec };
-}
-
-/** Each (project, Keptn minor) is generated once and shared by its tests, which only read it. */
-const generated = new Map<string, Promise<{ dir: string; spec: Spec }>>();
-const project = (answers: Answers, keptn: string) => {
-  const key = JSON.stringify([answers, keptn]);
-  if (!generated.has(key)) generated.set(key, generateJob(answers, keptn));
-  return generated.get(key)!;
-};
-
-/** A check of files that many projects share, run once per distinct content. */
-const checked = new Map<string, Promise<string[]>>();
-const once = (key: string, check: () => Promise<string[]>) => {
-  const hash = createHash('sha256').update(key).digest('hex');
-  if (!checked.has(hash)) checked.set(hash, check());
-  return checked.get(hash)!;
-};
+const { generate: generateJob, project, once } = sharedProjects('job-executor');
 
 const CONFIG = 'keptn/resources/job/config.yaml';
 const readConfig = (dir: string) => parse(readFileSync(join(dir, CONFIG), 'utf8')) as JobConfig;

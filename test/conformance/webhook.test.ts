@@ -2,17 +2,15 @@
 // checked by the rules of the webhook-service release that minor gets (./webhook.ts models each
 // release family): webhook.yaml as that release decodes it, and every request as that release
 // makes it for the spec's example events and for hostile ones, rendered by Go's text/template.
-import { createHash } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { resolveAnswers, type Answers } from '../../src/answers.js';
 import { InputError } from '../../src/errors.js';
 import { KEPTN_MINORS, keptnVersion } from '../../src/keptn-versions.js';
-import { renderPlan } from '../../src/plan.js';
-import { toSpec, type Spec } from '../../src/spec.js';
-import { writeProject } from '../../src/writer.js';
+import type { Spec } from '../../src/spec.js';
+import { sharedProjects } from '../helpers.js';
 import { cli, tempDir } from '../run.js';
 import { scriptProblems, uploadedUris } from './keptn-files.js';
 import {
@@ -73,36 +71,7 @@ const PROJECTS: { what: string; answers: (keptn: string) => Answers }[] = [
 ];
 const CASES = PROJECTS.flatMap((p) => MINORS.map((keptn) => ({ ...p, keptn })));
 
-// Every project is written under a fresh temporary folder, removed when the file's tests end.
-const folders: string[] = [];
-afterAll(() => {
-  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
-});
-
-async function generateWebhook(answers: Answers, keptn: string): Promise<{ dir: string; spec: Spec }> {
-  const spec = toSpec(await resolveAnswers({ ...answers, keptn, runtime: 'webhook-service' }));
-  const parent = tempDir();
-  folders.push(parent);
-  const dir = join(parent, spec.name);
-  await writeProject(dir, renderPlan(spec));
-  return { dir, spec };
-}
-
-/** Each (project, Keptn minor) is generated once and shared by its tests, which only read it. */
-const generated = new Map<string, Promise<{ dir: string; spec: Spec }>>();
-const project = (answers: Answers, keptn: string) => {
-  const key = JSON.stringify([answers, keptn]);
-  if (!generated.has(key)) generated.set(key, generateWebhook(answers, keptn));
-  return generated.get(key)!;
-};
-
-/** A check of files that many projects share, run once per distinct content. */
-const checked = new Map<string, Promise<string[]>>();
-const once = (key: string, check: () => Promise<string[]>) => {
-  const hash = createHash('sha256').update(key).digest('hex');
-  if (!checked.has(hash)) checked.set(hash, check());
-  return checked.get(hash)!;
-};
+const { generate: generateWebhook, project, once } = sharedProjects('webhook-service');
 
 /** Every spec example whose type the project handles (derived where the spec has none), in every variant. */
 const eventsFor = (spec: Spec) => spec.subscriptions.flatMap((type) => eventVariants(exampleEvent(type)));
