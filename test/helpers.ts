@@ -1,13 +1,13 @@
 // Shared by the test files: the combinations we generate and ready answers for each.
 import { createHash } from 'node:crypto';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { afterAll } from 'vitest';
 import Ajv from 'ajv-draft-04';
 import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { resolveAnswers, type Answers } from '../src/answers.js';
-import { renderPlan } from '../src/plan.js';
+import { renderPlan, TEMPLATES } from '../src/plan.js';
 import { toSpec, type Spec } from '../src/spec.js';
 import { writeProject } from '../src/writer.js';
 import { tempDir } from './run.js';
@@ -118,4 +118,23 @@ export function sharedProjects(runtime: string) {
     return checked.get(hash)!;
   };
   return { generate, project, once };
+}
+
+/**
+ * A copy of the templates with deliberate changes — a mutation to catch, or an "older release" of
+ * them — each `from` replaced by its `to` in `file`; fails loudly when a `from` is no longer there.
+ * `extraFiles` adds files (path → content) to the copy.
+ */
+export function changedTemplates(changes: [file: string, from: string | RegExp, to: string][], extraFiles: Record<string, string> = {}): string {
+  const dir = tempDir('changed-templates-');
+  cpSync(TEMPLATES, dir, { recursive: true });
+  for (const [file, from, to] of changes) {
+    const path = join(dir, file);
+    const text = readFileSync(path, 'utf8');
+    const found = typeof from === 'string' ? text.includes(from) : from.test(text);
+    if (!found) throw new Error(`${file} no longer contains ${String(from)}: the change has no target`);
+    writeFileSync(path, text.replace(from, to));
+  }
+  for (const [file, content] of Object.entries(extraFiles)) writeFileSync(join(dir, file), content);
+  return dir;
 }

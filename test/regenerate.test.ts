@@ -1,27 +1,15 @@
 // regenerate: newer templates and changed answers reach existing projects, their owners' changes stay.
-import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { keptnVersion } from '../src/keptn-versions.js';
-import { TEMPLATES } from '../src/plan.js';
 import { toSpec } from '../src/spec.js';
 import { commandProblems } from './conformance/keptn-files.js';
-import { generate } from './helpers.js';
+import { changedTemplates, generate } from './helpers.js';
 import { cli, tempDir } from './run.js';
 
 /** An "older release" of the templates: a copy with some text changed. */
-function olderTemplates(changes: [file: string, from: string, to: string][], extraFiles: Record<string, string> = {}): string {
-  const dir = tempDir('old-templates-');
-  cpSync(TEMPLATES, dir, { recursive: true });
-  for (const [file, from, to] of changes) {
-    const path = join(dir, file);
-    const text = readFileSync(path, 'utf8');
-    if (!text.includes(from)) throw new Error(`${file} no longer contains ${JSON.stringify(from)}`);
-    writeFileSync(path, text.replace(from, to));
-  }
-  for (const [file, content] of Object.entries(extraFiles)) writeFileSync(join(dir, file), content);
-  return dir;
-}
+const olderTemplates = changedTemplates;
 
 const VALUES = 'base/chart/values.yaml.ejs';
 const read = (dir: string, file: string) => readFileSync(join(dir, file), 'utf8');

@@ -1,28 +1,18 @@
 // Checks that cannot fail prove nothing: break a template on purpose and the checks must say so.
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TEMPLATES } from '../../src/plan.js';
 import { resolveAnswers } from '../../src/answers.js';
-import { generate, generateFrom, linkDependencies } from '../helpers.js';
-import { tempDir } from '../run.js';
+import { changedTemplates, generate, generateFrom, linkDependencies } from '../helpers.js';
 import { chartProblems } from './chart.js';
 import { deliver, example, exchange, replyProblems, startService } from './contract.js';
 import { definitionProblems, jobProjectProblems } from './job-executor.js';
 import { commandProblems, scriptProblems, shipyardProblems } from './keptn-files.js';
 import { startKeptnStub } from './keptn-stub.js';
 
-/** A copy of the templates with one deliberate change; fails loudly if the target text is gone. */
-function breakTemplate(file: string, from: string, to: string): string {
-  const templates = tempDir('broken-templates-');
-  cpSync(TEMPLATES, templates, { recursive: true });
-  const path = join(templates, file);
-  const text = readFileSync(path, 'utf8');
-  if (!text.includes(from)) throw new Error(`the mutation target is no longer in ${file}: ${from}`);
-  writeFileSync(path, text.replace(from, to));
-  return templates;
-}
+/** A copy of the templates with one deliberate change. */
+const breakTemplate = (file: string, from: string, to: string) => changedTemplates([[file, from, to]]);
 
 const broken = (kind: string, keptn: string, file: string, from: string, to: string) =>
   generate(kind, keptn, breakTemplate(file, from, to));

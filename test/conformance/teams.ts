@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { execa } from 'execa';
 import { TEMPLATES } from '../../src/plan.js';
+import { changedTemplates } from '../helpers.js';
 import { tempDir } from '../run.js';
 
 // The package's lib/ is ES modules without file extensions, which Node cannot load; its dist/ bundle
@@ -184,13 +185,7 @@ function replaceTeamsBranch(path: string, branch: string, also: [from: string, t
 
 /** A copy of the templates with one change to the notification handler; fails loudly if the target text is gone. */
 export function changedHandlerTemplates(from: string, to: string): string {
-  const dir = tempDir('teams-templates-');
-  cpSync(TEMPLATES, dir, { recursive: true });
-  const path = join(dir, 'notification/src/handler.ts.ejs');
-  const text = readFileSync(path, 'utf8');
-  if (!text.includes(from)) throw new Error(`the mutation target is no longer in the notification handler: ${from}`);
-  writeFileSync(path, text.replace(from, to));
-  return dir;
+  return changedTemplates([['notification/src/handler.ts.ejs', from, to]]);
 }
 
 /**
