@@ -60,8 +60,6 @@ export async function runService(): Promise<void> {
   try {
     const config = loadConfig();
     const service = await startService(config);
-    log.info('listening', { port: service.port, name: config.name, eventBrokerUrl: config.eventBrokerUrl });
-
     let stopping = false;
     const stop = async (signal: string) => {
       if (stopping) return;
@@ -73,6 +71,8 @@ export async function runService(): Promise<void> {
     };
     process.on('SIGTERM', () => void stop('SIGTERM'));
     process.on('SIGINT', () => void stop('SIGINT'));
+    // Only now: whoever waits for this line may stop the service at once.
+    log.info('listening', { port: service.port, name: config.name, eventBrokerUrl: config.eventBrokerUrl });
   } catch (err) {
     log.error('cannot start', { error: errorMessage(err) });
     process.exit(1);
