@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveAnswers } from '../../src/answers.js';
 import { changedTemplates, generate, generateFrom, linkDependencies } from '../helpers.js';
 import { chartProblems } from './chart.js';
+import { imageApp } from './image.js';
 import { deliver, example, exchange, replyProblems, startService } from './contract.js';
 import { definitionProblems, jobProjectProblems } from './job-executor.js';
 import { commandProblems, scriptProblems, shipyardProblems } from './keptn-files.js';
@@ -154,6 +155,29 @@ describe('a broken service is caught by the event contract', () => {
     const run = await execa('npx', ['vitest', 'run', 'test/handler.test.ts'], { cwd: dir, reject: false, all: true, env: { CI: 'true', NO_COLOR: '1' } });
     expect(run.exitCode).not.toBe(0);
     expect(run.all).toMatch(/× .*keeps the \.finished under 64 KiB when 1,100 checks fail/);
+  });
+
+  it('a type error in a generated test file: npm run typecheck, and so npm test, fail (vitest alone passes)', { timeout: 120_000 }, async () => {
+    // A parameter typed number with a string default: only the type check can see it.
+    const { dir } = await broken('test-tool', '1.4', 'base/test/service.test.ts', "const triggered = (task = 'my-task') =>", "const triggered = (task: number = 'my-task') =>");
+    await linkDependencies(dir);
+    const env = { CI: 'true', NO_COLOR: '1' };
+    const typecheck = await execa('npm', ['run', 'typecheck'], { cwd: dir, reject: false, all: true, env });
+    expect(typecheck.exitCode).not.toBe(0);
+    expect(typecheck.all).toMatch(/test\/service\.test\.ts\(\d+,\d+\): error TS2322: Type 'string' is not assignable to type 'number'/);
+    const test = await execa('npm', ['test'], { cwd: dir, reject: false, all: true, env });
+    expect(test.exitCode).not.toBe(0);
+    expect(test.all).toContain('error TS2322');
+    expect(test.all).not.toMatch(/Test Files/);
+    const vitest = await execa('npx', ['vitest', 'run', 'test/service.test.ts'], { cwd: dir, reject: false, all: true, env });
+    expect(vitest.exitCode, vitest.all).toBe(0);
+  });
+
+  it('development code in the image: a .dockerignore that lets src/dev/ in', { timeout: 60_000 }, async () => {
+    const { dir } = await broken('generic', '1.4', 'base/dot-dockerignore', 'src/dev\n', '');
+    await linkDependencies(dir);
+    const { files } = await imageApp(dir);
+    expect(files).toEqual(expect.arrayContaining(['dist/dev/dev.js', 'dist/dev/dev-broker.js', 'dist/dev/send-event.js']));
   });
 
   it('a result outside the spec', { timeout: 60_000 }, async () => {

@@ -6,6 +6,8 @@ import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
+import { startService } from '../conformance/contract.js';
+import { imageApp } from '../conformance/image.js';
 import { need } from '../conformance/tools.js';
 import { linkDependencies } from '../helpers.js';
 import { cli, tempDir } from '../run.js';
@@ -47,9 +49,19 @@ describe.concurrent('presets', () => {
     expect(build.exitCode, build.all).toBe(0);
     const { test, leftInTmpdir } = await runTests(dir, ['npm', 'test', '--', '--reporter=verbose']);
     expect(test.exitCode, test.all).toBe(0);
+    // npm test type-checked src/ and test/ first (no errors, or it would have stopped there).
+    expect(test.all).toMatch(/> tsc -p tsconfig\.json\n[^]*Test Files/);
     // The preset's own tests ran, not only the shared ones.
     expect(test.all).toContain(suite);
     expect(leftInTmpdir, 'left in TMPDIR by npm test').toEqual([]);
+
+    // The image, as its Dockerfile builds /app: compiled code without src/dev/, and it starts.
+    const image = await imageApp(dir);
+    expect(image.files).toEqual(expect.arrayContaining(['package.json', 'node_modules/', 'dist/main.js', 'dist/handler.js', 'dist/keptn/service.js', 'dist/keptn/events.js']));
+    expect(image.files.filter((f) => !/^(dist\/.*\.js|node_modules\/|package\.json)$/.test(f))).toEqual([]);
+    expect(image.files.filter((f) => /^dist\/dev\/|dev-broker|send-event/.test(f))).toEqual([]);
+    const service = await startService(image.root, {});
+    expect(await service.stop(), service.output()).toBe(0);
   });
 
   it('test-tool --test-tool locust: its own tests run real Locust against a local service', { timeout: 240_000 }, async () => {
