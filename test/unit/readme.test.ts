@@ -2,6 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { resolveAnswers } from '../../src/answers.js';
+import { renderPlan } from '../../src/plan.js';
+import { toSpec } from '../../src/spec.js';
 
 const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 
@@ -20,5 +23,31 @@ describe('README', () => {
     const pr = steps.find((step) => String(step.uses).startsWith('peter-evans/create-pull-request@'));
     expect(pr.with.token).toMatch(/^\$\{\{ secrets\.\w+ \}\}$/);
     expect(pr.with.token).not.toContain('GITHUB_TOKEN');
+  });
+
+  it("draws in What you get every file of a service's src/, of every kind and preset, and no other", async () => {
+    const block = README.split('## What you get')[1].split('```\n')[1].split('```')[0];
+    // Entries drawn with ├── or └──, four columns a level; a folder (name ending in /) holds the deeper ones.
+    const drawn: string[] = [];
+    const folders: string[] = [];
+    for (const line of block.split('\n')) {
+      const m = /^([│ ]*)[├└]── (\S+)/.exec(line);
+      if (!m) continue;
+      const depth = m[1].length / 4;
+      folders.length = depth;
+      if (m[2].endsWith('/')) folders.push(m[2]);
+      drawn.push(folders.slice(0, depth).join('') + m[2]);
+    }
+    const projects = [
+      ...['custom', 'locust', 'jmeter', 'k6', 'artillery'].map((tool) => ({ kind: 'test-tool', 'test-tool': tool })),
+      ...['slack', 'teams', 'generic'].map((webhook) => ({ kind: 'notification', webhook })),
+      ...['prometheus', 'http-json'].map((metrics) => ({ kind: 'sli-provider', metrics })),
+      { kind: 'generic', task: 'db-migrate' },
+    ];
+    const generated = new Set<string>();
+    for (const given of projects) {
+      for (const path of renderPlan(toSpec(await resolveAnswers({ name: 'x', ...given }))).keys()) if (path.startsWith('src/')) generated.add(path);
+    }
+    expect(drawn.filter((p) => p.startsWith('src/') && !p.endsWith('/')).sort()).toEqual([...generated].sort());
   });
 });
