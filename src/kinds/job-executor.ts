@@ -3,8 +3,8 @@
 import type { Answers } from '../answers.js';
 import type { KeptnResource } from './types.js';
 
-/** The template layers of such a project: Keptn files of the service layout, and the job's own. */
-export const JOB_LAYERS = ['base/keptn', 'base/dot-gitignore', 'job-executor'];
+/** The template layers of such a project: Keptn files, Git settings and the regeneration workflow of the service layout, and the job's own. */
+export const JOB_LAYERS = ['base/keptn', 'base/dot-gitignore', 'base/dot-gitattributes', 'base/dot-github/workflows/keptn-integration.yml.ejs', 'job-executor'];
 
 export const JOB_CONFIG: KeptnResource = { uri: 'job/config.yaml', why: 'which job the job executor runs for which event' };
 

@@ -9,8 +9,8 @@
 import type { Answers } from '../answers.js';
 import type { KeptnResource } from './types.js';
 
-/** The template layers of such a project: Keptn files of the service layout, and the webhook's own. */
-export const WEBHOOK_LAYERS = ['base/keptn', 'base/dot-gitignore', 'webhook-service'];
+/** The template layers of such a project: Keptn files, Git settings and the regeneration workflow of the service layout, and the webhook's own. */
+export const WEBHOOK_LAYERS = ['base/keptn', 'base/dot-gitignore', 'base/dot-gitattributes', 'base/dot-github/workflows/keptn-integration.yml.ejs', 'webhook-service'];
 
 export const WEBHOOK_CONFIG: KeptnResource = { uri: 'webhook/webhook.yaml', why: 'which HTTP call the webhook-service makes for which event' };
 

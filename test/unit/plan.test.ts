@@ -122,6 +122,9 @@ describe('layers', () => {
 
   it('a kind picks its layers from its answers; a layer may be a sub-folder of a template folder', async () => {
     expect(await files({ kind: 'test-tool', runtime: 'job-executor', 'test-tool': 'k6' })).toEqual([
+      '.gitattributes',
+      '.github/workflows/ci.yml',
+      '.github/workflows/keptn-integration.yml',
       '.gitignore',
       '.keptn-integration.json',
       'README.md',
