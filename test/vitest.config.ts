@@ -4,9 +4,9 @@ import { configDefaults, defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     dir: 'test',
-    // Projects kept as fixtures (test/fixtures, relative to dir) carry tests of their own, run only
-    // inside those projects.
-    exclude: [...configDefaults.exclude, 'fixtures/**'],
+    // Projects kept as fixtures and golden projects (test/fixtures, test/golden, relative to dir)
+    // carry tests of their own, run only inside those projects.
+    exclude: [...configDefaults.exclude, 'fixtures/**', 'golden/**'],
     globalSetup: ['test/global-setup.ts'],
   },
 });

@@ -1,0 +1,108 @@
+// Maintained by `npx create-keptn-integration regenerate`, which brings newer templates into
+// src/keptn/ (your edits here are merged, and may conflict): your integration's code goes into
+// src/handler.ts instead.
+
+// The HTTP face of the service: health probes for Kubernetes, and the endpoint the distributor
+// posts events to (binary mode; structured mode works too).
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { HTTP } from 'cloudevents';
+import type { Config } from './config.js';
+import type { KeptnEvent } from './events.js';
+import { errorMessage, type Log } from './log.js';
+import type { Dispatcher } from './tasks.js';
+
+export function createHttpServer(config: Config, dispatcher: Dispatcher, log: Log) {
+  let accepting = true;
+
+  const server = createServer((req, res) => {
+    // A client that drops the connection mid-request must cost that request only, never the
+    // service with its running tasks.
+    handle(req, res).catch((err) => {
+      log.warn('request failed', { error: errorMessage(err) });
+      if (!res.headersSent) send(res, 400, { error: errorMessage(err) });
+      else res.destroy();
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (req.method === 'GET' && path === '/health') return send(res, 200, { status: 'ok' });
+    if (req.method === 'GET' && path === '/ready') {
+      return accepting ? send(res, 200, { status: 'ready' }) : send(res, 503, { status: 'shutting down' });
+    }
+    if (path !== '/') return send(res, 404, { error: `no route ${path}` });
+    if (req.method !== 'POST') return send(res, 405, { error: 'events are POSTed to /' });
+    if (!accepting) return send(res, 503, { error: 'shutting down, not taking new events' });
+
+    const body = await readBody(req, config.maxBodyBytes);
+    if (body === undefined) {
+      log.warn('request refused: body too large', { limit: config.maxBodyBytes });
+      return send(res, 413, { error: `body larger than ${config.maxBodyBytes} bytes` });
+    }
+    let event: KeptnEvent;
+    try {
+      event = parse(req, body);
+    } catch (err) {
+      log.warn('request refused: not a valid CloudEvent', { error: errorMessage(err) });
+      return send(res, 400, { error: `not a valid CloudEvent: ${errorMessage(err)}` });
+    }
+    // SIGTERM may have come while the body was arriving: a task started now would not be waited for.
+    if (!accepting) return send(res, 503, { error: 'shutting down, not taking new events' });
+    const handled = dispatcher.dispatch(event);
+    send(res, handled ? 202 : 200, { status: handled ? 'accepted' : 'ignored', type: event.type });
+  }
+
+  return {
+    server,
+    /** Stop taking events; /ready turns 503 so Kubernetes stops routing to this pod. */
+    stopAccepting(): void {
+      accepting = false;
+    },
+  };
+}
+
+const REQUIRED = ['id', 'source', 'type', 'specversion'] as const;
+
+function parse(req: IncomingMessage, body: string): KeptnEvent {
+  // The SDK fills in a missing id or source rather than refusing the event: check what was sent.
+  const structured = String(req.headers['content-type'] ?? '').startsWith('application/cloudevents+json');
+  const sent = structured ? (JSON.parse(body) as Record<string, unknown> | null) : undefined;
+  const given = (key: string) => (structured ? sent?.[key] : req.headers[`ce-${key}`]);
+  const missing = REQUIRED.filter((key) => typeof given(key) !== 'string' || given(key) === '');
+  if (missing.length > 0) throw new Error(`missing required attribute ${missing.join(', ')}`);
+  const event = HTTP.toEvent({ headers: req.headers, body }) as KeptnEvent | KeptnEvent[];
+  if (Array.isArray(event)) throw new Error('batched events are not supported');
+  event.validate();
+  // Every Keptn event belongs to a sequence run; replies must carry its context.
+  if (event.type.startsWith('sh.keptn.') && typeof event.shkeptncontext !== 'string') {
+    throw new Error('missing shkeptncontext, which every Keptn event carries');
+  }
+  if (typeof event.data === 'string' || (event.data !== undefined && typeof event.data !== 'object')) {
+    throw new Error('data must be a JSON object');
+  }
+  return event;
+}
+
+/** The request body as text, or undefined once it grows past `limit` bytes. */
+async function readBody(req: IncomingMessage, limit: number): Promise<string | undefined> {
+  const declared = Number(req.headers['content-length']);
+  if (declared > limit) return drop(req);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) return drop(req);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function drop(req: IncomingMessage): undefined {
+  req.resume();
+  return undefined;
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json', connection: status >= 400 ? 'close' : 'keep-alive' });
+  res.end(JSON.stringify(body));
+}

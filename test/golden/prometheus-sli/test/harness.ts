@@ -1,0 +1,141 @@
+// Starts the service in-process against a local stand-in for the distributor, and sends it events
+// the way the distributor does.
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { CloudEvent, HTTP } from 'cloudevents';
+import { loadConfig } from '../src/keptn/config.js';
+import { startDevBroker } from '../src/dev/dev-broker.js';
+import type { Integration } from '../src/keptn/integration.js';
+import type { Log } from '../src/keptn/log.js';
+import { startService } from '../src/keptn/service.js';
+
+export const RESOURCES = fileURLToPath(new URL('../keptn/resources', import.meta.url));
+
+/** Keeps log lines for assertions instead of printing them. */
+export function memoryLog() {
+  const lines: { level: string; msg: string; fields?: Record<string, unknown> }[] = [];
+  const at = (level: string) => (msg: string, fields?: Record<string, unknown>) => void lines.push({ level, msg, fields });
+  const log: Log = { info: at('info'), warn: at('warn'), error: at('error') };
+  return { log, lines };
+}
+
+export interface StackOptions {
+  /** Extra environment; a function gets the stand-in's URL (e.g. for WEBHOOK_URL). */
+  env?: Record<string, string> | ((brokerUrl: string) => Record<string, string>);
+  resourcesDir?: string;
+  integration?: Integration;
+  /**
+   * How the distributor stand-in answers each event the service POSTs: a status (an event answered
+   * 2xx is passed on and shows in replies(), any other is not), or 'drop': passed on, then the
+   * connection dies without an answer. Every attempt shows in stack.attempts. Default: 200.
+   */
+  answer?: (body: string, event: any) => number | 'drop';
+}
+
+/** One POST of an event by the service, and how the stand-in answered it. */
+export interface Attempt {
+  bytes: number;
+  body: any;
+  answer: number | 'drop';
+}
+
+/** Answers like Keptn's distributor: 500 to a body over `limit` bytes (API_PROXY_MAX_PAYLOAD_BYTES_KB). */
+export const distributorLimit =
+  (limit = 64 * 1024) =>
+  (body: string) =>
+    Buffer.byteLength(body) > limit ? 500 : 200;
+
+export async function startStack(options: StackOptions = {}) {
+  const broker = await startDevBroker({ resourcesDir: options.resourcesDir ?? RESOURCES });
+  const gate = options.answer ? await startGate(`${broker.url}/event`, options.answer) : undefined;
+  const config = loadConfig({
+    PORT: '0',
+    EVENT_BROKER_URL: gate ? gate.url : `${broker.url}/event`,
+    CONFIGURATION_SERVICE_URL: `${broker.url}/resource-service`,
+    ...(typeof options.env === 'function' ? options.env(broker.url) : options.env),
+  });
+  const { log, lines } = memoryLog();
+  const service = await startService(config, { log, sender: { retries: 1, backoffMs: 10 }, integration: options.integration });
+  const url = `http://127.0.0.1:${service.port}/`;
+  return {
+    broker,
+    service,
+    url,
+    logs: lines,
+    /** Replies the service sent, as plain objects. */
+    replies: () => broker.events.map((e) => e.body),
+    /** With `answer`: every event the service POSTed, in order, whatever the answer. */
+    attempts: gate?.attempts ?? [],
+    /** POST an event in binary mode (as the distributor does) or structured mode. */
+    async post(event: CloudEvent<unknown>, mode: 'binary' | 'structured' = 'binary') {
+      const message = mode === 'binary' ? HTTP.binary(event) : HTTP.structured(event);
+      return fetch(url, { method: 'POST', headers: message.headers as Record<string, string>, body: message.body as string });
+    },
+    async close() {
+      await service.stop(1000);
+      await gate?.close();
+      await broker.close();
+    },
+  };
+}
+
+export type Stack = Awaited<ReturnType<typeof startStack>>;
+
+/** The distributor's /event route in front of the broker, answering as `answer` says. */
+async function startGate(brokerEventUrl: string, answer: NonNullable<StackOptions['answer']>) {
+  const attempts: Attempt[] = [];
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req as AsyncIterable<Buffer>) chunks.push(c);
+    const text = Buffer.concat(chunks).toString('utf8');
+    let body: any;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = text;
+    }
+    const status = answer(text, body);
+    attempts.push({ bytes: Buffer.byteLength(text), body, answer: status });
+    if (status === 'drop' || (status >= 200 && status < 300)) {
+      const passed = await fetch(brokerEventUrl, { method: 'POST', headers: { 'content-type': String(req.headers['content-type']) }, body: text });
+      if (status === 'drop') return void req.socket.destroy();
+      return void res.writeHead(passed.status).end();
+    }
+    res.writeHead(status).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/event`,
+    attempts,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections(); // the service's sender keeps connections alive
+      }),
+  };
+}
+
+/** An event from test-events/, as a CloudEvent, with changes applied to its data. */
+export function testEvent(file: string, data: Record<string, unknown> = {}): CloudEvent<Record<string, unknown>> {
+  const raw = JSON.parse(readFileSync(new URL(`../test-events/${file}`, import.meta.url), 'utf8'));
+  return new CloudEvent({ ...raw, data: { ...raw.data, ...data } });
+}
+
+/** The reply rules every .started/.finished must follow (Keptn spec). */
+export function expectReplyTo(triggered: CloudEvent<Record<string, any>>, reply: any, phase: 'started' | 'finished') {
+  const errors: string[] = [];
+  const want = (ok: boolean, what: string) => ok || errors.push(what);
+  want(reply.type === triggered.type.replace(/triggered$/, phase), `type ${reply.type}`);
+  want(reply.source === "prometheus-sli", `source ${reply.source}`);
+  want(reply.specversion === '1.0', `specversion ${reply.specversion}`);
+  want(reply.id !== triggered.id && typeof reply.id === 'string', 'a new id');
+  want(reply.shkeptncontext === triggered.shkeptncontext, 'shkeptncontext copied');
+  want(reply.triggeredid === triggered.id, `triggeredid ${reply.triggeredid}`);
+  want(reply.shkeptnspecversion === "0.2.4", `shkeptnspecversion ${reply.shkeptnspecversion}`);
+  for (const key of ['project', 'stage', 'service', 'labels']) {
+    want(JSON.stringify(reply.data?.[key]) === JSON.stringify(triggered.data?.[key]), `data.${key} copied`);
+  }
+  if (errors.length > 0) throw new Error(`bad ${phase} reply: ${errors.join(', ')}\n${JSON.stringify(reply, null, 2)}`);
+}

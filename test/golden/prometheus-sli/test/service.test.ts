@@ -1,0 +1,335 @@
+// The service machinery every integration shares: probes, bad requests, task failures, shutdown.
+import { connect } from 'node:net';
+import { CloudEvent } from 'cloudevents';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/keptn/config.js';
+import type { Integration } from '../src/keptn/integration.js';
+import { matches } from '../src/keptn/events.js';
+import { distributorLimit, expectReplyTo, startStack, type Stack } from './harness.js';
+
+let stack: Stack | undefined;
+afterEach(async () => {
+  await stack?.close();
+  stack = undefined;
+});
+
+const triggered = (task = 'my-task') =>
+  new CloudEvent<Record<string, unknown>>({
+    type: `sh.keptn.event.${task}.triggered`,
+    source: 'shipyard-controller',
+    shkeptncontext: 'a3e5f16d-8888-4720-82c7-6995062905c1',
+    data: { project: 'sockshop', stage: 'dev', service: 'carts', labels: { owner: 'team-a' } },
+  });
+
+/** A task integration whose handler is `work`. */
+const taskIntegration = (work: Integration['handle']): Integration => ({
+  classify: (e) => (e.type.endsWith('.triggered') ? 'task' : 'ignore'),
+  handle: work,
+});
+
+describe('probes', () => {
+  it('answers /health and /ready', async () => {
+    stack = await startStack();
+    expect((await fetch(`${stack.url}health`)).status).toBe(200);
+    expect((await fetch(`${stack.url}ready`)).status).toBe(200);
+  });
+});
+
+describe('bad requests', () => {
+  it('refuses a body that is not a CloudEvent with 400 and a log line', async () => {
+    stack = await startStack();
+    for (const body of ['not json', '{"hello": "world"}']) {
+      const res = await fetch(stack.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      expect(res.status).toBe(400);
+    }
+    expect(stack.logs.filter((l) => l.msg.includes('not a valid CloudEvent'))).toHaveLength(2);
+    expect((await fetch(`${stack.url}health`)).status).toBe(200);
+  });
+
+  it('survives a client that hangs up halfway through a request', async () => {
+    stack = await startStack();
+    const { port } = new URL(stack.url);
+    await new Promise<void>((resolve) => {
+      const socket = connect(Number(port), '127.0.0.1', () => {
+        socket.write('POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"half":');
+        setTimeout(() => (socket.destroy(), resolve()), 50);
+      });
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    expect((await fetch(`${stack.url}health`)).status).toBe(200);
+  });
+
+  it('refuses an oversized body with 413', async () => {
+    stack = await startStack({ env: { MAX_BODY_BYTES: '2048' } });
+    const res = await fetch(stack.url, { method: 'POST', body: 'x'.repeat(4096) });
+    expect(res.status).toBe(413);
+  });
+});
+
+describe('tasks', () => {
+  it('turns a handler that throws into .finished errored with the reason', async () => {
+    stack = await startStack({
+      integration: taskIntegration(async () => {
+        throw new Error('database unreachable');
+      }),
+    });
+    const event = triggered();
+    await stack.post(event);
+    await stack.broker.until(() => stack!.replies().length >= 2);
+    const [started, finished] = stack.replies();
+    expectReplyTo(event, started, 'started');
+    expectReplyTo(event, finished, 'finished');
+    expect(finished.data).toMatchObject({ status: 'errored', result: 'fail', message: 'my-task failed: database unreachable' });
+  });
+
+  it('reports a task that runs out of time as errored', async () => {
+    stack = await startStack({
+      env: { TASK_TIMEOUT_SECONDS: '0.2' },
+      integration: taskIntegration(() => new Promise(() => {})),
+    });
+    await stack.post(triggered());
+    await stack.broker.until(() => stack!.replies().length >= 2);
+    expect(stack.replies()[1].data).toMatchObject({ status: 'errored', result: 'fail' });
+    expect(stack.replies()[1].data.message).toMatch(/did not finish within 0.2 s/);
+  });
+
+  it('lets a running task finish on shutdown and refuses new events meanwhile', async () => {
+    let release = () => {};
+    stack = await startStack({
+      integration: taskIntegration(() => new Promise((resolve) => (release = () => resolve({ result: 'pass', message: 'done' })))),
+    });
+    await stack.post(triggered());
+    await stack.broker.until(() => stack!.replies().length >= 1);
+    const stopping = stack.service.stop(5000);
+    expect((await stack.post(triggered())).status).toBe(503);
+    release();
+    await stopping;
+    expect(stack.replies().map((r) => r.type)).toEqual(['sh.keptn.event.my-task.started', 'sh.keptn.event.my-task.finished']);
+    expect(stack.replies()[1].data).toMatchObject({ status: 'succeeded', result: 'pass' });
+  });
+
+  it('refuses an event whose body arrives after SIGTERM began, instead of dropping it', async () => {
+    stack = await startStack();
+    const { port } = new URL(stack.url);
+    const body = JSON.stringify({ ...triggered().toJSON(), datacontenttype: 'application/json' });
+    const answer = new Promise<string>((resolve) => {
+      const socket = connect(Number(port), '127.0.0.1', () => {
+        socket.write(`POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/cloudevents+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n`);
+        // Headers are in; shutdown starts before the body arrives.
+        setTimeout(() => {
+          void stack!.service.stop(1000);
+          socket.end(body);
+        }, 50);
+      });
+      let text = '';
+      socket.on('data', (chunk) => (text += chunk));
+      socket.on('close', () => resolve(text));
+    });
+    expect(await answer).toMatch(/^HTTP\/1.1 503/);
+    expect(stack.replies()).toEqual([]);
+  });
+
+  it('refuses an event without shkeptncontext or id instead of inventing them', async () => {
+    stack = await startStack();
+    for (const body of [
+      { specversion: '1.0', id: 'x', source: 's', type: 'sh.keptn.event.my-task.triggered', data: {} },
+      { specversion: '1.0', source: 's', type: 'sh.keptn.event.my-task.triggered', shkeptncontext: 'c', data: {} },
+    ]) {
+      const res = await fetch(stack.url, { method: 'POST', headers: { 'content-type': 'application/cloudevents+json' }, body: JSON.stringify(body) });
+      expect(res.status).toBe(400);
+    }
+    expect(stack.replies()).toEqual([]);
+  });
+
+  it('never answers an event that is not a trigger, even if a handler calls it a task', async () => {
+    stack = await startStack({ integration: { classify: () => 'task', handle: async () => ({ result: 'pass', message: 'done' }) } });
+    const finished = triggered().cloneWith({ type: 'sh.keptn.event.my-task.finished' });
+    stack.service.dispatcher.dispatch(finished as never);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(stack.replies()).toEqual([]);
+    expect(stack.logs.some((l) => l.msg === 'not a task trigger: handled without replies')).toBe(true);
+  });
+});
+
+/** Polls `done` every 10 ms; throws after `ms`. */
+async function waitFor(done: () => boolean, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+const LIMIT = 64 * 1024; // the distributor's default, and MAX_EVENT_BYTES's
+const finishedAttempts = () => stack!.attempts.filter((a) => a.body.type.endsWith('.finished'));
+const lost = () => stack!.logs.filter((l) => l.msg.startsWith('event lost'));
+
+describe("events over Keptn's size limit", () => {
+  it.each([
+    ['ASCII', 'x'],
+    ['emoji and quotes, which take more bytes than characters', '😀"'],
+  ])('cuts a 200 KiB message (%s) to fit, keeping status, result and the start', async (_, unit) => {
+    const long = `summary first\n${unit.repeat(Math.ceil((200 * 1024) / Buffer.byteLength(unit)))}`;
+    stack = await startStack({
+      answer: distributorLimit(),
+      integration: taskIntegration(async () => ({ result: 'warning', message: long })),
+    });
+    const event = triggered();
+    await stack.post(event);
+    await stack.broker.until(() => stack!.replies().length >= 2);
+    const finished = stack.replies()[1];
+    expectReplyTo(event, finished, 'finished');
+    expect(finished.data).toMatchObject({ status: 'succeeded', result: 'warning' });
+    const message: string = finished.data.message;
+    expect(message).toMatch(/^summary first\n/);
+    expect(message).toMatch(new RegExp(`… \\(cut: \\d+ bytes over Keptn's event limit of ${LIMIT} bytes\\)$`));
+    expect(Buffer.from(message).toString()).toBe(message); // no half of a character
+    expect(long.startsWith(message.slice(0, message.lastIndexOf('… (cut:')))).toBe(true);
+    // Every POST was taken, and the room was used.
+    expect(stack.attempts.map((a) => a.answer)).toEqual([200, 200]);
+    expect(stack.attempts[1].bytes).toBeLessThanOrEqual(LIMIT);
+    expect(stack.attempts[1].bytes).toBeGreaterThan(LIMIT - 16);
+    const warning = stack.logs.find((l) => l.level === 'warn' && /size limit/.test(l.msg));
+    expect(warning?.fields).toMatchObject({ limit: LIMIT, bytes: expect.any(Number), cutBytes: expect.any(Number) });
+    expect(warning!.fields!.bytes as number).toBeGreaterThan(200 * 1024);
+  });
+
+  it('sends a short errored .finished in place of one with a 200 KiB payload, keeping what the schema requires', async () => {
+    const times = { start: '2024-06-01T10:00:00.000Z', end: '2024-06-01T10:05:00.000Z', gitCommit: '521747298a3790fde1710f3aa2d03b55020575aa' };
+    const checks = Array.from({ length: 4000 }, (_, i) => ({ name: `check ${i}`, passed: true, detail: 'x'.repeat(40) }));
+    stack = await startStack({
+      answer: distributorLimit(),
+      integration: taskIntegration(async () => ({ result: 'pass', message: 'all 4000 checks passed', payload: { ...times, checks } })),
+    });
+    const event = triggered('test');
+    await stack.post(event);
+    await stack.broker.until(() => stack!.replies().length >= 2);
+    const finished = stack.replies()[1];
+    expectReplyTo(event, finished, 'finished');
+    expect(finished.data).toMatchObject({ status: 'errored', result: 'fail' });
+    expect(finished.data.message).toMatch(new RegExp(`^the test report of (\\d+) bytes exceeded Keptn's event limit of ${LIMIT} bytes`));
+    expect(Number(/of (\d+) bytes/.exec(finished.data.message)![1])).toBeGreaterThan(200 * 1024);
+    expect(finished.data.message).toMatch(/status succeeded, result pass.*all 4000 checks passed/);
+    // test.finished requires test.start, end and gitCommit: the short fields stay, the list goes.
+    expect(finished.data.test).toEqual(times);
+    expect(stack.attempts.map((a) => a.answer)).toEqual([200, 200]);
+    expect(stack.attempts[1].bytes).toBeLessThan(2048);
+    const warning = stack.logs.find((l) => l.level === 'warn' && /size limit/.test(l.msg));
+    expect(warning?.fields).toMatchObject({ limit: LIMIT, bytes: expect.any(Number), sentBytes: stack.attempts[1].bytes });
+  });
+
+  it('refuses a MAX_EVENT_BYTES under 1024', () => {
+    expect(() => loadConfig({ MAX_EVENT_BYTES: '512' })).toThrow(/MAX_EVENT_BYTES "512" is invalid: must be a number from 1024/);
+    expect(loadConfig({}).maxEventBytes).toBe(LIMIT);
+  });
+});
+
+describe('a .finished the distributor refuses', () => {
+  const passing = () => taskIntegration(async () => ({ result: 'pass', message: 'x'.repeat(100 * 1024) }));
+
+  it('is replaced by a short errored one (a distributor limit below MAX_EVENT_BYTES)', async () => {
+    stack = await startStack({ env: { MAX_EVENT_BYTES: String(1024 * 1024) }, answer: distributorLimit(), integration: passing() });
+    const event = triggered();
+    await stack.post(event);
+    await stack.broker.until(() => stack!.replies().length >= 2);
+    const finished = stack.replies()[1];
+    expectReplyTo(event, finished, 'finished');
+    expect(finished.data).toMatchObject({ status: 'errored', result: 'fail' });
+    expect(finished.data.message).toBe("my-task: the task's .finished could not be delivered (HTTP 500); it had ended with status succeeded, result pass");
+    // The big one with its retry (the harness's sender retries once), then the short one.
+    expect(finishedAttempts().map((a) => [a.answer, a.body.data.status])).toEqual([
+      [500, 'succeeded'],
+      [500, 'succeeded'],
+      [200, 'errored'],
+    ]);
+    expect(lost()).toEqual([]);
+  });
+
+  it('is replaced at once when refused with 4xx, without retries', async () => {
+    stack = await startStack({
+      answer: (_, e) => (e.type.endsWith('.finished') && e.data.status === 'succeeded' ? 400 : 200),
+      integration: taskIntegration(async () => ({ result: 'pass', message: 'done' })),
+    });
+    await stack.post(triggered());
+    await stack.broker.until(() => stack!.replies().length >= 2);
+    expect(stack.replies()[1].data.message).toMatch(/could not be delivered \(HTTP 400\)/);
+    expect(finishedAttempts().map((a) => [a.answer, a.body.data.status])).toEqual([
+      [400, 'succeeded'],
+      [200, 'errored'],
+    ]);
+  });
+
+  it('is given up, logged lost, after one try of the short one when every .finished is refused', async () => {
+    stack = await startStack({ answer: (_, e) => (e.type.endsWith('.finished') ? 500 : 200), integration: passing() });
+    await stack.post(triggered());
+    await waitFor(() => lost().length > 0);
+    await new Promise((r) => setTimeout(r, 300)); // would a loop send more?
+    expect(finishedAttempts().map((a) => [a.answer, a.body.data.status])).toEqual([
+      [500, 'succeeded'],
+      [500, 'succeeded'],
+      [500, 'errored'],
+      [500, 'errored'],
+    ]);
+    expect(lost()).toHaveLength(1);
+    expect(lost()[0].fields).toMatchObject({ type: 'sh.keptn.event.my-task.triggered', error: expect.stringMatching(/HTTP 500/) });
+    expect(stack.replies().map((r) => r.type)).toEqual(['sh.keptn.event.my-task.started']);
+  });
+
+  it('is not replaced when it may have arrived (taken, then the connection died)', async () => {
+    stack = await startStack({
+      answer: (_, e) => (e.type.endsWith('.finished') ? 'drop' : 200),
+      integration: taskIntegration(async () => ({ result: 'pass', message: 'done' })),
+    });
+    await stack.post(triggered());
+    await waitFor(() => lost().length > 0);
+    await new Promise((r) => setTimeout(r, 300));
+    // The sender's own retry repeats the same event (same id); no errored one follows it.
+    const finished = finishedAttempts();
+    expect(finished.length).toBeGreaterThan(0);
+    expect(new Set(finished.map((a) => a.body.id)).size).toBe(1);
+    expect(finished.every((a) => a.body.data.status === 'succeeded')).toBe(true);
+    expect(lost()).toHaveLength(1);
+    expect(lost()[0].fields).toMatchObject({ mayHaveArrived: true });
+  });
+});
+
+describe('gitcommitid', () => {
+  it.each(['binary', 'structured'] as const)('is copied to .started and .finished (%s mode)', async (mode) => {
+    stack = await startStack({ integration: taskIntegration(async () => ({ result: 'pass', message: 'done' })) });
+    const event = triggered().cloneWith({ gitcommitid: '521747298a3790fde1710f3aa2d03b55020575aa' });
+    await stack.post(event, mode);
+    await stack.broker.until(() => stack!.replies().length >= 2);
+    expect(stack.replies().map((r) => r.gitcommitid)).toEqual(['521747298a3790fde1710f3aa2d03b55020575aa', '521747298a3790fde1710f3aa2d03b55020575aa']);
+  });
+
+  it('is absent from the replies when the trigger has none', async () => {
+    stack = await startStack({ integration: taskIntegration(async () => ({ result: 'pass', message: 'done' })) });
+    await stack.post(triggered());
+    await stack.broker.until(() => stack!.replies().length >= 2);
+    expect(stack.replies().map((r) => 'gitcommitid' in r)).toEqual([false, false]);
+  });
+
+  it('is copied to a .finished cut to fit and to the errored one that replaces a refused .finished', async () => {
+    stack = await startStack({
+      answer: (_, e) => (e.type.endsWith('.finished') && e.data.status === 'succeeded' ? 500 : 200),
+      integration: taskIntegration(async () => ({ result: 'pass', message: 'x'.repeat(200 * 1024) })),
+    });
+    await stack.post(triggered().cloneWith({ gitcommitid: 'abc123' }));
+    await stack.broker.until(() => stack!.replies().length >= 2);
+    expect(finishedAttempts().map((a) => [a.body.data.status, a.body.gitcommitid])).toEqual([
+      ['succeeded', 'abc123'],
+      ['succeeded', 'abc123'],
+      ['errored', 'abc123'],
+    ]);
+  });
+});
+
+describe('matches', () => {
+  it('follows NATS wildcards', () => {
+    expect(matches('sh.keptn.event.test.finished', 'sh.keptn.event.test.finished')).toBe(true);
+    expect(matches('sh.keptn.event.test.finished', 'sh.keptn.event.*.finished')).toBe(true);
+    expect(matches('sh.keptn.event.dev.delivery.finished', 'sh.keptn.>')).toBe(true);
+    expect(matches('sh.keptn.event.test.started', 'sh.keptn.event.*.finished')).toBe(false);
+    expect(matches('sh.keptn.event.test.finished.x', 'sh.keptn.event.test.finished')).toBe(false);
+  });
+});

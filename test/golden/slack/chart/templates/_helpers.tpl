@@ -1,0 +1,53 @@
+{{/* The chart's name, cut to the 63 characters Kubernetes allows in names. */}}
+{{- define "slack.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* The full name: the release name, unless it lacks the chart's name. */}}
+{{- define "slack.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "slack.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "slack.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "slack.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{- define "slack.labels" -}}
+helm.sh/chart: {{ include "slack.chart" . }}
+{{ include "slack.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Values.image.tag | default .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: keptn-integrations
+{{- end }}
+
+{{- define "slack.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "slack.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{/* The Secret holding the Keptn API token of a remote execution plane. */}}
+{{- define "slack.apiTokenSecret" -}}
+{{- .Values.remoteControlPlane.api.existingSecret | default (printf "%s-keptn-api" (include "slack.fullname" .)) }}
+{{- end }}
+
+{{/* The Secret holding the integration's secret settings. */}}
+{{- define "slack.settingsSecret" -}}
+{{- .Values.integration.existingSecret | default (printf "%s-settings" (include "slack.fullname" .)) }}
+{{- end }}

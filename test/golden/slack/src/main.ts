@@ -1,0 +1,5 @@
+// Entry point of the container (`node dist/main.js`): the service with the handler of
+// src/handler.ts, until SIGTERM. The machinery it runs is in src/keptn/ (see src/keptn/service.ts).
+import { runService } from './keptn/service.js';
+
+await runService();
