@@ -77,7 +77,7 @@ export function planRegeneration(
     }
     const current = read(path);
     const was = base.get(path);
-    const relinked = moves.size > 0 && current !== undefined && was !== undefined && current !== was && now !== undefined;
+    const relinked = moves.size > 0 && CODE.test(path) && current !== undefined && was !== undefined && current !== was && now !== undefined;
     changes.push({
       path,
       current,
@@ -88,6 +88,9 @@ export function planRegeneration(
   }
   return changes;
 }
+
+/** Files whose module paths relink() follows: TypeScript and JavaScript. */
+const CODE = /\.[cm]?[jt]sx?$/;
 
 /**
  * An owner's edited file against a new rendering, both with the imports of moved files pointing
