@@ -6,6 +6,9 @@ import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
+import { WEBHOOK_FORMATS } from '../../src/kinds/notification.js';
+import { METRICS_BACKENDS } from '../../src/kinds/sli-provider.js';
+import { TEST_TOOLS } from '../../src/kinds/test-tools.js';
 import { startService } from '../conformance/contract.js';
 import { imageApp } from '../conformance/image.js';
 import { need } from '../conformance/tools.js';
@@ -76,6 +79,15 @@ describe.concurrent('presets', () => {
       expect(test.all).toContain(`run by locust itself > ${name}`);
     }
     expect(leftInTmpdir, 'left in TMPDIR by the tests').toEqual([]);
+  });
+});
+
+describe('the preset list', () => {
+  it('has every message format, metrics backend and test tool of the kinds\' tables', () => {
+    const listed = (flag: string) => PRESETS.filter((p) => p[1] === flag).map((p) => p[2]).sort();
+    expect(listed('--webhook')).toEqual(WEBHOOK_FORMATS.map((f) => f.id).sort());
+    expect(listed('--metrics')).toEqual(METRICS_BACKENDS.map((b) => b.id).sort());
+    expect(listed('--test-tool')).toEqual(TEST_TOOLS.map((t) => t.id).sort());
   });
 });
 
