@@ -48,5 +48,6 @@ export function renderPlan(spec: Spec, templates?: string): Plan {
   }
   // Last: the record holds every other file as the base of a later regeneration.
   plan.set(RECORD_FILE, encodeRecord({ generator: spec.generator, answers: spec.answers, base: new Map(plan) }));
-  return new Map([...plan].sort(([x], [y]) => x.localeCompare(y)));
+  // By code unit: localeCompare's first call loads ICU's collator, 5 ms and 2.5 MB of every run.
+  return new Map([...plan].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)));
 }

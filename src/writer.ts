@@ -91,7 +91,9 @@ export function checkTarget(dir: string, plan: Plan, force = false): string[] {
   const problem = targetProblem(dir, force);
   if (problem) throw problem;
   const target = resolve(dir);
-  return [...plan.keys()].filter((path) => existsSync(join(target, path)));
+  if (!existsSync(target) || readdirSync(target).length === 0) return [];
+  // In the order the plan had before it was sorted by code unit (see renderPlan).
+  return [...plan.keys()].filter((path) => existsSync(join(target, path))).sort((x, y) => x.localeCompare(y));
 }
 
 /** Runs `fill(staging)` then renames staging to `target`; on failure or a signal, removes staging. */
