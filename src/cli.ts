@@ -5,6 +5,8 @@ import { Command, CommanderError, Option } from 'commander';
 import { ANSWERS, defaultForHelp, resolveAnswers, type Answers } from './answers.js';
 import { InputError } from './errors.js';
 import { renderPlan } from './plan.js';
+// Small (execa, for npm and git, it loads when used): a chunk of its own cost more than it saved.
+import { banner, gitInit, install as npmInstall } from './post.js';
 import { toSpec, type Spec } from './spec.js';
 import { c, userMessage } from './ui.js';
 import { GENERATOR } from './version.js';
@@ -102,16 +104,15 @@ async function create(directory: string | undefined, flags: CreateFlags): Promis
   console.error(`${c.green('✔')} Wrote ${plan.size} files to ${dir}${replacing}`);
   remoteNote(spec);
 
-  const post = await import('./post.js');
   // A no-code definition has no package to install.
   const install = flags.install && spec.runtime === 'service';
-  if (install) await post.install(dir, where);
+  if (install) await npmInstall(dir, where);
   if (flags.git) {
-    const git = await post.gitInit(dir).catch((err: Error) => `failed: ${err.message.split('\n')[0]}`);
+    const git = await gitInit(dir).catch((err: Error) => `failed: ${err.message.split('\n')[0]}`);
     if (git === 'inside-repo') console.error(c.dim('  Inside an existing git repository: commit the new files there.'));
     else if (git !== 'created') console.error(c.yellow(`  git init ${git}`));
   }
-  console.log(post.banner(spec, dir, install));
+  console.log(banner(spec, dir, install));
   return 0;
 }
 
