@@ -105,8 +105,8 @@ export function jesFamily(version: string): JesFamily {
 // ---------------------------------------------------------------------------------------------
 // The config format
 
-// Draft-04 wants `required` left out rather than empty.
-const strict = (properties: Record<string, object>, required: string[] = []) => ({
+/** A JSON schema (draft-04) object with only these properties; draft-04 wants `required` left out rather than empty. */
+export const strict = (properties: Record<string, object>, required: string[] = []) => ({
   type: 'object',
   properties,
   ...(required.length > 0 ? { required } : {}),

@@ -20,6 +20,7 @@ import { compareReleases } from '../../src/keptn-versions.js';
 import type { Spec } from '../../src/spec.js';
 import { uploadedUris } from './keptn-files.js';
 import { CARD_VERSION, libraryProblems } from './teams.js';
+import { strict } from './job-executor.js';
 import { renderGoTemplates, type Rendered } from './webhook-render.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -135,12 +136,6 @@ export const formatOf = (family: WebhookFamily, apiVersion: unknown): WebhookFor
 // ---------------------------------------------------------------------------------------------
 // The config format
 
-const strict = (properties: Record<string, object>, required: string[] = []) => ({
-  type: 'object',
-  properties,
-  ...(required.length > 0 ? { required } : {}),
-  additionalProperties: false,
-});
 const str = { type: 'string' };
 const nonEmpty = { type: 'string', minLength: 1 };
 const bool = { type: 'boolean' };
