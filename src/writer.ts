@@ -58,7 +58,10 @@ function alive(pid: number): boolean {
  */
 export async function writeProject(dir: string, plan: Plan, options: WriteOptions = {}): Promise<void> {
   const target = resolve(dir);
-  checkTarget(dir, plan, options.force);
+  // Checked again right before writing (the answers may have taken a while); which files --force
+  // replaces is the caller's to list (checkTarget).
+  const problem = targetProblem(dir, options.force);
+  if (problem) throw problem;
   const empty = !existsSync(target) || readdirSync(target).length === 0;
   try {
     if (!empty) return await writeFiles(target, plan);
@@ -98,8 +101,8 @@ export function checkTarget(dir: string, plan: Plan, force = false): string[] {
 
 /** Runs `fill(staging)` then renames staging to `target`; on failure or a signal, removes staging. */
 async function atomically(staging: string, fill: (staging: string, stopped: () => boolean) => Promise<void>, target: string): Promise<void> {
-  // Writes still in flight on libuv's threads can refill a folder being removed (ENOTEMPTY):
-  // retry a few times. Whatever is left then, the next run removes (its owner is dead).
+  // A removal that fails (ENOTEMPTY, EBUSY) is retried a few times; whatever is left then, the
+  // next run removes (its owner is dead).
   const cleanUp = () => {
     try {
       rmSync(staging, { recursive: true, force: true, maxRetries: 10, retryDelay: 10 });
@@ -107,10 +110,9 @@ async function atomically(staging: string, fill: (staging: string, stopped: () =
       // left for removeStaleStaging
     }
   };
-  // A signal arrives between awaits, while a mkdir, a write or the rename may still run on libuv's
-  // threads: removing staging now could race them (a mkdir recreating a folder, a rename moving a
-  // half-removed tree into place). So: stop, let the step in flight settle, then remove staging
-  // unless the rename has happened, and exit as the signal would. A second signal, or 2 s, cuts
+  // A signal arrives between awaits, while the rename may still run on libuv's threads: removing
+  // staging now could race it (moving a half-removed tree into place). So: stop, let the step in
+  // flight settle, then remove staging unless the rename has happened, and exit as the signal would. A second signal, or 2 s, cuts
   // the wait short.
   let aborted = false;
   let inFlight: Promise<unknown> = Promise.resolve();
