@@ -42,12 +42,11 @@ export function nextSteps(spec: Spec, dir: string, installed: boolean): string[]
   const { answers: a } = spec;
   const where = relative(process.cwd(), dir) || '.';
   const cd = where === '.' ? [] : [`cd ${where}`];
-  const keptn = spec.wiring;
   if (spec.runtime === 'webhook-service') {
     return [...cd, `# create the Keptn secret ${spec.name} (see README.md), then:`, ...spec.wiring.slice(0, 2), 'KEPTN_ENDPOINT=… KEPTN_API_TOKEN=… ./keptn/subscribe.sh'];
   }
   if (spec.runtime === 'job-executor') {
-    return [...cd, `# install job-executor-service ${spec.keptn.jobExecutor.version}, subscribed to ${spec.subscriptions.join(',')}: see README.md`, ...keptn];
+    return [...cd, `# install job-executor-service ${spec.keptn.jobExecutor.version}, subscribed to ${spec.subscriptions.join(',')}: see README.md`, ...spec.wiring];
   }
   return [
     ...cd,
@@ -60,7 +59,7 @@ export function nextSteps(spec: Spec, dir: string, installed: boolean): string[]
       .filter((e) => e.secret)
       .map((e) => ` --set integration.${e.value}=<${e.name}>`)
       .join('')}`,
-    ...keptn,
+    ...spec.wiring,
   ];
 }
 

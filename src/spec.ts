@@ -93,7 +93,7 @@ export function toSpec(answers: Answers): Spec {
 
 /** Create the project (with its Git upstream where the release needs one), the service, the resources. */
 function wiring(a: Answers, keptn: KeptnVersion): string[] {
-  // From 0.16 on Keptn refuses a project without a Git upstream (keptn/keptn#8424).
+  // From 0.16 on Keptn refuses a project without a Git upstream (cli.gitUpstream in keptn-versions.ts).
   const upstream = keptn.cli.gitUpstream ? ' --git-user="$GIT_USER" --git-token="$GIT_TOKEN" --git-remote-url="$GIT_REMOTE_URL"' : '';
   return [
     `keptn create project ${a.project} --shipyard=keptn/shipyard.yaml${upstream}`,
