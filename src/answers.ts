@@ -3,11 +3,11 @@
 // derived from this table.
 import { InputError } from './errors.js';
 import { KINDS, kindById } from './kinds/index.js';
-import { isJob } from './kinds/job-executor.js';
+import { isJob } from './runtimes/job-executor.js';
 import { WEBHOOK_FORMATS } from './kinds/notification.js';
 import { METRICS_BACKENDS } from './kinds/sli-provider.js';
-import { TEST_TOOLS } from './kinds/test-tools.js';
-import { RUNTIMES } from './runtimes.js';
+import { TEST_TOOLS } from './kinds/test-tool-presets.js';
+import { RUNTIMES } from './runtimes/index.js';
 import { KIND_ANSWERS, type KindAnswer } from './kinds/types.js';
 import { DEFAULT_KEPTN, KEPTN_MINORS, KEPTN_RANGE, keptnRule, keptnVersion } from './keptn-versions.js';
 import { dnsLabel, endpointRule, eventType, freeText, imageRepository, keptnName, listOf, oneOf, taskName, type Rule } from './rules.js';

@@ -1,26 +1,13 @@
-// The command line: options are derived from the answer table, then
-// answers → spec → plan → writer.
-import { basename, resolve } from 'node:path';
+// The command line, kept thin: the create command's options are derived from the answer table
+// (create-command.ts runs it), regenerate's are its own (regenerate-command.ts runs it).
 import { Command, CommanderError, Option } from 'commander';
-import { ANSWERS, defaultForHelp, resolveAnswers, type Answers } from './answers.js';
-import { InputError } from './errors.js';
-import { renderPlan } from './plan.js';
-// Small (execa, for npm and git, it loads when used): a chunk of its own cost more than it saved.
-import { banner, gitInit, install as npmInstall } from './post.js';
-import { toSpec, type Spec } from './spec.js';
-import { c, userMessage } from './ui.js';
+import { ANSWERS, defaultForHelp, type Answers } from './answers.js';
+import { create, type CreateOptions } from './create-command.js';
+import { colour, userMessage } from './ui.js';
 import { GENERATOR } from './version.js';
-import { checkTarget, formatTree, targetProblem, writeProject } from './writer.js';
 
-interface CreateFlags {
-  yes?: boolean;
-  answers?: string;
-  dryRun?: boolean;
-  force?: boolean;
-  install: boolean;
-  git: boolean;
-  [answer: string]: unknown;
-}
+/** What commander gives the create action: its options, and the answers by attribute name. */
+type CreateFlags = CreateOptions & Record<string, unknown>;
 
 const EXAMPLES = `
 Examples:
@@ -70,71 +57,6 @@ function flagAnswers(flags: CreateFlags): Answers {
   return out;
 }
 
-async function create(directory: string | undefined, flags: CreateFlags): Promise<number> {
-  // Loaded only when used (it brings the YAML parser): startup stays small.
-  const fromFile = flags.answers ? (await import('./answers-file.js')).readAnswersFile(flags.answers) : {};
-  const given = { ...fromFile, ...flagAnswers(flags) };
-  const interactive = !flags.yes && !flags.answers && process.stdin.isTTY === true && process.env.CI !== 'true';
-  if (!directory && !given.name && !interactive) {
-    throw new InputError('directory', undefined, 'required without prompts; pass it first, e.g. create-keptn-integration my-tests --yes');
-  }
-  // The target is checked before any question: a non-empty one is raised first, as create-vite does.
-  let force = flags.force ?? false;
-  if (directory) {
-    const problem = targetProblem(directory, force);
-    if (problem instanceof InputError && interactive) force = await (await import('./prompts.js')).confirmForce(directory);
-    else if (problem) throw problem;
-  }
-  const defaults: Answers = directory && !given.name ? { name: nameFrom(directory) } : {};
-  const ask = interactive ? (await import('./prompts.js')).createAsk() : undefined;
-  const answers = await resolveAnswers(given, ask, defaults);
-  const where = directory ?? answers.name;
-  const dir = resolve(where);
-  const spec = toSpec(answers);
-  const plan = renderPlan(spec);
-  const replaced = checkTarget(where, plan, force);
-  const replacing = replaced.length > 0 ? `\n${c.yellow(`--force replaces ${replaced.length} existing file${replaced.length === 1 ? '' : 's'}:`)}\n${replaced.map((p) => `  ${p}`).join('\n')}` : '';
-
-  if (flags.dryRun) {
-    console.log(`Would write ${plan.size} files to ${dir}:\n${formatTree(plan, where)}${replacing}`);
-    remoteNote(spec);
-    return 0;
-  }
-  await writeProject(where, plan, { force });
-  console.error(`${c.green('✔')} Wrote ${plan.size} files to ${dir}${replacing}`);
-  remoteNote(spec);
-
-  // A no-code definition has no package to install.
-  const install = flags.install && spec.runtime === 'service';
-  if (install) await npmInstall(dir, where);
-  if (flags.git) {
-    const git = await gitInit(dir).catch((err: Error) => `failed: ${err.message.split('\n')[0]}`);
-    if (git === 'inside-repo') console.error(c.dim('  Inside an existing git repository: commit the new files there.'));
-    else if (git !== 'created') console.error(c.yellow(`  git init ${git}`));
-  }
-  console.log(banner(spec, dir, install));
-  return 0;
-}
-
-/**
- * The integration name a directory suggests, as create-vite makes package names: lowercase, other
- * characters as '-'. Said when it differs, so that an error about it names where it came from.
- */
-function nameFrom(directory: string): string {
-  const base = basename(resolve(directory));
-  const name = base.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 53).replace(/-+$/, '');
-  if (name && name !== base) console.error(c.dim(`Integration name ${name} (from the directory ${base}); --name sets another.`));
-  if (!name) throw new InputError('directory', directory, 'gives no integration name (letters or digits needed); pass --name');
-  return name;
-}
-
-/** Not an error (most integrations run in Keptn's cluster), but said before anyone deploys remotely. */
-function remoteNote(spec: Spec): void {
-  if (spec.runtime !== 'service' || spec.inClusterOnly.length === 0) return;
-  const verb = spec.inClusterOnly.length === 1 ? 'reaches' : 'reach';
-  console.error(c.yellow(`note: ${spec.inClusterOnly.join(', ')} ${verb} ${spec.name} only in Keptn's own cluster: a remote execution plane receives .triggered events only.`));
-}
-
 const REGENERATE_EXAMPLES = `
 Exit codes: 0 done (or nothing to do), 1 error or, with --check, something would change or a
 file still holds conflict markers, 3 conflicts written as markers (or still unresolved) for you to
@@ -178,7 +100,7 @@ export async function main(argv: string[]): Promise<number> {
   const cmd = program();
   let code = 0;
   cmd.action(async (directory: string | undefined, flags: CreateFlags) => {
-    code = await create(directory, flags);
+    code = await create(directory, flagAnswers(flags), flags);
   });
   regenerateCommand(cmd, (c) => (code = c));
   try {
@@ -187,10 +109,10 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode;
     if (err instanceof Error && err.name === 'ExitPromptError') {
-      console.error(c.yellow('Cancelled: nothing was written.'));
+      console.error(colour.yellow('Cancelled: nothing was written.'));
       return 130;
     }
-    console.error(`${c.red('error:')} ${userMessage(err)}`);
+    console.error(`${colour.red('error:')} ${userMessage(err)}`);
     return 1;
   }
 }

@@ -2,7 +2,7 @@
 import { sep } from 'node:path';
 import { q } from './escape.js';
 import { encodeRecord, RECORD_FILE } from './record.js';
-import type { Spec } from './spec.js';
+import type { Blueprint } from './blueprint.js';
 import { builtInTemplates, compileTemplates } from './templates.js';
 
 export { TEMPLATES } from './templates.js';
@@ -13,32 +13,32 @@ export type Plan = Map<string, string>;
  * Template path → project path: `dot-` names become dotfiles (npm would drop a real .gitignore from
  * the package), `[key]` segments take the answer of that key, and `.ejs` is dropped.
  */
-export function targetPath(templatePath: string, spec: Spec): string {
+export function targetPath(templatePath: string, blueprint: Blueprint): string {
   return templatePath
     .split(sep)
-    .map((seg) => seg.replace(/^dot-/, '.').replace(/\[([a-z-]+)\]/g, (_, key: string) => spec.answers[key]))
+    .map((seg) => seg.replace(/^dot-/, '.').replace(/\[([a-z-]+)\]/g, (_, key: string) => blueprint.answers[key]))
     .join('/')
     .replace(/\.ejs$/, '');
 }
 
 /** `templates` is a templates folder; tests pass a deliberately changed copy. */
-export function renderPlan(spec: Spec, templates?: string): Plan {
+export function renderPlan(blueprint: Blueprint, templates?: string): Plan {
   const set = templates ? compileTemplates(templates) : builtInTemplates();
-  const view = { ...spec, ...spec.view, a: spec.answers, q };
+  const view = { ...blueprint, ...blueprint.view, a: blueprint.answers, q };
   const plan: Plan = new Map();
   // In the kind's order, so that a later layer's file overrides an earlier one of the same path. A
   // layer may be part of a folder ('base/keptn'): paths stay relative to the folder.
-  for (const layer of spec.layers) {
+  for (const layer of blueprint.layers) {
     const [folder, ...part] = layer.split('/');
     const within = part.join(sep);
     const files = set.get(folder);
-    if (!files) throw new Error(`no template folder ${folder} (layer ${layer} of kind ${spec.kind.id})`);
+    if (!files) throw new Error(`no template folder ${folder} (layer ${layer} of kind ${blueprint.kind.id})`);
     for (const [rel, render] of files) {
       if (within && rel !== within && !rel.startsWith(within + sep)) continue;
       // `[event]` in a name: one file per example event of the kind.
-      const instances = rel.includes('[event]') ? spec.exampleEvents : [undefined];
+      const instances = rel.includes('[event]') ? blueprint.exampleEvents : [undefined];
       for (const event of instances) {
-        const path = targetPath(event ? rel.replace('[event]', event.replace(/^sh\.keptn\.event\./, '')) : rel, spec);
+        const path = targetPath(event ? rel.replace('[event]', event.replace(/^sh\.keptn\.event\./, '')) : rel, blueprint);
         const content = render({ ...view, event });
         // A template that renders to nothing is a file this project does not need.
         if (content.trim() === '') plan.delete(path);
@@ -47,7 +47,7 @@ export function renderPlan(spec: Spec, templates?: string): Plan {
     }
   }
   // Last: the record holds every other file as the base of a later regeneration.
-  plan.set(RECORD_FILE, encodeRecord({ generator: spec.generator, answers: spec.answers, base: new Map(plan) }));
+  plan.set(RECORD_FILE, encodeRecord({ generator: blueprint.generator, answers: blueprint.answers, base: new Map(plan) }));
   // By code unit: localeCompare's first call loads ICU's collator, 5 ms and 2.5 MB of every run.
   return new Map([...plan].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)));
 }

@@ -3,7 +3,7 @@ import input from '@inquirer/input';
 import select from '@inquirer/select';
 import { ANSWERS, normalise, notApplying, type Ask } from './answers.js';
 import { InputError } from './errors.js';
-import { c } from './ui.js';
+import { colour } from './ui.js';
 
 
 /** `text` wrapped at words to the terminal's width, each line indented. */
@@ -41,7 +41,7 @@ export function createAsk(): Ask {
       if (!customise) return undefined;
     }
     const hint = typeof def.hint === 'function' ? def.hint(answers) : def.hint;
-    if (hint) console.log(c.dim(wrap(hint)));
+    if (hint) console.log(colour.dim(wrap(hint)));
     const rule = def.rule(answers);
     if (def.choices) {
       // A choice that the answers so far rule out is shown with the reason, and cannot be picked.

@@ -8,8 +8,8 @@ import { renderPlan } from './plan.js';
 import { hasConflictMarkers, OURS_LABEL } from './merge.js';
 import { decodeRecord, encodeRecord, RECORD_FILE } from './record.js';
 import { planRegeneration, WRITES, type FileChange, type FileStatus } from './regenerate.js';
-import { toSpec } from './spec.js';
-import { c, userMessage } from './ui.js';
+import { toBlueprint } from './blueprint.js';
+import { colour, userMessage } from './ui.js';
 import { GENERATOR } from './version.js';
 import { applyChanges, inside } from './writer.js';
 
@@ -77,8 +77,8 @@ async function regenerateOne(dir: string, options: RegenerateOptions, sets: Answ
   // The recorded answers stand in for the defaults: one that a --set makes moot (an image, after
   // --set runtime=job-executor) is dropped, while what --set gives must apply.
   const answers = await resolveAnswers(sets, undefined, record.answers);
-  const spec = toSpec(answers);
-  const next = renderPlan(spec);
+  const blueprint = toBlueprint(answers);
+  const next = renderPlan(blueprint);
   next.delete(RECORD_FILE);
   for (const path of options.restore) {
     if (!next.has(path)) throw new InputError('--restore', path, 'must name a file the templates generate for this project');
@@ -123,13 +123,13 @@ async function unifiedDiffs(writes: FileChange[]): Promise<string[]> {
 }
 
 const COLOURS: Partial<Record<FileStatus, (s: string) => string>> = {
-  updated: c.green,
-  added: c.green,
-  merged: c.cyan,
-  conflict: c.red,
-  removed: c.yellow,
-  kept: c.yellow,
-  'kept-deleted': c.dim,
+  updated: colour.green,
+  added: colour.green,
+  merged: colour.cyan,
+  conflict: colour.red,
+  removed: colour.yellow,
+  kept: colour.yellow,
+  'kept-deleted': colour.dim,
 };
 
 /** Runs regenerate over `dirs`; returns the exit code (0 fine, 1 error or --check drift, 3 conflicts). */
@@ -144,7 +144,7 @@ export async function regenerate(dirs: string[], options: RegenerateOptions): Pr
     } catch (err) {
       const message = userMessage(err);
       reports.push({ dir, result: 'error', error: message, files: [] });
-      if (!options.json) console.error(`${c.red('error:')} ${message}`);
+      if (!options.json) console.error(`${colour.red('error:')} ${message}`);
     }
   }
   if (options.json) console.log(JSON.stringify({ generator: GENERATOR, check: options.check ?? false, projects: reports }, null, 2));
@@ -158,16 +158,16 @@ function printProject(report: ProjectReport, check: boolean, diffs: string[]): v
   const name = relative('.', report.dir) || '.';
   const shown = report.files.filter((f) => f.status !== 'unchanged');
   const verdict = {
-    unchanged: c.green('up to date'),
-    changed: check ? c.yellow('would change') : c.green('regenerated'),
-    conflict: c.red(check ? 'would conflict' : 'conflicts to resolve'),
+    unchanged: colour.green('up to date'),
+    changed: check ? colour.yellow('would change') : colour.green('regenerated'),
+    conflict: colour.red(check ? 'would conflict' : 'conflicts to resolve'),
     error: '',
   }[report.result];
-  console.log(`${c.bold(name)}: ${verdict}`);
+  console.log(`${colour.bold(name)}: ${verdict}`);
   for (const f of shown) console.log(`  ${(COLOURS[f.status] ?? String)(f.status.padEnd(12))} ${f.path}`);
   for (const d of diffs) console.log(d);
   if (report.result === 'conflict') {
-    console.log(c.dim('  Resolve the conflict markers (<<<<<<< … >>>>>>>) in the files marked conflict, then commit.'));
+    console.log(colour.dim('  Resolve the conflict markers (<<<<<<< … >>>>>>>) in the files marked conflict, then commit.'));
   }
 }
 

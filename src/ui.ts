@@ -4,7 +4,7 @@ import { UserError } from './errors.js';
 // Six ANSI styles need no library; chalk's colour detection alone cost 15 ms of every start.
 
 /** Colours on a terminal (or with FORCE_COLOR), never with NO_COLOR (https://no-color.org). */
-function colours(): boolean {
+function colourful(): boolean {
   const env = process.env;
   if (env.NO_COLOR) return false;
   if (env.FORCE_COLOR) return env.FORCE_COLOR !== '0';
@@ -12,9 +12,9 @@ function colours(): boolean {
 }
 
 const style = (open: number, close: number) => (text: string) =>
-  colours() ? `\x1b[${open}m${text}\x1b[${close}m` : text;
+  colourful() ? `\x1b[${open}m${text}\x1b[${close}m` : text;
 
-export const c = {
+export const colour = {
   bold: style(1, 22),
   dim: style(2, 22),
   red: style(31, 39),
@@ -31,20 +31,20 @@ export async function withSpinner<T>(text: string, work: () => Promise<T>): Prom
   const started = Date.now();
   let frame = 0;
   const timer = live
-    ? setInterval(() => process.stderr.write(`\r${c.cyan(FRAMES[frame++ % FRAMES.length])} ${text}`), 80)
+    ? setInterval(() => process.stderr.write(`\r${colour.cyan(FRAMES[frame++ % FRAMES.length])} ${text}`), 80)
     : undefined;
   if (!live) process.stderr.write(`${text}…\n`);
   const end = (mark: string) => {
     if (timer) clearInterval(timer);
     const secs = ((Date.now() - started) / 1000).toFixed(1);
-    if (live) process.stderr.write(`\r\x1b[K${mark} ${text} ${c.dim(`(${secs} s)`)}\n`);
+    if (live) process.stderr.write(`\r\x1b[K${mark} ${text} ${colour.dim(`(${secs} s)`)}\n`);
   };
   try {
     const result = await work();
-    end(c.green('✔'));
+    end(colour.green('✔'));
     return result;
   } catch (err) {
-    end(c.red('✖'));
+    end(colour.red('✖'));
     throw err;
   }
 }

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { resolveAnswers, type Answers } from '../src/answers.js';
 import { renderPlan } from '../src/plan.js';
 import { RECORD_FILE } from '../src/record.js';
-import { toSpec } from '../src/spec.js';
+import { toBlueprint } from '../src/blueprint.js';
 
 const GOLDEN = fileURLToPath(new URL('golden', import.meta.url));
 const UPDATE = process.env.GOLDEN_UPDATE === '1';
@@ -27,7 +27,7 @@ const PROJECTS: Answers[] = [
 
 /** The project's files as generated, the record without its base (the compressed copy of them all). */
 async function rendered(answers: Answers): Promise<Map<string, string>> {
-  const plan = renderPlan(toSpec(await resolveAnswers(answers)));
+  const plan = renderPlan(toBlueprint(await resolveAnswers(answers)));
   const { base: _, ...record } = JSON.parse(plan.get(RECORD_FILE)!);
   plan.set(RECORD_FILE, `${JSON.stringify(record, null, 2)}\n`);
   return plan;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { resolveAnswers, type Answers } from '../src/answers.js';
 import { renderPlan, TEMPLATES } from '../src/plan.js';
-import { toSpec, type Spec } from '../src/spec.js';
+import { toBlueprint, type Blueprint } from '../src/blueprint.js';
 import { writeProject } from '../src/writer.js';
 import { tempDir } from './run.js';
 import { KINDS } from '../src/kinds/index.js';
@@ -34,32 +34,32 @@ export const COMBINATIONS = KINDS.flatMap((k) => VERSIONS.map((keptn) => ({ kind
 export const SERVICE_COMBINATIONS = KINDS.flatMap((k) => SERVICE_VERSIONS.map((keptn) => ({ kind: k.id, keptn })));
 
 /** Writes a generated project (no install, no git) into a fresh temporary folder. */
-export async function generate(kind: string, keptn: string, templates?: string): Promise<{ dir: string; spec: Spec }> {
+export async function generate(kind: string, keptn: string, templates?: string): Promise<{ dir: string; blueprint: Blueprint }> {
   return generateFrom(await answersFor(kind, keptn), templates);
 }
 
-export async function generateFrom(answers: Answers, templates?: string): Promise<{ dir: string; spec: Spec }> {
-  const spec = toSpec(answers);
-  const dir = join(tempDir(), spec.name);
-  await writeProject(dir, renderPlan(spec, templates));
-  return { dir, spec };
+export async function generateFrom(answers: Answers, templates?: string): Promise<{ dir: string; blueprint: Blueprint }> {
+  const blueprint = toBlueprint(answers);
+  const dir = join(tempDir(), blueprint.name);
+  await writeProject(dir, renderPlan(blueprint, templates));
+  return { dir, blueprint };
 }
 
 export function answersFor(kind: string, keptn: string, name = `my-${kind}`): Promise<Answers> {
   return resolveAnswers({ kind, keptn, name, ...EXTRA[kind] });
 }
 
-const spec = (path: string) => JSON.parse(readFileSync(new URL(`keptn-spec/${path}`, import.meta.url), 'utf8'));
+const keptnSpec = (path: string) => JSON.parse(readFileSync(new URL(`keptn-spec/${path}`, import.meta.url), 'utf8'));
 
 /** Validates against the Keptn spec's JSON schemas (draft-04), vendored in test/keptn-spec. */
 export function keptnSchema(name: string) {
   const ajv = new Ajv({ allErrors: true, strict: false });
-  return ajv.compile(name === 'shipyard' ? spec('shipyard.schema.json') : spec(`schemas/${name}.json`));
+  return ajv.compile(name === 'shipyard' ? keptnSpec('shipyard.schema.json') : keptnSpec(`schemas/${name}.json`));
 }
 
 export function hasSchema(name: string): boolean {
   try {
-    spec(`schemas/${name}.json`);
+    keptnSpec(`schemas/${name}.json`);
     return true;
   } catch {
     return false;
@@ -78,7 +78,7 @@ export async function linkDependencies(dir: string): Promise<void> {
     const { dir: donor } = await generate('test-tool', '1.0');
     // The test tools that run a real tool also need execa: the donor gets every dependency.
     const pkg = JSON.parse(readFileSync(join(donor, 'package.json'), 'utf8'));
-    const runner = toSpec(await resolveAnswers({ kind: 'test-tool', name: 'x', 'test-tool': 'k6' }));
+    const runner = toBlueprint(await resolveAnswers({ kind: 'test-tool', name: 'x', 'test-tool': 'k6' }));
     pkg.dependencies = { ...pkg.dependencies, ...runner.dependencies };
     writeFileSync(join(donor, 'package.json'), JSON.stringify(pkg, null, 2));
     await execa('npm', ['install', '--no-audit', '--no-fund'], { cwd: donor });
@@ -97,15 +97,15 @@ export function sharedProjects(runtime: string) {
   afterAll(() => {
     for (const folder of folders) rmSync(folder, { recursive: true, force: true });
   });
-  async function generate(answers: Answers, keptn: string): Promise<{ dir: string; spec: Spec }> {
-    const spec = toSpec(await resolveAnswers({ ...answers, keptn, runtime }));
+  async function generate(answers: Answers, keptn: string): Promise<{ dir: string; blueprint: Blueprint }> {
+    const blueprint = toBlueprint(await resolveAnswers({ ...answers, keptn, runtime }));
     const parent = tempDir();
     folders.push(parent);
-    const dir = join(parent, spec.name);
-    await writeProject(dir, renderPlan(spec));
-    return { dir, spec };
+    const dir = join(parent, blueprint.name);
+    await writeProject(dir, renderPlan(blueprint));
+    return { dir, blueprint };
   }
-  const generated = new Map<string, Promise<{ dir: string; spec: Spec }>>();
+  const generated = new Map<string, Promise<{ dir: string; blueprint: Blueprint }>>();
   const project = (answers: Answers, keptn: string) => {
     const key = JSON.stringify([answers, keptn]);
     if (!generated.has(key)) generated.set(key, generate(answers, keptn));

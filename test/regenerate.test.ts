@@ -3,7 +3,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { keptnVersion } from '../src/keptn-versions.js';
-import { toSpec } from '../src/spec.js';
+import { toBlueprint } from '../src/blueprint.js';
 import { commandProblems } from './conformance/keptn-files.js';
 import { changedTemplates, generate } from './helpers.js';
 import { cli, tempDir } from './run.js';
@@ -141,7 +141,7 @@ describe('regenerate', () => {
       expect(read(dir, 'keptn/shipyard.yaml')).toContain(`apiVersion: "${k.shipyardApiVersion}"`);
       expect(read(dir, 'src/keptn/config.ts')).toContain(`http://localhost:8081${k.resourceServicePath}`);
       expect(read(dir, 'src/handler.ts')).toContain('// Our own load test goes here.');
-      expect(commandProblems(read(dir, 'README.md'), toSpec({ ...JSON.parse(read(dir, '.keptn-integration.json')).answers }))).toEqual([]);
+      expect(commandProblems(read(dir, 'README.md'), toBlueprint({ ...JSON.parse(read(dir, '.keptn-integration.json')).answers }))).toEqual([]);
       expect(JSON.parse(read(dir, '.keptn-integration.json')).answers.keptn).toBe(target);
     }
   });

@@ -1,7 +1,7 @@
 import { listOf, taskOf, taskTrigger } from '../rules.js';
-import { isJob, JOB_CONFIG, JOB_LAYERS } from './job-executor.js';
+import { isJob, JOB_CONFIG, JOB_LAYERS } from '../runtimes/job-executor.js';
 import type { Kind } from './types.js';
-import { FROM_EVENT, isWebhook, WEBHOOK_CONFIG, WEBHOOK_LAYERS } from './webhook-service.js';
+import { FROM_EVENT, isWebhook, WEBHOOK_CONFIG, WEBHOOK_LAYERS } from '../runtimes/webhook-service.js';
 
 /** Tasks are the `sh.keptn.event.<task>.triggered` subscriptions; the rest is only listened to. */
 const tasksOf = (events: string) =>

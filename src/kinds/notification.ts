@@ -1,5 +1,5 @@
 import { listOf } from '../rules.js';
-import { BRIDGE_LINK, eventLabel, FROM_EVENT, ifBridge, isWebhook, resultAs, WEBHOOK_CONFIG, WEBHOOK_LAYERS } from './webhook-service.js';
+import { BRIDGE_LINK, eventLabel, FROM_EVENT, ifBridge, isWebhook, resultAs, WEBHOOK_CONFIG, WEBHOOK_LAYERS } from '../runtimes/webhook-service.js';
 import type { Kind } from './types.js';
 
 /** Keptn's own tasks in the order a sequence runs them, with the properties they need. */

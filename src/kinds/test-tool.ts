@@ -1,7 +1,7 @@
 import type { Answers } from '../answers.js';
 import { taskTrigger } from '../rules.js';
-import { isJob, JOB_CONFIG, JOB_LAYERS } from './job-executor.js';
-import { STRATEGIES, testToolById, type TestTool } from './test-tools.js';
+import { isJob, JOB_CONFIG, JOB_LAYERS } from '../runtimes/job-executor.js';
+import { STRATEGIES, testToolById, type TestTool } from './test-tool-presets.js';
 import type { JobAction, KeptnResource, Kind, ShipyardSequence } from './types.js';
 
 const toolOf = (a: Answers): TestTool => {

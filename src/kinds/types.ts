@@ -1,7 +1,7 @@
 import type { Answers } from '../answers.js';
 import type { KeptnVersion } from '../keptn-versions.js';
-import type { Runtime } from '../runtimes.js';
-import type { Webhook } from './webhook-service.js';
+import type { Runtime } from '../runtimes/index.js';
+import type { Webhook } from '../runtimes/webhook-service.js';
 
 /** Answers that only some kinds ask for. */
 export const KIND_ANSWERS = ['task', 'events', 'runtime', 'endpoint', 'test-tool', 'sli-provider', 'webhook', 'metrics'] as const;

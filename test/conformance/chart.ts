@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { parse, parseAllDocuments } from 'yaml';
-import type { Spec } from '../../src/spec.js';
+import type { Blueprint } from '../../src/blueprint.js';
 import { helm, helmEnv } from './tools.js';
 
 const require = createRequire(import.meta.url);
@@ -88,7 +88,7 @@ export function kubernetesProblems(docs: any[]): string[] {
 const env = (container: any, name: string) => container?.env?.find((e: any) => e.name === name);
 
 /** What the chart must say for this integration, with the default values. */
-export function integrationProblems(docs: any[], spec: Spec, remote: boolean): string[] {
+export function integrationProblems(docs: any[], blueprint: Blueprint, remote: boolean): string[] {
   const problems: string[] = [];
   const want = (ok: unknown, what: string) => ok || problems.push(what);
   const kinds = docs.map((d) => d.kind);
@@ -99,15 +99,15 @@ export function integrationProblems(docs: any[], spec: Spec, remote: boolean): s
   if (!deployment) return problems;
   const pod = deployment.spec?.template?.spec ?? {};
   const containers: any[] = pod.containers ?? [];
-  const service = containers.find((c) => c.name === spec.name);
+  const service = containers.find((c) => c.name === blueprint.name);
   const distributor = containers.find((c) => c.name === 'distributor');
-  want(deployment.metadata?.name === spec.name, `Deployment is named ${deployment.metadata?.name}, not ${spec.name}`);
-  want(service, `no container named ${spec.name}`);
+  want(deployment.metadata?.name === blueprint.name, `Deployment is named ${deployment.metadata?.name}, not ${blueprint.name}`);
+  want(service, `no container named ${blueprint.name}`);
   want(distributor, 'no distributor container');
   if (!service || !distributor) return problems;
 
-  want(String(service.image).startsWith(`${spec.answers.image}:`), `image ${service.image} is not from ${spec.answers.image}`);
-  const k = spec.keptn;
+  want(String(service.image).startsWith(`${blueprint.answers.image}:`), `image ${service.image} is not from ${blueprint.answers.image}`);
+  const k = blueprint.keptn;
   want(distributor.image === `${k.distributorImage}:${k.distributorTag}`, `distributor image ${distributor.image}`);
   // Every variable set on the distributor is one its release reads.
   for (const e of distributor.env ?? []) want(k.distributorEnv.includes(e.name), `distributor ${k.release} does not know ${e.name}`);
@@ -125,20 +125,20 @@ export function integrationProblems(docs: any[], spec: Spec, remote: boolean): s
   if (remote) {
     for (const t of String(env(distributor, 'PUBSUB_TOPIC')?.value).split(',')) want(t.endsWith('.triggered'), `remote plane subscribed to ${t}, which Keptn's API never hands out`);
   }
-  want(env(distributor, 'PUBSUB_URL')?.value === spec.keptn.natsUrl, `PUBSUB_URL ${env(distributor, 'PUBSUB_URL')?.value}`);
-  const topic = (remote ? spec.remoteSubscriptions : spec.subscriptions).join(',');
+  want(env(distributor, 'PUBSUB_URL')?.value === blueprint.keptn.natsUrl, `PUBSUB_URL ${env(distributor, 'PUBSUB_URL')?.value}`);
+  const topic = (remote ? blueprint.remoteSubscriptions : blueprint.subscriptions).join(',');
   want(env(distributor, 'PUBSUB_TOPIC')?.value === topic, `PUBSUB_TOPIC ${env(distributor, 'PUBSUB_TOPIC')?.value} is not ${topic}`);
   want(env(distributor, 'PUBSUB_RECIPIENT')?.value === '127.0.0.1', 'PUBSUB_RECIPIENT is not 127.0.0.1');
   const port = service.ports?.find((p: any) => p.name === 'http')?.containerPort;
   want(env(distributor, 'PUBSUB_RECIPIENT_PORT')?.value === String(port), `PUBSUB_RECIPIENT_PORT is not the service's port ${port}`);
   want(env(service, 'PORT')?.value === String(port), `PORT is not the service's port ${port}`);
-  want(Boolean(env(distributor, 'PUBSUB_GROUP')) === spec.keptn.queueGroup, `PUBSUB_GROUP ${spec.keptn.queueGroup ? 'missing' : 'set before Keptn 0.10'}`);
+  want(Boolean(env(distributor, 'PUBSUB_GROUP')) === blueprint.keptn.queueGroup, `PUBSUB_GROUP ${blueprint.keptn.queueGroup ? 'missing' : 'set before Keptn 0.10'}`);
   want(
-    env(service, 'CONFIGURATION_SERVICE_URL')?.value === `http://localhost:8081${spec.keptn.resourceServicePath}`,
+    env(service, 'CONFIGURATION_SERVICE_URL')?.value === `http://localhost:8081${blueprint.keptn.resourceServicePath}`,
     `CONFIGURATION_SERVICE_URL ${env(service, 'CONFIGURATION_SERVICE_URL')?.value}`,
   );
   want(env(service, 'EVENT_BROKER_URL')?.value === 'http://localhost:8081/event', 'EVENT_BROKER_URL is not the distributor');
-  for (const e of spec.env) {
+  for (const e of blueprint.env) {
     const found = env(service, e.name);
     want(found, `service has no ${e.name}`);
     if (e.secret) want(found?.valueFrom?.secretKeyRef, `${e.name} does not come from a Secret`);
@@ -176,19 +176,19 @@ export function integrationProblems(docs: any[], spec: Spec, remote: boolean): s
 }
 
 /** All chart problems of a generated project: default values and remote-control-plane values. */
-export async function chartProblems(dir: string, spec: Spec): Promise<string[]> {
+export async function chartProblems(dir: string, blueprint: Blueprint): Promise<string[]> {
   const problems: string[] = [];
   const remoteValues = 'chart/ci/remote-control-plane-values.yaml';
   // No remote values where the integration hears no .triggered event: it cannot run remotely.
-  if (existsSync(join(dir, remoteValues)) !== spec.remoteSubscriptions.length > 0) {
-    problems.push(`${remoteValues} ${spec.remoteSubscriptions.length > 0 ? 'is missing' : 'exists, though a remote plane would receive none of its events'}`);
+  if (existsSync(join(dir, remoteValues)) !== blueprint.remoteSubscriptions.length > 0) {
+    problems.push(`${remoteValues} ${blueprint.remoteSubscriptions.length > 0 ? 'is missing' : 'exists, though a remote plane would receive none of its events'}`);
   }
   for (const [label, files, remote] of [
     ['default values', [], false],
-    ...(spec.remoteSubscriptions.length > 0 ? [['remote control plane values', [remoteValues], true] as const] : []),
+    ...(blueprint.remoteSubscriptions.length > 0 ? [['remote control plane values', [remoteValues], true] as const] : []),
   ] as const) {
     const rendered = await renderChart(dir, [...files]);
-    const found = [...rendered.problems, ...kubernetesProblems(rendered.docs), ...integrationProblems(rendered.docs, spec, remote)];
+    const found = [...rendered.problems, ...kubernetesProblems(rendered.docs), ...integrationProblems(rendered.docs, blueprint, remote)];
     problems.push(...found.map((p) => `${label}: ${p}`));
   }
   return problems;

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { CloudEvent, HTTP } from 'cloudevents';
 import { execa, type ResultPromise } from 'execa';
-import type { Spec } from '../../src/spec.js';
+import type { Blueprint } from '../../src/blueprint.js';
 import { hasSchema, keptnSchema } from '../helpers.js';
 import type { startKeptnStub } from './keptn-stub.js';
 
@@ -80,7 +80,7 @@ export async function exchange(stub: Stub, url: string, raw: any, mode: 'binary'
 }
 
 /** Everything wrong with the replies to `triggered`, by Keptn's rules and the spec's schemas. */
-export function replyProblems(triggered: CloudEvent<any>, replies: any[], spec: Spec): string[] {
+export function replyProblems(triggered: CloudEvent<any>, replies: any[], blueprint: Blueprint): string[] {
   const problems: string[] = [];
   const want = (ok: unknown, what: string) => ok || problems.push(what);
   const task = triggered.type.replace(/^sh\.keptn\.event\./, '').replace(/\.triggered$/, '');
@@ -92,11 +92,11 @@ export function replyProblems(triggered: CloudEvent<any>, replies: any[], spec: 
   for (const r of replies) {
     const phase = r.type?.split('.').pop();
     want(r.specversion === '1.0', `${phase}: specversion ${r.specversion}`);
-    want(r.source === spec.name, `${phase}: source ${r.source} is not ${spec.name}`);
+    want(r.source === blueprint.name, `${phase}: source ${r.source} is not ${blueprint.name}`);
     want(typeof r.id === 'string' && r.id !== triggered.id, `${phase}: id is not new`);
     want(r.shkeptncontext === triggered.shkeptncontext, `${phase}: shkeptncontext not copied`);
     want(r.triggeredid === triggered.id, `${phase}: triggeredid ${r.triggeredid} is not ${triggered.id}`);
-    want(r.shkeptnspecversion === spec.keptn.specVersion, `${phase}: shkeptnspecversion ${r.shkeptnspecversion} is not ${spec.keptn.specVersion}`);
+    want(r.shkeptnspecversion === blueprint.keptn.specVersion, `${phase}: shkeptnspecversion ${r.shkeptnspecversion} is not ${blueprint.keptn.specVersion}`);
     for (const key of ['project', 'stage', 'service', 'labels']) {
       want(JSON.stringify(r.data?.[key]) === JSON.stringify(triggered.data?.[key]), `${phase}: data.${key} not copied`);
     }

@@ -5,32 +5,32 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveAnswers } from '../../src/answers.js';
 import { COMBINATIONS, generate, generateFrom } from '../helpers.js';
-import { nextSteps } from '../../src/post.js';
+import { nextSteps } from '../../src/after-create.js';
 import { cli, tempDir } from '../run.js';
 import { chartProblems, renderChart } from './chart.js';
 import { commandProblems, scriptProblems, shipyardProblems } from './keptn-files.js';
 
 describe.concurrent.each(COMBINATIONS)('$kind for Keptn $keptn', ({ kind, keptn }) => {
   it('has a chart that renders as Helm would, valid for Kubernetes and right for Keptn', { timeout: 60_000 }, async () => {
-    const { dir, spec } = await generate(kind, keptn);
-    expect(await chartProblems(dir, spec)).toEqual([]);
+    const { dir, blueprint } = await generate(kind, keptn);
+    expect(await chartProblems(dir, blueprint)).toEqual([]);
   });
 
   it('has a valid shipyard with its task', async () => {
-    const { dir, spec } = await generate(kind, keptn);
-    expect(shipyardProblems(dir, spec)).toEqual([]);
+    const { dir, blueprint } = await generate(kind, keptn);
+    expect(shipyardProblems(dir, blueprint)).toEqual([]);
   });
 
   it('has an add-resources.sh that bash and shellcheck accept and that follows the CLI rules', { timeout: 30_000 }, async () => {
-    const { dir, spec } = await generate(kind, keptn);
-    expect(await scriptProblems(dir, spec)).toEqual([]);
+    const { dir, blueprint } = await generate(kind, keptn);
+    expect(await scriptProblems(dir, blueprint)).toEqual([]);
   });
 
   it("gives README and banner commands of that release's keptn CLI", async () => {
-    const { dir, spec } = await generate(kind, keptn);
-    expect(commandProblems(readFileSync(join(dir, 'README.md'), 'utf8'), spec)).toEqual([]);
-    expect(commandProblems(nextSteps(spec, dir, true).join('\n'), spec)).toEqual([]);
-    expect(readFileSync(join(dir, 'README.md'), 'utf8')).toContain(`A Keptn ${spec.keptn.release} integration`);
+    const { dir, blueprint } = await generate(kind, keptn);
+    expect(commandProblems(readFileSync(join(dir, 'README.md'), 'utf8'), blueprint)).toEqual([]);
+    expect(commandProblems(nextSteps(blueprint, dir, true).join('\n'), blueprint)).toEqual([]);
+    expect(readFileSync(join(dir, 'README.md'), 'utf8')).toContain(`A Keptn ${blueprint.keptn.release} integration`);
   });
 });
 
@@ -63,11 +63,11 @@ describe('a remote execution plane', () => {
 
   it('is left out of a project whose events it can never receive, and the CLI says so', { timeout: 60_000 }, async () => {
     const answers = { kind: 'notification', name: 'finished-only', events: 'sh.keptn.event.evaluation.finished' };
-    const { dir, spec } = await generateFrom(await resolveAnswers(answers));
-    expect(spec.remoteSubscriptions).toEqual([]);
+    const { dir, blueprint } = await generateFrom(await resolveAnswers(answers));
+    expect(blueprint.remoteSubscriptions).toEqual([]);
     expect(existsSync(join(dir, 'chart/ci/remote-control-plane-values.yaml'))).toBe(false);
     expect(readFileSync(join(dir, 'README.md'), 'utf8')).toMatch(/runs only in Keptn's own cluster/);
-    expect(await chartProblems(dir, spec)).toEqual([]);
+    expect(await chartProblems(dir, blueprint)).toEqual([]);
     const run = await cli(['x', '--kind', 'notification', '--events', 'sh.keptn.event.evaluation.finished,sh.keptn.event.approval.triggered', '--yes', '--dry-run'], { cwd: tempDir() });
     expect(run.exitCode).toBe(0);
     expect(run.stderr).toContain("note: sh.keptn.event.evaluation.finished reaches x only in Keptn's own cluster: a remote execution plane receives .triggered events only.");
@@ -76,8 +76,8 @@ describe('a remote execution plane', () => {
 
 describe('a test tool run by the service', () => {
   it('gets a chart with room for the tool: a writable /tmp and the memory JMeter needs', { timeout: 60_000 }, async () => {
-    const { dir, spec } = await generateFrom(await resolveAnswers({ kind: 'test-tool', name: 'jm', 'test-tool': 'jmeter' }));
-    expect(await chartProblems(dir, spec)).toEqual([]);
+    const { dir, blueprint } = await generateFrom(await resolveAnswers({ kind: 'test-tool', name: 'jm', 'test-tool': 'jmeter' }));
+    expect(await chartProblems(dir, blueprint)).toEqual([]);
     expect(readFileSync(join(dir, 'chart/values.yaml'), 'utf8')).toMatch(/limits:\n    cpu: 1\n    memory: 1Gi/);
   });
 });

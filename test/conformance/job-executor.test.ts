@@ -10,9 +10,9 @@ import { parse, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import type { Answers } from '../../src/answers.js';
 import { compareReleases, KEPTN_MINORS, keptnVersion } from '../../src/keptn-versions.js';
-import { TEST_TOOLS } from '../../src/kinds/test-tools.js';
+import { TEST_TOOLS } from '../../src/kinds/test-tool-presets.js';
 import { taskOf } from '../../src/rules.js';
-import type { Spec } from '../../src/spec.js';
+import type { Blueprint } from '../../src/blueprint.js';
 import { sharedProjects } from '../helpers.js';
 import {
   actionsRun,
@@ -57,13 +57,13 @@ const readConfig = (dir: string) => parse(readFileSync(join(dir, CONFIG), 'utf8'
 
 describe.concurrent.each(CASES)('$what as a job-executor definition for Keptn $keptn', ({ answers, keptn }) => {
   it('has a job/config.yaml that its job-executor-service release accepts, runs for the shipyard and mounts the files of', async () => {
-    const { dir, spec } = await project(answers, keptn);
-    expect(jobProjectProblems(dir, spec)).toEqual([]);
+    const { dir, blueprint } = await project(answers, keptn);
+    expect(jobProjectProblems(dir, blueprint)).toEqual([]);
   });
 
   it('resolves every env entry of every action against the spec example of its type, as the release does', async () => {
-    const { dir, spec } = await project(answers, keptn);
-    const family = jesFamily(spec.keptn.jobExecutor.version);
+    const { dir, blueprint } = await project(answers, keptn);
+    const family = jesFamily(blueprint.keptn.jobExecutor.version);
     for (const action of readConfig(dir).actions) {
       for (const event of action.events) {
         const example = taskTrigger(taskOf(event.name)!);
@@ -82,8 +82,8 @@ describe.concurrent.each(CASES)('$what as a job-executor definition for Keptn $k
   });
 
   it('mounts exactly the files each task names, and every /keptn/ file its command reads', async () => {
-    const { dir, spec } = await project(answers, keptn);
-    const family = jesFamily(spec.keptn.jobExecutor.version);
+    const { dir, blueprint } = await project(answers, keptn);
+    const family = jesFamily(blueprint.keptn.jobExecutor.version);
     const uploaded = uploadedUris(dir);
     for (const action of readConfig(dir).actions) {
       for (const task of action.tasks) {
@@ -99,8 +99,8 @@ describe.concurrent.each(CASES)('$what as a job-executor definition for Keptn $k
   });
 
   it('has test definitions and scripts that their own checkers accept', { timeout: 60_000 }, async () => {
-    const { dir, spec } = await project(answers, keptn);
-    const files = spec.resources.map((r) => r.uri).filter((uri) => uri !== 'job/config.yaml');
+    const { dir, blueprint } = await project(answers, keptn);
+    const files = blueprint.resources.map((r) => r.uri).filter((uri) => uri !== 'job/config.yaml');
     expect(files.length).toBeGreaterThan(0);
     for (const uri of files) {
       const text = readFileSync(join(dir, 'keptn/resources', uri), 'utf8');
@@ -109,16 +109,16 @@ describe.concurrent.each(CASES)('$what as a job-executor definition for Keptn $k
   });
 
   it('has a valid shipyard and an add-resources.sh that uploads it all', { timeout: 30_000 }, async () => {
-    const { dir, spec } = await project(answers, keptn);
-    expect(shipyardProblems(dir, spec)).toEqual([]);
+    const { dir, blueprint } = await project(answers, keptn);
+    expect(shipyardProblems(dir, blueprint)).toEqual([]);
     const script = readFileSync(join(dir, 'keptn/add-resources.sh'), 'utf8');
-    const key = `add-resources\0${script}\0${JSON.stringify(spec.keptn.cli)}\0${spec.keptn.release}\0${spec.resources.map((r) => r.uri)}`;
-    expect(await once(key, () => scriptProblems(dir, spec))).toEqual([]);
+    const key = `add-resources\0${script}\0${JSON.stringify(blueprint.keptn.cli)}\0${blueprint.keptn.release}\0${blueprint.resources.map((r) => r.uri)}`;
+    expect(await once(key, () => scriptProblems(dir, blueprint))).toEqual([]);
   });
 
   it("tells how to install the job executor subscribed to the integration's events", async () => {
-    const { dir, spec } = await project(answers, keptn);
-    const jes = spec.keptn.jobExecutor;
+    const { dir, blueprint } = await project(answers, keptn);
+    const jes = blueprint.keptn.jobExecutor;
     const commands = await installCommands(readFileSync(join(dir, 'README.md'), 'utf8'));
     if (jes.install === 'helm') {
       expect(commands.map((c) => c[0])).toEqual(['helm']);
@@ -132,7 +132,7 @@ describe.concurrent.each(CASES)('$what as a job-executor definition for Keptn $k
         // --set-string KEY=a\,b: Helm reads `\,` as a comma of the value (a string, not a list). 0.2.x
         // read remoteControlPlane.topicSubscription, 0.3.0 only subscription.pubsubTopic
         // (0.2.5:chart/templates/deployment.yaml, 0.3.0:chart/templates/deployment.yaml).
-        expect(topics).toEqual([`${jes.topicValue}=${spec.subscriptions.join('\\,')}`]);
+        expect(topics).toEqual([`${jes.topicValue}=${blueprint.subscriptions.join('\\,')}`]);
         expect(helm[helm.indexOf(topics[0]) - 1]).toBe('--set-string');
       } else {
         // 0.1.6–0.1.8 read their subscription only for a remote plane (0.1.6:chart/templates/deployment.yaml).
@@ -142,7 +142,7 @@ describe.concurrent.each(CASES)('$what as a job-executor definition for Keptn $k
       // 0.1.3:deploy/service.yaml (and 0.1.4's): Deployment job-executor-service in namespace keptn,
       // the distributor as container `distributor`, subscribed to sh.keptn.> by PUBSUB_TOPIC.
       const manifest = `https://raw.githubusercontent.com/keptn-contrib/job-executor-service/${jes.version}/deploy/service.yaml`;
-      const setEnv = ['kubectl', '-n', 'keptn', 'set', 'env', 'deployment/job-executor-service', '-c', 'distributor', `PUBSUB_TOPIC=${spec.subscriptions.join(',')}`];
+      const setEnv = ['kubectl', '-n', 'keptn', 'set', 'env', 'deployment/job-executor-service', '-c', 'distributor', `PUBSUB_TOPIC=${blueprint.subscriptions.join(',')}`];
       if (jes.manifestSed) {
         // 0.1.4:deploy/service.yaml has `value: false` under ALWAYS_SEND_FINISHED_EVENT, which
         // Kubernetes refuses (EnvVar.value is a string): what reaches kubectl must be quoted.
@@ -174,13 +174,13 @@ async function installCommands(readme: string): Promise<string[][]> {
 
 describe.concurrent.each(CASES.filter((c) => c.answers.kind === 'test-tool'))('$what for Keptn $keptn: which job runs', ({ answers, keptn }) => {
   it('runs the action of teststrategy functional, of performance, and none for an unknown strategy', async () => {
-    const { dir, spec } = await project(answers, keptn);
-    const family = jesFamily(spec.keptn.jobExecutor.version);
+    const { dir, blueprint } = await project(answers, keptn);
+    const family = jesFamily(blueprint.keptn.jobExecutor.version);
     const config = readConfig(dir);
-    const definitions = spec.view.testDefinitions as { strategy: string; uri: string }[];
-    const own = spec.resources.filter((r) => r.uri !== 'job/config.yaml').map((r) => r.uri);
+    const definitions = blueprint.view.testDefinitions as { strategy: string; uri: string }[];
+    const own = blueprint.resources.filter((r) => r.uri !== 'job/config.yaml').map((r) => r.uri);
     for (const strategy of ['functional', 'performance', 'realuser']) {
-      const { actions } = actionsRun(family, config, taskTrigger(spec.answers.task, { teststrategy: strategy }));
+      const { actions } = actionsRun(family, config, taskTrigger(blueprint.answers.task, { teststrategy: strategy }));
       const files = actions.map((a) => a.tasks.flatMap((t) => t.files ?? []));
       if (definitions.length === 0) {
         // The custom checks run for every strategy.
@@ -193,11 +193,11 @@ describe.concurrent.each(CASES.filter((c) => c.answers.kind === 'test-tool'))('$
   });
 
   it("gives TARGET_URL the deployment's first local URI", async () => {
-    const { dir, spec } = await project(answers, keptn);
-    const family = jesFamily(spec.keptn.jobExecutor.version);
+    const { dir, blueprint } = await project(answers, keptn);
+    const family = jesFamily(blueprint.keptn.jobExecutor.version);
     const config = readConfig(dir);
     for (const strategy of ['functional', 'performance']) {
-      const event = taskTrigger(spec.answers.task, { teststrategy: strategy });
+      const event = taskTrigger(blueprint.answers.task, { teststrategy: strategy });
       const tasks = actionsRun(family, config, event).actions.flatMap((a) => a.tasks);
       expect(tasks.length).toBeGreaterThan(0);
       for (const task of tasks) expect(resolveEnv(family, task, event).env.TARGET_URL).toBe(event.data.deployment.deploymentURIsLocal[0]);
@@ -206,13 +206,13 @@ describe.concurrent.each(CASES.filter((c) => c.answers.kind === 'test-tool'))('$
 });
 
 /** The generic project's jobs for each task trigger of its shipyard: run.sh must do that task's work. */
-async function genericRunProblems(dir: string, spec: Spec): Promise<string[]> {
-  const family = jesFamily(spec.keptn.jobExecutor.version);
+async function genericRunProblems(dir: string, blueprint: Blueprint): Promise<string[]> {
+  const family = jesFamily(blueprint.keptn.jobExecutor.version);
   const config = readConfig(dir);
   const problems: string[] = [];
-  for (const type of spec.subscriptions) {
+  for (const type of blueprint.subscriptions) {
     const task = taskOf(type)!;
-    const event = shipyardTrigger(spec, task);
+    const event = shipyardTrigger(blueprint, task);
     const { actions } = actionsRun(family, config, event);
     if (actions.length === 0) problems.push(`${type}: no action runs`);
     for (const job of actions.flatMap((a) => a.tasks)) {
@@ -231,8 +231,8 @@ async function genericRunProblems(dir: string, spec: Spec): Promise<string[]> {
 
 describe.concurrent('the jobs, run as their job-executor-service release would run them', () => {
   it.each(KEPTN_MINORS)('generic for Keptn %s: run.sh does the work of each task it is run for', async (keptn) => {
-    const { dir, spec } = await project(GENERIC, keptn);
-    expect(await genericRunProblems(dir, spec)).toEqual([]);
+    const { dir, blueprint } = await project(GENERIC, keptn);
+    expect(await genericRunProblems(dir, blueprint)).toEqual([]);
   });
 
   async function target(status: number) {
@@ -243,15 +243,15 @@ describe.concurrent('the jobs, run as their job-executor-service release would r
 
   it.each(FAMILY_MINORS)('custom test-tool for Keptn %s: run-tests.sh passes against a healthy service and fails against a broken one', async (keptn) => {
     await need('curl', 'curl');
-    const { dir, spec } = await project({ kind: 'test-tool', name: 'job-checks' }, keptn);
-    const family = jesFamily(spec.keptn.jobExecutor.version);
+    const { dir, blueprint } = await project({ kind: 'test-tool', name: 'job-checks' }, keptn);
+    const family = jesFamily(blueprint.keptn.jobExecutor.version);
     for (const [status, exitCode, says] of [
       [200, 0, /1 of 1 HTTP checks passed/],
       [500, 1, /FAILED: .* answered 500, expected 200/],
     ] as const) {
       const svc = await target(status);
       try {
-        const event = shipyardTrigger(spec, 'test');
+        const event = shipyardTrigger(blueprint, 'test');
         event.data.deployment.deploymentURIsLocal = [svc.url];
         const tasks = actionsRun(family, readConfig(dir), event).actions.flatMap((a) => a.tasks);
         expect(tasks).toHaveLength(1);
@@ -269,11 +269,11 @@ describe.concurrent('the jobs, run as their job-executor-service release would r
 describe.concurrent('a config its job-executor-service release would fail on is caught', () => {
   /** A freshly generated project whose job/config.yaml is changed (generic.ts builds the env in TypeScript). */
   async function changed(answers: Answers, keptn: string, change: (config: JobConfig) => void) {
-    const { dir, spec } = await generateJob(answers, keptn);
+    const { dir, blueprint } = await generateJob(answers, keptn);
     const config = readConfig(dir);
     change(config);
     writeFileSync(join(dir, CONFIG), stringify(config));
-    return { dir, spec };
+    return { dir, blueprint };
   }
   const typeByPath = (config: JobConfig) => {
     for (const task of config.actions.flatMap((a) => a.tasks)) {
@@ -287,39 +287,39 @@ describe.concurrent('a config its job-executor-service release would fail on is 
   };
 
   it('EVENT_TYPE from $.type on Keptn 0.8 (0.1.3): its event map has no type, so no job is created', async () => {
-    const { dir, spec } = await changed(GENERIC, '0.8', typeByPath);
-    expect(jobProjectProblems(dir, spec).join('\n')).toMatch(/could not add env with name EVENT_TYPE, value \$\.type, valueFrom event: unknown key type \(no job is created; the task ends errored\)/);
-    expect((await genericRunProblems(dir, spec)).join('\n')).toMatch(/db-migrate\.triggered: could not add env with name EVENT_TYPE, value \$\.type, valueFrom event: unknown key type/);
+    const { dir, blueprint } = await changed(GENERIC, '0.8', typeByPath);
+    expect(jobProjectProblems(dir, blueprint).join('\n')).toMatch(/could not add env with name EVENT_TYPE, value \$\.type, valueFrom event: unknown key type \(no job is created; the task ends errored\)/);
+    expect((await genericRunProblems(dir, blueprint)).join('\n')).toMatch(/db-migrate\.triggered: could not add env with name EVENT_TYPE, value \$\.type, valueFrom event: unknown key type/);
   });
 
   it('EVENT_TYPE from $.type on Keptn 1.4 (0.3.0): a pointer address, on which run.sh falls through and exits 0', async () => {
-    const { dir, spec } = await changed(GENERIC, '1.4', typeByPath);
-    expect(jobProjectProblems(dir, spec).join('\n')).toMatch(/EVENT_TYPE: \$\.type gives "0xc[0-9a-f]+", a memory address, not the value/);
-    expect((await genericRunProblems(dir, spec)).join('\n')).toMatch(/db-migrate\.triggered: run\.sh exited 0 printing "0xc[0-9a-f]+: not handled here.*", not "db-migrate for sockshop\/dev\/carts"/);
+    const { dir, blueprint } = await changed(GENERIC, '1.4', typeByPath);
+    expect(jobProjectProblems(dir, blueprint).join('\n')).toMatch(/EVENT_TYPE: \$\.type gives "0xc[0-9a-f]+", a memory address, not the value/);
+    expect((await genericRunProblems(dir, blueprint)).join('\n')).toMatch(/db-migrate\.triggered: run\.sh exited 0 printing "0xc[0-9a-f]+: not handled here.*", not "db-migrate for sockshop\/dev\/carts"/);
   });
 
   it('EVENT_TYPE from $.type is right where the type is a string (0.1.4–0.2.5): the checks are per release', async () => {
     for (const keptn of ['0.9', '0.17']) {
-      const { dir, spec } = await changed(GENERIC, keptn, typeByPath);
-      expect(jobProjectProblems(dir, spec)).toEqual([]);
-      expect(await genericRunProblems(dir, spec)).toEqual([]);
+      const { dir, blueprint } = await changed(GENERIC, keptn, typeByPath);
+      expect(jobProjectProblems(dir, blueprint)).toEqual([]);
+      expect(await genericRunProblems(dir, blueprint)).toEqual([]);
     }
   });
 
   it('EVENT ($) on Keptn 0.8 (0.1.3): the whole event as a Go map print', async () => {
-    const { dir, spec } = await changed(GENERIC, '0.8', addEnv({ name: 'EVENT', value: '$', valueFrom: 'event' }));
-    expect(jobProjectProblems(dir, spec).join('\n')).toMatch(/EVENT: \$ gives "map\[data:map\[.*", a Go map print, not JSON/);
+    const { dir, blueprint } = await changed(GENERIC, '0.8', addEnv({ name: 'EVENT', value: '$', valueFrom: 'event' }));
+    expect(jobProjectProblems(dir, blueprint).join('\n')).toMatch(/EVENT: \$ gives "map\[data:map\[.*", a Go map print, not JSON/);
     // From 0.1.4 on the same entry is JSON.
     const later = await changed(GENERIC, '0.9', addEnv({ name: 'EVENT', value: '$', valueFrom: 'event' }));
-    expect(jobProjectProblems(later.dir, later.spec)).toEqual([]);
+    expect(jobProjectProblems(later.dir, later.blueprint)).toEqual([]);
   });
 
   it('an `as:` on Keptn 0.8 (0.1.3): a field its strict decoder does not know', async () => {
     const withAs = (config: JobConfig) => Object.assign(config.actions[0].tasks[0].env![0], { as: 'string' });
-    const { dir, spec } = await changed(GENERIC, '0.8', withAs);
-    expect(jobProjectProblems(dir, spec)).toEqual(['job/config.yaml/actions/0/tasks/0/env/0 must NOT have additional properties: as (unknown to job-executor-service 0.1.3, which then rejects the whole file)']);
+    const { dir, blueprint } = await changed(GENERIC, '0.8', withAs);
+    expect(jobProjectProblems(dir, blueprint)).toEqual(['job/config.yaml/actions/0/tasks/0/env/0 must NOT have additional properties: as (unknown to job-executor-service 0.1.3, which then rejects the whole file)']);
     const later = await changed(GENERIC, '0.9', withAs);
-    expect(jobProjectProblems(later.dir, later.spec)).toEqual([]);
+    expect(jobProjectProblems(later.dir, later.blueprint)).toEqual([]);
   });
 
   it.each([
@@ -327,17 +327,17 @@ describe.concurrent('a config its job-executor-service release would fail on is 
     ['1.4', '$.data.load-test.teststrategy', /unexpected "-" while scanning operator/],
     ['1.4', "$.data['load-test'].teststrategy", /could not parse string: invalid syntax/],
   ])('a hyphenated task in a path without double-quoted brackets, Keptn %s: %s', async (keptn, property, error) => {
-    const { dir, spec } = await changed(PROJECTS.find((p) => p.answers.task === 'load-test')!.answers, keptn, (config) => {
+    const { dir, blueprint } = await changed(PROJECTS.find((p) => p.answers.task === 'load-test')!.answers, keptn, (config) => {
       for (const event of config.actions.flatMap((a) => a.events)) event.jsonpath!.property = property;
     });
-    const problems = jobProjectProblems(dir, spec).join('\n');
+    const problems = jobProjectProblems(dir, blueprint).join('\n');
     expect(problems).toMatch(/runs no action for sh\.keptn\.event\.load-test\.triggered: action "k6 functional test": /);
     expect(problems).toMatch(error);
   });
 
   it('an env path with a hyphenated name: the job is never created', async () => {
-    const { dir, spec } = await changed(GENERIC, '1.4', addEnv({ name: 'MIGRATION', value: '$.data.db-migrate.version', valueFrom: 'event' }));
-    expect(jobProjectProblems(dir, spec).join('\n')).toMatch(/could not add env with name 'MIGRATION', value '\$\.data\.db-migrate\.version', valueFrom 'event': parsing error: .* unexpected "-" while scanning operator/);
+    const { dir, blueprint } = await changed(GENERIC, '1.4', addEnv({ name: 'MIGRATION', value: '$.data.db-migrate.version', valueFrom: 'event' }));
+    expect(jobProjectProblems(dir, blueprint).join('\n')).toMatch(/could not add env with name 'MIGRATION', value '\$\.data\.db-migrate\.version', valueFrom 'event': parsing error: .* unexpected "-" while scanning operator/);
   });
 });
 

@@ -16,7 +16,7 @@ import { execa } from 'execa';
 import { parse, parseDocument } from 'yaml';
 import { compareReleases } from '../../src/keptn-versions.js';
 import { taskOf } from '../../src/rules.js';
-import type { Spec } from '../../src/spec.js';
+import type { Blueprint } from '../../src/blueprint.js';
 import { tempDir } from '../run.js';
 import { uploadedUris } from './keptn-files.js';
 import { need, shellcheck } from './tools.js';
@@ -546,21 +546,21 @@ export function mountedFiles(family: JesFamily, files: string[], uploaded: strin
 // The whole project
 
 /** The shipyard's properties of a task (Keptn sends them under data.<task>). */
-function propertiesOf(spec: Spec, task: string): Record<string, unknown> | undefined {
-  for (const sequence of spec.sequences) for (const t of sequence.tasks) if (t.name === task && t.properties) return t.properties;
+function propertiesOf(blueprint: Blueprint, task: string): Record<string, unknown> | undefined {
+  for (const sequence of blueprint.sequences) for (const t of sequence.tasks) if (t.name === task && t.properties) return t.properties;
   return undefined;
 }
 
 /** The trigger Keptn sends for a task of the project's shipyard, as the spec's example has it. */
-export const shipyardTrigger = (spec: Spec, task: string) => taskTrigger(task, propertiesOf(spec, task));
+export const shipyardTrigger = (blueprint: Blueprint, task: string) => taskTrigger(task, propertiesOf(blueprint, task));
 
 /** Everything a job-executor project must get right, as a list of problems. */
-export function jobProjectProblems(dir: string, spec: Spec): string[] {
+export function jobProjectProblems(dir: string, blueprint: Blueprint): string[] {
   const problems: string[] = [];
   for (const absent of ['package.json', 'src', 'chart', 'Dockerfile']) if (existsSync(join(dir, absent))) problems.push(`a job-executor definition has ${absent}`);
   const configFile = join(dir, 'keptn/resources/job/config.yaml');
   if (!existsSync(configFile)) return [...problems, 'no keptn/resources/job/config.yaml'];
-  const version = spec.keptn.jobExecutor.version;
+  const version = blueprint.keptn.jobExecutor.version;
   const family = jesFamily(version);
   const parsed = parseJobConfig(readFileSync(configFile, 'utf8'));
   problems.push(...parsed.problems);
@@ -574,7 +574,7 @@ export function jobProjectProblems(dir: string, spec: Spec): string[] {
   for (const action of config.actions) {
     for (const event of action.events) {
       matched.add(event.name);
-      if (!spec.subscriptions.includes(event.name)) problems.push(`action "${action.name}" matches ${event.name}, which the README does not subscribe the job executor to`);
+      if (!blueprint.subscriptions.includes(event.name)) problems.push(`action "${action.name}" matches ${event.name}, which the README does not subscribe the job executor to`);
       const task = taskOf(event.name);
       // 0.1.3 drops other events; from 0.2 on it polls Keptn for open triggers only.
       if (!task) problems.push(`action "${action.name}" matches ${event.name}, which the job executor never receives: only task triggers`);
@@ -597,11 +597,11 @@ export function jobProjectProblems(dir: string, spec: Spec): string[] {
       }
     }
   }
-  for (const s of spec.subscriptions) if (!matched.has(s)) problems.push(`${s} is subscribed, but no action matches it`);
+  for (const s of blueprint.subscriptions) if (!matched.has(s)) problems.push(`${s} is subscribed, but no action matches it`);
   // Each task trigger of the shipyard, as the release would run it.
-  for (const type of spec.subscriptions) {
+  for (const type of blueprint.subscriptions) {
     const task = taskOf(type);
-    if (task) problems.push(...triggerProblems(family, config, shipyardTrigger(spec, task), uploaded));
+    if (task) problems.push(...triggerProblems(family, config, shipyardTrigger(blueprint, task), uploaded));
   }
   return problems;
 }

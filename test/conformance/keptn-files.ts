@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { parse } from 'yaml';
-import type { Spec } from '../../src/spec.js';
+import type { Blueprint } from '../../src/blueprint.js';
 import { keptnSchema } from '../helpers.js';
 import { shellcheck } from './tools.js';
 
@@ -14,7 +14,7 @@ function taskNames(shipyard: any): string[] {
   return (shipyard?.spec?.stages ?? []).flatMap((s: any) => (s.sequences ?? []).flatMap((q: any) => (q.tasks ?? []).map((t: any) => t.name)));
 }
 
-export function shipyardProblems(dir: string, spec: Spec): string[] {
+export function shipyardProblems(dir: string, blueprint: Blueprint): string[] {
   const problems: string[] = [];
   let shipyard: any;
   try {
@@ -24,7 +24,7 @@ export function shipyardProblems(dir: string, spec: Spec): string[] {
   }
   const validate = keptnSchema('shipyard');
   if (!validate(shipyard)) problems.push(`shipyard.yaml breaks the shipyard schema: ${JSON.stringify(validate.errors)}`);
-  if (shipyard?.apiVersion !== spec.keptn.shipyardApiVersion) problems.push(`apiVersion ${shipyard?.apiVersion} is not ${spec.keptn.shipyardApiVersion}`);
+  if (shipyard?.apiVersion !== blueprint.keptn.shipyardApiVersion) problems.push(`apiVersion ${shipyard?.apiVersion} is not ${blueprint.keptn.shipyardApiVersion}`);
   if (shipyard?.kind !== 'Shipyard') problems.push(`kind ${shipyard?.kind} is not Shipyard`);
   for (const stage of shipyard?.spec?.stages ?? []) {
     if (!STAGE.test(stage.name) || stage.name.length > 43) problems.push(`stage name ${stage.name} is not a valid Keptn stage name`);
@@ -33,7 +33,7 @@ export function shipyardProblems(dir: string, spec: Spec): string[] {
   // Every task whose events it receives (sh.keptn.event.<task>.<phase>) must be in a sequence;
   // the lighthouse sends get-sli during an evaluation, so that is the task an SLI provider needs.
   const needed = new Set<string>();
-  for (const type of spec.subscriptions) {
+  for (const type of blueprint.subscriptions) {
     const segs = type.split('.').slice(3);
     if (segs.length === 2 && segs[0] !== '*') needed.add(segs[0] === 'get-sli' ? 'evaluation' : segs[0]);
   }
@@ -64,7 +64,7 @@ export function uploadedUris(dir: string): string[] {
   return uploads(readFileSync(join(dir, 'keptn/add-resources.sh'), 'utf8')).map((u) => String(u.flags.get('resourceUri') ?? u.flags.get('resource')));
 }
 
-export async function scriptProblems(dir: string, spec: Spec): Promise<string[]> {
+export async function scriptProblems(dir: string, blueprint: Blueprint): Promise<string[]> {
   const file = join(dir, 'keptn/add-resources.sh');
   const script = readFileSync(file, 'utf8');
   const problems: string[] = [];
@@ -78,14 +78,14 @@ export async function scriptProblems(dir: string, spec: Spec): Promise<string[]>
     if (!u.flags.has('project')) problems.push(`no --project in: ${u.line}`);
     // Every release's add-resource: "Flag 'stage' is missing" (cli/cmd/add_resource.go, 0.8.7 to 1.4.5).
     if (u.flags.has('service') && !u.flags.has('stage') && !u.flags.has('all-stages')) {
-      problems.push(`Keptn ${spec.keptn.release}: --service needs --stage or --all-stages in: ${u.line}`);
+      problems.push(`Keptn ${blueprint.keptn.release}: --service needs --stage or --all-stages in: ${u.line}`);
     }
-    if (!spec.keptn.cli.allStagesAlone && u.flags.has('all-stages') && !u.flags.has('service')) {
-      problems.push(`Keptn ${spec.keptn.release}: --all-stages needs --service in: ${u.line}`);
+    if (!blueprint.keptn.cli.allStagesAlone && u.flags.has('all-stages') && !u.flags.has('service')) {
+      problems.push(`Keptn ${blueprint.keptn.release}: --all-stages needs --service in: ${u.line}`);
     }
   }
   const uris = uploadedUris(dir);
-  for (const r of spec.resources) if (!uris.includes(r.uri)) problems.push(`the service reads ${r.uri}, which the script does not upload`);
+  for (const r of blueprint.resources) if (!uris.includes(r.uri)) problems.push(`the service reads ${r.uri}, which the script does not upload`);
   return problems;
 }
 
@@ -94,11 +94,11 @@ export async function scriptProblems(dir: string, spec: Spec): Promise<string[]>
  * version table states it: which trigger command exists and in which form, and whether
  * `create project` needs a Git upstream.
  */
-export function commandProblems(text: string, spec: Spec): string[] {
-  const cli = spec.keptn.cli;
+export function commandProblems(text: string, blueprint: Blueprint): string[] {
+  const cli = blueprint.keptn.cli;
   const problems: string[] = [];
   const lines = text.split('\n').filter((l) => /^\s*(\$\s*)?keptn /.test(l)).map((l) => l.replace(/^\s*(\$\s*)?/, ''));
-  const release = `Keptn ${spec.keptn.release}`;
+  const release = `Keptn ${blueprint.keptn.release}`;
   for (const line of lines) {
     if (line.startsWith('keptn trigger sequence')) {
       if (cli.trigger === 'send-event') problems.push(`${release} has no \`keptn trigger sequence\`: ${line}`);

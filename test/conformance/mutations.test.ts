@@ -32,8 +32,8 @@ describe('a broken chart is caught', () => {
     ['a value that does not exist', DEPLOYMENT, '.Values.integration.taskTimeoutSeconds', '.Values.integration.taskTimeout', /Deployment my-test-tool: spec\.template\.spec\.containers\[0\]\.env\[\d+\]\.value is empty \(null\)/],
     ['a value under a map that does not exist', DEPLOYMENT, '.Values.integration.taskTimeoutSeconds', '.Values.integrations.taskTimeoutSeconds', /does not render.*nil pointer evaluating interface \{\}\.taskTimeoutSeconds/],
   ])('%s', { timeout: 60_000 }, async (_, file, from, to, message) => {
-    const { dir, spec } = await broken('test-tool', '1.0', file, from, to);
-    expect((await chartProblems(dir, spec)).join('\n')).toMatch(message);
+    const { dir, blueprint } = await broken('test-tool', '1.0', file, from, to);
+    expect((await chartProblems(dir, blueprint)).join('\n')).toMatch(message);
   });
 });
 
@@ -45,43 +45,43 @@ describe('a fact of the wrong Keptn release is caught', () => {
     ['PUBSUB_GROUP on 0.9', 'generic', '0.9', DEPLOYMENT, '<% if (keptn.queueGroup) { -%>\n            {{- if .Values.distributor.queueGroup }}', '<% if (true) { -%>\n            {{- if true }}', /distributor 0\.9\.2 does not know PUBSUB_GROUP/],
     ['a remote plane subscribed to evaluation.finished', 'notification', '1.4', 'base/chart/ci/remote-control-plane-values.yaml.ejs', "pubsubTopic: <%- q.yaml(remoteSubscriptions.join(',')) %>", "pubsubTopic: <%- q.yaml(subscriptions.join(',')) %>", /sh\.keptn\.event\.evaluation\.finished never reaches a remote execution plane/],
   ])('%s', { timeout: 60_000 }, async (_, kind, keptn, file, from, to, message) => {
-    const { dir, spec } = await broken(kind, keptn, file, from, to);
-    expect((await chartProblems(dir, spec)).join('\n')).toMatch(message);
+    const { dir, blueprint } = await broken(kind, keptn, file, from, to);
+    expect((await chartProblems(dir, blueprint)).join('\n')).toMatch(message);
   });
 
   it.each([
     ['`keptn trigger sequence` on 0.13', '0.13', '<%- trigger %>', 'keptn trigger sequence --sequence=<%= sequences[0].name %> --project=<%= a.project %> --stage=<%= a.stage %>', /Keptn 0\.13\.6 has no `keptn trigger sequence`/],
     ['a project created without a Git upstream on 0.16', '0.16', '<%- wiring[0] %>', 'keptn create project <%= a.project %> --shipyard=keptn/shipyard.yaml', /Keptn 0\.16\.2 needs a Git upstream \(--git-user=…\)/],
   ])('%s', async (_, keptn, from, to, message) => {
-    const { dir, spec } = await broken('generic', keptn, 'base/README.md.ejs', from, to);
-    expect(commandProblems(readFileSync(join(dir, 'README.md'), 'utf8'), spec).join('\n')).toMatch(message);
+    const { dir, blueprint } = await broken('generic', keptn, 'base/README.md.ejs', from, to);
+    expect(commandProblems(readFileSync(join(dir, 'README.md'), 'utf8'), blueprint).join('\n')).toMatch(message);
   });
 });
 
 describe('a broken shipyard or add-resources.sh is caught', () => {
   it('a shipyard task renamed', async () => {
-    const { dir, spec } = await broken('test-tool', '1.0', 'base/keptn/shipyard.yaml.ejs', '- name: <%- q.yaml(task.name) %>', "- name: <%- q.yaml(task.name + 's') %>");
-    expect(shipyardProblems(dir, spec)).toContain('shipyard has no task test');
+    const { dir, blueprint } = await broken('test-tool', '1.0', 'base/keptn/shipyard.yaml.ejs', '- name: <%- q.yaml(task.name) %>', "- name: <%- q.yaml(task.name + 's') %>");
+    expect(shipyardProblems(dir, blueprint)).toContain('shipyard has no task test');
   });
 
   it('a shipyard apiVersion of another Keptn release', async () => {
-    const { dir, spec } = await broken('sli-provider', '0.8', 'base/keptn/shipyard.yaml.ejs', 'apiVersion: <%- q.yaml(keptn.shipyardApiVersion) %>', 'apiVersion: "spec.keptn.sh/0.2.3"');
-    expect(shipyardProblems(dir, spec).join()).toMatch(/apiVersion spec.keptn.sh\/0.2.3 is not spec.keptn.sh\/0.2.2/);
+    const { dir, blueprint } = await broken('sli-provider', '0.8', 'base/keptn/shipyard.yaml.ejs', 'apiVersion: <%- q.yaml(keptn.shipyardApiVersion) %>', 'apiVersion: "spec.keptn.sh/0.2.3"');
+    expect(shipyardProblems(dir, blueprint).join()).toMatch(/apiVersion spec.keptn.sh\/0.2.3 is not spec.keptn.sh\/0.2.2/);
   });
 
   it('--service without --stage on Keptn 1.0', { timeout: 30_000 }, async () => {
-    const { dir, spec } = await broken('sli-provider', '1.0', 'base/keptn/add-resources.sh.ejs', '--stage="$STAGE" ', '');
-    expect((await scriptProblems(dir, spec)).join()).toMatch(/--service needs --stage or --all-stages/);
+    const { dir, blueprint } = await broken('sli-provider', '1.0', 'base/keptn/add-resources.sh.ejs', '--stage="$STAGE" ', '');
+    expect((await scriptProblems(dir, blueprint)).join()).toMatch(/--service needs --stage or --all-stages/);
   });
 
   it('an unquoted variable (shellcheck)', { timeout: 30_000 }, async () => {
-    const { dir, spec } = await broken('sli-provider', '1.0', 'base/keptn/add-resources.sh.ejs', '--project="$PROJECT"', '--project=$PROJECT');
-    expect((await scriptProblems(dir, spec)).join()).toMatch(/shellcheck: .*SC2086/);
+    const { dir, blueprint } = await broken('sli-provider', '1.0', 'base/keptn/add-resources.sh.ejs', '--project="$PROJECT"', '--project=$PROJECT');
+    expect((await scriptProblems(dir, blueprint)).join()).toMatch(/shellcheck: .*SC2086/);
   });
 
   it('a resource uploaded under another URI than the service reads', { timeout: 30_000 }, async () => {
-    const { dir, spec } = await broken('test-tool', '1.0', 'base/keptn/add-resources.sh.ejs', "--resourceUri=<%- q.sh(r.uri) %>", "--resourceUri=<%- q.sh('tests/' + r.uri) %>");
-    expect((await scriptProblems(dir, spec)).join()).toMatch(/reads my-test-tool\/checks.yaml, which the script does not upload/);
+    const { dir, blueprint } = await broken('test-tool', '1.0', 'base/keptn/add-resources.sh.ejs', "--resourceUri=<%- q.sh(r.uri) %>", "--resourceUri=<%- q.sh('tests/' + r.uri) %>");
+    expect((await scriptProblems(dir, blueprint)).join()).toMatch(/reads my-test-tool\/checks.yaml, which the script does not upload/);
   });
 });
 
@@ -96,8 +96,8 @@ describe('a broken job-executor definition is caught', () => {
     ['a file the command uses but does not mount', CONFIG, '          - <%- q.yaml(file) %>', '          - <%- q.yaml(file + ".bak") %>', /uses \/keptn\/locust\/functional.py, which is not in its files/],
     ['a variable the command uses but env does not set', CONFIG, '          - name: <%- q.yaml(e.name) %>', '          - name: <%- q.yaml(e.name + "S") %>', /uses \$\(TARGET_URL\), which its env does not set/],
   ])('%s', async (_, file, from, to, message) => {
-    const { dir, spec } = await job('locust', file, from, to);
-    expect(jobProjectProblems(dir, spec).join('\n')).toMatch(message);
+    const { dir, blueprint } = await job('locust', file, from, to);
+    expect(jobProjectProblems(dir, blueprint).join('\n')).toMatch(message);
   });
 
   it.each([
@@ -117,7 +117,7 @@ describe('a broken service is caught by the event contract', () => {
   beforeAll(async () => linkDependencies((await generate('test-tool', '1.0')).dir), 180_000);
 
   async function contractOf(file: string, from: string, to: string) {
-    const { dir, spec } = await broken('test-tool', '1.0', file, from, to);
+    const { dir, blueprint } = await broken('test-tool', '1.0', file, from, to);
     await linkDependencies(dir);
     await execa('npm', ['run', 'build'], { cwd: dir });
     const stub = await startKeptnStub(join(dir, 'keptn', 'resources'));
@@ -130,7 +130,7 @@ describe('a broken service is caught by the event contract', () => {
         const { event } = await deliver(service.url, raw, 'binary');
         return { event, replies: stub.events.map((e) => e.body) };
       });
-      return replyProblems(event, replies, spec);
+      return replyProblems(event, replies, blueprint);
     } finally {
       await service.stop();
       await stub.close();

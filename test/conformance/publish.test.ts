@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { ANSWERS, resolveAnswers, type Answers } from '../../src/answers.js';
 import { KINDS } from '../../src/kinds/index.js';
 import { TEMPLATES } from '../../src/plan.js';
-import { toSpec, type Spec } from '../../src/spec.js';
+import { toBlueprint, type Blueprint } from '../../src/blueprint.js';
 import { generateFrom } from '../helpers.js';
 import { cli, tempDir } from '../run.js';
 import {
@@ -49,12 +49,12 @@ const COMBINATIONS = KINDS.flatMap((kind) =>
 const generate = async (answers: Answers, templates?: string) => generateFrom(await resolveAnswers(answers), templates);
 
 /** The project as the built CLI writes it (no install, no git). */
-async function generateWithCli(answers: Answers): Promise<{ dir: string; spec: Spec }> {
+async function generateWithCli(answers: Answers): Promise<{ dir: string; blueprint: Blueprint }> {
   const dir = join(tempDir(), answers.name);
   const flags = Object.entries(answers).flatMap(([key, value]) => [`--${key}`, value]);
   const run = await cli([dir, ...flags, '--yes', '--no-install', '--no-git']);
   if (run.exitCode !== 0) throw new Error(`create-keptn-integration failed: ${run.all}`);
-  return { dir, spec: toSpec(await resolveAnswers(answers)) };
+  return { dir, blueprint: toBlueprint(await resolveAnswers(answers)) };
 }
 
 it('covers every kind, runtime and preset', () => {
@@ -79,29 +79,29 @@ describe.concurrent.each(COMBINATIONS)('$label', ({ answers }) => {
 
   it('has the regeneration workflow, whose check and weekly run pass on the fresh project', { timeout: 60_000 }, async () => {
     // Made by the CLI that the workflow's steps run in place of npx's, so both use one build.
-    const { dir, spec } = await generateWithCli(answers);
-    expect(await regenerationProblems(dir, spec)).toEqual([]);
+    const { dir, blueprint } = await generateWithCli(answers);
+    expect(await regenerationProblems(dir, blueprint)).toEqual([]);
   });
 
   if (!answers.runtime || answers.runtime === 'service') {
     it('releases on a version tag: image pushed, chart packaged with that version and attached to the release', { timeout: 90_000 }, async () => {
-      const { dir, spec } = await generate(answers);
-      expect(await releaseProblems(dir, spec)).toEqual([]);
+      const { dir, blueprint } = await generate(answers);
+      expect(await releaseProblems(dir, blueprint)).toEqual([]);
     });
 
     it('has an artifacthub-pkg.yml that ArtifactHub takes as a Keptn integration', async () => {
-      const { dir, spec } = await generate(answers);
-      expect(await artifactHubProblems(readFileSync(join(dir, 'artifacthub-pkg.yml'), 'utf8'), spec)).toEqual([]);
+      const { dir, blueprint } = await generate(answers);
+      expect(await artifactHubProblems(readFileSync(join(dir, 'artifacthub-pkg.yml'), 'utf8'), blueprint)).toEqual([]);
       expect(parse(readFileSync(join(dir, 'chart/Chart.yaml'), 'utf8')).version).toBe(parse(readFileSync(join(dir, 'artifacthub-pkg.yml'), 'utf8')).version);
       const readme = readFileSync(join(dir, 'README.md'), 'utf8');
       for (const file of ['.github/workflows/release.yml', 'artifacthub-pkg.yml', '.github/workflows/keptn-integration.yml', 'KEPTN_TEMPLATES_TOKEN']) expect(readme, file).toContain(file);
     });
   } else {
     it('checks its Keptn files in CI with their own checkers, and the checks pass', { timeout: 90_000 }, async () => {
-      const { dir, spec } = await generate(answers);
+      const { dir, blueprint } = await generate(answers);
       expect(await noCodeCiProblems(dir)).toEqual([]);
       const labels = ciStepLabels(dir).join('\n');
-      const uris = spec.resources.map((r) => r.uri);
+      const uris = blueprint.resources.map((r) => r.uri);
       // Each file type the project has, with its language's checker.
       const wanted: [string, RegExp][] = [
         ['.yaml', /YAML/],
@@ -133,8 +133,8 @@ const BREAK: [RegExp, string][] = [
 
 describe.concurrent.each(COMBINATIONS.filter((c) => c.answers.runtime && c.answers.runtime !== 'service'))('CI of $label', ({ answers }) => {
   it('fails on each Keptn file broken for its checker', { timeout: 300_000 }, async () => {
-    const { spec } = await generate(answers);
-    const files = [...spec.resources.map((r) => `keptn/resources/${r.uri}`), 'keptn/add-resources.sh', 'keptn/shipyard.yaml', ...(answers.runtime === 'webhook-service' ? ['keptn/subscribe.sh'] : [])];
+    const { blueprint } = await generate(answers);
+    const files = [...blueprint.resources.map((r) => `keptn/resources/${r.uri}`), 'keptn/add-resources.sh', 'keptn/shipyard.yaml', ...(answers.runtime === 'webhook-service' ? ['keptn/subscribe.sh'] : [])];
     for (const file of files) {
       const { dir } = await generate(answers);
       appendFileSync(join(dir, file), BREAK.find(([ext]) => ext.test(file))![1]);
@@ -146,8 +146,8 @@ describe.concurrent.each(COMBINATIONS.filter((c) => c.answers.runtime && c.answe
 
   if (answers.runtime === 'job-executor') {
     it('fails when job/config.yaml mounts a file that is gone', { timeout: 60_000 }, async () => {
-      const { dir, spec } = await generate(answers);
-      const mounted = spec.jobActions[0].tasks[0].files[0];
+      const { dir, blueprint } = await generate(answers);
+      const mounted = blueprint.jobActions[0].tasks[0].files[0];
       rmSync(join(dir, 'keptn/resources', mounted));
       expect((await noCodeCiProblems(dir)).join('\n')).toContain(`mounts ${mounted}, but keptn/resources/${mounted} does not exist`);
     });
@@ -163,8 +163,8 @@ describe('the release workflow logs in to the registry of --image', () => {
     ['docker.io/acme/x', 'docker.io'],
   ])('%s (%s)', { timeout: 90_000 }, async (image, registry) => {
     expect(registryOf(image)).toBe(registry);
-    const { dir, spec } = await generate({ kind: 'test-tool', name: 'x', image });
-    expect(await releaseProblems(dir, spec)).toEqual([]);
+    const { dir, blueprint } = await generate({ kind: 'test-tool', name: 'x', image });
+    expect(await releaseProblems(dir, blueprint)).toEqual([]);
     const login = Object.values(readWorkflow(dir, '.github/workflows/release.yml')!.workflow.jobs!)
       .flatMap((j) => j.steps ?? [])
       .find((s) => s.uses?.startsWith('docker/login-action@'))!;
@@ -179,10 +179,10 @@ describe('artifacthub-pkg.yml', () => {
     ['0.13', '0.13.x'],
     ['0.8.2', '0.8.2'],
   ])('gives --keptn %s as keptn/version %s', async (keptn, version) => {
-    const { dir, spec } = await generate({ kind: 'sli-provider', name: 'x', keptn });
+    const { dir, blueprint } = await generate({ kind: 'sli-provider', name: 'x', keptn });
     const doc = parse(readFileSync(join(dir, 'artifacthub-pkg.yml'), 'utf8'));
     expect(doc.annotations['keptn/version']).toBe(version);
-    expect(await artifactHubProblems(readFileSync(join(dir, 'artifacthub-pkg.yml'), 'utf8'), spec)).toEqual([]);
+    expect(await artifactHubProblems(readFileSync(join(dir, 'artifacthub-pkg.yml'), 'utf8'), blueprint)).toEqual([]);
   });
 
   it.each([
@@ -194,10 +194,10 @@ describe('artifacthub-pkg.yml', () => {
     ['notify-team', 'notification'],
     ['get-metrics', 'observability'],
   ])('lists a generic integration for task %s as keptn/kind %s', async (task, kind) => {
-    const { dir, spec } = await generate({ kind: 'generic', name: 'x', task });
+    const { dir, blueprint } = await generate({ kind: 'generic', name: 'x', task });
     expect(parse(readFileSync(join(dir, 'artifacthub-pkg.yml'), 'utf8')).annotations['keptn/kind']).toBe(kind);
-    expect(expectedKeptnKind(spec)).toBe(kind);
-    expect(await artifactHubProblems(readFileSync(join(dir, 'artifacthub-pkg.yml'), 'utf8'), spec)).toEqual([]);
+    expect(expectedKeptnKind(blueprint)).toBe(kind);
+    expect(await artifactHubProblems(readFileSync(join(dir, 'artifacthub-pkg.yml'), 'utf8'), blueprint)).toEqual([]);
   });
 
   it.each([
@@ -212,18 +212,18 @@ describe('artifacthub-pkg.yml', () => {
 
   it('keeps a hostile description intact', async () => {
     const description = `"quoted" 'single' # not a comment: {{ .Values }} \${HOME} <b>&`;
-    const { dir, spec } = await generate({ kind: 'test-tool', name: 'x', description });
+    const { dir, blueprint } = await generate({ kind: 'test-tool', name: 'x', description });
     expect(parse(readFileSync(join(dir, 'artifacthub-pkg.yml'), 'utf8')).description).toBe(description);
-    expect(await artifactHubProblems(readFileSync(join(dir, 'artifacthub-pkg.yml'), 'utf8'), spec)).toEqual([]);
+    expect(await artifactHubProblems(readFileSync(join(dir, 'artifacthub-pkg.yml'), 'utf8'), blueprint)).toEqual([]);
   });
 
   it('is refused without keptn/kind, with a kind ArtifactHub does not know, or with an unknown field', async () => {
-    const { dir, spec } = await generate({ kind: 'test-tool', name: 'x' });
+    const { dir, blueprint } = await generate({ kind: 'test-tool', name: 'x' });
     const text = readFileSync(join(dir, 'artifacthub-pkg.yml'), 'utf8');
-    expect((await artifactHubProblems(text.replace(/^ {2}keptn\/kind: .*\n/m, ''), spec)).join('\n')).toMatch(/must have required property 'keptn\/kind'/);
-    expect((await artifactHubProblems(text.replace('keptn/kind: "testing"', 'keptn/kind: "load-testing"'), spec)).join('\n')).toMatch(/keptn\/kind must match pattern/);
-    expect((await artifactHubProblems(text.replace(/^version: .*$/m, 'version: "0.1"'), spec)).join('\n')).toMatch(/\/version must match pattern/);
-    expect((await artifactHubProblems(`${text}homepage: https://example.com\n`, spec)).join('\n')).toMatch(/must NOT have additional properties \(homepage\)/);
+    expect((await artifactHubProblems(text.replace(/^ {2}keptn\/kind: .*\n/m, ''), blueprint)).join('\n')).toMatch(/must have required property 'keptn\/kind'/);
+    expect((await artifactHubProblems(text.replace('keptn/kind: "testing"', 'keptn/kind: "load-testing"'), blueprint)).join('\n')).toMatch(/keptn\/kind must match pattern/);
+    expect((await artifactHubProblems(text.replace(/^version: .*$/m, 'version: "0.1"'), blueprint)).join('\n')).toMatch(/\/version must match pattern/);
+    expect((await artifactHubProblems(`${text}homepage: https://example.com\n`, blueprint)).join('\n')).toMatch(/must NOT have additional properties \(homepage\)/);
   });
 });
 
@@ -250,20 +250,20 @@ describe('deliberately broken templates are caught', () => {
     ['an action pinned to a branch', RELEASE, 'docker/build-push-action@v6', 'docker/build-push-action@master', /not pinned to docker\/build-push-action@v6/],
     ['a tag that is not SemVer let through', RELEASE, 'exit 1\n          fi', 'true\n          fi', /tag v1\.2 \(no patch version\) is published/],
   ])('%s', { timeout: 90_000 }, async (_, file, from, to, message) => {
-    const { dir, spec } = await generate({ kind: 'test-tool', name: 'x' }, breakTemplate(file, from, to));
-    expect((await releaseProblems(dir, spec)).join('\n')).toMatch(message);
+    const { dir, blueprint } = await generate({ kind: 'test-tool', name: 'x' }, breakTemplate(file, from, to));
+    expect((await releaseProblems(dir, blueprint)).join('\n')).toMatch(message);
   });
 
   it('an ArtifactHub file without keptn/kind', async () => {
     const templates = breakTemplate('base/artifacthub-pkg.yml.ejs', /^ {2}keptn\/kind: .*\n/m, '');
-    const { dir, spec } = await generate({ kind: 'test-tool', name: 'x' }, templates);
-    expect((await artifactHubProblems(readFileSync(join(dir, 'artifacthub-pkg.yml'), 'utf8'), spec)).join('\n')).toMatch(/must have required property 'keptn\/kind'/);
+    const { dir, blueprint } = await generate({ kind: 'test-tool', name: 'x' }, templates);
+    expect((await artifactHubProblems(readFileSync(join(dir, 'artifacthub-pkg.yml'), 'utf8'), blueprint)).join('\n')).toMatch(/must have required property 'keptn\/kind'/);
   });
 
   it('a regeneration pull request opened with GITHUB_TOKEN', { timeout: 60_000 }, async () => {
     const templates = breakTemplate('base/dot-github/workflows/keptn-integration.yml.ejs', 'secrets.KEPTN_TEMPLATES_TOKEN', 'secrets.GITHUB_TOKEN');
-    const { dir, spec } = await generate({ kind: 'generic', name: 'x', task: 'db-migrate' }, templates);
-    expect((await regenerationProblems(dir, spec)).join('\n')).toMatch(/opened with \$\{\{ secrets\.GITHUB_TOKEN \}\}, not KEPTN_TEMPLATES_TOKEN/);
+    const { dir, blueprint } = await generate({ kind: 'generic', name: 'x', task: 'db-migrate' }, templates);
+    expect((await regenerationProblems(dir, blueprint)).join('\n')).toMatch(/opened with \$\{\{ secrets\.GITHUB_TOKEN \}\}, not KEPTN_TEMPLATES_TOKEN/);
   });
 
   it('.gitattributes that lets the record into diffs', async () => {

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import Ajv from 'ajv';
 import { execa } from 'execa';
 import { parse } from 'yaml';
-import type { Spec } from '../../src/spec.js';
+import type { Blueprint } from '../../src/blueprint.js';
 import { BIN, tempDir } from '../run.js';
 import { helm, helmEnv, need } from './tools.js';
 
@@ -221,9 +221,9 @@ export function registryOf(image: string): string {
   return rest.length > 0 && (/[.:]/.test(first) || first === 'localhost') ? first : 'docker.io';
 }
 
-const EXPRESSIONS = (spec: Spec) => ({
+const EXPRESSIONS = (blueprint: Blueprint) => ({
   'github.token': 'a-token',
-  'github.repository': `${spec.answers.owner}/${spec.name}`,
+  'github.repository': `${blueprint.answers.owner}/${blueprint.name}`,
   'github.server_url': 'https://github.com',
   'github.actor': 'someone',
   'secrets.GITHUB_TOKEN': 'a-token',
@@ -259,7 +259,7 @@ const resolveVar = (value: string | undefined, step: Step) => {
  * publishing job runs here for tag v1.2.3 (real Helm, a stand-in gh), and the chart and ArtifactHub
  * file it attaches are checked.
  */
-export async function releaseProblems(dir: string, spec: Spec): Promise<string[]> {
+export async function releaseProblems(dir: string, blueprint: Blueprint): Promise<string[]> {
   const path = '.github/workflows/release.yml';
   const read = readWorkflow(dir, path);
   if (!read) return [`${path} is missing`];
@@ -269,7 +269,7 @@ export async function releaseProblems(dir: string, spec: Spec): Promise<string[]
   if (!Array.isArray(push?.tags) || !push.tags.includes('v*')) problems.push(`${path}: not started by a version tag (on.push.tags: v*)`);
   if (push?.branches || workflow.on?.pull_request || Object.keys(workflow.on ?? {}).some((e) => e !== 'push')) problems.push(`${path}: starts on more than a version tag (ci.yml is for pushes and pull requests)`);
   const steps = Object.entries(workflow.jobs ?? {}).flatMap(([job, def]) => (def.steps ?? []).map((step, index) => ({ job, def, step, index })));
-  const image = spec.answers.image;
+  const image = blueprint.answers.image;
   const registry = registryOf(image);
 
   // The image: pushed with a tag of the release's version, after logging in to its registry.
@@ -325,7 +325,7 @@ export async function releaseProblems(dir: string, spec: Spec): Promise<string[]
   if (problems.length > 0 || !pushStep) return problems;
 
   // Run the publishing job for tag v1.2.3, and once for a tag that is no version.
-  const expressions = EXPRESSIONS(spec);
+  const expressions = EXPRESSIONS(blueprint);
   // The step output the version comes from must not be set for a tag that is no SemVer version.
   const [, fromStep, fromKey] = /steps\.([\w-]+)\.outputs\.([\w-]+)/.exec(version!) ?? [];
   const bad = await runJob(dir, pushStep.def, { env: { GITHUB_REF_NAME: 'v1.2' }, expressions });
@@ -336,8 +336,8 @@ export async function releaseProblems(dir: string, spec: Spec): Promise<string[]
   if (problems.length > 0) return problems;
   if (fill(version!, runs) !== '1.2.3') problems.push(`${path}: for tag v1.2.3 the image is tagged ${fill(version!, runs)}`);
   const uploads = calls.filter((c) => c.startsWith('gh release upload '));
-  const chart = join(runnerTemp, 'release', `${spec.name}-1.2.3.tgz`);
-  if (!uploads.some((c) => c.startsWith('gh release upload v1.2.3 ') && c.split(' ').includes(chart))) problems.push(`${path}: the chart ${spec.name}-1.2.3.tgz is not uploaded to release v1.2.3 (gh calls: ${calls.join('; ')})`);
+  const chart = join(runnerTemp, 'release', `${blueprint.name}-1.2.3.tgz`);
+  if (!uploads.some((c) => c.startsWith('gh release upload v1.2.3 ') && c.split(' ').includes(chart))) problems.push(`${path}: the chart ${blueprint.name}-1.2.3.tgz is not uploaded to release v1.2.3 (gh calls: ${calls.join('; ')})`);
   if (!existsSync(chart)) return [...problems, `${path}: helm package wrote no ${chart}`];
   const shown = await execa(helm(), ['show', 'chart', chart], { env: helmEnv(), reject: false });
   const meta = parse(shown.stdout ?? '');
@@ -345,7 +345,7 @@ export async function releaseProblems(dir: string, spec: Spec): Promise<string[]
   // The ArtifactHub file of the release, if the workflow attaches one: valid and naming this release.
   const attached = join(runnerTemp, 'release', 'artifacthub-pkg.yml');
   if (uploads.some((c) => c.split(' ').includes(attached))) {
-    problems.push(...(await artifactHubProblems(readFileSync(attached, 'utf8'), spec, { version: '1.2.3', chart })).map((p) => `attached to the release: ${p}`));
+    problems.push(...(await artifactHubProblems(readFileSync(attached, 'utf8'), blueprint, { version: '1.2.3', chart })).map((p) => `attached to the release: ${p}`));
     const createdAt = parse(readFileSync(attached, 'utf8'))?.createdAt;
     if (Math.abs(Date.parse(createdAt) - Date.now()) > 10 * 60_000) problems.push(`attached to the release: createdAt ${createdAt} is not the release's time`);
   }
@@ -444,10 +444,10 @@ const validate = new Ajv({ allErrors: true, strict: true }).compile(ARTIFACTHUB_
  * The keptn/kind an integration of this kind is listed as. A generic one: the kind its task's name
  * says, else deployment (what the task-serving integrations of Keptn's listing mostly were).
  */
-export function expectedKeptnKind(spec: Spec): string {
+export function expectedKeptnKind(blueprint: Blueprint): string {
   const fixed: Record<string, string> = { 'test-tool': 'testing', notification: 'notification', 'sli-provider': 'sli-provider,observability' };
-  if (spec.kind.id in fixed) return fixed[spec.kind.id];
-  const words = spec.answers.task.split('-');
+  if (blueprint.kind.id in fixed) return fixed[blueprint.kind.id];
+  const words = blueprint.answers.task.split('-');
   const byWord: [string, string[]][] = [
     ['testing', ['test', 'tests', 'testing', 'load', 'performance']],
     ['remediation', ['remediation', 'action', 'remediate']],
@@ -464,7 +464,7 @@ export function expectedKeptnKind(spec: Spec): string {
  * description, kind, Keptn target, organisation, source, and an install command that installs the
  * chart of the release it describes (run with `helm template` on `chart`, the packaged chart, when given).
  */
-export async function artifactHubProblems(content: string, spec: Spec, release: { version: string; chart?: string } = { version: '0.1.0' }): Promise<string[]> {
+export async function artifactHubProblems(content: string, blueprint: Blueprint, release: { version: string; chart?: string } = { version: '0.1.0' }): Promise<string[]> {
   const problems: string[] = [];
   let doc: any;
   try {
@@ -473,27 +473,27 @@ export async function artifactHubProblems(content: string, spec: Spec, release: 
     return [`artifacthub-pkg.yml does not parse: ${(err as Error).message}`];
   }
   if (!validate(doc)) problems.push(...(validate.errors ?? []).map((e) => `artifacthub-pkg.yml${e.instancePath.replace(/~1/g, '/').replace(/~0/g, '~')} ${e.message}${e.params && 'additionalProperty' in e.params ? ` (${e.params.additionalProperty})` : ''}`));
-  const a = spec.answers;
-  const repo = `https://github.com/${a.owner}/${spec.name}`;
+  const a = blueprint.answers;
+  const repo = `https://github.com/${a.owner}/${blueprint.name}`;
   const want = (field: string, got: unknown, expected: unknown) => {
     if (got !== expected) problems.push(`artifacthub-pkg.yml: ${field} is ${JSON.stringify(got)}, not ${JSON.stringify(expected)}`);
   };
   want('version', doc?.version, release.version);
-  want('name', doc?.name, spec.name);
+  want('name', doc?.name, blueprint.name);
   want('description', doc?.description, a.description);
-  want('keptn/kind', doc?.annotations?.['keptn/kind'], expectedKeptnKind(spec));
-  want('keptn/version', doc?.annotations?.['keptn/version'], spec.keptn.id === spec.keptn.minor ? `${spec.keptn.minor}.x` : spec.keptn.release);
+  want('keptn/kind', doc?.annotations?.['keptn/kind'], expectedKeptnKind(blueprint));
+  want('keptn/version', doc?.annotations?.['keptn/version'], blueprint.keptn.id === blueprint.keptn.minor ? `${blueprint.keptn.minor}.x` : blueprint.keptn.release);
   want('keptn/org', doc?.annotations?.['keptn/org'], { keptn: 'keptn', 'keptn-contrib': 'contrib', 'keptn-sandbox': 'sandbox' }[a.owner] ?? 'sandbox');
   want('the Source link', doc?.links?.find((l: any) => l?.name === 'Source')?.url, repo);
   if (!doc?.keywords?.includes('keptn')) problems.push('artifacthub-pkg.yml: keywords lack keptn');
   // The install command: helm install of the chart attached to the release of this version.
-  const asset = `${repo}/releases/download/v${release.version}/${spec.name}-${release.version}.tgz`;
+  const asset = `${repo}/releases/download/v${release.version}/${blueprint.name}-${release.version}.tgz`;
   const command = String(doc?.install ?? '').replace(/\\\n\s*/g, '').split('\n').find((l) => l.startsWith('helm install '));
   if (!command) problems.push('artifacthub-pkg.yml: install gives no helm install command');
   else {
     const words = command.split(/\s+/);
-    if (words[2] !== spec.name || words[3] !== asset) problems.push(`artifacthub-pkg.yml: install runs "${command}", not helm install ${spec.name} ${asset}`);
-    for (const e of spec.env.filter((e) => e.secret)) if (!words.includes(`integration.${e.value}=...`)) problems.push(`artifacthub-pkg.yml: install does not set integration.${e.value}`);
+    if (words[2] !== blueprint.name || words[3] !== asset) problems.push(`artifacthub-pkg.yml: install runs "${command}", not helm install ${blueprint.name} ${asset}`);
+    for (const e of blueprint.env.filter((e) => e.secret)) if (!words.includes(`integration.${e.value}=...`)) problems.push(`artifacthub-pkg.yml: install does not set integration.${e.value}`);
     if (release.chart && problems.length === 0) {
       // The same command against the packaged chart, rendered instead of installed.
       const args = ['template', ...words.slice(2).map((w) => (w === asset ? release.chart! : w.replace(/=\.\.\.$/, '=https://example.com/x')))];
@@ -512,7 +512,7 @@ export async function artifactHubProblems(content: string, spec: Spec, release: 
  * version the project records, weekly a regenerate whose pull request is opened with
  * KEPTN_TEMPLATES_TOKEN. Both jobs' steps run here with this checkout's CLI in place of npx's.
  */
-export async function regenerationProblems(dir: string, spec: Spec): Promise<string[]> {
+export async function regenerationProblems(dir: string, blueprint: Blueprint): Promise<string[]> {
   const path = '.github/workflows/keptn-integration.yml';
   const read = readWorkflow(dir, path);
   if (!read) return [`${path} is missing`];
@@ -537,7 +537,7 @@ export async function regenerationProblems(dir: string, spec: Spec): Promise<str
   const checked = await runJob(dir, check!);
   problems.push(...failed(checked.runs).map((p) => `${path}: check: ${p}`));
   const asked = checked.calls.find((c) => c.includes('regenerate --check'));
-  if (asked !== `npx ${spec.generator.name}@${spec.generator.version} regenerate --check --diff`) problems.push(`${path}: check ran "${asked}", not the recorded generator ${spec.generator.version}`);
+  if (asked !== `npx ${blueprint.generator.name}@${blueprint.generator.version} regenerate --check --diff`) problems.push(`${path}: check ran "${asked}", not the recorded generator ${blueprint.generator.version}`);
   // The weekly run: nothing to do in a fresh project, so no conflicts.
   const updated = await runJob(dir, update!);
   problems.push(...failed(updated.runs).map((p) => `${path}: update: ${p}`));

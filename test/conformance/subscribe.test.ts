@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { resolveAnswers } from '../../src/answers.js';
 import { q } from '../../src/escape.js';
 import { TEMPLATES } from '../../src/plan.js';
-import { toSpec, type Spec } from '../../src/spec.js';
+import { toBlueprint, type Blueprint } from '../../src/blueprint.js';
 import { compileTemplates } from '../../src/templates.js';
 import { generateFrom } from '../helpers.js';
 import { tempDir } from '../run.js';
@@ -56,18 +56,18 @@ spec:
 `;
 const PLACEHOLDER = WEBHOOK_YAML('<run keptn/subscribe.sh>', '');
 
-let spec: Spec;
+let blueprint: Blueprint;
 let script: string;
 
 beforeAll(async () => {
   await need('jq', 'jq');
   await need('curl', 'curl');
-  spec = toSpec(await resolveAnswers({ kind: 'notification', name: 'n', events: `${EVALUATION},${APPROVAL}` }));
+  blueprint = toBlueprint(await resolveAnswers({ kind: 'notification', name: 'n', events: `${EVALUATION},${APPROVAL}` }));
   const template = compileTemplates(TEMPLATES)
     .get('webhook-service')
     ?.find(([path]) => path === join('keptn', 'subscribe.sh.ejs'));
   if (!template) throw new Error('templates/webhook-service/keptn/subscribe.sh.ejs is missing');
-  script = template[1]({ ...spec, ...spec.view, a: spec.answers, q });
+  script = template[1]({ ...blueprint, ...blueprint.view, a: blueprint.answers, q });
 });
 
 /** Keptn's registry: an older webhook-service registration (before 0.16 a moved pod registers anew), the current one, and another integration. */
@@ -154,7 +154,7 @@ describe('keptn/subscribe.sh (webhook-service runtime)', () => {
     expect(script).toContain(`EVENTS=(\n  ${EVALUATION}\n  ${APPROVAL}\n)`);
     expect(script).toContain('PROJECT="${PROJECT:-sockshop}"');
     expect(script).toContain('Uniform → webhook-service → Add subscription');
-    expect(spec.keptn.release).toBe('1.4.5');
+    expect(blueprint.keptn.release).toBe('1.4.5');
     expect(script).toContain('after about 5 s');
   });
 
@@ -357,12 +357,12 @@ describe('keptn/subscribe.sh in generated webhook-service projects', () => {
   ];
 
   it.each(PROJECTS)('$kind for Keptn $keptn: subscribes every webhook of its webhook.yaml, then changes nothing', async (answers) => {
-    const { dir, spec } = await generateFrom(await resolveAnswers({ ...answers, name: 'hook', runtime: 'webhook-service', endpoint: 'https://hooks.example.com' }));
+    const { dir, blueprint } = await generateFrom(await resolveAnswers({ ...answers, name: 'hook', runtime: 'webhook-service', endpoint: 'https://hooks.example.com' }));
     onTestFinished(() => rmSync(join(dir, '..'), { recursive: true, force: true }));
     const webhook = join(dir, 'keptn', 'resources', 'webhook', 'webhook.yaml');
     const before = readFileSync(webhook, 'utf8');
     const types = [...before.matchAll(/^ {4}- type: "(.+)"\n {6}subscriptionID: /gm)].map((m) => m[1]);
-    expect(types).toEqual(spec.subscriptions);
+    expect(types).toEqual(blueprint.subscriptions);
 
     const f = await fixture(registry());
     const bin = join(f.dir, 'bin');
@@ -371,13 +371,13 @@ describe('keptn/subscribe.sh in generated webhook-service projects', () => {
     expect(first.stderr).toBe('');
     expect(first.exitCode).toBe(0);
     const created = f.stub.integrations[1].subscriptions;
-    expect(created.map((s) => s.event)).toEqual(spec.subscriptions);
+    expect(created.map((s) => s.event)).toEqual(blueprint.subscriptions);
     const after = readFileSync(webhook, 'utf8');
     expect(after).toBe(created.reduce((text, s) => text.replace(`- type: "${s.event}"\n      subscriptionID: "not subscribed yet: run keptn/subscribe.sh"`, `- type: "${s.event}"\n      subscriptionID: "${s.id}"`), before));
 
     const second = await runScript(join(dir, 'keptn', 'subscribe.sh'), env);
     expect(second.exitCode).toBe(0);
-    expect(posts(f.stub)).toHaveLength(spec.subscriptions.length);
+    expect(posts(f.stub)).toHaveLength(blueprint.subscriptions.length);
     expect(readFileSync(webhook, 'utf8')).toBe(after);
     expect(keptnCalls(f)).toEqual([ADD_RESOURCE, ADD_RESOURCE]);
   });

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { resolveAnswers, type Answers } from '../../src/answers.js';
 import { InputError } from '../../src/errors.js';
 import { KEPTN_MINORS, keptnVersion } from '../../src/keptn-versions.js';
-import type { Spec } from '../../src/spec.js';
+import type { Blueprint } from '../../src/blueprint.js';
 import { sharedProjects } from '../helpers.js';
 import { cli, tempDir } from '../run.js';
 import { scriptProblems, uploadedUris } from './keptn-files.js';
@@ -74,21 +74,21 @@ const CASES = PROJECTS.flatMap((p) => MINORS.map((keptn) => ({ ...p, keptn })));
 const { generate: generateWebhook, project, once } = sharedProjects('webhook-service');
 
 /** Every spec example whose type the project handles (derived where the spec has none), in every variant. */
-const eventsFor = (spec: Spec) => spec.subscriptions.flatMap((type) => eventVariants(exampleEvent(type)));
+const eventsFor = (blueprint: Blueprint) => blueprint.subscriptions.flatMap((type) => eventVariants(exampleEvent(type)));
 
 describe.concurrent.each(CASES)('$what through the webhook-service of Keptn $keptn', ({ answers, keptn }) => {
   it('has a webhook.yaml its release accepts, and every request becomes a valid call for every example and hostile event', { timeout: 60_000 }, async () => {
-    const { dir, spec } = await project(answers(keptn), keptn);
-    const events = eventsFor(spec);
+    const { dir, blueprint } = await project(answers(keptn), keptn);
+    const events = eventsFor(blueprint);
     // Each subscription gets the spec's example and its variants.
-    expect(events.length).toBe(spec.subscriptions.length * eventVariants(exampleEvent(spec.subscriptions[0])).length);
-    expect(await webhookProblems(dir, spec, events)).toEqual([]);
+    expect(events.length).toBe(blueprint.subscriptions.length * eventVariants(exampleEvent(blueprint.subscriptions[0])).length);
+    expect(await webhookProblems(dir, blueprint, events)).toEqual([]);
   });
 
   it('writes the format of its release', async () => {
-    const { dir, spec } = await project(answers(keptn), keptn);
+    const { dir, blueprint } = await project(answers(keptn), keptn);
     const config = parse(readFileSync(join(dir, WEBHOOK_FILE), 'utf8')) as WebhookConfig;
-    const family = webhookFamily(spec.keptn.release);
+    const family = webhookFamily(blueprint.keptn.release);
     expect(config.apiVersion).toBe(family.beta ? BETA : ALPHA);
     for (const w of config.spec.webhooks) {
       expect(w.requests.every((r) => typeof r === (family.beta ? 'object' : 'string'))).toBe(true);
@@ -97,11 +97,11 @@ describe.concurrent.each(CASES)('$what through the webhook-service of Keptn $kep
   });
 
   it('has an add-resources.sh that uploads webhook/webhook.yaml', { timeout: 30_000 }, async () => {
-    const { dir, spec } = await project(answers(keptn), keptn);
+    const { dir, blueprint } = await project(answers(keptn), keptn);
     expect(uploadedUris(dir)).toContain('webhook/webhook.yaml');
     const script = readFileSync(join(dir, 'keptn/add-resources.sh'), 'utf8');
-    const key = `add-resources\0${script}\0${JSON.stringify(spec.keptn.cli)}\0${spec.keptn.release}\0${spec.resources.map((r) => r.uri)}`;
-    expect(await once(key, () => scriptProblems(dir, spec))).toEqual([]);
+    const key = `add-resources\0${script}\0${JSON.stringify(blueprint.keptn.cli)}\0${blueprint.keptn.release}\0${blueprint.resources.map((r) => r.uri)}`;
+    expect(await once(key, () => scriptProblems(dir, blueprint))).toEqual([]);
   });
 });
 
@@ -144,14 +144,14 @@ describe.concurrent('a webhook.yaml its webhook-service release would fail on is
 
   /** A freshly generated project whose webhook.yaml text is changed; fails loudly when the target is gone. */
   async function changed(answers: Answers, keptn: string, change: (text: string) => string) {
-    const { dir, spec } = await generateWebhook(answers, keptn);
+    const { dir, blueprint } = await generateWebhook(answers, keptn);
     const file = join(dir, WEBHOOK_FILE);
     const before = readFileSync(file, 'utf8');
     const after = change(before);
     if (after === before) throw new Error('the mutation target is gone: webhook.yaml did not change');
     writeFileSync(file, after);
-    const problems = await webhookProblems(dir, spec, eventsFor(spec));
-    return { problems, text: problems.join('\n'), dir, spec };
+    const problems = await webhookProblems(dir, blueprint, eventsFor(blueprint));
+    return { problems, text: problems.join('\n'), dir, blueprint };
   }
   const replace = (from: string | RegExp, to: string) => (text: string) => text.replaceAll(from, to);
 
@@ -179,7 +179,7 @@ describe.concurrent('a webhook.yaml its webhook-service release would fail on is
   });
 
   it.each(['0.14', '1.4'])('a label inserted raw into the JSON payload, Keptn %s: fails with hostile labels and with a missing label', async (keptn) => {
-    const { problems, dir, spec } = await changed(GENERIC(keptn), keptn, replace('"shkeptncontext":"{{.shkeptncontext}}"', '"team":"{{.data.labels.team}}","shkeptncontext":"{{.shkeptncontext}}"'));
+    const { problems, dir, blueprint } = await changed(GENERIC(keptn), keptn, replace('"shkeptncontext":"{{.shkeptncontext}}"', '"team":"{{.data.labels.team}}","shkeptncontext":"{{.shkeptncontext}}"'));
     const about = (variant: string) => problems.filter((p) => p.includes(`(${variant})`)).join('\n');
     // The spec's example has labels, but no team.
     expect(about('as the spec has it')).toMatch(/fails: could not parse request: .*map has no entry for key "team"/);
@@ -188,7 +188,7 @@ describe.concurrent('a webhook.yaml its webhook-service release would fail on is
     // With the label there and harmless, it renders (and only the message has an extra field).
     const event = exampleEvent('sh.keptn.event.evaluation.finished');
     event.data.labels.team = 'platform';
-    const harmless = (await webhookProblems(dir, spec, [event])).join('\n');
+    const harmless = (await webhookProblems(dir, blueprint, [event])).join('\n');
     expect(harmless).not.toMatch(/ fails: /);
     expect(harmless).toMatch(/the notification sends \{"type":"sh\.keptn\.event\.evaluation\.finished",.*"team":"platform"/);
   });
@@ -375,10 +375,10 @@ describe('the model of the webhook-service, against its source', { timeout: 30_0
 
   it('on Keptn 0.12–0.14 a Keptn name with a denied word fails the notification after rendering; from 0.15 the words are checked on the URL only', async () => {
     for (const [keptn, fails] of [['0.14', true], ['1.4', false]] as const) {
-      const { dir, spec } = await project(PROJECTS[0].answers(keptn), keptn);
+      const { dir, blueprint } = await project(PROJECTS[0].answers(keptn), keptn);
       const event = exampleEvent('sh.keptn.event.evaluation.finished') as CloudEventJson;
       event.data.service = 'kubernetes-dashboard';
-      const problems = (await webhookProblems(dir, spec, [event], ['https://keptn.example.com/bridge'])).join('\n');
+      const problems = (await webhookProblems(dir, blueprint, [event], ['https://keptn.example.com/bridge'])).join('\n');
       if (fails) expect(problems).toMatch(/fails: could not execute request: curl command contains invalid URL kubernetes/);
       else expect(problems).not.toMatch(/ fails: |kubernetes/);
     }

@@ -17,7 +17,7 @@ import { isDeepStrictEqual } from 'node:util';
 import Ajv, { type ValidateFunction } from 'ajv-draft-04';
 import { parseDocument } from 'yaml';
 import { compareReleases } from '../../src/keptn-versions.js';
-import type { Spec } from '../../src/spec.js';
+import type { Blueprint } from '../../src/blueprint.js';
 import { uploadedUris } from './keptn-files.js';
 import { CARD_VERSION, libraryProblems } from './teams.js';
 import { strict } from './job-executor.js';
@@ -675,17 +675,17 @@ export const BRIDGE = 'https://keptn.example.com/bridge';
 export const TOKEN = 't0ken-123';
 
 /** The URL the project is meant to call: the task's endpoint, or the endpoint plus the webhook's secret path. */
-export const targetUrl = (spec: Spec) => (spec.answers.kind === 'notification' ? `${spec.answers.endpoint}${SECRET_PATHS[spec.answers.webhook ?? 'generic']}` : (spec.answers.endpoint ?? ''));
+export const targetUrl = (blueprint: Blueprint) => (blueprint.answers.kind === 'notification' ? `${blueprint.answers.endpoint}${SECRET_PATHS[blueprint.answers.webhook ?? 'generic']}` : (blueprint.answers.endpoint ?? ''));
 
 /**
  * The secret the README has the user create, as the webhook's .env: `path` is whatever follows in
  * the real URL what the file writes before {{.env.path}} (with or without a `/`), `bridge` the
  * Bridge or empty (a key may be empty, and a missing key reads as "", lib/secret_reader.go:23-33).
  */
-export function secretValues(spec: Spec, urlTemplate: string, bridge: string): Record<string, string> {
-  const full = targetUrl(spec);
+export function secretValues(blueprint: Blueprint, urlTemplate: string, bridge: string): Record<string, string> {
+  const full = targetUrl(blueprint);
   const before = urlTemplate.split('{{.env.path}}')[0];
-  return { path: full.startsWith(before) ? full.slice(before.length) : SECRET_PATHS[spec.answers.webhook ?? 'generic'], bridge, token: TOKEN };
+  return { path: full.startsWith(before) ? full.slice(before.length) : SECRET_PATHS[blueprint.answers.webhook ?? 'generic'], bridge, token: TOKEN };
 }
 
 const label = (type: string) => type.replace(/^sh\.keptn\.event\./, '').split('.').join(' ');
@@ -706,7 +706,7 @@ function cardProblems(card: any): string[] {
 }
 
 /** What the endpoint gets as the message for `event`, held to the format the project was generated for. */
-export function payloadProblems(spec: Spec, type: string, body: any, event: CloudEventJson, bridge: string): string[] {
+export function payloadProblems(blueprint: Blueprint, type: string, body: any, event: CloudEventJson, bridge: string): string[] {
   const problems: string[] = [];
   const want = (ok: boolean, what: string) => {
     if (!ok) problems.push(what);
@@ -715,13 +715,13 @@ export function payloadProblems(spec: Spec, type: string, body: any, event: Clou
   const d = event.data;
   const finished = type.endsWith('.finished');
   const result = resultWord(event);
-  if (spec.answers.kind === 'generic') {
+  if (blueprint.answers.kind === 'generic') {
     const expected = { type, task: type.split('.')[3], project: d.project, stage: d.stage, service: d.service, shkeptncontext: event.shkeptncontext, triggeredid: event.id };
     want(isDeepStrictEqual(body, expected), `the task's call sends ${JSON.stringify(body)}, not ${JSON.stringify(expected)}`);
     return problems;
   }
   const where = `${d.project}/${d.stage}/${d.service}`;
-  switch (spec.answers.webhook) {
+  switch (blueprint.answers.webhook) {
     case 'slack': {
       if (!want(body !== null && typeof body === 'object' && !Array.isArray(body), 'a Slack message is a JSON object')) return problems;
       want(isDeepStrictEqual(Object.keys(body).sort(), ['blocks', 'text']), `Slack message fields ${Object.keys(body)}, not text and blocks`);
@@ -783,12 +783,12 @@ export const WEBHOOK_FILE = 'keptn/resources/webhook/webhook.yaml';
  * the project's subscriptions, what the service sends back to Keptn, and each request made for
  * each event, with a Bridge in the secret and without (its `bridge` key may be empty).
  */
-export async function webhookProblems(dir: string, spec: Spec, events: CloudEventJson[], bridges: string[] = [BRIDGE, '']): Promise<string[]> {
+export async function webhookProblems(dir: string, blueprint: Blueprint, events: CloudEventJson[], bridges: string[] = [BRIDGE, '']): Promise<string[]> {
   const problems: string[] = [];
   const file = join(dir, WEBHOOK_FILE);
   if (!existsSync(file)) return [`no ${WEBHOOK_FILE}`];
   for (const absent of ['package.json', 'src', 'chart', 'Dockerfile']) if (existsSync(join(dir, absent))) problems.push(`a webhook-service definition has ${absent}`);
-  const family = webhookFamily(spec.keptn.release);
+  const family = webhookFamily(blueprint.keptn.release);
   const text = readFileSync(file, 'utf8');
   const parsed = parseWebhookConfig(text);
   problems.push(...parsed.problems);
@@ -805,8 +805,8 @@ export async function webhookProblems(dir: string, spec: Spec, events: CloudEven
   // 3. One webhook per subscription: the service picks a webhook by subscription id alone and
   // never compares its type with the event's (1.4.5:lib/eventmod.go:71; 0.12.7:lib/webhook_config.go:52).
   const types = webhooks.map((w) => w.type);
-  for (const t of types) if (!spec.subscriptions.includes(t)) problems.push(`a webhook for ${t}, which is not subscribed`);
-  for (const s of spec.subscriptions) {
+  for (const t of types) if (!blueprint.subscriptions.includes(t)) problems.push(`a webhook for ${t}, which is not subscribed`);
+  for (const s of blueprint.subscriptions) {
     const n = types.filter((t) => t === s).length;
     if (n !== 1) problems.push(`${n} webhooks for the subscription ${s}, not 1`);
   }
@@ -817,7 +817,7 @@ export async function webhookProblems(dir: string, spec: Spec, events: CloudEven
     const indent = at_ >= 0 ? /^(\s*)/.exec(lines[at_])![1] : '';
     if (at_ < 0 || !lines[at_ + 1]?.startsWith(`${indent}  subscriptionID:`)) problems.push(`webhook ${i} (${w.type}): no subscriptionID line right after its - type: line, where keptn/subscribe.sh writes the id`);
   });
-  const kind = spec.answers.kind;
+  const kind = blueprint.answers.kind;
   for (const w of webhooks) {
     const where = `webhook ${w.type}`;
     if (kind === 'notification') {
@@ -835,11 +835,11 @@ export async function webhookProblems(dir: string, spec: Spec, events: CloudEven
         if (sent.started !== 1 || sent.finished !== 1) problems.push(`${where}: ${at} answers a ${outcome} call with ${sent.started} .started and ${sent.finished} .finished, not 1 and 1`);
       }
     }
-    for (const e of w.envFrom ?? []) if (e.secretRef.name !== spec.name) problems.push(`${where}: reads the secret ${e.secretRef.name}, not ${spec.name}, which the README has the user create`);
+    for (const e of w.envFrom ?? []) if (e.secretRef.name !== blueprint.name) problems.push(`${where}: reads the secret ${e.secretRef.name}, not ${blueprint.name}, which the README has the user create`);
   }
 
   // 2. Each request as written: the URL and its secret.
-  const endpoint = spec.answers.endpoint ?? '';
+  const endpoint = blueprint.answers.endpoint ?? '';
   for (const w of webhooks) {
     for (const r of w.requests) {
       const url = urlOf(family, r);
@@ -874,7 +874,7 @@ export async function webhookProblems(dir: string, spec: Spec, events: CloudEven
     if (ready.length === 0) continue;
     const map = eventMap(family, withSubscription(event, `subscription-${index}`));
     for (const bridge of bridges) {
-      const values = secretValues(spec, urlOf(family, webhook.requests[0]), bridge);
+      const values = secretValues(blueprint, urlOf(family, webhook.requests[0]), bridge);
       const env: Record<string, string> = {};
       for (const e of webhook.envFrom ?? []) {
         // A key the secret lacks reads as "" without an error (lib/secret_reader.go:23-33, every tag).
@@ -885,7 +885,7 @@ export async function webhookProblems(dir: string, spec: Spec, events: CloudEven
       const what = `${event.type} (${describe(event)})${bridges.length > 1 ? (bridge ? ' with a Bridge' : ' without a Bridge') : ''}`;
       runs.push(
         renderOnce(templates, map, env).then((rendered) =>
-          ready.flatMap((p) => requestProblems(spec, family, webhook, p, runRendered(family, rendered[p.where]), event, values, bridge).map((x) => `${p.where}, ${what}: ${x}`)),
+          ready.flatMap((p) => requestProblems(blueprint, family, webhook, p, runRendered(family, rendered[p.where]), event, values, bridge).map((x) => `${p.where}, ${what}: ${x}`)),
         ),
       );
     }
@@ -900,7 +900,7 @@ const urlOf = (family: WebhookFamily, r: string | WebhookRequest) => (typeof r =
 const describe = (event: CloudEventJson) => (event as { _variant?: string })._variant ?? `id ${event.id}`;
 
 /** What is wrong with one request made for one event: the service's error, or the call itself. */
-function requestProblems(spec: Spec, family: WebhookFamily, webhook: WebhookEntry, p: PreparedRequest, run: RequestRun, event: CloudEventJson, secrets: Record<string, string>, bridge: string): string[] {
+function requestProblems(blueprint: Blueprint, family: WebhookFamily, webhook: WebhookEntry, p: PreparedRequest, run: RequestRun, event: CloudEventJson, secrets: Record<string, string>, bridge: string): string[] {
   if (run.error) {
     const sent = answersTo(family, webhook, event.type, 'failed');
     const answer = sent.finished > 0 ? ` (and Keptn gets ${sent.finished} errored .finished)` : '';
@@ -916,9 +916,9 @@ function requestProblems(spec: Spec, family: WebhookFamily, webhook: WebhookEntr
   const method = typeof request === 'string' ? 'POST' : request.method;
   if (call.method !== method) problems.push(`--request ${call.method}, not ${method}`);
   if (call.maxTime === undefined || !/^\d+$/.test(call.maxTime) || Number(call.maxTime) < 1) problems.push(`no --max-time: the webhook-service waits as long as curl does (research §9, lib/cmd_executor.go)`);
-  const url = targetUrl(spec);
+  const url = targetUrl(blueprint);
   if (!isDeepStrictEqual(call.urls, [url])) problems.push(`calls ${JSON.stringify(call.urls)}, not [${JSON.stringify(url)}]`);
-  const headers = ['Content-Type: application/json', ...(spec.answers.kind === 'generic' ? [`Authorization: Bearer ${secrets.token}`] : [])];
+  const headers = ['Content-Type: application/json', ...(blueprint.answers.kind === 'generic' ? [`Authorization: Bearer ${secrets.token}`] : [])];
   if (!isDeepStrictEqual([...call.headers].sort(), [...headers].sort())) problems.push(`headers ${JSON.stringify(call.headers)}, not ${JSON.stringify(headers)}`);
   if (call.data.length !== 1) return [...problems, `${call.data.length} --data arguments, not 1`];
   let body: unknown;
@@ -927,7 +927,7 @@ function requestProblems(spec: Spec, family: WebhookFamily, webhook: WebhookEntr
   } catch (err) {
     return [...problems, `--data is not JSON (${(err as Error).message}): ${call.data[0].slice(0, 300)}`];
   }
-  problems.push(...payloadProblems(spec, webhook.type, body, event, bridge));
+  problems.push(...payloadProblems(blueprint, webhook.type, body, event, bridge));
   return problems;
 }
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { keptnVersion } from '../../src/keptn-versions.js';
-import { toSpec, type Spec } from '../../src/spec.js';
+import { toBlueprint, type Blueprint } from '../../src/blueprint.js';
 import { example, exchange, replyProblems, startService, type Expectation } from '../conformance/contract.js';
 import { uploadedUris } from '../conformance/keptn-files.js';
 import { startKeptnStub } from '../conformance/keptn-stub.js';
@@ -31,15 +31,15 @@ const withData = (raw: any, data: Record<string, unknown>) => ({ ...raw, data: {
 const own = (dir: string, file: string) => JSON.parse(readFileSync(join(dir, 'test-events', file), 'utf8'));
 
 /** Replaces the custom test-tool's checks with `n` that fail (paths the stub answers 404). */
-const manyChecks = (spec: Spec, n: number) => (_: Stub, dir: string) => {
+const manyChecks = (blueprint: Blueprint, n: number) => (_: Stub, dir: string) => {
   const checks = Array.from({ length: n }, (_, i) => `  - path: /missing-${i}\n    expectStatus: 200\n`).join('');
-  writeFileSync(join(dir, 'keptn/resources', spec.resources[0].uri), `checks:\n${checks}`);
+  writeFileSync(join(dir, 'keptn/resources', blueprint.resources[0].uri), `checks:\n${checks}`);
 };
 
 /** What each kind is sent, and what it must answer. */
-function scenarios(spec: Spec): Scenario[] {
-  const a = spec.answers;
-  switch (spec.kind.id) {
+function scenarios(blueprint: Blueprint): Scenario[] {
+  const a = blueprint.answers;
+  switch (blueprint.kind.id) {
     case 'test-tool': {
       const test = (uris: string[]) => (stub: Stub) => withData(example('test-triggered'), { deployment: { deploymentURIsLocal: uris.map((u) => u.replace('STUB', stub.url)) } });
       // The custom checks name the URL; a tool reports its failed requests.
@@ -53,7 +53,7 @@ function scenarios(spec: Spec): Scenario[] {
         { what: 'another task', event: () => example('deployment-triggered'), expect: 'ignore' },
         // 1,100 failing checks once made a 116 KiB .finished, which the distributor refuses (0.17 on).
         ...(a['test-tool'] === 'custom'
-          ? [{ what: 'a report of 1,100 failed checks', event: test(['STUB']), expect: 'task' as const, setup: manyChecks(spec, 1100), outcome: { status: 'succeeded', result: 'fail', message: /^1100 of 1100 HTTP checks failed.*… and \d+ more/s } }]
+          ? [{ what: 'a report of 1,100 failed checks', event: test(['STUB']), expect: 'task' as const, setup: manyChecks(blueprint, 1100), outcome: { status: 'succeeded', result: 'fail', message: /^1100 of 1100 HTTP checks failed.*… and \d+ more/s } }]
           : []),
       ];
     }
@@ -77,8 +77,8 @@ function scenarios(spec: Spec): Scenario[] {
       ];
     default:
       return [
-        { what: 'its own task (binary)', event: (_, dir) => own(dir, spec.sampleEvent), expect: 'task', outcome: { status: 'succeeded', result: 'pass' } },
-        { what: 'its own task (structured)', event: (_, dir) => own(dir, spec.sampleEvent), mode: 'structured', expect: 'task', outcome: { status: 'succeeded', result: 'pass' } },
+        { what: 'its own task (binary)', event: (_, dir) => own(dir, blueprint.sampleEvent), expect: 'task', outcome: { status: 'succeeded', result: 'pass' } },
+        { what: 'its own task (structured)', event: (_, dir) => own(dir, blueprint.sampleEvent), mode: 'structured', expect: 'task', outcome: { status: 'succeeded', result: 'pass' } },
         { what: 'another task', event: () => example('rollback-triggered'), expect: 'ignore' },
       ];
   }
@@ -99,7 +99,7 @@ describe.concurrent('generated projects', () => {
     const gen = await cli([name, '--kind', kind, '--keptn', keptn, ...flags, '--yes', '--no-git'], { cwd });
     expect(gen.exitCode, `generate:\n${gen.all}`).toBe(0);
     const dir = join(cwd, name);
-    const spec = toSpec(JSON.parse(readFileSync(join(dir, '.keptn-integration.json'), 'utf8')).answers);
+    const blueprint = toBlueprint(JSON.parse(readFileSync(join(dir, '.keptn-integration.json'), 'utf8')).answers);
 
     const build = await execa('npm', ['run', 'build'], { cwd: dir, reject: false, all: true });
     expect(build.exitCode, `npm run build:\n${build.all}`).toBe(0);
@@ -121,10 +121,10 @@ describe.concurrent('generated projects', () => {
     });
     const failures: string[] = [];
     // Scenarios may replace resources (manyChecks): the README's command below runs on the originals.
-    const resources = new Map(spec.resources.map((r) => [r.uri, readFileSync(join(dir, 'keptn/resources', r.uri), 'utf8')]));
+    const resources = new Map(blueprint.resources.map((r) => [r.uri, readFileSync(join(dir, 'keptn/resources', r.uri), 'utf8')]));
     try {
       expect((await fetch(`${service.url}ready`)).status).toBe(200);
-      for (const s of scenarios(spec)) {
+      for (const s of scenarios(blueprint)) {
         Object.assign(stub.faults, { resourcesMissing: false, metricsDown: false });
         s.setup?.(stub, dir);
         const got = await exchange(stub, service.url, s.event(stub, dir), s.mode ?? 'binary', s.expect).catch((err: Error) => err);
@@ -136,7 +136,7 @@ describe.concurrent('generated projects', () => {
         if (got.status !== (s.expect === 'ignore' ? 200 : 202)) problems.push(`HTTP ${got.status}`);
         if (got.otherEvents.length > 0) problems.push(`unexpected events: ${got.otherEvents.map((e) => e.body.type).join(', ')}`);
         if (s.expect === 'task') {
-          problems.push(...replyProblems(got.event, got.replies, spec));
+          problems.push(...replyProblems(got.event, got.replies, blueprint));
           const finished = got.replies.find((r) => r.type.endsWith('.finished'))?.data ?? {};
           if (finished.status !== s.outcome!.status || finished.result !== s.outcome!.result) problems.push(`finished ${finished.status}/${finished.result}: ${finished.message}`);
           if (s.outcome!.message && !s.outcome!.message.test(finished.message)) problems.push(`message ${JSON.stringify(finished.message)}`);
@@ -158,9 +158,9 @@ describe.concurrent('generated projects', () => {
       for (const [uri, text] of resources) writeFileSync(join(dir, 'keptn/resources', uri), text);
       // The README's command for sending a test event works as printed. Its example targets the
       // dev stand-in's port (8081), where anything may listen on this machine: the stub instead.
-      const sample = join(dir, 'test-events', spec.sampleEvent);
+      const sample = join(dir, 'test-events', blueprint.sampleEvent);
       writeFileSync(sample, readFileSync(sample, 'utf8').replaceAll('http://localhost:8081', stub.url));
-      const send = await execa('npm', ['run', 'send-event', `test-events/${spec.sampleEvent}`], { cwd: dir, env: { PORT: new URL(service.url).port }, reject: false, all: true });
+      const send = await execa('npm', ['run', 'send-event', `test-events/${blueprint.sampleEvent}`], { cwd: dir, env: { PORT: new URL(service.url).port }, reject: false, all: true });
       if (send.exitCode !== 0 || !/HTTP 202/.test(send.stdout)) failures.push(`npm run send-event: ${send.all}\nservice output:\n${service.output()}`);
     } finally {
       const exitCode = await service.stop();

@@ -8,7 +8,7 @@ import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { WEBHOOK_FORMATS } from '../../src/kinds/notification.js';
 import { METRICS_BACKENDS } from '../../src/kinds/sli-provider.js';
-import { TEST_TOOLS } from '../../src/kinds/test-tools.js';
+import { TEST_TOOLS } from '../../src/kinds/test-tool-presets.js';
 import { startService } from '../conformance/contract.js';
 import { imageApp } from '../conformance/image.js';
 import { need } from '../conformance/tools.js';

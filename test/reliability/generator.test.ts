@@ -10,7 +10,7 @@ import { parse } from 'yaml';
 import { resolveAnswers, type Answers } from '../../src/answers.js';
 import { InputError } from '../../src/errors.js';
 import { renderPlan } from '../../src/plan.js';
-import { toSpec, type Spec } from '../../src/spec.js';
+import { toBlueprint, type Blueprint } from '../../src/blueprint.js';
 import { writeProject } from '../../src/writer.js';
 import { chartProblems } from '../conformance/chart.js';
 import { jobProjectProblems } from '../conformance/job-executor.js';
@@ -89,9 +89,9 @@ function applicable(given: Partial<Answers>): Answers {
 }
 
 /** What must hold for every project generated from accepted answers. */
-function planProblems(spec: Spec): string[] {
+function planProblems(blueprint: Blueprint): string[] {
   const problems: string[] = [];
-  const plan = renderPlan(spec);
+  const plan = renderPlan(blueprint);
   for (const [path, content] of plan) {
     if (path.startsWith('/') || path.split('/').includes('..')) problems.push(`path outside the project: ${path}`);
     try {
@@ -103,13 +103,13 @@ function planProblems(spec: Spec): string[] {
   }
   const script = spawnSync('bash', ['-n'], { input: plan.get('keptn/add-resources.sh') });
   if (script.status !== 0) problems.push(`add-resources.sh: ${script.stderr}`);
-  if (spec.runtime === 'job-executor') {
+  if (blueprint.runtime === 'job-executor') {
     if (!plan.has('keptn/resources/job/config.yaml') || plan.has('chart/Chart.yaml')) problems.push('a job-executor definition without job/config.yaml, or with a chart');
     return problems;
   }
   // The free text arrives as written, wherever it is read back.
-  if (JSON.parse(plan.get('package.json')!).description !== spec.answers.description) problems.push('package.json description changed');
-  if (parse(plan.get('chart/Chart.yaml')!).description !== spec.answers.description) problems.push('Chart.yaml description changed');
+  if (JSON.parse(plan.get('package.json')!).description !== blueprint.answers.description) problems.push('package.json description changed');
+  if (parse(plan.get('chart/Chart.yaml')!).description !== blueprint.answers.description) problems.push('Chart.yaml description changed');
   return problems;
 }
 
@@ -120,22 +120,22 @@ describe('hostile answers', () => {
     let rejected = 0;
     let accepted = 0;
     const crashes: string[] = [];
-    const samples: Spec[] = [];
+    const samples: Blueprint[] = [];
     await fc.assert(
       fc.asyncProperty(answerSets, async (given) => {
-        let spec: Spec;
+        let blueprint: Blueprint;
         try {
-          spec = toSpec(await resolveAnswers(applicable(given)));
+          blueprint = toBlueprint(await resolveAnswers(applicable(given)));
         } catch (err) {
           if (!(err instanceof InputError) || err.message.includes('\n') || !err.message.startsWith('--')) crashes.push(String(err));
           rejected++;
           return;
         }
         accepted++;
-        const same = (s: Spec) => s.kind.id === spec.kind.id && s.answers.keptn === spec.answers.keptn && s.runtime === spec.runtime;
-        if (samples.length < 16 && !samples.some(same)) samples.push(spec);
-        const problems = planProblems(spec);
-        if (problems.length > 0) crashes.push(`${JSON.stringify(spec.answers)}: ${problems.join('; ')}`);
+        const same = (s: Blueprint) => s.kind.id === blueprint.kind.id && s.answers.keptn === blueprint.answers.keptn && s.runtime === blueprint.runtime;
+        if (samples.length < 16 && !samples.some(same)) samples.push(blueprint);
+        const problems = planProblems(blueprint);
+        if (problems.length > 0) crashes.push(`${JSON.stringify(blueprint.answers)}: ${problems.join('; ')}`);
       }),
       { numRuns: 1000, seed: 20261125 },
     );
@@ -143,15 +143,15 @@ describe('hostile answers', () => {
     // A sample goes all the way: written to disk, chart rendered as Helm would, TypeScript compiled.
     let written = 0;
     let compiled = 0;
-    for (const spec of samples) {
+    for (const blueprint of samples) {
       const parent = tempDir('hostile-');
       const dir = join(parent, 'project');
-      await writeProject(dir, renderPlan(spec));
+      await writeProject(dir, renderPlan(blueprint));
       written++;
       if (readdirSync(parent).join() !== 'project') crashes.push(`wrote outside its directory: ${readdirSync(parent).join(', ')}`);
-      const chart = spec.runtime === 'job-executor' ? jobProjectProblems(dir, spec) : await chartProblems(dir, spec);
-      if (chart.length > 0) crashes.push(`${JSON.stringify(spec.answers)}: ${chart.join('; ')}`);
-      if (compiled < 3 && spec.runtime === 'service') {
+      const chart = blueprint.runtime === 'job-executor' ? jobProjectProblems(dir, blueprint) : await chartProblems(dir, blueprint);
+      if (chart.length > 0) crashes.push(`${JSON.stringify(blueprint.answers)}: ${chart.join('; ')}`);
+      if (compiled < 3 && blueprint.runtime === 'service') {
         await linkDependencies(dir);
         const tsc = await execa('npx', ['tsc', '--noEmit', '-p', '.'], { cwd: dir, reject: false, all: true });
         if (tsc.exitCode !== 0) crashes.push(`tsc: ${tsc.all}`);

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { resolveAnswers } from '../../src/answers.js';
 import { renderPlan, targetPath } from '../../src/plan.js';
-import { toSpec } from '../../src/spec.js';
+import { toBlueprint } from '../../src/blueprint.js';
 import { answersFor, COMBINATIONS, keptnSchema } from '../helpers.js';
 
 const REQUIRED = [
@@ -31,8 +31,8 @@ const REQUIRED = [
 
 describe.each(COMBINATIONS)('$kind for Keptn $keptn', ({ kind, keptn }) => {
   const render = async () => {
-    const spec = toSpec(await answersFor(kind, keptn));
-    return { spec, plan: renderPlan(spec) };
+    const blueprint = toBlueprint(await answersFor(kind, keptn));
+    return { blueprint, plan: renderPlan(blueprint) };
   };
 
   it('has every file the issue promises, and test events', async () => {
@@ -64,42 +64,42 @@ describe.each(COMBINATIONS)('$kind for Keptn $keptn', ({ kind, keptn }) => {
   });
 
   it('targets the chosen Keptn release', async () => {
-    const { spec, plan } = await render();
+    const { blueprint, plan } = await render();
     const values = parse(plan.get('chart/values.yaml')!);
-    expect(values.distributor.image.tag).toBe(spec.keptn.distributorTag);
-    expect(values.distributor.pubsubUrl).toBe(spec.keptn.natsUrl);
-    expect(values.distributor.pubsubTopic).toBe(spec.subscriptions.join(','));
-    expect(parse(plan.get('keptn/shipyard.yaml')!).apiVersion).toBe(spec.keptn.shipyardApiVersion);
-    expect(plan.get('src/keptn/config.ts')).toContain(JSON.stringify(`http://localhost:8081${spec.keptn.resourceServicePath}`));
-    expect(plan.get('src/keptn/config.ts')).toContain(`specVersion: ${JSON.stringify(spec.keptn.specVersion)}`);
+    expect(values.distributor.image.tag).toBe(blueprint.keptn.distributorTag);
+    expect(values.distributor.pubsubUrl).toBe(blueprint.keptn.natsUrl);
+    expect(values.distributor.pubsubTopic).toBe(blueprint.subscriptions.join(','));
+    expect(parse(plan.get('keptn/shipyard.yaml')!).apiVersion).toBe(blueprint.keptn.shipyardApiVersion);
+    expect(plan.get('src/keptn/config.ts')).toContain(JSON.stringify(`http://localhost:8081${blueprint.keptn.resourceServicePath}`));
+    expect(plan.get('src/keptn/config.ts')).toContain(`specVersion: ${JSON.stringify(blueprint.keptn.specVersion)}`);
   });
 
   it('has a shipyard valid against the published schema, containing its task', async () => {
-    const { spec, plan } = await render();
+    const { blueprint, plan } = await render();
     const shipyard = parse(plan.get('keptn/shipyard.yaml')!);
     const validate = keptnSchema('shipyard');
     expect(validate(shipyard), JSON.stringify(validate.errors)).toBe(true);
     const tasks = shipyard.spec.stages.flatMap((s: any) => s.sequences.flatMap((q: any) => q.tasks.map((t: any) => t.name)));
-    const wanted = kind === 'sli-provider' ? ['evaluation'] : spec.tasks;
+    const wanted = kind === 'sli-provider' ? ['evaluation'] : blueprint.tasks;
     for (const t of wanted) expect(tasks).toContain(t);
   });
 
   it('has test events of the types it subscribes to', async () => {
-    const { spec, plan } = await render();
+    const { blueprint, plan } = await render();
     const events = [...plan].filter(([p]) => p.startsWith('test-events/')).map(([, c]) => JSON.parse(c));
     expect(events.length).toBeGreaterThan(0);
     const types = events.map((e) => e.type);
     for (const t of types) {
-      expect(spec.subscriptions.some((s) => s === t || s.includes('*') || s.endsWith('>'))).toBe(true);
+      expect(blueprint.subscriptions.some((s) => s === t || s.includes('*') || s.endsWith('>'))).toBe(true);
     }
-    expect(plan.has(`test-events/${spec.sampleEvent}`)).toBe(true);
+    expect(plan.has(`test-events/${blueprint.sampleEvent}`)).toBe(true);
   });
 
   it('has an add-resources.sh that bash accepts and that uploads every resource it ships', async () => {
-    const { spec, plan } = await render();
+    const { blueprint, plan } = await render();
     const script = plan.get('keptn/add-resources.sh')!;
     execFileSync('bash', ['-n'], { input: script });
-    for (const r of spec.resources) {
+    for (const r of blueprint.resources) {
       expect(script).toContain(`--resource=resources/${r.uri} --resourceUri=${r.uri}`);
       expect(plan.has(`keptn/resources/${r.uri}`)).toBe(true);
     }
@@ -108,17 +108,17 @@ describe.each(COMBINATIONS)('$kind for Keptn $keptn', ({ kind, keptn }) => {
 
 describe('targetPath', () => {
   it('maps dot- names, [key] segments and .ejs', async () => {
-    const spec = toSpec(await answersFor('sli-provider', '1.0'));
-    expect(targetPath('dot-gitignore', spec)).toBe('.gitignore');
-    expect(targetPath('dot-github/workflows/ci.yml.ejs', spec)).toBe('.github/workflows/ci.yml');
-    expect(targetPath('keptn/resources/[sli-provider]/sli.yaml.ejs', spec)).toBe('keptn/resources/prometheus/sli.yaml');
-    expect(targetPath('chart/templates/_helpers.tpl.ejs', spec)).toBe('chart/templates/_helpers.tpl');
+    const blueprint = toBlueprint(await answersFor('sli-provider', '1.0'));
+    expect(targetPath('dot-gitignore', blueprint)).toBe('.gitignore');
+    expect(targetPath('dot-github/workflows/ci.yml.ejs', blueprint)).toBe('.github/workflows/ci.yml');
+    expect(targetPath('keptn/resources/[sli-provider]/sli.yaml.ejs', blueprint)).toBe('keptn/resources/prometheus/sli.yaml');
+    expect(targetPath('chart/templates/_helpers.tpl.ejs', blueprint)).toBe('chart/templates/_helpers.tpl');
   });
 });
 
 describe('layers', () => {
   const files = async (given: Record<string, string>) =>
-    [...renderPlan(toSpec(await resolveAnswers({ name: 'x', ...given }))).keys()].sort();
+    [...renderPlan(toBlueprint(await resolveAnswers({ name: 'x', ...given }))).keys()].sort();
 
   it('a kind picks its layers from its answers; a layer may be a sub-folder of a template folder', async () => {
     expect(await files({ kind: 'test-tool', runtime: 'job-executor', 'test-tool': 'k6' })).toEqual([
@@ -147,7 +147,7 @@ describe('layers', () => {
 
 describe.each(['custom', 'locust', 'jmeter', 'k6', 'artillery'])('the Dockerfile of test-tool --test-tool %s', (tool) => {
   it('installs the tool in the runtime stage as root, from stages it declares', async () => {
-    const plan = renderPlan(toSpec(await resolveAnswers({ kind: 'test-tool', name: 'x', 'test-tool': tool })));
+    const plan = renderPlan(toBlueprint(await resolveAnswers({ kind: 'test-tool', name: 'x', 'test-tool': tool })));
     // Continuation lines belong to the instruction before them.
     const lines = plan.get('Dockerfile')!.replace(/\\\n/g, ' ').split('\n').filter((l) => l.trim() && !l.startsWith('#'));
     const KEYWORDS = ['FROM', 'WORKDIR', 'COPY', 'RUN', 'ENV', 'USER', 'EXPOSE', 'CMD'];
@@ -163,7 +163,7 @@ describe.each(['custom', 'locust', 'jmeter', 'k6', 'artillery'])('the Dockerfile
   });
 
   it('builds from the lock file on the image it runs on (node_modules crosses stages: one C library)', async () => {
-    const plan = renderPlan(toSpec(await resolveAnswers({ kind: 'test-tool', name: 'x', 'test-tool': tool })));
+    const plan = renderPlan(toBlueprint(await resolveAnswers({ kind: 'test-tool', name: 'x', 'test-tool': tool })));
     const lines = plan.get('Dockerfile')!.split('\n');
     const image = (l: string) => l.split(' ')[1];
     const build = lines.find((l) => / AS build$/.test(l))!;
@@ -198,7 +198,7 @@ function treePaths(block: string): string[] {
 }
 
 describe.each(SERVICE_PROJECTS.map((a) => [Object.values(a).join(' '), a] as const))('the layout of %s', (_, given) => {
-  const plan = async () => renderPlan(toSpec(await resolveAnswers({ name: 'x', ...given })));
+  const plan = async () => renderPlan(toBlueprint(await resolveAnswers({ name: 'x', ...given })));
 
   it("keeps the owner's files at the top of src/, the machinery in src/keptn/, development code in src/dev/", async () => {
     const src = [...(await plan()).keys()].filter((p) => p.startsWith('src/'));
@@ -223,9 +223,9 @@ describe.each(SERVICE_PROJECTS.map((a) => [Object.values(a).join(' '), a] as con
     const p = await plan();
     for (const [path, text] of p) {
       if (!/^(src|test)\/.*\.ts$/.test(path)) continue;
-      for (const [, spec] of text.matchAll(/from '(\.\.?\/[^']+)'/g)) {
-        const target = join(dirname(path), spec).replace(/\.js$/, '.ts');
-        expect(p.has(target) || p.has(target.replace(/\.ts$/, '.mjs')), `${path} imports ${spec}`).toBe(true);
+      for (const [, specifier] of text.matchAll(/from '(\.\.?\/[^']+)'/g)) {
+        const target = join(dirname(path), specifier).replace(/\.js$/, '.ts');
+        expect(p.has(target) || p.has(target.replace(/\.ts$/, '.mjs')), `${path} imports ${specifier}`).toBe(true);
       }
     }
   });

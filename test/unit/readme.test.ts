@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { resolveAnswers } from '../../src/answers.js';
 import { renderPlan } from '../../src/plan.js';
-import { toSpec } from '../../src/spec.js';
+import { toBlueprint } from '../../src/blueprint.js';
 
 const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 
@@ -46,7 +46,7 @@ describe('README', () => {
     ];
     const generated = new Set<string>();
     for (const given of projects) {
-      for (const path of renderPlan(toSpec(await resolveAnswers({ name: 'x', ...given }))).keys()) if (path.startsWith('src/')) generated.add(path);
+      for (const path of renderPlan(toBlueprint(await resolveAnswers({ name: 'x', ...given }))).keys()) if (path.startsWith('src/')) generated.add(path);
     }
     expect(drawn.filter((p) => p.startsWith('src/') && !p.endsWith('/')).sort()).toEqual([...generated].sort());
   });

@@ -4,11 +4,11 @@ import { kindById, type Kind } from './kinds/index.js';
 import type { DockerAdditions, JobAction, KeptnResource, KindEnv, ShipyardSequence } from './kinds/types.js';
 import { keptnVersion, type KeptnVersion } from './keptn-versions.js';
 import { taskOf } from './rules.js';
-import type { Runtime } from './runtimes.js';
-import type { Webhook } from './kinds/webhook-service.js';
+import type { Runtime } from './runtimes/index.js';
+import type { Webhook } from './runtimes/webhook-service.js';
 import { GENERATOR } from './version.js';
 
-export interface Spec {
+export interface Blueprint {
   answers: Answers;
   name: string;
   kind: Kind;
@@ -54,7 +54,7 @@ export interface Spec {
   generator: { name: string; version: string };
 }
 
-export function toSpec(answers: Answers): Spec {
+export function toBlueprint(answers: Answers): Blueprint {
   const kind = kindById(answers.kind);
   const keptn = keptnVersion(answers.keptn);
   if (!kind || !keptn) throw new Error(`unvalidated answers: kind ${answers.kind}, keptn ${answers.keptn}`);

@@ -7,7 +7,7 @@
 // event without them, lib/eventmod.go), ids, and a result mapped onto pass|warning|fail|unknown.
 // Nothing free-text (messages, labels) goes in: a quote or `$` there would break the request.
 import type { Answers } from '../answers.js';
-import type { KeptnResource } from './types.js';
+import type { KeptnResource } from '../kinds/types.js';
 
 /** The template layers of such a project: Keptn files, Git settings and the regeneration workflow of the service layout, and the webhook's own. */
 export const WEBHOOK_LAYERS = ['base/keptn', 'base/dot-gitignore', 'base/dot-gitattributes', 'base/dot-github/workflows/keptn-integration.yml.ejs', 'webhook-service'];

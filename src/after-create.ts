@@ -1,13 +1,13 @@
 // After writing: npm install, git init with a first commit, and the next-steps banner.
 import { relative } from 'node:path';
-import type { Spec } from './spec.js';
-import { c, withSpinner } from './ui.js';
+import type { Blueprint } from './blueprint.js';
+import { colour, withSpinner } from './ui.js';
 
 export async function install(dir: string, where: string): Promise<void> {
   const { execa } = await import('execa');
   // Ctrl-C reaches npm too; the project is written by then, so say what is left to do.
   const onSignal = () => {
-    process.stderr.write(`\n${c.yellow('Cancelled during npm install:')} the project is at ${where}; run npm install there.\n`);
+    process.stderr.write(`\n${colour.yellow('Cancelled during npm install:')} the project is at ${where}; run npm install there.\n`);
     process.exit(130);
   };
   process.once('SIGINT', onSignal);
@@ -38,41 +38,41 @@ export async function gitInit(dir: string): Promise<'created' | 'inside-repo'> {
   return 'created';
 }
 
-export function nextSteps(spec: Spec, dir: string, installed: boolean): string[] {
-  const { answers: a } = spec;
+export function nextSteps(blueprint: Blueprint, dir: string, installed: boolean): string[] {
+  const { answers: a } = blueprint;
   const where = relative(process.cwd(), dir) || '.';
   const cd = where === '.' ? [] : [`cd ${where}`];
-  if (spec.runtime === 'webhook-service') {
-    return [...cd, `# create the Keptn secret ${spec.name} (see README.md), then:`, ...spec.wiring.slice(0, 2), 'KEPTN_ENDPOINT=… KEPTN_API_TOKEN=… ./keptn/subscribe.sh'];
+  if (blueprint.runtime === 'webhook-service') {
+    return [...cd, `# create the Keptn secret ${blueprint.name} (see README.md), then:`, ...blueprint.wiring.slice(0, 2), 'KEPTN_ENDPOINT=… KEPTN_API_TOKEN=… ./keptn/subscribe.sh'];
   }
-  if (spec.runtime === 'job-executor') {
-    return [...cd, `# install job-executor-service ${spec.keptn.jobExecutor.version}, subscribed to ${spec.subscriptions.join(',')}: see README.md`, ...spec.wiring];
+  if (blueprint.runtime === 'job-executor') {
+    return [...cd, `# install job-executor-service ${blueprint.keptn.jobExecutor.version}, subscribed to ${blueprint.subscriptions.join(',')}: see README.md`, ...blueprint.wiring];
   }
   return [
     ...cd,
     ...(installed ? [] : ['npm install']),
     'npm test',
     'npm run dev            # the service plus a local stand-in for the distributor',
-    `npm run send-event test-events/${spec.sampleEvent}   # in another terminal`,
+    `npm run send-event test-events/${blueprint.sampleEvent}   # in another terminal`,
     `docker build -t ${a.image}:0.1.0 . && docker push ${a.image}:0.1.0`,
-    `helm install ${spec.name} ./chart --namespace keptn${spec.env
+    `helm install ${blueprint.name} ./chart --namespace keptn${blueprint.env
       .filter((e) => e.secret)
       .map((e) => ` --set integration.${e.value}=<${e.name}>`)
       .join('')}`,
-    ...spec.wiring,
+    ...blueprint.wiring,
   ];
 }
 
-export function banner(spec: Spec, dir: string, installed: boolean): string {
-  const steps = nextSteps(spec, dir, installed).map((s) => `  ${c.cyan(s)}`);
+export function banner(blueprint: Blueprint, dir: string, installed: boolean): string {
+  const steps = nextSteps(blueprint, dir, installed).map((s) => `  ${colour.cyan(s)}`);
   return [
     '',
-    `${c.green('✔')} Created ${c.bold(spec.name)}, a Keptn ${spec.keptn.release} integration (${spec.kind.id}).`,
+    `${colour.green('✔')} Created ${colour.bold(blueprint.name)}, a Keptn ${blueprint.keptn.release} integration (${blueprint.kind.id}).`,
     '',
     'Next steps:',
     ...steps,
     '',
-    `README.md explains each step; ${c.dim('.keptn-integration.json')} keeps your answers for later updates.`,
+    `README.md explains each step; ${colour.dim('.keptn-integration.json')} keeps your answers for later updates.`,
     '',
   ].join('\n');
 }

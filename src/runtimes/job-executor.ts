@@ -1,7 +1,7 @@
 // What every kind that can run as a job-executor definition shares: no service code and no chart,
 // only Keptn files (shipyard, add-resources.sh, job/config.yaml and what the jobs read).
 import type { Answers } from '../answers.js';
-import type { KeptnResource } from './types.js';
+import type { KeptnResource } from '../kinds/types.js';
 
 /** The template layers of such a project: Keptn files, Git settings and the regeneration workflow of the service layout, and the job's own. */
 export const JOB_LAYERS = ['base/keptn', 'base/dot-gitignore', 'base/dot-gitattributes', 'base/dot-github/workflows/keptn-integration.yml.ejs', 'job-executor'];

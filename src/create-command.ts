@@ -1,0 +1,87 @@
+// The create command: answers (flags, answers file, prompts) → blueprint → plan → writer, then
+// npm install, git init and the next-steps banner. cli.ts turns the command line into its arguments.
+import { basename, resolve } from 'node:path';
+import { resolveAnswers, type Answers } from './answers.js';
+import { InputError } from './errors.js';
+import { renderPlan } from './plan.js';
+// Small (execa, for npm and git, it loads when used): a chunk of its own cost more than it saved.
+import { banner, gitInit, install as npmInstall } from './after-create.js';
+import { toBlueprint, type Blueprint } from './blueprint.js';
+import { colour } from './ui.js';
+import { checkTarget, formatTree, targetProblem, writeProject } from './writer.js';
+
+/** The create command's own options (the answers come apart). */
+export interface CreateOptions {
+  yes?: boolean;
+  answers?: string;
+  dryRun?: boolean;
+  force?: boolean;
+  install: boolean;
+  git: boolean;
+}
+
+/** Creates a project from `flagged` answers (the command line's), an answers file and prompts; returns the exit code. */
+export async function create(directory: string | undefined, flagged: Answers, flags: CreateOptions): Promise<number> {
+  // Loaded only when used (it brings the YAML parser): startup stays small.
+  const fromFile = flags.answers ? (await import('./answers-file.js')).readAnswersFile(flags.answers) : {};
+  const given = { ...fromFile, ...flagged };
+  const interactive = !flags.yes && !flags.answers && process.stdin.isTTY === true && process.env.CI !== 'true';
+  if (!directory && !given.name && !interactive) {
+    throw new InputError('directory', undefined, 'required without prompts; pass it first, e.g. create-keptn-integration my-tests --yes');
+  }
+  // The target is checked before any question: a non-empty one is raised first, as create-vite does.
+  let force = flags.force ?? false;
+  if (directory) {
+    const problem = targetProblem(directory, force);
+    if (problem instanceof InputError && interactive) force = await (await import('./prompts.js')).confirmForce(directory);
+    else if (problem) throw problem;
+  }
+  const defaults: Answers = directory && !given.name ? { name: nameFrom(directory) } : {};
+  const ask = interactive ? (await import('./prompts.js')).createAsk() : undefined;
+  const answers = await resolveAnswers(given, ask, defaults);
+  const where = directory ?? answers.name;
+  const dir = resolve(where);
+  const blueprint = toBlueprint(answers);
+  const plan = renderPlan(blueprint);
+  const replaced = checkTarget(where, plan, force);
+  const replacing = replaced.length > 0 ? `\n${colour.yellow(`--force replaces ${replaced.length} existing file${replaced.length === 1 ? '' : 's'}:`)}\n${replaced.map((p) => `  ${p}`).join('\n')}` : '';
+
+  if (flags.dryRun) {
+    console.log(`Would write ${plan.size} files to ${dir}:\n${formatTree(plan, where)}${replacing}`);
+    remoteNote(blueprint);
+    return 0;
+  }
+  await writeProject(where, plan, { force });
+  console.error(`${colour.green('✔')} Wrote ${plan.size} files to ${dir}${replacing}`);
+  remoteNote(blueprint);
+
+  // A no-code definition has no package to install.
+  const install = flags.install && blueprint.runtime === 'service';
+  if (install) await npmInstall(dir, where);
+  if (flags.git) {
+    const git = await gitInit(dir).catch((err: Error) => `failed: ${err.message.split('\n')[0]}`);
+    if (git === 'inside-repo') console.error(colour.dim('  Inside an existing git repository: commit the new files there.'));
+    else if (git !== 'created') console.error(colour.yellow(`  git init ${git}`));
+  }
+  console.log(banner(blueprint, dir, install));
+  return 0;
+}
+
+/**
+ * The integration name a directory suggests, as create-vite makes package names: lowercase, other
+ * characters as '-'. Said when it differs, so that an error about it names where it came from.
+ */
+function nameFrom(directory: string): string {
+  const base = basename(resolve(directory));
+  const name = base.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 53).replace(/-+$/, '');
+  if (name && name !== base) console.error(colour.dim(`Integration name ${name} (from the directory ${base}); --name sets another.`));
+  if (!name) throw new InputError('directory', directory, 'gives no integration name (letters or digits needed); pass --name');
+  return name;
+}
+
+/** Not an error (most integrations run in Keptn's cluster), but said before anyone deploys remotely. */
+function remoteNote(blueprint: Blueprint): void {
+  if (blueprint.runtime !== 'service' || blueprint.inClusterOnly.length === 0) return;
+  const verb = blueprint.inClusterOnly.length === 1 ? 'reaches' : 'reach';
+  console.error(colour.yellow(`note: ${blueprint.inClusterOnly.join(', ')} ${verb} ${blueprint.name} only in Keptn's own cluster: a remote execution plane receives .triggered events only.`));
+}
