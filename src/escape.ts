@@ -1,5 +1,6 @@
 // Escapers for the contexts a value can land in. Templates call them explicitly (`<%- q.yaml(v) %>`)
-// so that every interpolation says which language it is written into.
+// for every value that is not a table value or a validated token, so that such an interpolation
+// says which language it is written into (ARCHITECTURE.md, "Escaping convention").
 
 /** A YAML scalar: a double-quoted JSON string is valid YAML. */
 const yaml = (v: string) => JSON.stringify(v);
