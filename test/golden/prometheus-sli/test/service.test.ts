@@ -1,10 +1,12 @@
 // The service machinery every integration shares: probes, bad requests, task failures, shutdown.
+import type { IncomingHttpHeaders } from 'node:http';
 import { connect } from 'node:net';
-import { CloudEvent } from 'cloudevents';
-import { afterEach, describe, expect, it } from 'vitest';
+import { CloudEvent, HTTP } from 'cloudevents';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../src/keptn/config.js';
 import type { Integration } from '../src/keptn/integration.js';
 import { matches } from '../src/keptn/events.js';
+import { parseEvent } from '../src/keptn/server.js';
 import { distributorLimit, expectReplyTo, startStack, type Stack } from './harness.js';
 
 let stack: Stack | undefined;
@@ -331,5 +333,106 @@ describe('matches', () => {
     expect(matches('sh.keptn.event.dev.delivery.finished', 'sh.keptn.>')).toBe(true);
     expect(matches('sh.keptn.event.test.started', 'sh.keptn.event.*.finished')).toBe(false);
     expect(matches('sh.keptn.event.test.finished.x', 'sh.keptn.event.test.finished')).toBe(false);
+  });
+});
+
+/** How the service read events before it parsed the distributor's own: the SDK's way, whole. */
+function sdkParse(headers: IncomingHttpHeaders, body: string) {
+  const structured = String(headers['content-type'] ?? '').startsWith('application/cloudevents+json');
+  const sent = structured ? (JSON.parse(body) as Record<string, unknown> | null) : undefined;
+  const given = (key: string) => (structured ? sent?.[key] : headers[`ce-${key}`]);
+  const missing = ['id', 'source', 'type', 'specversion'].filter((key) => typeof given(key) !== 'string' || given(key) === '');
+  if (missing.length > 0) throw new Error(`missing required attribute ${missing.join(', ')}`);
+  const event = HTTP.toEvent({ headers, body }) as CloudEvent<any> | CloudEvent<any>[];
+  if (Array.isArray(event)) throw new Error('batched events are not supported');
+  event.validate();
+  if (event.type.startsWith('sh.keptn.') && typeof event.shkeptncontext !== 'string') {
+    throw new Error('missing shkeptncontext, which every Keptn event carries');
+  }
+  if (typeof event.data === 'string' || (event.data !== undefined && typeof event.data !== 'object')) {
+    throw new Error('data must be a JSON object');
+  }
+  return event;
+}
+
+/** The event as plain JSON, or the error; a time the sender did not give (now) only as its shape. */
+function outcome(parse: () => CloudEvent<any>, timeGiven: boolean) {
+  try {
+    const { time, ...rest } = parse().toJSON();
+    return { event: rest, time: timeGiven ? time : /^\d{4}-\d\d-\d\dT[\d:.]+Z$/.test(String(time)) };
+  } catch (err) {
+    return { error: `${(err as Error).name}: ${(err as Error).message}` };
+  }
+}
+
+describe('events as the CloudEvents SDK reads them', () => {
+  const ce = {
+    'content-type': 'application/json',
+    'ce-specversion': '1.0',
+    'ce-id': 'e6d7b2c1-1e0f-4d6e-9d0a-4f1c2b3a4d5e',
+    'ce-source': 'shipyard-controller',
+    'ce-type': 'sh.keptn.event.my-task.triggered',
+    'ce-shkeptncontext': 'a3e5f16d-8888-4720-82c7-6995062905c1',
+    'ce-time': '2024-06-01T10:00:00.000Z',
+  };
+  const data = JSON.stringify({ project: 'sockshop', stage: 'dev', service: 'carts', 'my-task': { n: 1 } });
+  const without = (key: keyof typeof ce) => Object.fromEntries(Object.entries(ce).filter(([k]) => k !== key));
+  const structured = (event: Record<string, unknown>) => [{ 'content-type': 'application/cloudevents+json' }, JSON.stringify(event)] as const;
+  const { 'content-type': _, ...attributes } = ce;
+  const asStructured = { ...Object.fromEntries(Object.entries(attributes).map(([k, v]) => [k.slice(3), v])), datacontenttype: 'application/json', data: JSON.parse(data) };
+
+  // [what, headers, body, read by the service's own parser (not the SDK)]
+  const cases: [string, IncomingHttpHeaders, string, boolean][] = [
+    ['as the distributor sends it', ce, data, true],
+    ['with a charset', { ...ce, 'content-type': 'application/json; charset=utf-8' }, data, true],
+    ['with extensions', { ...ce, 'ce-triggeredid': 'x1', 'ce-gitcommitid': 'abc123', 'ce-subject': 's', 'ce-dataschema': 'https://example.com/s' }, data, true],
+    ['an unreadable time (the SDK makes it now)', { ...ce, 'ce-time': 'yesterday' }, data, true],
+    ['no time', without('ce-time'), data, true],
+    ['an empty object', ce, '{}', true],
+    ['a dataschema that is not a URI', { ...ce, 'ce-dataschema': 'not a uri' }, data, true],
+    ['a source that is not a URI reference', { ...ce, 'ce-source': 'a b' }, data, true],
+    ['invalid JSON', ce, '{"project":', false],
+    ['no ce-id', without('ce-id'), data, false],
+    ['no ce-source', without('ce-source'), data, false],
+    ['no ce-type', without('ce-type'), data, false],
+    ['no ce-specversion', without('ce-specversion'), data, false],
+    ['no shkeptncontext', without('ce-shkeptncontext'), data, false],
+    ['an empty ce-id', { ...ce, 'ce-id': '' }, data, false],
+    ['an empty extension', { ...ce, 'ce-subject': '' }, data, false],
+    ['specversion 0.3', { ...ce, 'ce-specversion': '0.3' }, data, false],
+    ['specversion 2.0', { ...ce, 'ce-specversion': '2.0' }, data, false],
+    ['an extension name with a dash', { ...ce, 'ce-my-ext': 'x' }, data, false],
+    ['ce-datacontenttype', { ...ce, 'ce-datacontenttype': 'text/plain' }, data, false],
+    ['ce-data', { ...ce, 'ce-data': 'x' }, data, false],
+    ['no body', ce, '', false],
+    ['a JSON array', ce, '[1]', false],
+    ['a JSON string', ce, '"text"', false],
+    ['a number', ce, '42', false],
+    ['plain words', ce, 'plain words', false],
+    ['text/plain', { ...ce, 'content-type': 'text/plain' }, data, false],
+    ['no content type', without('content-type'), data, false],
+    ['structured', ...structured(asStructured), false],
+    ['structured, specversion a number', ...structured({ ...asStructured, specversion: 1 }), false],
+    ['structured, specversion 0.3', ...structured({ ...asStructured, specversion: '0.3' }), false],
+    ['structured, no id', ...structured({ ...asStructured, id: undefined }), false],
+    ['structured, data a string', ...structured({ ...asStructured, data: 'text' }), false],
+    ['a batch', { 'content-type': 'application/cloudevents-batch+json' }, JSON.stringify([asStructured]), false],
+  ];
+
+  afterEach(() => vi.restoreAllMocks());
+
+  it.each(cases)('%s: accepted or refused as the SDK did', (_, headers, body, own) => {
+    const toEvent = vi.spyOn(HTTP, 'toEvent');
+    const timeGiven = typeof headers['ce-time'] === 'string' && !Number.isNaN(Date.parse(headers['ce-time']));
+    const ours = outcome(() => parseEvent(headers, body), timeGiven);
+    // Only what the distributor sends skips the SDK (a refusal before parsing never reaches it).
+    if (own) expect(toEvent).not.toHaveBeenCalled();
+    vi.restoreAllMocks();
+    expect(ours).toEqual(outcome(() => sdkParse(headers, body), timeGiven));
+  });
+
+  it('keeps extensions in the order they came, as the SDK does', () => {
+    const headers = { ...ce, 'ce-zeta': 'z', 'ce-alpha': 'a' };
+    expect(Object.keys(parseEvent(headers, data))).toEqual(Object.keys(sdkParse(headers, data)));
   });
 });

@@ -4,10 +4,10 @@
 
 // The HTTP face of the service: health probes for Kubernetes, and the endpoint the distributor
 // posts events to (binary mode; structured mode works too).
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { HTTP } from 'cloudevents';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import { CloudEvent, HTTP } from 'cloudevents';
 import type { Config } from './config.js';
-import type { KeptnEvent } from './events.js';
+import type { KeptnData, KeptnEvent } from './events.js';
 import { errorMessage, type Log } from './log.js';
 import type { Dispatcher } from './tasks.js';
 
@@ -25,7 +25,8 @@ export function createHttpServer(config: Config, dispatcher: Dispatcher, log: Lo
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    // Events come to `/`: only other paths need the URL parser.
+    const path = req.url === '/' ? '/' : new URL(req.url ?? '/', 'http://localhost').pathname;
     if (req.method === 'GET' && path === '/health') return send(res, 200, { status: 'ok' });
     if (req.method === 'GET' && path === '/ready') {
       return accepting ? send(res, 200, { status: 'ready' }) : send(res, 503, { status: 'shutting down' });
@@ -41,7 +42,7 @@ export function createHttpServer(config: Config, dispatcher: Dispatcher, log: Lo
     }
     let event: KeptnEvent;
     try {
-      event = parse(req, body);
+      event = parseEvent(req.headers, body);
     } catch (err) {
       log.warn('request refused: not a valid CloudEvent', { error: errorMessage(err) });
       return send(res, 400, { error: `not a valid CloudEvent: ${errorMessage(err)}` });
@@ -63,14 +64,15 @@ export function createHttpServer(config: Config, dispatcher: Dispatcher, log: Lo
 
 const REQUIRED = ['id', 'source', 'type', 'specversion'] as const;
 
-function parse(req: IncomingMessage, body: string): KeptnEvent {
+/** The event a request carries, or an error saying why it is not a valid one (the 400's reason). */
+export function parseEvent(headers: IncomingHttpHeaders, body: string): KeptnEvent {
   // The SDK fills in a missing id or source rather than refusing the event: check what was sent.
-  const structured = String(req.headers['content-type'] ?? '').startsWith('application/cloudevents+json');
+  const structured = String(headers['content-type'] ?? '').startsWith('application/cloudevents+json');
   const sent = structured ? (JSON.parse(body) as Record<string, unknown> | null) : undefined;
-  const given = (key: string) => (structured ? sent?.[key] : req.headers[`ce-${key}`]);
+  const given = (key: string) => (structured ? sent?.[key] : headers[`ce-${key}`]);
   const missing = REQUIRED.filter((key) => typeof given(key) !== 'string' || given(key) === '');
   if (missing.length > 0) throw new Error(`missing required attribute ${missing.join(', ')}`);
-  const event = HTTP.toEvent({ headers: req.headers, body }) as KeptnEvent | KeptnEvent[];
+  const event = (structured ? undefined : fromBinary(headers, body)) ?? (HTTP.toEvent({ headers, body }) as KeptnEvent | KeptnEvent[]);
   if (Array.isArray(event)) throw new Error('batched events are not supported');
   event.validate();
   // Every Keptn event belongs to a sequence run; replies must carry its context.
@@ -81,6 +83,44 @@ function parse(req: IncomingMessage, body: string): KeptnEvent {
     throw new Error('data must be a JSON object');
   }
   return event;
+}
+
+/** Content types the SDK parses as JSON in binary mode (it compares them whole). */
+const JSON_TYPES = new Set(['application/json', 'application/json; charset=utf-8']);
+/** ce- headers the SDK treats apart from plain attributes and extensions (ce-time is read below). */
+const SPECIAL = new Set(['ce-data', 'ce-datacontenttype', 'ce-datacontentencoding', 'ce-schemaurl']);
+
+/**
+ * The event as the SDK's HTTP.toEvent() makes it, for what the distributor sends: binary mode,
+ * CloudEvents 1.0, a JSON object body, plain ce- headers. Undefined for anything else, which the
+ * SDK parses instead (with its errors). The SDK's parser cost some 50 µs per event, a third of it
+ * building error objects that it throws only for bad events; test/service.test.ts holds the two
+ * equal.
+ */
+function fromBinary(headers: IncomingHttpHeaders, body: string): KeptnEvent | undefined {
+  const contentType = headers['content-type'];
+  if (headers['ce-specversion'] !== '1.0' || contentType === undefined || !JSON_TYPES.has(contentType) || body[0] !== '{') return undefined;
+  const attributes: Record<string, unknown> = {};
+  for (const name in headers) {
+    if (!name.startsWith('ce-')) continue;
+    const value = headers[name];
+    if (typeof value !== 'string' || value === '' || !/^ce-[a-z0-9]+$/.test(name) || SPECIAL.has(name)) return undefined;
+    attributes[name.slice(3)] = value;
+  }
+  if (typeof attributes.time === 'string') attributes.time = isoTime(attributes.time);
+  let data: unknown;
+  try {
+    data = JSON.parse(body);
+  } catch {
+    return undefined; // the SDK's error says what is wrong
+  }
+  return new CloudEvent<KeptnData>({ ...attributes, datacontenttype: contentType, data } as KeptnEvent, false);
+}
+
+/** ce-time as the SDK reads it: an unreadable time becomes now. */
+function isoTime(value: string): string {
+  const time = new Date(Date.parse(value));
+  return (Number.isNaN(time.getTime()) ? new Date() : time).toISOString();
 }
 
 /** The request body as text, or undefined once it grows past `limit` bytes. */
