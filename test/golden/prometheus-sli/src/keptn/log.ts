@@ -6,9 +6,28 @@
 
 type Fields = Record<string, unknown>;
 
+// Lines are gathered and written once per turn of the event loop: each write is a system call
+// (stdout is a pipe in Kubernetes), and every event makes several lines. Whatever is left is
+// written before the process exits.
+const pending = { out: '', err: '' };
+let flushing = false;
+
+function flush(): void {
+  flushing = false;
+  if (pending.out) process.stdout.write(pending.out);
+  if (pending.err) process.stderr.write(pending.err);
+  pending.out = pending.err = '';
+}
+process.on('exit', flush);
+
 function write(level: 'info' | 'warn' | 'error', msg: string, fields?: Fields): void {
   const line = JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields });
-  (level === 'info' ? process.stdout : process.stderr).write(line + '\n');
+  if (level === 'info') pending.out += line + '\n';
+  else pending.err += line + '\n';
+  if (!flushing) {
+    flushing = true;
+    setImmediate(flush);
+  }
 }
 
 export const log = {
