@@ -27,7 +27,7 @@ export function createDispatcher(integration: Integration, deps: Deps) {
     const task = taskOf(event.type)!;
     const startedAt = new Date();
     await send(reply(event, 'started', config));
-    const limit = AbortSignal.any([shutdown.signal, AbortSignal.timeout(Math.ceil(config.taskTimeoutMs))]);
+    const { signal: limit, settled } = taskSignal();
     let outcome: Outcome;
     try {
       outcome = (await untilAborted(integration.handle(event, context(limit)), limit)) ?? {
@@ -42,6 +42,8 @@ export function createDispatcher(integration: Integration, deps: Deps) {
         : errorMessage(err);
       log.error('task failed', { type: event.type, shkeptncontext: event.shkeptncontext, error: why });
       outcome = { status: 'errored', result: 'fail', message: `${task} failed: ${why}`, payload: integration.errorPayload?.(event, startedAt) };
+    } finally {
+      settled();
     }
     const { status = 'succeeded', result, message, payload } = outcome;
     try {
@@ -69,6 +71,27 @@ export function createDispatcher(integration: Integration, deps: Deps) {
       return;
     }
     log.info('task finished', { type: event.type, shkeptncontext: event.shkeptncontext, status, result });
+  }
+
+  /**
+   * A task's signal: aborted when the task runs out of time or the service shuts down. One
+   * controller and a timer cleared when the task settles (AbortSignal.any over
+   * AbortSignal.timeout made three signals per task and kept its timer for the whole time limit).
+   */
+  function taskSignal(): { signal: AbortSignal; settled: () => void } {
+    const limit = new AbortController();
+    const onShutdown = () => limit.abort(shutdown.signal.reason);
+    if (shutdown.signal.aborted) onShutdown();
+    shutdown.signal.addEventListener('abort', onShutdown, { once: true });
+    const timeout = () => limit.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+    const timer = setTimeout(timeout, Math.ceil(config.taskTimeoutMs)).unref();
+    return {
+      signal: limit.signal,
+      settled() {
+        clearTimeout(timer);
+        shutdown.signal.removeEventListener('abort', onShutdown);
+      },
+    };
   }
 
   function context(signal: AbortSignal): HandlerContext {
