@@ -4,8 +4,10 @@
 
 // Keptn's event rules (https://github.com/keptn/spec): what a reply must copy from the event it
 // answers, and how it reaches Keptn.
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
+import { urlToHttpOptions } from 'node:url';
 import { CloudEvent, HTTP } from 'cloudevents';
 import type { Config } from './config.js';
 import { errorMessage, type Log } from './log.js';
@@ -59,6 +61,7 @@ export function reply(
   // every reply carries the trigger's, when it has one (Keptn before 0.13 sends none).
   const { gitcommitid } = triggered;
   return new CloudEvent<KeptnData>({
+    id: randomUUID(), // the SDK's own ids cost more, drawing fresh random bytes for each
     type: triggered.type.replace(/\.triggered$/, `.${phase}`),
     source: config.name,
     datacontenttype: 'application/json',
@@ -206,11 +209,13 @@ export function createSender(config: Pick<Config, 'eventBrokerUrl' | 'maxEventBy
   const url = new URL(config.eventBrokerUrl);
   const client = url.protocol === 'https:' ? https : http;
   const agent = new client.Agent({ keepAlive: true, maxSockets: 32 });
+  // Made once: node:http turns a URL into these options on every request otherwise.
+  const target = { ...urlToHttpOptions(url), method: 'POST', agent, timeout: 10_000 };
 
   /** The answer's status; on failure, an error that says whether the request was written in full. */
   function post(body: string, headers: Record<string, string>): Promise<number> {
     return new Promise((resolve, reject) => {
-      const req = client.request(url, { method: 'POST', agent, headers, timeout: 10_000 }, (res) => {
+      const req = client.request({ ...target, headers }, (res) => {
         res.resume();
         res.on('end', () => resolve(res.statusCode ?? 0));
       });
