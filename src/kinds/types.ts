@@ -38,7 +38,7 @@ export interface Kind {
   summary: string;
   /** The summary for the answers given (a chosen format rather than every one): the default description. */
   describe?(a: Answers): string;
-  /** The runtimes it offers (see runtimes.ts), its default first; only 'service' when absent. */
+  /** The runtimes it offers (see runtimes/index.ts), its default first; only 'service' when absent. */
   runtimes?: readonly Runtime[];
   /** Kind-specific answers this kind asks for (common ones are always asked). */
   answers: readonly KindAnswer[];
@@ -107,7 +107,7 @@ export interface JobTask {
   maxPollDuration?: number;
 }
 
-/** Dockerfile additions of a service that runs a tool (see kinds/test-tools.ts). */
+/** Dockerfile additions of a service that runs a tool (see kinds/test-tool-presets.ts). */
 export interface DockerAdditions {
   stages: string[];
   base?: string;
