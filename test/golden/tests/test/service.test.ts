@@ -431,6 +431,17 @@ describe('events as the CloudEvents SDK reads them', () => {
     expect(ours).toEqual(outcome(() => sdkParse(headers, body), timeGiven));
   });
 
+  it('leaves every event to the SDK when CE_USE_BIG_INT=true, which keeps large integers exact', async () => {
+    vi.stubEnv('CE_USE_BIG_INT', 'true');
+    vi.resetModules();
+    try {
+      const fresh = await import('../src/keptn/server.js');
+      expect(typeof fresh.parseEvent(ce, '{"n":12345678901234567890}').data?.n).toBe('bigint');
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
   it('keeps extensions in the order they came, as the SDK does', () => {
     const headers = { ...ce, 'ce-zeta': 'z', 'ce-alpha': 'a' };
     expect(Object.keys(parseEvent(headers, data))).toEqual(Object.keys(sdkParse(headers, data)));

@@ -89,6 +89,8 @@ export function parseEvent(headers: IncomingHttpHeaders, body: string): KeptnEve
 const JSON_TYPES = new Set(['application/json', 'application/json; charset=utf-8']);
 /** ce- headers the SDK treats apart from plain attributes and extensions (ce-time is read below). */
 const SPECIAL = new Set(['ce-data', 'ce-datacontenttype', 'ce-datacontentencoding', 'ce-schemaurl']);
+/** With CE_USE_BIG_INT=true the SDK reads JSON keeping large integers exact: it reads every event then. */
+const BIG_INT = process.env.CE_USE_BIG_INT === 'true';
 
 /**
  * The event as the SDK's HTTP.toEvent() makes it, for what the distributor sends: binary mode,
@@ -99,7 +101,7 @@ const SPECIAL = new Set(['ce-data', 'ce-datacontenttype', 'ce-datacontentencodin
  */
 function fromBinary(headers: IncomingHttpHeaders, body: string): KeptnEvent | undefined {
   const contentType = headers['content-type'];
-  if (headers['ce-specversion'] !== '1.0' || contentType === undefined || !JSON_TYPES.has(contentType) || body[0] !== '{') return undefined;
+  if (BIG_INT || headers['ce-specversion'] !== '1.0' || contentType === undefined || !JSON_TYPES.has(contentType) || body[0] !== '{') return undefined;
   const attributes: Record<string, unknown> = {};
   for (const name in headers) {
     if (!name.startsWith('ce-')) continue;
