@@ -332,6 +332,7 @@ describe('reliability of a generated generic service (Keptn 1.0, task db-migrate
       add(30, 'JSON that is not a CloudEvent', [400], () => post(structured, Buffer.from(pick(notCloudEvents))));
       add(10, 'batch of events', [400], () => post({ 'content-type': 'application/cloudevents-batch+json' }, Buffer.from(`[${valid},${valid}]`)));
       add(30, 'binary without ce- headers', [400], () => post(pick(withoutCeHeaders), Buffer.from(JSON.stringify(triggered.data))));
+      add(10, 'another CloudEvents version', [400], () => post({ ...json, ...ce(), 'ce-specversion': pick(['0.3', '2.0']) }, Buffer.from(JSON.stringify(triggered.data))));
       add(15, 'binary with data not an object', [400], () => post({ ...ce(), 'content-type': pick(['text/plain', 'application/json']) }, Buffer.from(pick(['"text"', '42', 'plain words', '']))));
       add(10, 'body over MAX_BODY_BYTES', [413], () => post(structured, bytes(MAX_BODY_BYTES + 1 + int(64 * 1024))));
       add(10, 'body over MAX_BODY_BYTES, chunked', [413], () => post(structured, bytes(MAX_BODY_BYTES + 1 + int(64 * 1024)), { chunked: true }));

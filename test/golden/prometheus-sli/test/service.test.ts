@@ -336,13 +336,14 @@ describe('matches', () => {
   });
 });
 
-/** How the service read events before it parsed the distributor's own: the SDK's way, whole. */
+/** The SDK's reading of an event, whole, with the service's own rules around it: the reference its parser is held to. */
 function sdkParse(headers: IncomingHttpHeaders, body: string) {
   const structured = String(headers['content-type'] ?? '').startsWith('application/cloudevents+json');
   const sent = structured ? (JSON.parse(body) as Record<string, unknown> | null) : undefined;
   const given = (key: string) => (structured ? sent?.[key] : headers[`ce-${key}`]);
   const missing = ['id', 'source', 'type', 'specversion'].filter((key) => typeof given(key) !== 'string' || given(key) === '');
   if (missing.length > 0) throw new Error(`missing required attribute ${missing.join(', ')}`);
+  if (given('specversion') !== '1.0') throw new Error(`specversion ${given('specversion')} is not supported: Keptn sends CloudEvents 1.0`);
   const event = HTTP.toEvent({ headers, body }) as CloudEvent<any> | CloudEvent<any>[];
   if (Array.isArray(event)) throw new Error('batched events are not supported');
   event.validate();
@@ -440,6 +441,14 @@ describe('events as the CloudEvents SDK reads them', () => {
     } finally {
       vi.unstubAllEnvs();
     }
+  });
+
+  it.each([
+    ['binary', { ...ce, 'ce-specversion': '0.3' }, data],
+    ['binary', { ...ce, 'ce-specversion': '2.0' }, data],
+    ['structured', ...structured({ ...asStructured, specversion: '0.3' })],
+  ] as const)('refuses a %s event of another CloudEvents version, whose attributes the SDK would not check', (_, headers, body) => {
+    expect(() => parseEvent(headers, body)).toThrow(/^specversion (0\.3|2\.0) is not supported: Keptn sends CloudEvents 1\.0$/);
   });
 
   it('keeps extensions in the order they came, as the SDK does', () => {

@@ -72,6 +72,8 @@ export function parseEvent(headers: IncomingHttpHeaders, body: string): KeptnEve
   const given = (key: string) => (structured ? sent?.[key] : headers[`ce-${key}`]);
   const missing = REQUIRED.filter((key) => typeof given(key) !== 'string' || given(key) === '');
   if (missing.length > 0) throw new Error(`missing required attribute ${missing.join(', ')}`);
+  // The SDK's validate() checks nothing of an event of another version; Keptn sends only 1.0.
+  if (given('specversion') !== '1.0') throw new Error(`specversion ${given('specversion')} is not supported: Keptn sends CloudEvents 1.0`);
   const event = (structured ? undefined : fromBinary(headers, body)) ?? (HTTP.toEvent({ headers, body }) as KeptnEvent | KeptnEvent[]);
   if (Array.isArray(event)) throw new Error('batched events are not supported');
   event.validate();
