@@ -12,7 +12,7 @@ export interface HandlerContext {
   config: Config;
   resources: Resources;
   log: Log;
-  /** Aborted when the task runs out of time or the service shuts down. */
+  /** Aborted when the task runs out of time or the service shuts down, while handle() runs. */
   signal: AbortSignal;
 }
 

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../src/keptn/config.js';
 import type { Integration } from '../src/keptn/integration.js';
 import { matches } from '../src/keptn/events.js';
+import { log } from '../src/keptn/log.js';
 import { parseEvent } from '../src/keptn/server.js';
 import { distributorLimit, expectReplyTo, startStack, type Stack } from './harness.js';
 
@@ -108,6 +109,26 @@ describe('tasks', () => {
     await stopping;
     expect(stack.replies().map((r) => r.type)).toEqual(['sh.keptn.event.my-task.started', 'sh.keptn.event.my-task.finished']);
     expect(stack.replies()[1].data).toMatchObject({ status: 'succeeded', result: 'pass' });
+  });
+
+  it('runs many tasks at once without a warning (each waits on the shutdown signal)', async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(`${warning.name}: ${warning.message}`);
+    process.on('warning', onWarning);
+    try {
+      let release = () => {};
+      const released = new Promise<void>((resolve) => (release = resolve));
+      stack = await startStack({ integration: taskIntegration(() => released.then(() => ({ result: 'pass', message: 'done' }))) });
+      await Promise.all(Array.from({ length: 20 }, () => stack!.post(triggered())));
+      await stack.broker.until(() => stack!.replies().length >= 20);
+      expect(stack.service.dispatcher.inFlight).toBe(20);
+      release();
+      await stack.broker.until(() => stack!.replies().length >= 40);
+      await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on a later tick
+      expect(warnings).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
   });
 
   it('refuses an event whose body arrives after SIGTERM began, instead of dropping it', async () => {
@@ -333,6 +354,27 @@ describe('matches', () => {
     expect(matches('sh.keptn.event.dev.delivery.finished', 'sh.keptn.>')).toBe(true);
     expect(matches('sh.keptn.event.test.started', 'sh.keptn.event.*.finished')).toBe(false);
     expect(matches('sh.keptn.event.test.finished.x', 'sh.keptn.event.test.finished')).toBe(false);
+  });
+});
+
+describe('log', () => {
+  it('writes the lines of one turn together, in the order they were logged across stdout and stderr', async () => {
+    const written: string[] = [];
+    const capture = (stream: 'out' | 'err') => (text: string | Uint8Array) => written.push(`${stream} ${[...String(text).matchAll(/"msg":"(\w+)"/g)].map((m) => m[1]).join(',')}`) > 0;
+    vi.spyOn(process.stdout, 'write').mockImplementation(capture('out'));
+    vi.spyOn(process.stderr, 'write').mockImplementation(capture('err'));
+    try {
+      log.info('one');
+      log.warn('two');
+      log.error('three');
+      log.info('four');
+      log.info('five');
+      expect(written).toEqual([]);
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      vi.restoreAllMocks();
+    }
+    expect(written).toEqual(['out one', 'err two,three', 'out four,five']);
   });
 });
 

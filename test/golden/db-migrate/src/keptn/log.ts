@@ -2,32 +2,33 @@
 // src/keptn/ (your edits here are merged, and may conflict): your integration's code goes into
 // src/handler.ts instead.
 
-// One JSON object per line on stdout, the format log collectors in Kubernetes read best.
+// One JSON object per line, on stdout (warnings and errors on stderr): the format log collectors
+// in Kubernetes read best.
 
 type Fields = Record<string, unknown>;
 
 // Lines are gathered and written once per turn of the event loop: each write is a system call
-// (stdout is a pipe in Kubernetes), and every event makes several lines. Whatever is left is
-// written before the process exits.
-const pending = { out: '', err: '' };
-let flushing = false;
+// (stdout is a pipe in Kubernetes), and every event makes several lines. They keep their order
+// across stdout and stderr; whatever is left is written before the process exits.
+let pending: { stream: NodeJS.WriteStream; text: string }[] = [];
 
 function flush(): void {
-  flushing = false;
-  if (pending.out) process.stdout.write(pending.out);
-  if (pending.err) process.stderr.write(pending.err);
-  pending.out = pending.err = '';
+  const runs = pending;
+  pending = [];
+  for (const run of runs) run.stream.write(run.text);
 }
 process.on('exit', flush);
 
 function write(level: 'info' | 'warn' | 'error', msg: string, fields?: Fields): void {
-  const line = JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields });
-  if (level === 'info') pending.out += line + '\n';
-  else pending.err += line + '\n';
-  if (!flushing) {
-    flushing = true;
-    setImmediate(flush);
+  const line = JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields }) + '\n';
+  const stream = level === 'info' ? process.stdout : process.stderr;
+  const last = pending.at(-1);
+  if (last?.stream === stream) {
+    last.text += line;
+    return;
   }
+  if (pending.length === 0) setImmediate(flush);
+  pending.push({ stream, text: line });
 }
 
 export const log = {

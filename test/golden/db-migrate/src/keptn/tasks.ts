@@ -5,6 +5,7 @@
 // Runs events through the integration: .started at once, .finished when the handler settles, and a
 // .finished with status errored when it throws, times out or is cut short by shutdown, or when its
 // .finished is refused.
+import { setMaxListeners } from 'node:events';
 import type { Config } from './config.js';
 import type { HandlerContext, Integration } from './integration.js';
 import { essentials, reply, SendError, taskOf, type KeptnEvent, type Outcome, type Send } from './events.js';
@@ -22,6 +23,8 @@ export function createDispatcher(integration: Integration, deps: Deps) {
   const { config, send, log } = deps;
   const running = new Set<Promise<void>>();
   const shutdown = new AbortController();
+  // Every running task and listener waits on it: no cap, which would warn of a leak past ten.
+  setMaxListeners(0, shutdown.signal);
 
   async function runTask(event: KeptnEvent): Promise<void> {
     const task = taskOf(event.type)!;
@@ -74,9 +77,9 @@ export function createDispatcher(integration: Integration, deps: Deps) {
   }
 
   /**
-   * A task's signal: aborted when the task runs out of time or the service shuts down. One
-   * controller and a timer cleared when the task settles (AbortSignal.any over
-   * AbortSignal.timeout made three signals per task and kept its timer for the whole time limit).
+   * A task's signal: aborted when the task runs out of time or the service shuts down, until the
+   * task settles. Its timer is cleared then, so a finished task holds no timer for the rest of
+   * its time limit (an hour by default).
    */
   function taskSignal(): { signal: AbortSignal; settled: () => void } {
     const limit = new AbortController();
