@@ -9,7 +9,7 @@
 // (section 5).
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { Agent, createServer, request } from 'node:http';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -108,7 +108,8 @@ async function cliFigures() {
 
 /**
  * The floor as a command: test/bench-floor.mjs bundled as the CLI is (esbuild, commander's
- * node:child_process on first use), copying a generated sli-provider without its record.
+ * node:child_process on first use), writing a generated sli-provider's files (without its record)
+ * from one JSON file.
  */
 async function floorCommand() {
   const { build } = await import('esbuild');
@@ -125,9 +126,12 @@ async function floorCommand() {
     banner: { js: 'const require=(id)=>process.getBuiltinModule(id);' },
     plugins: [lazyChildProcess],
   });
-  const from = join(work, 'floor-from');
-  execFileSync('node', [BIN, from, '--kind', 'sli-provider', '--yes', '--no-install', '--no-git'], { env: { ...process.env, CI: 'true' }, stdio: 'ignore' });
-  rmSync(join(from, '.keptn-integration.json'));
+  const project = join(work, 'floor-project');
+  execFileSync('node', [BIN, project, '--kind', 'sli-provider', '--yes', '--no-install', '--no-git'], { env: { ...process.env, CI: 'true' }, stdio: 'ignore' });
+  rmSync(join(project, '.keptn-integration.json'));
+  const files = readdirSync(project, { recursive: true }).filter((f) => statSync(join(project, f)).isFile());
+  const from = join(work, 'floor-files.json');
+  writeFileSync(from, JSON.stringify(Object.fromEntries(files.map((f) => [f, readFileSync(join(project, f), 'utf8')]))));
   return ['node', bundle, 'out', '--from', from];
 }
 
@@ -203,7 +207,7 @@ async function serviceFigures() {
 
   const standIn = await startService(['-e', standInSource()], work, receiver.url);
   await load.burst(standIn.port, 'finished', 2000, 100);
-  loadRows('bench floor (stand-in service)', await serviceLoad(load, standIn.port));
+  loadRows('bench floor (stand-in service)', await serviceLoad(load, standIn.port), false);
   await standIn.stop();
   receiver.server.close();
   load.agent.destroy();
@@ -218,16 +222,17 @@ async function serviceLoad(load, port) {
   return { rates, saturation };
 }
 
-function loadRows(what, { rates, saturation }) {
+/** Rows of load figures; `targets` false for the bench's own floor, which is no product figure. */
+function loadRows(what, { rates, saturation }, targets = true) {
   for (const { rate, p50, p99, lost } of rates) {
     const met = p99 <= GOAL.p99Ms && lost === 0;
-    row(`${what}: triggered → .finished at ${rate}/s`, `p50 ${ms(p50)}, p99 ${ms(p99)}${lost ? `, ${lost} lost` : ''}`, '', `p99 ≤ ${GOAL.p99Ms} ms`, met);
+    row(`${what}: triggered → .finished at ${rate}/s`, `p50 ${ms(p50)}, p99 ${ms(p99)}${lost ? `, ${lost} lost` : ''}`, '', targets ? `p99 ≤ ${GOAL.p99Ms} ms` : '', met);
   }
   row(
     `${what}: saturation, 100 in flight`,
     `${saturation.perSecond.toFixed(0)} events/s (.finished), p99 ${ms(saturation.p99)}`,
     '',
-    `≥ ${GOAL.saturation} events/s`,
+    targets ? `≥ ${GOAL.saturation} events/s` : '',
     saturation.perSecond >= GOAL.saturation,
   );
 }
@@ -242,8 +247,9 @@ function rssMib(pid) {
   return Number(/VmRSS:\s+(\d+)/.exec(status)[1]) / 1024;
 }
 
+/** NaN when nothing arrived. */
 function percentile(sorted, p) {
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
+  return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
 }
 
 /**
@@ -388,7 +394,6 @@ function loadGenerator(receiver) {
     openLoop(port, rate, seconds) {
       const total = Math.round(rate * seconds);
       const latencies = [];
-      let lost = 0;
       return new Promise((resolve) => {
         const begin = performance.now();
         const due = (i) => begin + (i * 1000) / rate;
@@ -405,8 +410,7 @@ function loadGenerator(receiver) {
           while (sent < total && due(sent) <= now) {
             const at = due(sent++);
             fire(port, 'finished', (failed) => {
-              if (failed) lost++;
-              else latencies.push(performance.now() - at);
+              if (!failed) latencies.push(performance.now() - at);
               if (++settled === total) finish();
             });
           }
@@ -416,7 +420,10 @@ function loadGenerator(receiver) {
         tick();
       });
     },
-    /** Closed loop: `concurrency` senders, each sending its next event once the last one's reply is in. */
+    /**
+     * Closed loop: `concurrency` senders, each sending its next event once the last one's reply is
+     * in, or after 10 s without it (counted as failed).
+     */
     async burst(port, phase, total, concurrency) {
       const latencies = [];
       let next = 0;
@@ -425,7 +432,7 @@ function loadGenerator(receiver) {
         while (next < total) {
           next++;
           const t0 = performance.now();
-          const failed = await new Promise((r) => fire(port, phase, r));
+          const failed = await Promise.race([new Promise((r) => fire(port, phase, r)), new Promise((r) => setTimeout(r, 10_000, true).unref())]);
           if (!failed) latencies.push(performance.now() - t0);
         }
       };
