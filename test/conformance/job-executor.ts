@@ -11,6 +11,7 @@
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import Ajv, { type ValidateFunction } from 'ajv-draft-04';
 import { execa } from 'execa';
 import { parse, parseDocument } from 'yaml';
@@ -85,15 +86,23 @@ export interface JesFamily extends JesTraits {
 }
 
 /** The tags grouped where every trait is the same: 0.1.3 | 0.1.4 | 0.1.5–0.1.7 | 0.1.8 | 0.2.0 | 0.2.1–0.2.3 | 0.2.4–0.2.5 | 0.3.0. */
-export const JES_FAMILIES: readonly JesFamily[] = JES_TAGS.reduce<JesFamily[]>((families, tag) => {
-  const traits = traitsOf(tag);
-  const last = families.at(-1);
-  if (last && JSON.stringify(traitsOf(last.tags[0])) === JSON.stringify(traits)) {
-    last.tags.push(tag);
-    last.name = `${last.tags[0]}–${tag}`;
-  } else families.push({ name: tag, tags: [tag], ...traits });
-  return families;
-}, []);
+export const JES_FAMILIES: readonly JesFamily[] = familiesOf(JES_TAGS, traitsOf);
+
+/**
+ * Consecutive tags whose traits are all the same, as one family named by its first and last tag
+ * (`0.2.4–0.2.5`). Shared with the webhook-service model (webhook.ts).
+ */
+export function familiesOf<T extends object>(tags: readonly string[], traitsOf: (tag: string) => T): (T & { name: string; tags: string[] })[] {
+  return tags.reduce<(T & { name: string; tags: string[] })[]>((families, tag) => {
+    const traits = traitsOf(tag);
+    const last = families.at(-1);
+    if (last && isDeepStrictEqual(traitsOf(last.tags[0]), traits)) {
+      last.tags.push(tag);
+      last.name = `${last.tags[0]}–${tag}`;
+    } else families.push({ name: tag, tags: [tag], ...traits });
+    return families;
+  }, []);
+}
 
 /** The family of a job-executor-service release; throws for one whose source was not read. */
 export function jesFamily(version: string): JesFamily {

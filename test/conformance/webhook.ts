@@ -20,7 +20,7 @@ import { compareReleases } from '../../src/keptn-versions.js';
 import type { Blueprint } from '../../src/blueprint.js';
 import { uploadedUris } from './keptn-files.js';
 import { CARD_VERSION, libraryProblems } from './teams.js';
-import { strict } from './job-executor.js';
+import { familiesOf, strict } from './job-executor.js';
 import { renderGoTemplates, type Rendered } from './webhook-render.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -113,15 +113,7 @@ export interface WebhookFamily extends WebhookTraits {
 }
 
 /** The tags grouped where every trait is the same: 0.10.0 | 0.11.4 | 0.12.7 | 0.13.6–0.14.3 | 0.15.1 | 0.16.2–0.18.2 | 0.19.3–1.4.5. */
-export const WEBHOOK_FAMILIES: readonly WebhookFamily[] = WEBHOOK_TAGS.reduce<WebhookFamily[]>((families, tag) => {
-  const traits = traitsOf(tag);
-  const last = families.at(-1);
-  if (last && isDeepStrictEqual(traitsOf(last.tags[0]), traits)) {
-    last.tags.push(tag);
-    last.name = `${last.tags[0]}–${tag}`;
-  } else families.push({ name: tag, tags: [tag], ...traits });
-  return families;
-}, []);
+export const WEBHOOK_FAMILIES: readonly WebhookFamily[] = familiesOf(WEBHOOK_TAGS, traitsOf);
 
 /** The family of a Keptn release; throws for one whose webhook-service source was not read. */
 export function webhookFamily(release: string): WebhookFamily {
