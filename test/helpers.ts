@@ -10,7 +10,7 @@ import { resolveAnswers, type Answers } from '../src/answers.js';
 import { renderPlan, TEMPLATES } from '../src/plan.js';
 import { toBlueprint, type Blueprint } from '../src/blueprint.js';
 import { writeProject } from '../src/writer.js';
-import { tempDir } from './run.js';
+import { cli, tempDir } from './run.js';
 import { KINDS } from '../src/kinds/index.js';
 import { KEPTN_MINORS } from '../src/keptn-versions.js';
 
@@ -138,3 +138,20 @@ export function changedTemplates(changes: [file: string, from: string | RegExp, 
   for (const [file, content] of Object.entries(extraFiles)) writeFileSync(join(dir, file), content);
   return dir;
 }
+
+/** A file of a generated project, as text. */
+export const read = (dir: string, file: string) => readFileSync(join(dir, file), 'utf8');
+
+/** An owner's edit: `from` replaced by `to` in a project file (which must contain it). */
+export function edit(dir: string, file: string, from: string, to: string): void {
+  const text = read(dir, file);
+  if (!text.includes(from)) throw new Error(`${file} does not contain ${from}`);
+  writeFileSync(join(dir, file), text.replace(from, to));
+}
+
+/** `create-keptn-integration regenerate <dir> ...args` as a process, without colours. */
+export const regenerate = (dir: string, ...args: string[]) => cli(['regenerate', dir, ...args], { env: { NO_COLOR: '1' } });
+
+/** From regenerate's --json report: per project, path → status of each file that is not unchanged. */
+export const statuses = (stdout: string): Record<string, string>[] =>
+  JSON.parse(stdout).projects.map((p: any) => Object.fromEntries(p.files.filter((f: any) => f.status !== 'unchanged').map((f: any) => [f.path, f.status])));

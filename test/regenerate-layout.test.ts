@@ -2,26 +2,16 @@
 // create-keptn-integration 0.1.0 and kept as it was written) to src/keptn/ and src/dev/: untouched
 // files move, the owner's edits stay (a moved file's at its new path), imports follow the files,
 // and the project builds and passes its own tests, type-check included.
-import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { resolveAnswers } from '../src/answers.js';
 import { MOVES } from '../src/regenerate.js';
-import { generateFrom, linkDependencies } from './helpers.js';
-import { cli, tempDir } from './run.js';
+import { edit, generateFrom, linkDependencies, read, regenerate, statuses } from './helpers.js';
+import { tempDir } from './run.js';
 
 const FIXTURE = new URL('fixtures/k6-flat-layout', import.meta.url).pathname;
-
-const read = (dir: string, file: string) => readFileSync(join(dir, file), 'utf8');
-const edit = (dir: string, file: string, from: string, to: string) => {
-  const text = read(dir, file);
-  if (!text.includes(from)) throw new Error(`${file} does not contain ${from}`);
-  writeFileSync(join(dir, file), text.replace(from, to));
-};
-const regenerate = (dir: string, ...args: string[]) => cli(['regenerate', dir, ...args], { env: { NO_COLOR: '1' } });
-const statuses = (stdout: string): Record<string, string> =>
-  Object.fromEntries(JSON.parse(stdout).projects[0].files.filter((f: any) => f.status !== 'unchanged').map((f: any) => [f.path, f.status]));
 
 /** A copy of the fixture, in the flat layout. */
 function oldProject(): string {
@@ -55,7 +45,7 @@ describe('regenerate a project of the flat src/ layout (0.1.0)', () => {
     const before = files(dir, 'src');
     const r = await regenerate(dir, '--json');
     expect(r.exitCode, r.all).toBe(0);
-    const s = statuses(r.stdout);
+    const s = statuses(r.stdout)[0];
     const moved = [...MOVES].filter(([from]) => before.includes(from));
     expect(moved.length).toBe(13);
     for (const [from, to] of moved) {
@@ -89,7 +79,7 @@ describe('regenerate a project of the flat src/ layout (0.1.0)', () => {
 
     const r = await regenerate(dir, '--json');
     expect(r.exitCode, r.all).toBe(0);
-    const s = statuses(r.stdout);
+    const s = statuses(r.stdout)[0];
     expect(s).toMatchObject({
       'src/handler.ts': 'merged',
       'src/tasks.ts': 'removed',

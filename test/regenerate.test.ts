@@ -5,21 +5,13 @@ import { describe, expect, it } from 'vitest';
 import { keptnVersion } from '../src/keptn-versions.js';
 import { toBlueprint } from '../src/blueprint.js';
 import { commandProblems } from './conformance/keptn-files.js';
-import { changedTemplates, generate } from './helpers.js';
-import { cli, tempDir } from './run.js';
+import { changedTemplates, edit, generate, read, regenerate, statuses } from './helpers.js';
+import { tempDir } from './run.js';
 
 /** An "older release" of the templates: a copy with some text changed. */
 const olderTemplates = changedTemplates;
 
 const VALUES = 'base/chart/values.yaml.ejs';
-const read = (dir: string, file: string) => readFileSync(join(dir, file), 'utf8');
-const edit = (dir: string, file: string, from: string, to: string) => {
-  const text = read(dir, file);
-  if (!text.includes(from)) throw new Error(`${file} does not contain ${from}`);
-  writeFileSync(join(dir, file), text.replace(from, to));
-};
-const regenerate = (dir: string, ...args: string[]) => cli(['regenerate', dir, ...args], { env: { NO_COLOR: '1' } });
-const statuses = (stdout: string) => JSON.parse(stdout).projects.map((p: any) => Object.fromEntries(p.files.filter((f: any) => f.status !== 'unchanged').map((f: any) => [f.path, f.status])));
 
 describe('regenerate', () => {
   it('changes nothing when nothing changed', async () => {

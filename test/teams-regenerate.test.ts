@@ -1,24 +1,11 @@
 // regenerate moves Teams notification projects from the MessageCard of the retired Office 365
 // connectors to the Adaptive Card a Workflows webhook takes: the formatter lives in the templates,
 // so an untouched handler updates by itself, and one its owner edited elsewhere is merged.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { resolveAnswers } from '../src/answers.js';
 import { BRIDGE, formatWithProject, messageCardTemplates, SPEC_EXAMPLES, specExample, workflowsProblems } from './conformance/teams.js';
-import { generateFrom, linkDependencies } from './helpers.js';
-import { cli } from './run.js';
-
-const read = (dir: string, file: string) => readFileSync(join(dir, file), 'utf8');
-const edit = (dir: string, file: string, from: string, to: string) => {
-  const text = read(dir, file);
-  if (!text.includes(from)) throw new Error(`${file} does not contain ${from}`);
-  writeFileSync(join(dir, file), text.replace(from, to));
-};
-const regenerate = (dir: string, ...args: string[]) => cli(['regenerate', dir, ...args], { env: { NO_COLOR: '1' } });
-const statuses = (stdout: string) =>
-  Object.fromEntries(JSON.parse(stdout).projects[0].files.filter((f: any) => f.status !== 'unchanged').map((f: any) => [f.path, f.status]));
+import { edit, generateFrom, linkDependencies, read, regenerate, statuses } from './helpers.js';
 
 /** A Teams project as the templates before Workflows generated it: a MessageCard, and tests for one. */
 async function messageCardProject(): Promise<string> {
@@ -47,7 +34,7 @@ describe('regenerate a Teams project generated with the MessageCard', () => {
     const dir = await messageCardProject();
     const r = await regenerate(dir, '--json');
     expect(r.exitCode, r.all).toBe(0);
-    expect(statuses(r.stdout)).toEqual({ 'src/handler.ts': 'updated', 'test/handler.test.ts': 'updated' });
+    expect(statuses(r.stdout)[0]).toEqual({ 'src/handler.ts': 'updated', 'test/handler.test.ts': 'updated' });
     const handler = read(dir, 'src/handler.ts');
     expect(handler).not.toMatch(/MessageCard|potentialAction|themeColor/);
     expect(handler).toContain("type: 'AdaptiveCard'");
@@ -65,7 +52,7 @@ describe('regenerate a Teams project generated with the MessageCard', () => {
     edit(dir, 'src/handler.ts', 'AbortSignal.timeout(10_000)', 'AbortSignal.timeout(20_000)');
     const r = await regenerate(dir, '--json');
     expect(r.exitCode, r.all).toBe(0);
-    expect(statuses(r.stdout)).toEqual({ 'src/handler.ts': 'merged', 'test/handler.test.ts': 'updated' });
+    expect(statuses(r.stdout)[0]).toEqual({ 'src/handler.ts': 'merged', 'test/handler.test.ts': 'updated' });
     const handler = read(dir, 'src/handler.ts');
     expect(handler).toContain('AbortSignal.timeout(20_000)');
     expect(handler).not.toContain('MessageCard');
