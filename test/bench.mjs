@@ -107,25 +107,14 @@ async function cliFigures() {
 }
 
 /**
- * The floor as a command: test/bench-floor.mjs bundled as the CLI is (esbuild, commander's
- * node:child_process on first use), writing a generated sli-provider's files (without its record)
- * from one JSON file.
+ * The floor as a command: test/bench-floor.mjs bundled as the CLI is (src/build/node-bundle.mjs),
+ * writing a generated sli-provider's files (without its record) from one JSON file.
  */
 async function floorCommand() {
   const { build } = await import('esbuild');
-  const { lazyChildProcess } = await import('../src/build/lazy-child-process.mjs');
+  const { NODE_BUNDLE } = await import('../src/build/node-bundle.mjs');
   const bundle = join(work, 'floor.mjs');
-  await build({
-    entryPoints: [join(ROOT, 'test/bench-floor.mjs')],
-    bundle: true,
-    minify: true,
-    platform: 'node',
-    format: 'esm',
-    outfile: bundle,
-    logLevel: 'warning',
-    banner: { js: 'const require=(id)=>process.getBuiltinModule(id);' },
-    plugins: [lazyChildProcess],
-  });
+  await build({ ...NODE_BUNDLE, entryPoints: [join(ROOT, 'test/bench-floor.mjs')], outfile: bundle });
   const project = join(work, 'floor-project');
   execFileSync('node', [BIN, project, '--kind', 'sli-provider', '--yes', '--no-install', '--no-git'], { env: { ...process.env, CI: 'true' }, stdio: 'ignore' });
   rmSync(join(project, '.keptn-integration.json'));
