@@ -112,8 +112,8 @@ async function atomically(staging: string, fill: (staging: string, stopped: () =
   };
   // A signal arrives between awaits, while the rename may still run on libuv's threads: removing
   // staging now could race it (moving a half-removed tree into place). So: stop, let the step in
-  // flight settle, then remove staging unless the rename has happened, and exit as the signal would. A second signal, or 2 s, cuts
-  // the wait short.
+  // flight settle, then remove staging unless the rename has happened, and exit as the signal
+  // would. A second signal, or 2 s, cuts the wait short.
   let aborted = false;
   let inFlight: Promise<unknown> = Promise.resolve();
   let renamed = false;
