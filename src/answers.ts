@@ -4,6 +4,7 @@
 import { InputError } from './errors.js';
 import { KINDS, kindById } from './kinds/index.js';
 import { isJob } from './runtimes/job-executor.js';
+import { isWebhook } from './runtimes/webhook-service.js';
 import { WEBHOOK_FORMATS } from './kinds/notification.js';
 import { METRICS_BACKENDS } from './kinds/sli-provider.js';
 import { TEST_TOOLS } from './kinds/test-tool-presets.js';
@@ -44,13 +45,12 @@ export interface AnswerDef {
   rule(a: Answers): Rule;
 }
 
-
 /** An answer picked from a list: the prompt's choices and the rule come from the same entries. */
 const pick = (list: (a: Answers) => Choice[]) => ({ choices: list, rule: (a: Answers) => oneOf(list(a).map((c) => c.value)) });
 
 /** A job-executor definition builds no image of its own. */
 const noImage = (a: Answers) =>
-  isJob(a) ? "--runtime job-executor builds no image (the job runs the tool's)" : a.runtime === 'webhook-service' ? '--runtime webhook-service builds no image' : undefined;
+  isJob(a) ? "--runtime job-executor builds no image (the job runs the tool's)" : isWebhook(a) ? '--runtime webhook-service builds no image' : undefined;
 
 const kindDefault = (key: KindAnswer) => (a: Answers) => kindById(a.kind)?.defaults[key]?.(a);
 
@@ -186,7 +186,7 @@ export const ANSWERS: readonly AnswerDef[] = [
     example: '--endpoint https://ci.example.com/job/deploy/build',
     message: 'Which https endpoint does the webhook-service call?',
     hint: "Keptn's webhook-service checks the host before it fills in the request, so it is written into the file; secrets go into a Keptn secret.",
-    skip: (a) => (a.runtime === 'webhook-service' ? undefined : 'only --runtime webhook-service calls an endpoint'),
+    skip: (a) => (isWebhook(a) ? undefined : 'only --runtime webhook-service calls an endpoint'),
     default: kindDefault('endpoint'),
     rule: (a) => endpointRule(a.kind === 'notification'),
   },
