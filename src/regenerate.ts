@@ -145,9 +145,6 @@ function decide(
     return { status: merged.conflict ? 'conflict' : 'merged', next: merged.text };
   }
   if (current === was) return { status: 'updated', next: now };
-  // The owner changed it: an unchanged template leaves the owner's edit alone.
-  if (now === was) return { status: 'unchanged' };
-  const merged = merge3(current, was, now, labels);
-  if (merged.text === current) return { status: 'unchanged' };
-  return { status: merged.conflict ? 'conflict' : 'merged', next: merged.text };
+  // The owner changed it: merged (an unchanged template leaves the owner's edit alone).
+  return mergeEdited(current, current, was, now, labels);
 }
