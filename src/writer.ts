@@ -7,7 +7,8 @@ import type { Plan } from './plan.js';
 import { RECORD_FILE } from './record.js';
 import type { FileChange } from './regenerate.js';
 
-const EXECUTABLE = /\.sh$/;
+/** A file's mode: scripts are executable. */
+const modeOf = (path: string) => (/\.sh$/.test(path) ? 0o755 : 0o644);
 
 /** A name part no other run uses at the same time (node:crypto would cost a few ms to load). */
 const unique = () => `${process.pid}-${Date.now().toString(36)}`;
@@ -16,7 +17,6 @@ export interface WriteOptions {
   /** Write into a non-empty directory; files the plan does not name are left alone. */
   force?: boolean;
 }
-
 
 const REASONS: Record<string, string> = {
   ENOSPC: 'the disk is full',
@@ -159,7 +159,7 @@ async function writeFiles(root: string, plan: Plan, stopped = () => false): Prom
   // file, grows hot enough for V8's optimizing compiler, whose code costs 4 MB of peak memory.
   // Sorted, a folder comes before the folders in it.
   for (const d of [...dirs].sort()) mkdirSync(`${root}${sep}${d}`, { recursive: true });
-  for (const [path, content] of plan) writeFileSync(`${root}${sep}${path}`, content, { mode: EXECUTABLE.test(path) ? 0o755 : 0o644 });
+  for (const [path, content] of plan) writeFileSync(`${root}${sep}${path}`, content, { mode: modeOf(path) });
 }
 
 /** The file tree of a plan, for --dry-run: folders first, then files with their sizes. */
@@ -223,7 +223,7 @@ export async function applyChanges(dir: string, changes: FileChange[], record: s
       await mkdir(dirname(full), { recursive: true });
       const temp = `${full}.${unique()}.tmp`;
       try {
-        await writeFile(temp, change.next, { mode: EXECUTABLE.test(full) ? 0o755 : 0o644 });
+        await writeFile(temp, change.next, { mode: modeOf(full) });
         await rename(temp, full);
       } finally {
         rmSync(temp, { force: true });
