@@ -6,7 +6,7 @@ import { ANSWERS, resolveAnswers, type Answers } from './answers.js';
 import { InputError } from './errors.js';
 import { renderPlan } from './plan.js';
 import { hasConflictMarkers, OURS_LABEL } from './merge.js';
-import { decodeRecord, encodeRecord, RECORD_FILE } from './record.js';
+import { decodeRecord, RECORD_FILE } from './record.js';
 import { planRegeneration, WRITES, type FileChange, type FileStatus } from './regenerate.js';
 import { toBlueprint } from './blueprint.js';
 import { colour, userMessage } from './ui.js';
@@ -68,17 +68,19 @@ async function regenerateOne(dir: string, options: RegenerateOptions, sets: Answ
     );
   }
   // The record's own answers must hold by themselves: a bad one is the record's, not a flag's.
+  let recorded: Answers;
   try {
-    await resolveAnswers({}, undefined, record.answers);
+    recorded = await resolveAnswers({}, undefined, record.answers);
   } catch (err) {
     if (err instanceof InputError) throw new InputError(`${recordPath}: answer ${err.field.replace(/^--/, '')}`, err.value, err.rule);
     throw err;
   }
   // The recorded answers stand in for the defaults: one that a --set makes moot (an image, after
   // --set runtime=job-executor) is dropped, while what --set gives must apply.
-  const answers = await resolveAnswers(sets, undefined, record.answers);
-  const blueprint = toBlueprint(answers);
-  const next = renderPlan(blueprint);
+  const answers = Object.keys(sets).length === 0 ? recorded : await resolveAnswers(sets, undefined, record.answers);
+  const next = renderPlan(toBlueprint(answers));
+  // The plan's record is the next one: these answers, this generator, the files rendered now.
+  const nextRecord = next.get(RECORD_FILE)!;
   next.delete(RECORD_FILE);
   for (const path of options.restore) {
     if (!next.has(path)) throw new InputError('--restore', path, 'must name a file the templates generate for this project');
@@ -102,7 +104,6 @@ async function regenerateOne(dir: string, options: RegenerateOptions, sets: Answ
   const conflict = changes.some((ch) => ch.status === 'conflict');
   // The record moves on (new base, version, answers) whenever the run gets this far: a clean
   // run or one with reported conflicts. A new version alone is no drift for --check.
-  const nextRecord = encodeRecord({ generator: GENERATOR, answers, base: next });
   if (!options.check && (writes.length > 0 || nextRecord !== recordText)) {
     await applyChanges(dir, changes, nextRecord);
   }
