@@ -3,7 +3,7 @@ import type { Answers } from './answers.js';
 import { kindById, type Kind } from './kinds/index.js';
 import type { DockerAdditions, JobAction, KeptnResource, KindEnv, ShipyardSequence } from './kinds/types.js';
 import { keptnVersion, type KeptnVersion } from './keptn-versions.js';
-import { taskOf } from './rules.js';
+import { isWildcard, taskOf } from './rules.js';
 import type { Runtime } from './runtimes/index.js';
 import type { Webhook } from './runtimes/webhook-service.js';
 import { GENERATOR } from './version.js';
@@ -61,7 +61,7 @@ export function toBlueprint(answers: Answers): Blueprint {
   const sequences = kind.sequences(answers);
   const subscriptions = kind.subscriptions(answers);
   const exampleEvents = kind.exampleEvents?.(answers) ?? [];
-  const wildcard = subscriptions.some((t) => /(^|\.)(\*|>)(\.|$)/.test(t));
+  const wildcard = subscriptions.some(isWildcard);
   const sampleEvent = kind.sampleEvent(answers);
   return {
     answers,

@@ -82,6 +82,9 @@ export const endpointRule =
 /** `<task>` → `sh.keptn.event.<task>.triggered`, the event Keptn starts a task with. */
 export const taskTrigger = (task: string) => `sh.keptn.event.${task}.triggered`;
 
+/** Is the event type a NATS wildcard subscription (a `*` or `>` segment)? */
+export const isWildcard = (type: string) => /(^|\.)(\*|>)(\.|$)/.test(type);
+
 /** `sh.keptn.event.<task>.triggered` → `<task>`; undefined for any other type (or a wildcard). */
 export function taskOf(type: string): string | undefined {
   return /^sh\.keptn\.event\.([a-z0-9-]+)\.triggered$/.exec(type)?.[1];

@@ -1,4 +1,4 @@
-import { listOf } from '../rules.js';
+import { isWildcard, listOf } from '../rules.js';
 import { BRIDGE_LINK, eventLabel, FROM_EVENT, ifBridge, isWebhook, resultAs, WEBHOOK_CONFIG, WEBHOOK_LAYERS } from '../runtimes/webhook-service.js';
 import type { Kind } from './types.js';
 
@@ -86,7 +86,7 @@ export const notification: Kind = {
   check(a, keptn) {
     if (!isWebhook(a)) return undefined;
     const events = listOf(a.events);
-    const wildcard = events.find((t) => /(^|\.)(\*|>)(\.|$)/.test(t));
+    const wildcard = events.find(isWildcard);
     if (wildcard) return { key: 'events', value: a.events, rule: `must name each event type with --runtime webhook-service (${wildcard} is a wildcard): each webhook answers one subscription` };
     // A .triggered event belongs to someone else's task (an approval), and the webhook-service
     // answers it: before 0.13 always with .started (0.12.7:webhook-service/handler/handler.go), and
