@@ -33,7 +33,8 @@ export async function create(directory: string | undefined, flagged: Answers, fl
   let force = flags.force ?? false;
   if (directory) {
     const problem = targetProblem(directory, force);
-    if (problem instanceof InputError && interactive) force = await (await import('./prompts.js')).confirmForce(directory);
+    // Asked instead of refused; a no is the same refusal.
+    if (problem instanceof InputError && interactive && (await (await import('./prompts.js')).confirmForce(directory))) force = true;
     else if (problem) throw problem;
   }
   const defaults: Answers = directory && !given.name ? { name: nameFrom(directory) } : {};

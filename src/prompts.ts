@@ -2,7 +2,6 @@
 import input from '@inquirer/input';
 import select from '@inquirer/select';
 import { ANSWERS, normalise, notApplying, type Ask } from './answers.js';
-import { InputError } from './errors.js';
 import { colour } from './ui.js';
 
 
@@ -57,9 +56,7 @@ export function createAsk(): Ask {
   };
 }
 
-/** A non-empty target: write into it anyway (files the templates do not make are kept), or stop. */
-export async function confirmForce(directory: string): Promise<boolean> {
-  const go = await yesNo(`${directory} is not empty. Write into it anyway? (files the templates do not produce are kept)`, false);
-  if (!go) throw new InputError('directory', directory, 'must be empty or not exist; pass --force to write into it (other files are kept)');
-  return true;
+/** A non-empty target: write into it anyway (files the templates do not make are kept)? */
+export function confirmForce(directory: string): Promise<boolean> {
+  return yesNo(`${directory} is not empty. Write into it anyway? (files the templates do not produce are kept)`, false);
 }
