@@ -92,10 +92,10 @@ function regenerateCommand(cmd: Command, done: (code: number) => void): void {
 export async function main(argv: string[]): Promise<number> {
   // `help` and `help regenerate` as a CLI user expects them, not as a directory named "help".
   if (argv[2] === 'help') argv = [...argv.slice(0, 2), ...argv.slice(3), '--help'];
-  // Output piped into `head` ends early: that is no error.
+  // Output piped into `head` ends early: that is no error, and the run goes on to its own exit
+  // code (`regenerate --check | head -1` still fails on drift). What is written after is dropped.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') process.exit(0);
-    throw err;
+    if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') throw err;
   });
   const cmd = program();
   let code = 0;

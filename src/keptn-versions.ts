@@ -4,6 +4,8 @@
 // Facts are stated as "from release X on", so that a full release number (1.4.5, 0.8.2) gets
 // exactly what that release has, and a minor (1.4) what its last release has.
 
+import { compareVersions } from './version.js';
+
 /** The Keptn v1 line: every minor and its last patch release (all patches from .0 exist). */
 const MINORS: readonly [minor: string, lastPatch: number][] = [
   ['0.8', 7], ['0.9', 2], ['0.10', 0], ['0.11', 4], ['0.12', 7], ['0.13', 6], ['0.14', 3], ['0.15', 1],
@@ -130,14 +132,6 @@ export interface KeptnVersion {
   };
 }
 
-/** -1, 0 or 1 as release a is older, the same or newer than b. */
-export function compareReleases(a: string, b: string): number {
-  const x = a.split('.').map(Number);
-  const y = b.split('.').map(Number);
-  for (let i = 0; i < 3; i++) if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
-  return 0;
-}
-
 /** Every release of the line, oldest first. */
 export const KEPTN_RELEASES = MINORS.flatMap(([minor, last]) => Array.from({ length: last + 1 }, (_, p) => `${minor}.${p}`));
 
@@ -146,7 +140,7 @@ export function keptnVersion(id: string): KeptnVersion | undefined {
   const minor = MINORS.find(([m]) => id === m || (id.startsWith(`${m}.`) && KEPTN_RELEASES.includes(id)));
   if (!minor) return undefined;
   const release = id === minor[0] ? `${minor[0]}.${minor[1]}` : id;
-  const from = (since: string) => compareReleases(release, since) >= 0;
+  const from = (since: string) => compareVersions(release, since) >= 0;
   const distributorEnv = Object.keys(DISTRIBUTOR_ENV).filter((name) => from(DISTRIBUTOR_ENV[name]));
   return {
     id,
@@ -198,7 +192,7 @@ function jobExecutorFor(minor: string): JobExecutor {
     install: 'helm',
     topicValue,
     eventJson: true,
-    labels: compareReleases(version, '0.1.8') >= 0,
+    labels: compareVersions(version, '0.1.8') >= 0,
     notes: [],
   });
   switch (minor) {

@@ -4,8 +4,16 @@ import { diff3Merge } from 'node-diff3';
 /** The first line of a conflict that regenerate wrote (see merge3's labels). */
 export const OURS_LABEL = 'your version';
 
-/** Does `text` still hold a conflict that regenerate wrote? */
-export const hasConflictMarkers = (text: string) => text.split('\n').includes(`<<<<<<< ${OURS_LABEL}`);
+/** Does `text` still hold a conflict that regenerate wrote (its own first line, LF or CRLF)? */
+export const hasConflictMarkers = (text: string) => OWN_MARKER.test(text);
+const OWN_MARKER = new RegExp(`^<{7} ${OURS_LABEL}\r?$`, 'm');
+
+/**
+ * Does `text` hold any line of a conflict block, however labelled or half-removed (`<<<<<<< HEAD`,
+ * a lone `=======` or `>>>>>>>`)? Asked only of files a conflict touched: elsewhere a line of
+ * seven `=` is a Markdown heading.
+ */
+export const hasMarkerLines = (text: string) => /^(?:<{7}|\|{7}|={7}|>{7})(?:[ \t].*)?\r?$/m.test(text);
 
 export interface MergeLabels {
   ours: string;

@@ -47,7 +47,7 @@ export function renderPlan(blueprint: Blueprint, templates?: string): Plan {
     }
   }
   // Last: the record holds every other file as the base of a later regeneration.
-  plan.set(RECORD_FILE, encodeRecord({ generator: blueprint.generator, answers: blueprint.answers, base: new Map(plan) }));
+  plan.set(RECORD_FILE, encodeRecord({ generator: blueprint.generator, answers: blueprint.answers, base: new Map(plan), conflicts: [] }));
   // By code unit: localeCompare's first call loads ICU's collator, 5 ms and 2.5 MB of every run.
   return new Map([...plan].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)));
 }

@@ -9,7 +9,8 @@ import { execa } from 'execa';
 import { parse, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import type { Answers } from '../../src/answers.js';
-import { compareReleases, KEPTN_MINORS, keptnVersion } from '../../src/keptn-versions.js';
+import { KEPTN_MINORS, keptnVersion } from '../../src/keptn-versions.js';
+import { compareVersions } from '../../src/version.js';
 import { TEST_TOOLS } from '../../src/kinds/test-tool-presets.js';
 import { taskOf } from '../../src/rules.js';
 import type { Blueprint } from '../../src/blueprint.js';
@@ -381,7 +382,7 @@ describe('the job config schemas, one per job-executor-service family', () => {
     const config = valid();
     add(config);
     for (const family of JES_FAMILIES) {
-      const newer = compareReleases(family.tags[0], since) >= 0;
+      const newer = compareVersions(family.tags[0], since) >= 0;
       const problems = jobConfigProblems(config, family.tags[0]);
       if (newer) expect(problems, family.name).toEqual([]);
       else expect(problems.join(), family.name).toMatch(new RegExp(`additional properties: ${field.replace('env[].', '')} \\(unknown to job-executor-service ${family.name}`));

@@ -15,7 +15,7 @@ import { isDeepStrictEqual } from 'node:util';
 import Ajv, { type ValidateFunction } from 'ajv-draft-04';
 import { execa } from 'execa';
 import { parse, parseDocument } from 'yaml';
-import { compareReleases } from '../../src/keptn-versions.js';
+import { compareVersions } from '../../src/version.js';
 import { taskOf } from '../../src/rules.js';
 import type { Blueprint } from '../../src/blueprint.js';
 import { tempDir } from '../run.js';
@@ -67,7 +67,7 @@ export interface JesTraits {
 }
 
 const traitsOf = (tag: string): JesTraits => {
-  const from = (since: string) => compareReleases(tag, since) >= 0;
+  const from = (since: string) => compareVersions(tag, since) >= 0;
   return {
     fields: { as: from('0.1.4'), namespace: from('0.1.4'), pullPolicyAndTtl: from('0.1.5'), securityContextAndServiceAccount: from('0.2.0'), annotations: from('0.2.4') },
     eventMap: from('0.3.0') ? 'sdk' : from('0.2.4') ? 'typed-commit' : from('0.1.4') ? 'typed' : 'no-type',

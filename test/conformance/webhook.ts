@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import Ajv, { type ValidateFunction } from 'ajv-draft-04';
 import { parseDocument } from 'yaml';
-import { compareReleases } from '../../src/keptn-versions.js';
+import { compareVersions } from '../../src/version.js';
 import type { Blueprint } from '../../src/blueprint.js';
 import { uploadedUris } from './keptn-files.js';
 import { CARD_VERSION, libraryProblems } from './teams.js';
@@ -88,7 +88,7 @@ export interface WebhookTraits {
 }
 
 const traitsOf = (tag: string): WebhookTraits => {
-  const from = (since: string) => compareReleases(tag, since) >= 0;
+  const from = (since: string) => compareVersions(tag, since) >= 0;
   return {
     beta: from('0.15.0'),
     apiVersionChecked: from('0.16.0'),

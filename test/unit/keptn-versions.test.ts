@@ -3,7 +3,8 @@
 // templates do with it. The generated files are checked against the table elsewhere.
 import { describe, expect, it } from 'vitest';
 import { releaseTable } from '../release-table.js';
-import { compareReleases, DEFAULT_KEPTN, KEPTN_MINORS, KEPTN_RELEASES, keptnRule, keptnVersion } from '../../src/keptn-versions.js';
+import { DEFAULT_KEPTN, KEPTN_MINORS, KEPTN_RELEASES, keptnRule, keptnVersion } from '../../src/keptn-versions.js';
+import { compareVersions } from '../../src/version.js';
 
 /** [release, fact, value seen at that tag, where (keptn/keptn unless named)]. */
 const SEEN: [string, string, unknown, string][] = [
@@ -71,7 +72,7 @@ describe('the Keptn version table', () => {
       const v = keptnVersion(r)!;
       return { image: v.distributorImage, nats: v.natsUrl, spec: v.specVersion, shipyard: v.shipyardApiVersion, api: v.resourceServicePath, git: v.cli.gitUpstream, trigger: v.cli.trigger, group: v.queueGroup };
     };
-    const sorted = [...KEPTN_RELEASES].sort(compareReleases);
+    const sorted = [...KEPTN_RELEASES].sort(compareVersions);
     expect(sorted).toEqual(KEPTN_RELEASES);
     for (const key of Object.keys(facts('1.4.5')) as (keyof ReturnType<typeof facts>)[]) {
       const values = KEPTN_RELEASES.map((r) => JSON.stringify(facts(r)[key]));
