@@ -1,5 +1,6 @@
 // `create-keptn-integration regenerate`: bring newer templates (or changed answers) into existing
 // projects, keeping what their owners changed.
+import { isUtf8 } from 'node:buffer';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ANSWERS, resolveAnswers, type Answers } from './answers.js';
@@ -7,7 +8,7 @@ import { InputError } from './errors.js';
 import { renderPlan, type Plan } from './plan.js';
 import { hasConflictMarkers, hasMarkerLines, OURS_LABEL } from './merge.js';
 import { decodeRecord, RECORD_FILE, withConflicts, type ProjectRecord } from './record.js';
-import { planRegeneration, WRITES, type FileChange, type FileStatus } from './regenerate.js';
+import { besidePath, NOT_TEXT, planRegeneration, WRITES, type FileChange, type FileStatus } from './regenerate.js';
 import { toBlueprint } from './blueprint.js';
 import { colour, userMessage } from './ui.js';
 import { compareVersions, GENERATOR } from './version.js';
@@ -31,7 +32,7 @@ export interface ProjectReport {
   record?: string;
   /** Files still holding the markers of an earlier run's conflict. */
   unresolved?: string[];
-  files: { path: string; status: FileStatus }[];
+  files: { path: string; status: FileStatus; beside?: string }[];
 }
 
 /** `--set key=value` pairs as answers; keys are the long option names. */
@@ -85,7 +86,10 @@ async function regenerateOne(dir: string, options: RegenerateOptions, sets: Answ
   }
   const read = (path: string) => {
     const full = inside(dir, path);
-    return existsSync(full) ? readFileSync(full, 'utf8') : undefined;
+    if (!existsSync(full)) return undefined;
+    const bytes = readFileSync(full);
+    // Decoded only when that is lossless: anything else would come back with its bytes rewritten.
+    return isUtf8(bytes) && !bytes.includes(0) ? bytes.toString('utf8') : NOT_TEXT;
   };
   const changes = planRegeneration(read, record.base, next, {
     ours: OURS_LABEL,
@@ -95,11 +99,15 @@ async function regenerateOne(dir: string, options: RegenerateOptions, sets: Answ
   // A conflict reported before and not yet resolved stays one: the file is left alone and the run
   // fails, so that a --check in CI cannot pass with markers in the tree. In a file the last run
   // left in conflict any marker line counts (relabelled, CRLF, half removed); elsewhere only our own.
+  // A file that is not text stays in conflict while the rendering beside it is there.
   const unresolved: string[] = [];
   for (const ch of changes) {
-    if (ch.current === undefined) continue;
-    if (hasConflictMarkers(ch.current) || (record.conflicts.includes(ch.path) && hasMarkerLines(ch.current))) {
+    const listed = record.conflicts.includes(ch.path);
+    if (ch.current !== undefined && (hasConflictMarkers(ch.current) || (listed && hasMarkerLines(ch.current)))) {
       Object.assign(ch, { status: 'conflict', next: undefined });
+      unresolved.push(ch.path);
+    } else if (listed && ch.status !== 'conflict' && existsSync(inside(dir, besidePath(ch.path))) && read(ch.path) === NOT_TEXT) {
+      Object.assign(ch, { status: 'conflict', next: undefined, beside: besidePath(ch.path) });
       unresolved.push(ch.path);
     }
   }
@@ -122,7 +130,7 @@ async function regenerateOne(dir: string, options: RegenerateOptions, sets: Answ
       // Said when the record alone changes: a corrupt or foreign base, answers written by hand.
       ...(recordDrift && writes.length === 0 && conflicts.length === 0 ? { record: recordDrift } : {}),
       ...(unresolved.length > 0 ? { unresolved } : {}),
-      files: changes.map(({ path, status }) => ({ path, status })),
+      files: changes.map(({ path, status, beside }) => ({ path, status, ...(beside ? { beside } : {}) })),
     },
     diffs,
   };
@@ -201,8 +209,15 @@ function printProject(report: ProjectReport, check: boolean, diffs: string[]): v
 function conflictAdvice(report: ProjectReport, check: boolean): string[] {
   if (report.result !== 'conflict') return [];
   const unresolved = report.unresolved ?? [];
-  const fresh = report.files.filter((f) => f.status === 'conflict' && !unresolved.includes(f.path));
-  const lines = unresolved.length > 0 ? [`Still holding conflict markers from an earlier run: ${unresolved.join(', ')}. Resolve them, then commit.`] : [];
+  const fresh = report.files.filter((f) => f.status === 'conflict' && !unresolved.includes(f.path) && !f.beside);
+  const marked = unresolved.filter((path) => !report.files.find((f) => f.path === path)?.beside);
+  const lines = marked.length > 0 ? [`Still holding conflict markers from an earlier run: ${marked.join(', ')}. Resolve them, then commit.`] : [];
+  const beside = report.files.filter((f) => f.beside && unresolved.includes(f.path));
+  if (beside.length > 0) lines.push(`Still in conflict from an earlier run (not text): ${beside.map((f) => `${f.path} beside ${f.beside}`).join(', ')}. Delete each ${'.regenerated'} file once you took what you need.`);
+  for (const f of report.files) {
+    if (!f.beside || unresolved.includes(f.path)) continue;
+    lines.push(`${f.path} is not UTF-8 text, so it is kept as it is: the new rendering ${check ? 'would go' : 'is'} beside it in ${f.beside}. Take what you need, then delete ${f.beside}.`);
+  }
   if (fresh.length === 0) return lines;
   return [
     ...lines,

@@ -28,11 +28,19 @@ export type FileStatus = 'unchanged' | 'updated' | 'added' | 'merged' | 'conflic
 export interface FileChange {
   path: string;
   status: FileStatus;
-  /** The file as it is now (undefined: absent). */
+  /** The file as it is now (undefined: absent, or not text). */
   current?: string;
   /** What to write; `null` removes the file; undefined leaves it alone. */
   next?: string | null;
+  /** For an owner's file that is not UTF-8 text: where the new rendering is written instead. */
+  beside?: string;
 }
+
+/** What `read` gives for a file that is not UTF-8 text (a binary, another encoding). */
+export const NOT_TEXT = Symbol('not UTF-8 text');
+
+/** Where the rendering goes when the owner's file is not text: merging would rewrite its bytes. */
+export const besidePath = (path: string) => `${path}.regenerated`;
 
 /** Statuses that change the project on disk. */
 export const WRITES: readonly FileStatus[] = ['updated', 'added', 'merged', 'conflict', 'removed'];
@@ -42,7 +50,7 @@ export const WRITES: readonly FileStatus[] = ['updated', 'added', 'merged', 'con
  * `read(path)` the owner's file now. The owner's edits are kept, template changes brought in.
  */
 export function planRegeneration(
-  read: (path: string) => string | undefined,
+  read: (path: string) => string | undefined | typeof NOT_TEXT,
   base: Plan,
   next: Plan,
   labels: MergeLabels,
@@ -54,29 +62,33 @@ export function planRegeneration(
   const moved = new Map([...moves].map(([from, to]) => [to, from]));
   const changes: FileChange[] = [];
   for (const path of [...new Set([...base.keys(), ...next.keys()])].sort()) {
-    const now = next.get(path);
+    const from = moved.get(path);
+    const current = read(from ?? path);
+    if (current === NOT_TEXT) {
+      changes.push(...notText(path, from, base.get(from ?? path), next.get(path)));
+      continue;
+    }
+    // The template's sides in the owner's line ends: a file the owner keeps in CRLF merges line by
+    // line, and what is written keeps CRLF.
+    const was = inStyleOf(current, base.get(from ?? path));
+    const now = inStyleOf(current, next.get(path));
     if (moves.has(path)) {
       // Its content goes on at the new path (below); the old file goes.
-      const current = read(path);
       changes.push({ path, current, ...(current === undefined ? { status: 'unchanged' } : { status: 'removed', next: null }) });
       continue;
     }
-    const from = moved.get(path);
     if (from !== undefined) {
-      const current = read(from);
       const decided =
         current === undefined
           ? restore.has(path)
             ? { status: 'added' as const, next: now }
             : { status: 'kept-deleted' as const }
-          : current === base.get(from)
+          : current === was
             ? { status: 'added' as const, next: now }
-            : mergeEdited(current, relink(current, from, path, moves), relink(base.get(from)!, from, path, moves), now!, labels);
+            : mergeEdited(current, relink(current, from, path, moves), relink(was!, from, path, moves), now!, labels);
       changes.push({ path, current: undefined, ...decided });
       continue;
     }
-    const current = read(path);
-    const was = base.get(path);
     const relinked = moves.size > 0 && CODE.test(path) && current !== undefined && was !== undefined && current !== was && now !== undefined;
     changes.push({
       path,
@@ -87,6 +99,24 @@ export function planRegeneration(
     });
   }
   return changes;
+}
+
+/** `text` with CRLF line ends where the owner's file has only those, else as it is. */
+function inStyleOf(owners: string | undefined, text: string | undefined): string | undefined {
+  if (owners === undefined || text === undefined || !owners.includes('\r\n') || /(?<!\r)\n/.test(owners)) return text;
+  return text.replace(/\r?\n/g, '\r\n');
+}
+
+/**
+ * An owner's file that is not UTF-8 text (at `path`, or at `from` before a move): its bytes are
+ * never rewritten or moved. A rendering that differs from last time's goes beside it, as a conflict.
+ */
+function notText(path: string, from: string | undefined, was: string | undefined, now: string | undefined): FileChange[] {
+  // Moved: the owner's file stays at its old path (reported there as kept), the rendering goes to the new one.
+  if (from !== undefined) return [{ path, status: 'conflict', next: now }];
+  if (now === undefined) return [{ path, status: 'kept' }];
+  if (now === was) return [{ path, status: 'unchanged' }];
+  return [{ path, status: 'conflict', beside: besidePath(path) }, { path: besidePath(path), status: 'added', next: now }];
 }
 
 /** Files whose module paths relink() follows: TypeScript and JavaScript. */

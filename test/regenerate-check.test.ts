@@ -1,6 +1,6 @@
 // regenerate --check is what CI relies on: it fails on anything a run would write (the record
 // included), on conflict markers however they were edited, and keeps its verdict through a pipe.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
@@ -19,7 +19,7 @@ async function conflicted() {
   return dir;
 }
 
-describe('regenerate --check', () => {
+describe('regenerate --check', { timeout: 30_000 }, () => {
   it.each([
     ['relabelled', (t: string) => t.replace('<<<<<<< your version', '<<<<<<< HEAD')],
     ['with CRLF line ends', (t: string) => t.replace(/\n/g, '\r\n')],
@@ -91,7 +91,7 @@ describe('regenerate --check', () => {
   });
 });
 
-describe('a record it cannot trust', () => {
+describe('a record it cannot trust', { timeout: 30_000 }, () => {
   it('is refused in one line when a base file is not text', async () => {
     const { dir } = await generate('test-tool', '1.0', changedTemplates([[VALUES, '      cpu: 250m', '      cpu: 100m']]));
     const record = JSON.parse(read(dir, RECORD));
@@ -117,5 +117,61 @@ describe('a record it cannot trust', () => {
     const r = await regenerate(dir, '--check');
     expect(r.exitCode, r.all).toBe(exitCode);
     if (exitCode) expect(r.stderr).toMatch(/is newer than this create-keptn-integration/);
+  });
+});
+
+describe("the owner's bytes", { timeout: 30_000 }, () => {
+  // The older templates named a section otherwise: regenerate brings the new name in.
+  const README: [string, string, string] = ['base/README.md.ejs', '## Run it locally', '## Run it on your machine'];
+
+  it('merges a file its owner keeps in CRLF line by line, and keeps CRLF', async () => {
+    const { dir } = await generate('generic', '1.0', changedTemplates([README]));
+    const crlf = read(dir, 'README.md').replace(/\n/g, '\r\n').replace(/\r\n$/, '\r\nOur own closing line.\r\n');
+    writeFileSync(join(dir, 'README.md'), crlf);
+    const r = await regenerate(dir, '--json');
+    expect(r.exitCode, r.all).toBe(0);
+    expect(JSON.parse(r.stdout).projects[0].files.find((f: any) => f.path === 'README.md').status).toBe('merged');
+    const merged = read(dir, 'README.md');
+    expect(merged).toContain('Our own closing line.\r\n');
+    expect(merged).toContain('\r\n## Run it locally\r\n');
+    expect(merged).not.toMatch(/[^\r]\n/);
+    expect(merged).not.toContain('<<<<<<<');
+  });
+
+  it('never rewrites bytes that are not UTF-8: the rendering goes beside the file, as a conflict', async () => {
+    const { dir } = await generate('generic', '1.0', changedTemplates([README]));
+    const latin1 = Buffer.concat([Buffer.from(read(dir, 'README.md')), Buffer.from([0x43, 0x61, 0x66, 0xe9, 0x0a])]);
+    writeFileSync(join(dir, 'README.md'), latin1);
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d]);
+    const check = await regenerate(dir, '--check');
+    expect(check.exitCode).toBe(1);
+    expect(check.stdout).toContain('README.md is not UTF-8 text, so it is kept as it is: the new rendering would go beside it in README.md.regenerated');
+    const r = await regenerate(dir, '--json');
+    expect(r.exitCode, r.all).toBe(3);
+    const files = JSON.parse(r.stdout).projects[0].files;
+    expect(files.find((f: any) => f.path === 'README.md')).toEqual({ path: 'README.md', status: 'conflict', beside: 'README.md.regenerated' });
+    expect(readFileSync(join(dir, 'README.md'))).toEqual(latin1);
+    expect(read(dir, 'README.md.regenerated')).toContain('## Run it locally');
+    // A binary in place of a generated file that the templates did not change: left alone.
+    writeFileSync(join(dir, 'chart/values.yaml'), png);
+    const again = await regenerate(dir);
+    expect(again.exitCode, again.all).toBe(3);
+    expect(again.stdout).toContain('Still in conflict from an earlier run (not text): README.md beside README.md.regenerated');
+    expect(readFileSync(join(dir, 'chart/values.yaml'))).toEqual(png);
+    expect(readFileSync(join(dir, 'README.md'))).toEqual(latin1);
+    expect((await regenerate(dir, '--check')).exitCode).toBe(1);
+    // Resolved by deleting the rendering beside it: the owner's bytes stay, and so does their file.
+    rmSync(join(dir, 'README.md.regenerated'));
+    expect((await regenerate(dir, '--check')).exitCode).toBe(0);
+  });
+
+  it('writes a binary conflict beside the file also when the templates changed it', async () => {
+    const { dir } = await generate('test-tool', '1.0', changedTemplates([[VALUES, '      cpu: 250m', '      cpu: 100m']]));
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d]);
+    writeFileSync(join(dir, 'chart/values.yaml'), png);
+    const r = await regenerate(dir);
+    expect(r.exitCode, r.all).toBe(3);
+    expect(readFileSync(join(dir, 'chart/values.yaml'))).toEqual(png);
+    expect(read(dir, 'chart/values.yaml.regenerated')).toContain('cpu: 250m');
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { merge3 } from '../../src/merge.js';
-import { MOVES, planRegeneration, relink } from '../../src/regenerate.js';
+import { MOVES, NOT_TEXT, planRegeneration, relink } from '../../src/regenerate.js';
 
 const labels = { ours: 'yours', base: 'base', theirs: 'new' };
 
@@ -51,6 +51,24 @@ describe('planRegeneration', () => {
 
   it('restores a deleted file when asked', () => {
     expect(run({}, { f: 'old' }, { f: 'new' }, ['f'])).toEqual({ f: ['added', 'new'] });
+  });
+
+  it("brings the template's sides into the line ends of a file its owner keeps in CRLF", () => {
+    expect(run({ f: 'a\r\nb\r\n' }, { f: 'a\nb\n' }, { f: 'a\nB\n' })).toEqual({ f: ['updated', 'a\r\nB\r\n'] });
+    expect(run({ f: 'A\r\nb\r\nc\r\n' }, { f: 'a\nb\nc\n' }, { f: 'a\nb\nC\n' })).toEqual({ f: ['merged', 'A\r\nb\r\nC\r\n'] });
+    // Mixed line ends are the owner's bytes: merged as they are, each line exact.
+    expect(run({ f: 'A\r\nb\nc\n' }, { f: 'a\nb\nc\n' }, { f: 'a\nb\nC\n' })).toEqual({ f: ['merged', 'A\r\nb\nC\n'] });
+  });
+
+  it('never decodes a file that is not text: kept, or the rendering beside it', () => {
+    const changes = (base: Record<string, string>, next: Record<string, string>) =>
+      planRegeneration(() => NOT_TEXT, new Map(Object.entries(base)), new Map(Object.entries(next)), labels).map(({ path, status, next, beside }) => ({ path, status, next, beside }));
+    expect(changes({ f: 'old' }, { f: 'new' })).toEqual([
+      { path: 'f', status: 'conflict', next: undefined, beside: 'f.regenerated' },
+      { path: 'f.regenerated', status: 'added', next: 'new', beside: undefined },
+    ]);
+    expect(changes({ f: 'same' }, { f: 'same' })).toEqual([{ path: 'f', status: 'unchanged', next: undefined, beside: undefined }]);
+    expect(changes({ f: 'old' }, {})).toEqual([{ path: 'f', status: 'kept', next: undefined, beside: undefined }]);
   });
 });
 
