@@ -7,7 +7,7 @@ export async function install(dir: string, where: string): Promise<void> {
   const { execa } = await import('execa');
   // Ctrl-C reaches npm too; the project is written by then, so say what is left to do.
   const onSignal = () => {
-    process.stderr.write(`\n${colour.yellow('Cancelled during npm install:')} the project is at ${where}; run npm install there.\n`);
+    process.stderr.write(`\n${colour.err.yellow('Cancelled during npm install:')} the project is at ${where}; run npm install there.\n`);
     process.exit(130);
   };
   process.once('SIGINT', onSignal);
@@ -64,15 +64,15 @@ export function nextSteps(blueprint: Blueprint, dir: string, installed: boolean)
 }
 
 export function banner(blueprint: Blueprint, dir: string, installed: boolean): string {
-  const steps = nextSteps(blueprint, dir, installed).map((s) => `  ${colour.cyan(s)}`);
+  const steps = nextSteps(blueprint, dir, installed).map((s) => `  ${colour.out.cyan(s)}`);
   return [
     '',
-    `${colour.green('✔')} Created ${colour.bold(blueprint.name)}, a Keptn ${blueprint.keptn.release} integration (${blueprint.kind.id}).`,
+    `${colour.out.green('✔')} Created ${colour.out.bold(blueprint.name)}, a Keptn ${blueprint.keptn.release} integration (${blueprint.kind.id}).`,
     '',
     'Next steps:',
     ...steps,
     '',
-    `README.md explains each step; ${colour.dim('.keptn-integration.json')} keeps your answers for later updates.`,
+    `README.md explains each step; ${colour.out.dim('.keptn-integration.json')} keeps your answers for later updates.`,
     '',
   ].join('\n');
 }

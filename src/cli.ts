@@ -3,7 +3,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ANSWERS, defaultForHelp, type Answers } from './answers.js';
 import { create, type CreateOptions } from './create-command.js';
-import { colour, userMessage } from './ui.js';
+import { chooseColour, colour, userMessage } from './ui.js';
 import { GENERATOR } from './version.js';
 
 /** What commander gives the create action: its options, and the answers by attribute name. */
@@ -43,6 +43,9 @@ function program(): Command {
     .option('--force', 'write into a non-empty directory (files the templates do not produce are kept)')
     .option('--no-install', 'skip npm install in the new project')
     .option('--no-git', 'skip git init and the initial commit')
+    .option('--color', 'colours even when the output is no terminal (above FORCE_COLOR and NO_COLOR), e.g. in a CI log that shows them')
+    .option('--no-color', 'no colours, also on a terminal, e.g. for a screen reader')
+    .hook('preAction', (root) => chooseColour(root.opts().color as boolean | undefined))
     .addHelpText('after', EXAMPLES);
   return cmd;
 }
@@ -109,10 +112,10 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode;
     if (err instanceof Error && err.name === 'ExitPromptError') {
-      console.error(colour.yellow('Cancelled: nothing was written.'));
+      console.error(colour.err.yellow('Cancelled: nothing was written.'));
       return 130;
     }
-    console.error(`${colour.red('error:')} ${userMessage(err)}`);
+    console.error(`${colour.err.red('error:')} ${userMessage(err)}`);
     return 1;
   }
 }

@@ -45,15 +45,15 @@ export async function create(directory: string | undefined, flagged: Answers, fl
   const blueprint = toBlueprint(answers);
   const plan = renderPlan(blueprint);
   const replaced = checkTarget(where, plan, force);
-  const replacing = replaced.length > 0 ? `\n${colour.yellow(`--force replaces ${replaced.length} existing file${replaced.length === 1 ? '' : 's'}:`)}\n${replaced.map((p) => `  ${p}`).join('\n')}` : '';
+  const replacing = (c: typeof colour.out) => replaced.length === 0 ? '' : `\n${c.yellow(`--force replaces ${replaced.length} existing file${replaced.length === 1 ? '' : 's'}:`)}\n${replaced.map((p) => `  ${p}`).join('\n')}`;
 
   if (flags.dryRun) {
-    console.log(`Would write ${plan.size} files to ${dir}:\n${formatTree(plan, where)}${replacing}`);
+    console.log(`Would write ${plan.size} files to ${dir}:\n${formatTree(plan, where)}${replacing(colour.out)}`);
     remoteNote(blueprint);
     return 0;
   }
   await writeProject(where, plan, { force });
-  console.error(`${colour.green('✔')} Wrote ${plan.size} files to ${dir}${replacing}`);
+  console.error(`${colour.err.green('✔')} Wrote ${plan.size} files to ${dir}${replacing(colour.err)}`);
   remoteNote(blueprint);
 
   // A no-code definition has no package to install.
@@ -61,8 +61,8 @@ export async function create(directory: string | undefined, flagged: Answers, fl
   if (install) await npmInstall(dir, where);
   if (flags.git) {
     const git = await gitInit(dir).catch((err: Error) => `failed: ${err.message.split('\n')[0]}`);
-    if (git === 'inside-repo') console.error(colour.dim('  Inside an existing git repository: commit the new files there.'));
-    else if (git !== 'created') console.error(colour.yellow(`  git init ${git}`));
+    if (git === 'inside-repo') console.error(colour.err.dim('  Inside an existing git repository: commit the new files there.'));
+    else if (git !== 'created') console.error(colour.err.yellow(`  git init ${git}`));
   }
   console.log(banner(blueprint, dir, install));
   return 0;
@@ -75,7 +75,7 @@ export async function create(directory: string | undefined, flagged: Answers, fl
 function nameFrom(directory: string): string {
   const base = basename(resolve(directory));
   const name = base.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 53).replace(/-+$/, '');
-  if (name && name !== base) console.error(colour.dim(`Integration name ${name} (from the directory ${base}); --name sets another.`));
+  if (name && name !== base) console.error(colour.err.dim(`Integration name ${name} (from the directory ${base}); --name sets another.`));
   if (!name) throw new InputError('directory', directory, 'gives no integration name (letters or digits needed); pass --name');
   return name;
 }
@@ -84,5 +84,5 @@ function nameFrom(directory: string): string {
 function remoteNote(blueprint: Blueprint): void {
   if (blueprint.runtime !== 'service' || blueprint.inClusterOnly.length === 0) return;
   const verb = blueprint.inClusterOnly.length === 1 ? 'reaches' : 'reach';
-  console.error(colour.yellow(`note: ${blueprint.inClusterOnly.join(', ')} ${verb} ${blueprint.name} only in Keptn's own cluster: a remote execution plane receives .triggered events only.`));
+  console.error(colour.err.yellow(`note: ${blueprint.inClusterOnly.join(', ')} ${verb} ${blueprint.name} only in Keptn's own cluster: a remote execution plane receives .triggered events only.`));
 }

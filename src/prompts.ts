@@ -40,7 +40,7 @@ export function createAsk(): Ask {
       if (!customise) return undefined;
     }
     const hint = typeof def.hint === 'function' ? def.hint(answers) : def.hint;
-    if (hint) console.log(colour.dim(wrap(hint)));
+    if (hint) console.log(colour.out.dim(wrap(hint)));
     const rule = def.rule(answers);
     if (def.choices) {
       // A choice that the answers so far rule out is shown with the reason, and cannot be picked.

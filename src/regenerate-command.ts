@@ -158,13 +158,13 @@ async function unifiedDiffs(writes: FileChange[]): Promise<string[]> {
 }
 
 const COLOURS: Partial<Record<FileStatus, (s: string) => string>> = {
-  updated: colour.green,
-  added: colour.green,
-  merged: colour.cyan,
-  conflict: colour.red,
-  removed: colour.yellow,
-  kept: colour.yellow,
-  'kept-deleted': colour.dim,
+  updated: colour.out.green,
+  added: colour.out.green,
+  merged: colour.out.cyan,
+  conflict: colour.out.red,
+  removed: colour.out.yellow,
+  kept: colour.out.yellow,
+  'kept-deleted': colour.out.dim,
 };
 
 /** Runs regenerate over `dirs`; returns the exit code (0 fine, 1 error or --check drift, 3 conflicts). */
@@ -179,7 +179,7 @@ export async function regenerate(dirs: string[], options: RegenerateOptions): Pr
     } catch (err) {
       const message = userMessage(err);
       reports.push({ dir, result: 'error', error: message, files: [] });
-      if (!options.json) console.error(`${colour.red('error:')} ${message}`);
+      if (!options.json) console.error(`${colour.err.red('error:')} ${message}`);
     }
   }
   if (options.json) console.log(JSON.stringify({ generator: GENERATOR, check: options.check ?? false, projects: reports }, null, 2));
@@ -193,16 +193,16 @@ function printProject(report: ProjectReport, check: boolean, diffs: string[]): v
   const name = relative('.', report.dir) || '.';
   const shown = report.files.filter((f) => f.status !== 'unchanged');
   const verdict = {
-    unchanged: colour.green('up to date'),
-    changed: check ? colour.yellow('would change') : colour.green('regenerated'),
-    conflict: colour.red(check ? 'would conflict' : 'conflicts to resolve'),
+    unchanged: colour.out.green('up to date'),
+    changed: check ? colour.out.yellow('would change') : colour.out.green('regenerated'),
+    conflict: colour.out.red(check ? 'would conflict' : 'conflicts to resolve'),
     error: '',
   }[report.result];
-  console.log(`${colour.bold(name)}: ${verdict}`);
+  console.log(`${colour.out.bold(name)}: ${verdict}`);
   for (const f of shown) console.log(`  ${(COLOURS[f.status] ?? String)(f.status.padEnd(12))} ${f.path}`);
   for (const d of diffs) console.log(d);
-  if (report.record) console.log(`  ${colour.yellow((check ? 'would update' : 'updated').padEnd(12))} ${RECORD_FILE}: ${report.record}`);
-  for (const line of conflictAdvice(report, check)) console.log(colour.dim(`  ${line}`));
+  if (report.record) console.log(`  ${colour.out.yellow((check ? 'would update' : 'updated').padEnd(12))} ${RECORD_FILE}: ${report.record}`);
+  for (const line of conflictAdvice(report, check)) console.log(colour.out.dim(`  ${line}`));
 }
 
 /** What to do about conflicts: --check wrote no markers, so it says what a run would do. */

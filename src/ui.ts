@@ -3,25 +3,40 @@
 import { UserError } from './errors.js';
 // Six ANSI styles need no library: chalk 5 bundled costs 3 to 4 ms of every start (ARCHITECTURE.md).
 
-/** Colours on a terminal (or with FORCE_COLOR), never with NO_COLOR (https://no-color.org). */
-function colourful(): boolean {
-  const env = process.env;
-  if (env.NO_COLOR) return false;
-  if (env.FORCE_COLOR) return env.FORCE_COLOR !== '0';
-  return Boolean(process.stderr.isTTY) && env.TERM !== 'dumb';
+let chosen: boolean | undefined;
+
+/** --color / --no-color: the user's word for this run, above every variable. */
+export function chooseColour(on: boolean | undefined): void {
+  chosen = on;
 }
 
-const style = (open: number, close: number) => (text: string) =>
-  colourful() ? `\x1b[${open}m${text}\x1b[${close}m` : text;
+/**
+ * Colours on a terminal, decided per stream (a report redirected to a file gets none while the
+ * terminal's errors keep theirs). NO_COLOR (any value but empty: https://no-color.org) turns them
+ * off, FORCE_COLOR on (0 or false: off, as Node and supports-color read it); the flags beat both.
+ */
+function colourful(stream: NodeJS.WriteStream): boolean {
+  if (chosen !== undefined) return chosen;
+  const env = process.env;
+  if (env.NO_COLOR) return false;
+  if (env.FORCE_COLOR !== undefined) return env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';
+  return Boolean(stream.isTTY) && env.TERM !== 'dumb';
+}
 
-export const colour = {
-  bold: style(1, 22),
-  dim: style(2, 22),
-  red: style(31, 39),
-  green: style(32, 39),
-  yellow: style(33, 39),
-  cyan: style(36, 39),
-};
+function styles(stream: () => NodeJS.WriteStream) {
+  const style = (open: number, close: number) => (text: string) => (colourful(stream()) ? `\x1b[${open}m${text}\x1b[${close}m` : text);
+  return {
+    bold: style(1, 22),
+    dim: style(2, 22),
+    red: style(31, 39),
+    green: style(32, 39),
+    yellow: style(33, 39),
+    cyan: style(36, 39),
+  };
+}
+
+/** Styles for what goes to stderr (`colour.err`) and to stdout (`colour.out`). */
+export const colour = { err: styles(() => process.stderr), out: styles(() => process.stdout) };
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
@@ -31,20 +46,20 @@ export async function withSpinner<T>(text: string, work: () => Promise<T>): Prom
   const started = Date.now();
   let frame = 0;
   const timer = live
-    ? setInterval(() => process.stderr.write(`\r${colour.cyan(FRAMES[frame++ % FRAMES.length])} ${text}`), 80)
+    ? setInterval(() => process.stderr.write(`\r${colour.err.cyan(FRAMES[frame++ % FRAMES.length])} ${text}`), 80)
     : undefined;
   if (!live) process.stderr.write(`${text}…\n`);
   const end = (mark: string) => {
     if (timer) clearInterval(timer);
     const secs = ((Date.now() - started) / 1000).toFixed(1);
-    if (live) process.stderr.write(`\r\x1b[K${mark} ${text} ${colour.dim(`(${secs} s)`)}\n`);
+    if (live) process.stderr.write(`\r\x1b[K${mark} ${text} ${colour.err.dim(`(${secs} s)`)}\n`);
   };
   try {
     const result = await work();
-    end(colour.green('✔'));
+    end(colour.err.green('✔'));
     return result;
   } catch (err) {
-    end(colour.red('✖'));
+    end(colour.err.red('✖'));
     throw err;
   }
 }
