@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ANSWERS, resolveAnswers } from '../../src/answers.js';
 import { InputError } from '../../src/errors.js';
-import { checkAnswers } from '../../src/answers-file.js';
+import { checkAnswers, readAnswersFile } from '../../src/answers-file.js';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tempDir } from '../run.js';
 import { dnsLabel, eventType, freeText, imageRepository, keptnName, taskName } from '../../src/rules.js';
 
 const fails = (p: Promise<unknown>, field: string, value: unknown, rule: RegExp) =>
@@ -179,6 +182,22 @@ describe('answers files', () => {
     expect(() => checkAnswers({ knd: 'x' }, 'a.yaml')).toThrow(/^a.yaml: key "knd" is invalid: must be one of the answer keys: kind, name/);
     expect(() => checkAnswers({ keptn: 1 }, 'a.json')).toThrow(/a.json: keptn 1 is invalid: must be a string \(quote numbers/);
     expect(() => checkAnswers(['x'], 'a.yaml')).toThrow(/^a.yaml \["x"\] is invalid: must hold a map of answers/);
+  });
+
+  it('refuses a file that is too large or nests too deep in one line, without reading it all', () => {
+    const dir = tempDir();
+    const deep = (open: string, close: string) => `${open.repeat(100_000)}${close.repeat(100_000)}`;
+    writeFileSync(join(dir, 'deep.json'), `{"kind": ${deep('[', ']')}}`);
+    writeFileSync(join(dir, 'deep.yaml'), `kind: ${deep('{', '}')}\n`);
+    writeFileSync(join(dir, 'big.yaml'), `description: "${'x'.repeat(2 * 1024 * 1024)}"\n`);
+    writeFileSync(join(dir, 'fine.yaml'), "kind: test-tool\ndescription: \"[[[ it's {{ fine }} ]]]\"\n");
+    expect(() => readAnswersFile(join(dir, 'deep.json'))).toThrow(/^--answers ".*deep\.json" is invalid: must nest at most 16 levels/);
+    expect(() => readAnswersFile(join(dir, 'deep.yaml'))).toThrow(/^--answers ".*deep\.yaml" is invalid: must nest at most 16 levels/);
+    expect(() => readAnswersFile(join(dir, 'big.yaml'))).toThrow(/^--answers ".*big\.yaml" is invalid: must be at most 1024 KiB/);
+    // /dev/zero never ends: refused after the bound, not read until memory runs out.
+    expect(() => readAnswersFile('/dev/zero')).toThrow(/^--answers "\/dev\/zero" is invalid: must be at most 1024 KiB/);
+    expect(readAnswersFile(join(dir, 'fine.yaml'))).toEqual({ kind: 'test-tool', description: "[[[ it's {{ fine }} ]]]" });
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('every answer has a flag, a help text, an example and a prompt', () => {
