@@ -37,14 +37,14 @@ function program(): Command {
     .configureHelp({ minWidthToWrap: 24 });
   for (const def of ANSWERS) cmd.addOption(new Option(def.flag, `${def.help}${defaultForHelp(def)}; e.g. ${def.example}`));
   cmd
-    .option('-y, --yes', 'never prompt: take defaults; a missing required answer is an error')
-    .option('--answers <file>', 'read answers from a JSON or YAML file (keys = long option names)')
-    .option('--dry-run', 'print the files that would be written, write nothing')
-    .option('--force', 'write into a non-empty directory (files the templates do not produce are kept)')
-    .option('--no-install', 'skip npm install in the new project')
-    .option('--no-git', 'skip git init and the initial commit')
-    .option('--color', 'colours even when the output is no terminal (above FORCE_COLOR and NO_COLOR), e.g. in a CI log that shows them')
-    .option('--no-color', 'no colours, also on a terminal, e.g. for a screen reader')
+    .option('-y, --yes', 'never prompt: take defaults; a missing required answer is an error; e.g. --kind generic --task my-task --yes')
+    .option('--answers <file>', 'read answers from a JSON or YAML file (keys = long option names; flags win); e.g. --answers answers.yaml')
+    .option('--dry-run', 'print the files that would be written, write nothing; e.g. --kind test-tool --yes --dry-run')
+    .option('--force', 'write into a non-empty directory (files the templates do not produce are kept; regenerate keeps your edits instead); e.g. . --force')
+    .option('--no-install', 'skip npm install in the new project; e.g. --no-install, then npm install yourself')
+    .option('--no-git', 'skip git init and the initial commit; e.g. --no-git inside a monorepo')
+    .option('--color', 'colours even when the output is no terminal (above FORCE_COLOR and NO_COLOR); e.g. --color in a CI log that shows them')
+    .option('--no-color', 'no colours, also on a terminal; e.g. --no-color for a screen reader')
     .hook('preAction', (root) => chooseColour(root.opts().color as boolean | undefined))
     .addHelpText('after', EXAMPLES);
   return cmd;
@@ -77,13 +77,13 @@ function regenerateCommand(cmd: Command, done: (code: number) => void): void {
     .command('regenerate')
     .description('Bring newer templates or changed answers into generated projects, keeping your changes (3-way merge).')
     .argument('[directories...]', 'projects to regenerate (default: .)')
-    .option('--check', 'write nothing; exit 1 when regenerate would change something, listing the files')
-    .option('--diff', 'with --check (or without), print unified diffs of what changes')
-    .option('--set <key=value>', 'change an answer, e.g. --set keptn=0.8 (repeatable)', collect)
-    .option('--restore <path>', 'bring back a generated file you deleted (repeatable)', collect)
-    .option('--json', 'machine-readable report on stdout')
-    .option('--allow-downgrade', 'regenerate a project recorded by a newer create-keptn-integration with these older templates')
-    .option('-y, --yes', 'never prompt (regenerate never does; accepted for symmetry with create)')
+    .option('--check', 'write nothing; exit 1 when regenerate would change something, listing the files; e.g. --check in CI')
+    .option('--diff', 'with --check (or without), print unified diffs of what changes; e.g. --check --diff')
+    .option('--set <key=value>', `change an answer (repeatable), key one of ${ANSWERS.map((d) => d.key).join(', ')}; e.g. --set keptn=0.8`, collect)
+    .option('--restore <path>', 'bring back a generated file you deleted (repeatable); e.g. --restore .github/workflows/ci.yml', collect)
+    .option('--json', 'machine-readable report on stdout; e.g. --json | jq .projects')
+    .option('--allow-downgrade', 'regenerate a project recorded by a newer create-keptn-integration with these older templates; e.g. --allow-downgrade to go back one release')
+    .option('-y, --yes', 'never prompt (regenerate never does; accepted for symmetry with create); e.g. --yes')
     .addHelpText('after', REGENERATE_EXAMPLES)
     .action(async (directories: string[], flags: { check?: boolean; diff?: boolean; json?: boolean; allowDowngrade?: boolean; set?: string[]; restore?: string[] }) => {
       const { regenerate } = await import('./regenerate-command.js');
@@ -95,6 +95,8 @@ function regenerateCommand(cmd: Command, done: (code: number) => void): void {
 export async function main(argv: string[]): Promise<number> {
   // `help` and `help regenerate` as a CLI user expects them, not as a directory named "help".
   if (argv[2] === 'help') argv = [...argv.slice(0, 2), ...argv.slice(3), '--help'];
+  // -V as well as -v, as many CLIs spell it (commander takes one short flag for the version).
+  if (argv.length === 3 && argv[2] === '-V') argv = [...argv.slice(0, 2), '-v'];
   // Output piped into `head` ends early: that is no error, and the run goes on to its own exit
   // code (`regenerate --check | head -1` still fails on drift). What is written after is dropped.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {

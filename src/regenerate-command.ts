@@ -2,9 +2,9 @@
 // projects, keeping what their owners changed.
 import { isUtf8 } from 'node:buffer';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { ANSWERS, resolveAnswers, type Answers } from './answers.js';
-import { InputError } from './errors.js';
+import { InputError, UserError } from './errors.js';
 import { renderPlan, type Plan } from './plan.js';
 import { hasConflictMarkers, hasMarkerLines, OURS_LABEL } from './merge.js';
 import { decodeRecord, RECORD_FILE, withConflicts, type ProjectRecord } from './record.js';
@@ -51,7 +51,8 @@ export function parseSets(sets: string[]): Answers {
 }
 
 async function regenerateOne(dir: string, options: RegenerateOptions, sets: Answers): Promise<{ report: ProjectReport; diffs: string[] }> {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new InputError('directory', dir, 'must be an existing project directory');
+  if (!existsSync(dir)) throw new UserError(`${dir} does not exist: regenerate takes the directories of projects made by ${GENERATOR.name}`);
+  if (!statSync(dir).isDirectory()) throw new UserError(`${dir} is a file: regenerate takes the directories of projects made by ${GENERATOR.name}`);
   const recordPath = join(dir, RECORD_FILE);
   if (!existsSync(recordPath)) {
     throw new InputError(recordPath, undefined, 'regenerate works on projects made by create-keptn-integration, which keep their answers there');
@@ -171,7 +172,7 @@ const COLOURS: Partial<Record<FileStatus, (s: string) => string>> = {
 export async function regenerate(dirs: string[], options: RegenerateOptions): Promise<number> {
   const sets = parseSets(options.set);
   const reports: ProjectReport[] = [];
-  for (const dir of dirs.length > 0 ? dirs : ['.']) {
+  for (const dir of dirs.length > 0 ? dirs : [projectAbove(process.cwd())]) {
     try {
       const { report, diffs } = await regenerateOne(dir, options, sets);
       reports.push(report);
@@ -189,8 +190,25 @@ export async function regenerate(dirs: string[], options: RegenerateOptions): Pr
   return reports.some((r) => r.result === 'conflict') ? 3 : 0;
 }
 
+/**
+ * The project holding `from`, as git finds its repository: the nearest folder upward with a
+ * record, relative to the working directory ('.' there, where none is found: its error says why).
+ */
+function projectAbove(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, RECORD_FILE))) return relative(from, dir) || '.';
+    if (dir === dirname(dir)) return '.';
+  }
+}
+
+/** A project as the report names it: its path from here, or its name when it is here or above. */
+function label(dir: string): string {
+  const path = relative('.', dir);
+  return path === '' || path.split(sep)[0] === '..' ? basename(resolve(dir)) : path;
+}
+
 function printProject(report: ProjectReport, check: boolean, diffs: string[]): void {
-  const name = relative('.', report.dir) || '.';
+  const name = label(report.dir);
   const shown = report.files.filter((f) => f.status !== 'unchanged');
   const verdict = {
     unchanged: colour.out.green('up to date'),
@@ -231,7 +249,7 @@ const COUNTED: FileStatus[] = ['updated', 'added', 'merged', 'conflict', 'remove
 
 function summaryTable(reports: ProjectReport[]): string {
   const rows = reports.map((r) => [
-    relative('.', r.dir) || '.',
+    label(r.dir),
     ...COUNTED.map((s) => String(r.files.filter((f) => f.status === s).length)),
     r.result,
   ]);

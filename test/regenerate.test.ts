@@ -91,7 +91,7 @@ describe('regenerate', () => {
     expect(restore.stderr).toMatch(/--restore "nosuch.txt" is invalid: must name a file the templates generate/);
     const missing = await regenerate(join(dir, 'nonexistent'));
     expect(missing.exitCode).toBe(1);
-    expect(missing.stderr).toMatch(/directory ".*nonexistent" is invalid: must be an existing project directory/);
+    expect(missing.stderr).toMatch(/^error: .*nonexistent does not exist: regenerate takes the directories of projects made by create-keptn-integration$/m);
   });
 
   it('leaves a file its owner deleted deleted, unless asked to restore it', async () => {
