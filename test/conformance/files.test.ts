@@ -26,10 +26,12 @@ describe.concurrent.each(COMBINATIONS)('$kind for Keptn $keptn', ({ kind, keptn 
     expect(await scriptProblems(dir, blueprint)).toEqual([]);
   });
 
-  it("gives README and banner commands of that release's keptn CLI", async () => {
+  it("gives README, banner and shipyard-header commands of that release's keptn CLI", async () => {
     const { dir, blueprint } = await generate(kind, keptn);
     expect(commandProblems(readFileSync(join(dir, 'README.md'), 'utf8'), blueprint)).toEqual([]);
     expect(commandProblems(nextSteps(blueprint, dir, true).join('\n'), blueprint)).toEqual([]);
+    const header = readFileSync(join(dir, 'keptn/shipyard.yaml'), 'utf8').split('\n').filter((l) => l.startsWith('#')).map((l) => l.replace(/^#/, ''));
+    expect(commandProblems(header.join('\n'), blueprint)).toEqual([]);
     expect(readFileSync(join(dir, 'README.md'), 'utf8')).toContain(`A Keptn ${blueprint.keptn.release} integration`);
   });
 });
