@@ -76,7 +76,7 @@ async function regenerateOne(dir: string, options: RegenerateOptions, sets: Answ
   }
   // The recorded answers stand in for the defaults: one that a --set makes moot (an image, after
   // --set runtime=job-executor) is dropped, while what --set gives must apply.
-  const answers = Object.keys(sets).length === 0 ? recorded : await resolveAnswers(sets, undefined, record.answers);
+  const answers = Object.keys(sets).length === 0 ? recorded : await resolveAnswers(sets, undefined, following(record.answers, recorded, sets));
   const blueprint = toBlueprint(answers);
   const next = renderPlan(blueprint);
   // The plan's record is the next one: these answers, this generator, the files rendered now.
@@ -135,6 +135,21 @@ async function regenerateOne(dir: string, options: RegenerateOptions, sets: Answ
     },
     diffs,
   };
+}
+
+/**
+ * The recorded answers as defaults for a run with --set, less those that were only a default
+ * which the set answers move: `--set kind=generic` brings the generic kind's description unless
+ * the owner wrote their own; an answer the owner chose stays.
+ */
+function following(given: Answers, recorded: Answers, sets: Answers): Answers {
+  const moved = { ...recorded, ...sets };
+  return Object.fromEntries(
+    Object.entries(given).filter(([key, value]) => {
+      const def = ANSWERS.find((d) => d.key === key);
+      return !def || def.default(recorded) !== value || def.default(moved) === value;
+    }),
+  );
 }
 
 /**

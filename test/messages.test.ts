@@ -1,9 +1,9 @@
 // What the CLI says fits what was typed: a missing directory is said to be missing, regenerate
 // finds its project from a subdirectory, --help gives an example for every flag.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ANSWERS } from '../src/answers.js';
+import { ANSWERS, resolveAnswers } from '../src/answers.js';
 import { generate } from './helpers.js';
 import { cli, tempDir } from './run.js';
 
@@ -45,5 +45,28 @@ describe('messages', { timeout: 30_000 }, () => {
     expect(V.exitCode).toBe(0);
     expect(V.stdout).toBe(v.stdout);
     expect(V.stdout).toMatch(/^\d+\.\d+\.\d+/);
+  });
+});
+
+describe('defaults follow the answers they come from', { timeout: 30_000 }, () => {
+  it("regenerate --set kind=generic brings the generic description unless the owner wrote one", async () => {
+    const { dir } = await generate('test-tool', '1.0');
+    const r = await cli(['regenerate', dir, '--set', 'kind=generic', '--set', 'task=db-migrate'], { env: { NO_COLOR: '1' } });
+    expect(r.exitCode, r.all).toBe(0);
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    expect(pkg.description).toBe('Keptn generic integration: serves any shipyard task of yours (.started, your handler, .finished)');
+    expect(readFileSync(join(dir, 'README.md'), 'utf8')).not.toContain('runs tests when Keptn asks');
+    // An owner's own description stays through a change of kind.
+    const own = await generate('test-tool', '1.0');
+    await cli(['regenerate', own.dir, '--set', 'description=Our load tests'], { env: { NO_COLOR: '1' } });
+    await cli(['regenerate', own.dir, '--set', 'kind=generic', '--set', 'task=db-migrate'], { env: { NO_COLOR: '1' } });
+    expect(JSON.parse(readFileSync(join(own.dir, 'package.json'), 'utf8')).description).toBe('Our load tests');
+  });
+
+  it('a no-code generic project is not described as having a handler', async () => {
+    for (const runtime of ['job-executor', 'webhook-service']) {
+      const a = await resolveAnswers({ kind: 'generic', name: 'x', task: 't', runtime, ...(runtime === 'webhook-service' ? { endpoint: 'https://ci.example.com/hook' } : {}) });
+      expect(a.description).not.toMatch(/handler/);
+    }
   });
 });

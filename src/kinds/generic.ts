@@ -15,6 +15,12 @@ const script = (name: string) => `${name}/run.sh`;
 export const generic: Kind = {
   id: 'generic',
   summary: 'serves any shipyard task of yours (.started, your handler, .finished)',
+  // Only the service has a handler: the no-code runtimes say what runs instead.
+  describe: (a) =>
+    ({
+      'job-executor': 'runs a container of yours for your shipyard task through the job-executor-service',
+      'webhook-service': "calls your HTTP endpoint for your shipyard task through Keptn's webhook-service",
+    })[a.runtime] ?? generic.summary,
   runtimes: ['service', 'job-executor', 'webhook-service'],
   answers: ['task', 'events', 'runtime', 'endpoint'],
   defaults: { events: (a) => taskTrigger(a.task) },
