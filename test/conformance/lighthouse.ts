@@ -256,6 +256,19 @@ export function evaluate(tag: LighthouseTag, reply: GetSliFinished, sloText: str
   return sent(result, score);
 }
 
+/**
+ * What the lighthouse asks the SLI provider for: each objective's SLI, in order, and slo.yaml's
+ * `filter` as customFilters (0.8.7 and 1.4.5: start_evaluation_handler.go, sendGetSliCloudEvent /
+ * computeObjectives).
+ */
+export function getSliRequest(sloText: string): { indicators: string[]; customFilters: { key: string; value: string }[] } {
+  const filter = ((parse(sloText) ?? {}) as { filter?: Record<string, unknown> }).filter ?? {};
+  return {
+    indicators: parseSlo(sloText).objectives.map((o) => o.sli),
+    customFilters: Object.entries(filter).map(([key, value]) => ({ key, value: String(value) })),
+  };
+}
+
 /** Whether the user sees the provider's reason: in the evaluation's message, or beside an indicator. */
 export function reasonShown(evaluation: Evaluation, reason: string): boolean {
   return evaluation.message.includes(reason) || (evaluation.indicatorResults ?? []).some((r) => r.message?.includes(reason));
