@@ -17,8 +17,11 @@ export interface Arrival {
  * http.MaxBytesReader around every route; the failed read is answered 500).
  */
 export async function startKeptnStub(resourcesDir: string, maxEventBytes?: number) {
-  /** Switches for the failure paths: Keptn without the resources, a metrics backend that is down. */
-  const faults = { resourcesMissing: false, metricsDown: false };
+  /**
+   * Switches for the failure paths: Keptn without the resources, a metrics backend that is down,
+   * a service under test whose requests fail, Prometheus refusing the latency query (bad_data).
+   */
+  const faults = { resourcesMissing: false, metricsDown: false, failedRequests: false, badQuery: false };
   const events: Arrival[] = [];
   const webhooks: Arrival[] = [];
   /** Events refused as too large. */
@@ -52,8 +55,17 @@ export async function startKeptnStub(resourcesDir: string, maxEventBytes?: numbe
     }
     if (req.method === 'GET' && url.pathname === '/api/v1/query') {
       if (faults.metricsDown) return void req.socket.destroy();
+      const query = url.searchParams.get('query') ?? '';
+      if (faults.badQuery && query.includes('histogram_quantile')) {
+        res.writeHead(400, { 'content-type': 'application/json' });
+        return void res.end(JSON.stringify({ status: 'error', errorType: 'bad_data', error: '1:1: parse error: unexpected identifier' }));
+      }
+      // Prometheus over a service that answered every request with 200 (unless failedRequests):
+      // the rate of failed requests (status!~"2..") has no series, so a query over it is an empty
+      // vector, and 0 where it falls back on `or vector(0)`. Every other query is 0.25.
+      const value = !query.includes('status!~') ? '0.25' : faults.failedRequests ? '0.5' : /\bor\s+vector\(0\)/.test(query) ? '0' : undefined;
       res.writeHead(200, { 'content-type': 'application/json' });
-      return void res.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [0, '0.25'] }] } }));
+      return void res.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: value === undefined ? [] : [{ metric: {}, value: [0, value] }] } }));
     }
     if (req.method === 'GET' && url.pathname === '/') return void res.writeHead(200).end('ok');
     res.writeHead(404).end();

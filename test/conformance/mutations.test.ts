@@ -185,3 +185,20 @@ describe('a broken service is caught by the event contract', () => {
     expect(problems.join('\n')).toMatch(/test-finished schema|result passed/);
   });
 });
+
+describe("a broken SLI provider is caught by the project's own tests", () => {
+  const SLI = 'sli-provider/keptn/resources/[sli-provider]/sli.yaml.ejs';
+  const HANDLER = 'sli-provider/src/handler.ts.ejs';
+  it.each([
+    // Prometheus has no series for the failed requests of a healthy service (issue 20).
+    ["error_rate without 'or vector(0)'", SLI, ' or vector(0))', ')', /× .*passes a healthy service/],
+    ['succeeded when no value could be retrieved', HANDLER, "return { status: 'errored', result: 'fail', message: `no indicator", "return { result: 'fail', message: `no indicator", /× .*answers errored with the reason when the metrics backend is down/],
+    ['label text put into a query unescaped', HANDLER, "  if (quote) {\n    return value.replace(", '  if (quote) {\n    return value;\n    value.replace(', /× .*fills slo\.yaml's filters and the event's labels into the queries, escaped/],
+  ])('%s', { timeout: 120_000 }, async (_, file, from, to, message) => {
+    const { dir } = await broken('sli-provider', '1.4', file, from, to);
+    await linkDependencies(dir);
+    const run = await execa('npx', ['vitest', 'run', 'test/handler.test.ts'], { cwd: dir, reject: false, all: true, env: { CI: 'true', NO_COLOR: '1' } });
+    expect(run.exitCode).not.toBe(0);
+    expect(run.all).toMatch(message);
+  });
+});

@@ -10,6 +10,7 @@ import { keptnVersion } from '../../src/keptn-versions.js';
 import { toBlueprint, type Blueprint } from '../../src/blueprint.js';
 import { example, exchange, replyProblems, startService, type Expectation } from '../conformance/contract.js';
 import { uploadedUris } from '../conformance/keptn-files.js';
+import { evaluate, getSliRequest, LIGHTHOUSE_TAGS, reasonShown, type Evaluation, type LighthouseTag } from '../conformance/lighthouse.js';
 import { startKeptnStub } from '../conformance/keptn-stub.js';
 import { need } from '../conformance/tools.js';
 import { EXTRA, SERVICE_COMBINATIONS } from '../helpers.js';
@@ -25,6 +26,8 @@ interface Scenario {
   /** For tasks: the .finished status and result; for listeners: text in the message. */
   outcome?: { status: string; result: string; message?: RegExp };
   setup?: (stub: Stub, dir: string) => void;
+  /** For an SLI provider: what Keptn's lighthouse makes of the .finished with the generated slo.yaml (a problem, or nothing). */
+  lighthouse?: (evaluation: Evaluation, tag: LighthouseTag, finished: any) => string | undefined;
 }
 
 const withData = (raw: any, data: Record<string, unknown>) => ({ ...raw, data: { ...raw.data, ...data } });
@@ -59,11 +62,37 @@ function scenarios(blueprint: Blueprint): Scenario[] {
     }
     case 'sli-provider': {
       const ours = () => withData(example('get-sli-triggered'), { 'get-sli': { ...example('get-sli-triggered').data['get-sli'], sliProvider: a['sli-provider'] } });
+      // What the lighthouse asks for with the generated slo.yaml.
+      const asLighthouse = (_: Stub, dir: string) =>
+        withData(ours(), { 'get-sli': { ...ours().data['get-sli'], ...getSliRequest(readFileSync(join(dir, 'keptn/resources/slo.yaml'), 'utf8')) } });
+      const passes = (e: Evaluation) => (e.result === 'pass' && e.score === 100 ? undefined : `${e.result} with ${e.score}: ${e.message}`);
+      // The service's reason (its message after the colon) reaches the user.
+      const showsReason = (e: Evaluation, _: LighthouseTag, finished: any) => {
+        const reason = String(finished.message).replace(/^[^:]*: /, '');
+        return reasonShown(e, reason) ? undefined : `${JSON.stringify(reason)} is not shown: ${JSON.stringify(e)}`;
+      };
       return [
         // The example asks for request_latency_p95, which the generated sli.yaml has no query for.
         { what: 'the spec example for its provider (binary)', event: ours, expect: 'task', outcome: { status: 'succeeded', result: 'warning', message: /no query for request_latency_p95/ } },
         { what: 'the spec example for its provider (structured)', event: ours, mode: 'structured', expect: 'task', outcome: { status: 'succeeded', result: 'warning' } },
-        { what: 'the metrics backend down', event: ours, expect: 'task', setup: (s) => (s.faults.metricsDown = true), outcome: { status: 'succeeded', result: 'fail' } },
+        { what: 'a healthy service (no failed request) evaluated with its slo.yaml', event: asLighthouse, expect: 'task', outcome: { status: 'succeeded', result: 'pass' }, lighthouse: passes },
+        {
+          what: 'failed requests: the key SLI fails, named',
+          event: asLighthouse,
+          expect: 'task',
+          setup: (s) => (s.faults.failedRequests = true),
+          outcome: { status: 'succeeded', result: 'pass' },
+          lighthouse: (e, tag) => (e.result !== 'fail' ? `${e.result}: ${e.message}` : tag === '1.4.5' && !/key_sli objective 'Error rate'/.test(e.message) ? e.message : undefined),
+        },
+        { what: 'a query Prometheus refuses', event: asLighthouse, expect: 'task', setup: (s) => (s.faults.badQuery = true), outcome: { status: 'succeeded', result: 'warning', message: /response_time_p95: .*HTTP 400 .*bad_data: 1:1: parse error/ } },
+        {
+          what: 'the metrics backend down',
+          event: asLighthouse,
+          expect: 'task',
+          setup: (s) => (s.faults.metricsDown = true),
+          outcome: { status: 'errored', result: 'fail', message: /^no indicator could be retrieved: metrics backend http:\/\/127\.0\.0\.1:\d+ unreachable: \w+$/ },
+          lighthouse: showsReason,
+        },
         { what: 'sli.yaml missing from Keptn', event: ours, expect: 'task', setup: (s) => (s.faults.resourcesMissing = true), outcome: { status: 'errored', result: 'fail', message: /not found/ } },
         { what: 'the spec example as published (provider dynatrace)', event: () => example('get-sli-triggered'), expect: 'ignore' },
         { what: 'another task', event: () => example('test-triggered'), expect: 'ignore' },
@@ -125,7 +154,7 @@ describe.concurrent('generated projects', () => {
     try {
       expect((await fetch(`${service.url}ready`)).status).toBe(200);
       for (const s of scenarios(blueprint)) {
-        Object.assign(stub.faults, { resourcesMissing: false, metricsDown: false });
+        Object.assign(stub.faults, { resourcesMissing: false, metricsDown: false, failedRequests: false, badQuery: false });
         s.setup?.(stub, dir);
         const got = await exchange(stub, service.url, s.event(stub, dir), s.mode ?? 'binary', s.expect).catch((err: Error) => err);
         if (got instanceof Error) {
@@ -140,6 +169,11 @@ describe.concurrent('generated projects', () => {
           const finished = got.replies.find((r) => r.type.endsWith('.finished'))?.data ?? {};
           if (finished.status !== s.outcome!.status || finished.result !== s.outcome!.result) problems.push(`finished ${finished.status}/${finished.result}: ${finished.message}`);
           if (s.outcome!.message && !s.outcome!.message.test(finished.message)) problems.push(`message ${JSON.stringify(finished.message)}`);
+          const slo = s.lighthouse && readFileSync(join(dir, 'keptn/resources/slo.yaml'), 'utf8');
+          for (const tag of slo ? LIGHTHOUSE_TAGS : []) {
+            const problem = s.lighthouse!(evaluate(tag, finished, slo as string), tag, finished);
+            if (problem) problems.push(`lighthouse ${tag}: ${problem}`);
+          }
         } else {
           if (got.replies.length > 0) problems.push(`replied: ${got.replies.map((r) => r.type).join(', ')}`);
           const calls = s.expect === 'listen' ? 1 : 0;

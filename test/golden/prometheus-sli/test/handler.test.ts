@@ -1,10 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { fillPlaceholders, parseSliFile } from '../src/handler.js';
+import { fillPlaceholders, INSERT, parseSliFile, SLI_RESOURCE } from '../src/handler.js';
 import { expectReplyTo, startStack, testEvent, type Stack } from './harness.js';
 
 const EVENT_FILE = 'get-sli.triggered.json';
@@ -16,14 +16,21 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 /** Part of the request that names the p95 indicator. */
 const P95 = 'histogram_quantile';
 
-/** A Prometheus stand-in: answers each query with `values(url)` (undefined → empty result). */
-async function backend(values: (url: string) => number | undefined) {
+/** What the Prometheus stand-in answers a query: a value, no series (undefined), or an error. */
+type Answer = number | undefined | { status: number; errorType: string; error: string };
+
+/** A Prometheus stand-in: answers each query with `values(url)`. */
+async function backend(values: (url: string) => Answer) {
   const requests: URL[] = [];
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname !== '/api/v1/query') return void res.writeHead(404).end();
     requests.push(url);
-    const value = values(decodeURIComponent(url.toString()));
+    const value = values(url.searchParams.get('query') ?? '');
+    if (typeof value === 'object') {
+      res.writeHead(value.status, { 'content-type': 'application/json' });
+      return void res.end(JSON.stringify({ status: 'error', errorType: value.errorType, error: value.error }));
+    }
     const result = value === undefined ? [] : [{ metric: {}, value: [0, String(value)] }];
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result } }));
@@ -31,6 +38,13 @@ async function backend(values: (url: string) => number | undefined) {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server, requests };
 }
+
+/**
+ * Prometheus over a service that answered every request with 200: the rate of failed requests
+ * (status!~"2..") has no series, so Prometheus returns an empty vector for it and for a ratio
+ * over it, and 0 where the query falls back with `or vector(0)`. Every other query has a value.
+ */
+const healthy = (query: string): Answer => (!query.includes('status!~') ? 3 : /\bor\s+vector\(0\)/.test(query) ? 0 : undefined);
 
 let stack: Stack | undefined;
 const servers: Server[] = [];
@@ -40,9 +54,9 @@ afterEach(async () => {
   servers.splice(0).forEach((s) => s.close());
 });
 
-async function evaluate(metricsUrl: string, mode: 'binary' | 'structured' = 'binary', resourcesDir?: string) {
+async function evaluate(metricsUrl: string, mode: 'binary' | 'structured' = 'binary', resourcesDir?: string, data: Record<string, unknown> = {}) {
   stack = await startStack({ env: { METRICS_URL: metricsUrl }, resourcesDir });
-  const event = testEvent(EVENT_FILE);
+  const event = testEvent(EVENT_FILE, data);
   expect((await stack.post(event, mode)).status).toBe(202);
   await stack.broker.until(() => stack!.replies().length >= 2);
   const [started, finished] = stack.replies();
@@ -71,6 +85,35 @@ describe('get-sli.triggered', () => {
     expect(Number(prom.requests[0].searchParams.get('time'))).toBeCloseTo(Date.parse('2019-10-28T15:54:27.152Z') / 1000, 0);
   });
 
+  it('passes a healthy service: no failed request is an error rate of 0, not a failed indicator', async () => {
+    const prom = await backend(healthy);
+    servers.push(prom.server);
+    const finished = await evaluate(prom.url);
+    expect(finished.data).toMatchObject({ status: 'succeeded', result: 'pass' });
+    expect(finished.data['get-sli'].indicatorValues).toContainEqual({ metric: 'error_rate', value: 0, success: true });
+  });
+
+  it("fails the indicator of a query Prometheus refuses, with Prometheus's reason", async () => {
+    const refused = { status: 400, errorType: 'bad_data', error: '1:18: parse error: unexpected "}"' };
+    const prom = await backend((q) => (q.includes(P95) ? refused : 1));
+    servers.push(prom.server);
+    const finished = await evaluate(prom.url);
+    expect(finished.data).toMatchObject({ status: 'succeeded', result: 'warning' });
+    expect(finished.data['get-sli'].indicatorValues[2]).toEqual({
+      metric: 'response_time_p95',
+      value: 0,
+      success: false,
+      message: expect.stringMatching(/HTTP 400 .*bad_data: 1:18: parse error/),
+    });
+  });
+
+  it('fails the indicator of a query that returns no series, saying so', async () => {
+    const prom = await backend((q) => (q.includes(P95) ? undefined : 1));
+    servers.push(prom.server);
+    const finished = await evaluate(prom.url);
+    expect(finished.data['get-sli'].indicatorValues[2]).toMatchObject({ success: false, message: expect.stringMatching(/no series/) });
+  });
+
   it('answers warning when some indicators fail', async () => {
     const prom = await backend((q) => (q.includes(P95) ? undefined : 1));
     servers.push(prom.server);
@@ -79,10 +122,30 @@ describe('get-sli.triggered', () => {
     expect(finished.data['get-sli'].indicatorValues[2]).toMatchObject({ metric: 'response_time_p95', success: false });
   });
 
-  it('answers fail when the metrics backend is down', async () => {
+  // errored, so that the lighthouse shows the reason (src/handler.ts says why, per Keptn release);
+  // each indicator still carries it for the releases before 0.14, which score them anyway.
+  it('answers errored with the reason when the metrics backend is down', async () => {
     const finished = await evaluate('http://127.0.0.1:9');
-    expect(finished.data).toMatchObject({ status: 'succeeded', result: 'fail' });
-    expect(finished.data.message).toMatch(/unreachable/);
+    expect(finished.data).toMatchObject({ status: 'errored', result: 'fail' });
+    expect(finished.data.message).toMatch(/^no indicator could be retrieved: metrics backend http:\/\/127\.0\.0\.1:9 unreachable/);
+    const values = finished.data['get-sli'].indicatorValues;
+    expect(values.map((v: { metric: string }) => v.metric)).toEqual(['throughput', 'error_rate', 'response_time_p95']);
+    for (const v of values) expect(v).toMatchObject({ value: 0, success: false, message: expect.stringMatching(/unreachable/) });
+  });
+
+  it("fills slo.yaml's filters and the event's labels into the queries, escaped", async () => {
+    const resources = mkdtempSync(join(scratch, 'filters-'));
+    mkdirSync(join(resources, SLI_RESOURCE, '..'), { recursive: true });
+    writeFileSync(join(resources, SLI_RESOURCE), 'indicators:\n  throughput: sum(rate(http_requests_total{handler="$handler",team=\'$LABEL.team\'}[$DURATION_SECONDS]))\n');
+    const prom = await backend(() => 5);
+    servers.push(prom.server);
+    const hostile = 'x"} or vector(1) #';
+    const finished = await evaluate(prom.url, 'binary', resources, {
+      labels: { team: "o'neil" },
+      'get-sli': { ...(testEvent(EVENT_FILE).data?.['get-sli'] as object), indicators: ['throughput'], customFilters: [{ key: 'handler', value: hostile }] },
+    });
+    expect(finished.data['get-sli'].indicatorValues).toEqual([{ metric: 'throughput', value: 5, success: true }]);
+    expect(prom.requests[0].searchParams.get('query')).toBe(`sum(rate(http_requests_total{handler="x\\"} or vector(1) #",team='o\\'neil'}[600s]))`);
   });
 
   it('reports errored when sli.yaml is missing from Keptn', async () => {
@@ -107,9 +170,33 @@ describe('sli.yaml', () => {
     const text = readFileSync(new URL("../keptn/resources/prometheus-sli/sli.yaml", import.meta.url), 'utf8');
     const queries = parseSliFile(text);
     expect(Object.keys(queries)).toEqual(['throughput', 'error_rate', 'response_time_p95']);
-    expect(fillPlaceholders('$SERVICE-$PROJECT-$STAGE', testEvent(EVENT_FILE) as never)).toBe(
-      "carts-sockshop-dev",
+    expect(fillPlaceholders('job="$SERVICE-$PROJECT-$STAGE"', testEvent(EVENT_FILE) as never, INSERT)).toBe(
+      "job=\"carts-sockshop-dev\"",
     );
+  });
+
+  it('fills each placeholder once, by its whole name, a filter before a name of the same spelling', () => {
+    const event = testEvent(EVENT_FILE, {
+      service: '$PROJECT',
+      labels: { team: 'a', 'team-lead': 'b' },
+      'get-sli': { customFilters: [{ key: 'stage', value: 'filtered' }] },
+    });
+    expect(fillPlaceholders('"$SERVICE $SERVICE_NAME $LABEL.team-lead $LABEL.team $STAGE $stage $unknown"', event as never, INSERT)).toBe(
+      '"$PROJECT $SERVICE_NAME b a filtered filtered $unknown"',
+    );
+  });
+
+  it('escapes a value for the quotes it lands in, and refuses one outside quotes that is not a plain token', () => {
+    const event = (value: string) => testEvent(EVENT_FILE, { labels: { v: value } }) as never;
+    expect(fillPlaceholders('{a="$LABEL.v"}', event('say "hi" \\ \n'), INSERT)).toBe('{a="say \\"hi\\" \\\\ \\x0a"}');
+    expect(fillPlaceholders("{a='$LABEL.v'}", event(`it's "ok"`), INSERT)).toBe(`{a='it\\'s "ok"'}`);
+    expect(fillPlaceholders('{a=`$LABEL.v`}', event('raw \\d'), INSERT)).toBe('{a=`raw \\d`}');
+    expect(() => fillPlaceholders('{a=`$LABEL.v`}', event('`'), INSERT)).toThrow(/backquote/);
+    expect(fillPlaceholders('x[$LABEL.v]', event('5m'), INSERT)).toBe('x[5m]');
+    expect(() => fillPlaceholders('x[$LABEL.v]', event('5m]) or vector(1'), INSERT)).toThrow(/outside quotes/);
+    // A quote inside a string or a comment does not end or open one.
+    expect(() => fillPlaceholders('{a="\\"", b=$LABEL.v}', event('"'), INSERT)).toThrow(/outside quotes/);
+    expect(() => fillPlaceholders('x # "\n$LABEL.v', event('"'), INSERT)).toThrow(/outside quotes/);
   });
 
   it('names what is wrong in a broken file', () => {
