@@ -70,3 +70,20 @@ describe('defaults follow the answers they come from', { timeout: 30_000 }, () =
     }
   });
 });
+
+describe('a project without npm', () => {
+  it.each([
+    { kind: 'test-tool', runtime: 'job-executor', 'test-tool': 'k6' },
+    { kind: 'test-tool', runtime: 'job-executor', 'test-tool': 'custom' },
+    { kind: 'generic', runtime: 'job-executor', task: 'db-migrate' },
+    { kind: 'generic', runtime: 'webhook-service', task: 'deploy', endpoint: 'https://ci.example.com/hook' },
+    { kind: 'notification', runtime: 'webhook-service', webhook: 'slack' },
+    { kind: 'notification', runtime: 'webhook-service', webhook: 'teams', endpoint: 'https://example.webhook.office.com' },
+  ])('mentions no npm command: $kind $runtime', async (answers) => {
+    const { renderPlan } = await import('../src/plan.js');
+    const { toBlueprint } = await import('../src/blueprint.js');
+    const plan = renderPlan(toBlueprint(await resolveAnswers({ name: 'x', ...answers })));
+    expect(plan.has('package.json')).toBe(false);
+    expect([...plan].filter(([, content]) => /\bnpm (run|test|install|ci)\b/.test(content)).map(([path]) => path)).toEqual([]);
+  });
+});
