@@ -12,6 +12,10 @@ export interface Blueprint {
   answers: Answers;
   name: string;
   kind: Kind;
+  /** What it does, for these answers (a chosen format, a runtime): the kind's summary or describe(). */
+  summary: string;
+  /** Does the description say no more than that (the default)? The README then says it once. */
+  defaultDescription: boolean;
   keptn: KeptnVersion;
   /** PUBSUB_TOPIC: every event type the integration receives. */
   subscriptions: string[];
@@ -63,10 +67,13 @@ export function toBlueprint(answers: Answers): Blueprint {
   const exampleEvents = kind.exampleEvents?.(answers) ?? [];
   const wildcard = subscriptions.some(isWildcard);
   const sampleEvent = kind.sampleEvent(answers);
+  const summary = kind.describe?.(answers) ?? kind.summary;
   return {
     answers,
     name: answers.name,
     kind,
+    summary,
+    defaultDescription: answers.description?.includes(summary) ?? false,
     keptn,
     subscriptions,
     remoteSubscriptions: (wildcard ? exampleEvents : subscriptions).filter((t) => taskOf(t) !== undefined),

@@ -4,6 +4,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { Parser as MarkdownParser } from 'commonmark';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -110,7 +111,28 @@ function planProblems(blueprint: Blueprint): string[] {
   // The free text arrives as written, wherever it is read back.
   if (JSON.parse(plan.get('package.json')!).description !== blueprint.answers.description) problems.push('package.json description changed');
   if (parse(plan.get('chart/Chart.yaml')!).description !== blueprint.answers.description) problems.push('Chart.yaml description changed');
+  const readme = readmeDescription(plan.get('README.md')!);
+  if (readme !== blueprint.answers.description.trim()) problems.push(`README renders the description as ${JSON.stringify(readme)}`);
   return problems;
+}
+
+/**
+ * The README's description as a CommonMark renderer shows it: the text of the blocks between the
+ * title and the next paragraph of our own, or a note of any markup (a link, HTML, emphasis) it grew.
+ */
+function readmeDescription(readme: string): string {
+  const blocks = readme.split('\n\n');
+  const doc = new MarkdownParser().parse(blocks.slice(1, blocks.findIndex((b) => b.startsWith('A Keptn '))).join('\n\n'));
+  let text = '';
+  const walker = doc.walker();
+  for (let step = walker.next(); step; step = walker.next()) {
+    const { node, entering } = step;
+    if (!entering) continue;
+    if (node.type === 'text' || node.type === 'code') text += node.literal;
+    else if (node.type === 'softbreak' || node.type === 'linebreak') text += '\n';
+    else if (!['document', 'paragraph'].includes(node.type)) return `<${node.type}>`;
+  }
+  return text;
 }
 
 describe('hostile answers', () => {

@@ -5,9 +5,9 @@ import type { HandlerContext, Integration } from './keptn/integration.js';
 import { matches, taskOf, type KeptnEvent, type Outcome } from './keptn/events.js';
 
 /** Tasks answered with .started/.finished. */
-export const TASKS: string[] = ["db-migrate"];
+export const TASKS: string[] = ['db-migrate'];
 /** Every event type the distributor subscribes to (chart value distributor.pubsubTopic). */
-export const SUBSCRIPTIONS: string[] = ["sh.keptn.event.db-migrate.triggered"];
+export const SUBSCRIPTIONS: string[] = ['sh.keptn.event.db-migrate.triggered'];
 
 export const integration: Integration = {
   classify(event) {

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as handler from '../src/handler.js';
 import { expectReplyTo, startStack, testEvent, type Stack } from './harness.js';
 
-const TASK = "db-migrate";
+const TASK = 'db-migrate';
 const EVENT_FILE = `${TASK}.triggered.json`;
 
 let stack: Stack | undefined;

@@ -7,8 +7,8 @@ import { readUrl } from './keptn/config.js';
 import type { HandlerContext, Integration } from './keptn/integration.js';
 import type { KeptnEvent, Outcome } from './keptn/events.js';
 
-export const SLI_PROVIDER = "prometheus-sli";
-export const SLI_RESOURCE = "prometheus-sli/sli.yaml";
+export const SLI_PROVIDER = 'prometheus-sli';
+export const SLI_RESOURCE = 'prometheus-sli/sli.yaml';
 
 interface GetSli {
   sliProvider?: string;

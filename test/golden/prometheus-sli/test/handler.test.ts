@@ -167,11 +167,11 @@ describe('get-sli.triggered', () => {
 describe('sli.yaml', () => {
   it('parses the generated file and fills placeholders', async () => {
     const { readFileSync } = await import('node:fs');
-    const text = readFileSync(new URL("../keptn/resources/prometheus-sli/sli.yaml", import.meta.url), 'utf8');
+    const text = readFileSync(new URL('../keptn/resources/prometheus-sli/sli.yaml', import.meta.url), 'utf8');
     const queries = parseSliFile(text);
     expect(Object.keys(queries)).toEqual(['throughput', 'error_rate', 'response_time_p95']);
     expect(fillPlaceholders('job="$SERVICE-$PROJECT-$STAGE"', testEvent(EVENT_FILE) as never, INSERT)).toBe(
-      "job=\"carts-sockshop-dev\"",
+      'job="carts-sockshop-dev"',
     );
   });
 

@@ -5,7 +5,7 @@ import type { HandlerContext, Integration } from './keptn/integration.js';
 import { matches, type KeptnEvent } from './keptn/events.js';
 
 /** The event types the distributor subscribes to (chart value distributor.pubsubTopic). */
-export const SUBSCRIPTIONS: string[] = ["sh.keptn.event.evaluation.finished","sh.keptn.event.approval.triggered"];
+export const SUBSCRIPTIONS: string[] = ['sh.keptn.event.evaluation.finished', 'sh.keptn.event.approval.triggered'];
 
 export const integration: Integration = {
   classify: (event) => (SUBSCRIPTIONS.some((s) => matches(event.type, s)) ? 'listen' : 'ignore'),

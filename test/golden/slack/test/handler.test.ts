@@ -36,7 +36,7 @@ describe('notifications', () => {
     await settle();
     expect(stack.broker.webhooks).toHaveLength(1);
     expect(stack.broker.webhooks[0].body).toEqual(formatMessage(event as never));
-    expect(readable(stack.broker.webhooks[0].body)).toContain("sockshop / dev / carts");
+    expect(readable(stack.broker.webhooks[0].body)).toContain('sockshop / dev / carts');
     expect(stack.replies()).toEqual([]);
   });
 

@@ -6,9 +6,9 @@ import type { HandlerContext, Integration } from './keptn/integration.js';
 import type { Outcome } from './keptn/events.js';
 import { deploymentURIs, testTimes } from './keptn/test-event.js';
 
-export const TASK = "test";
+export const TASK = 'test';
 /** The test definition this integration reads from Keptn (uploaded by keptn/add-resources.sh). */
-export const CHECKS_RESOURCE = "tests/checks.yaml";
+export const CHECKS_RESOURCE = 'tests/checks.yaml';
 
 export interface Check {
   /** Path requested on every deployment URI, appended to it (see checkURL), e.g. /health. */
@@ -51,9 +51,10 @@ function requestTimeoutMs(env: NodeJS.ProcessEnv): number {
 
 /**
  * Run the tests: this is the place to plug in a real tool. Replace the body with, for example,
- * `await execa('locust', ['-f', file, '--host', targets[0], '--headless', ...])` using a test
- * definition read with ctx.resources.get(event, 'locust/locustfile.py'), and map its exit code
- * or thresholds to `passed`. The default makes each HTTP check of the definition against every
+ * `await promisify(execFile)('locust', ['-f', file, '--host', targets[0], '--headless', ...])`
+ * (node:child_process and node:util: no dependency to add) using a test definition read with
+ * ctx.resources.get(event, 'locust/locustfile.py'), and map its exit code or thresholds to
+ * `passed`. `--test-tool locust` (or jmeter, k6, artillery) generates exactly that. The default makes each HTTP check of the definition against every
  * deployment URI.
  */
 export async function runTests(input: {

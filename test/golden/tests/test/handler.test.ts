@@ -7,8 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CHECKS_RESOURCE, checkURL, failureMessage, MAX_MESSAGE_LENGTH, parseChecks } from '../src/handler.js';
 import { expectReplyTo, startStack, testEvent, type Stack } from './harness.js';
 
-const EVENT_FILE = "test.triggered.json";
-const TASK = "test";
+const EVENT_FILE = 'test.triggered.json';
+const TASK = 'test';
 
 /** A service under test that answers every request with `status`, and keeps the URLs asked for. */
 async function target(status: number): Promise<{ url: string; server: Server; requests: string[] }> {
@@ -115,7 +115,7 @@ describe(`${TASK}.triggered`, () => {
 describe('parseChecks', () => {
   it('reads the generated definition', async () => {
     const { readFileSync } = await import('node:fs');
-    const text = readFileSync(new URL("../keptn/resources/tests/checks.yaml", import.meta.url), 'utf8');
+    const text = readFileSync(new URL('../keptn/resources/tests/checks.yaml', import.meta.url), 'utf8');
     expect(parseChecks(text)).toEqual([{ path: '/', expectStatus: 200 }]);
   });
 

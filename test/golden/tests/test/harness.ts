@@ -128,12 +128,12 @@ export function expectReplyTo(triggered: CloudEvent<Record<string, any>>, reply:
   const errors: string[] = [];
   const want = (ok: boolean, what: string) => ok || errors.push(what);
   want(reply.type === triggered.type.replace(/triggered$/, phase), `type ${reply.type}`);
-  want(reply.source === "tests", `source ${reply.source}`);
+  want(reply.source === 'tests', `source ${reply.source}`);
   want(reply.specversion === '1.0', `specversion ${reply.specversion}`);
   want(reply.id !== triggered.id && typeof reply.id === 'string', 'a new id');
   want(reply.shkeptncontext === triggered.shkeptncontext, 'shkeptncontext copied');
   want(reply.triggeredid === triggered.id, `triggeredid ${reply.triggeredid}`);
-  want(reply.shkeptnspecversion === "0.2.4", `shkeptnspecversion ${reply.shkeptnspecversion}`);
+  want(reply.shkeptnspecversion === '0.2.4', `shkeptnspecversion ${reply.shkeptnspecversion}`);
   for (const key of ['project', 'stage', 'service', 'labels']) {
     want(JSON.stringify(reply.data?.[key]) === JSON.stringify(triggered.data?.[key]), `data.${key} copied`);
   }

@@ -26,7 +26,7 @@ const broker = await startDevBroker({
 // The service talks to the stand-in, wherever it listens.
 process.env.EVENT_BROKER_URL ??= `${broker.url}/event`;
 process.env.CONFIGURATION_SERVICE_URL ??= `${broker.url}/resource-service`;
-process.env.METRICS_URL ??= "http://localhost:8081".replace('http://localhost:8081', broker.url);
+process.env.METRICS_URL ??= 'http://localhost:8081'.replace('http://localhost:8081', broker.url);
 const config = loadConfig();
 const service = await startService(config).catch((err) => exitOnBusyPort(err, config.name, 'PORT'));
 console.log(`${config.name} listening on :${service.port}; distributor stand-in on :${broker.port}`);

@@ -34,7 +34,7 @@ export interface Config {
 export const DEFAULTS = {
   PORT: '8080',
   EVENT_BROKER_URL: 'http://localhost:8081/event',
-  CONFIGURATION_SERVICE_URL: "http://localhost:8081/resource-service",
+  CONFIGURATION_SERVICE_URL: 'http://localhost:8081/resource-service',
   TASK_TIMEOUT_SECONDS: '3600',
   MAX_BODY_BYTES: '1048576',
   MAX_EVENT_BYTES: '65536',
@@ -45,8 +45,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const get = (key: keyof typeof DEFAULTS) => env[key] || DEFAULTS[key];
   return {
     port: readNumber(env, 'PORT', get('PORT'), 0, 65535),
-    name: "prometheus-sli",
-    specVersion: "0.2.4",
+    name: 'prometheus-sli',
+    specVersion: '0.2.4',
     eventBrokerUrl: readUrl('EVENT_BROKER_URL', get('EVENT_BROKER_URL')),
     configurationServiceUrl: readUrl('CONFIGURATION_SERVICE_URL', get('CONFIGURATION_SERVICE_URL')).replace(/\/+$/, ''),
     taskTimeoutMs: readNumber(env, 'TASK_TIMEOUT_SECONDS', get('TASK_TIMEOUT_SECONDS'), 0.001, 86400) * 1000,
