@@ -70,8 +70,8 @@ describe.each(COMBINATIONS)('$kind for Keptn $keptn', ({ kind, keptn }) => {
     expect(values.distributor.pubsubUrl).toBe(blueprint.keptn.natsUrl);
     expect(values.distributor.pubsubTopic).toBe(blueprint.subscriptions.join(','));
     expect(parse(plan.get('keptn/shipyard.yaml')!).apiVersion).toBe(blueprint.keptn.shipyardApiVersion);
-    expect(plan.get('src/keptn/config.ts')).toContain(JSON.stringify(`http://localhost:8081${blueprint.keptn.resourceServicePath}`));
-    expect(plan.get('src/keptn/config.ts')).toContain(`specVersion: ${JSON.stringify(blueprint.keptn.specVersion)}`);
+    expect(plan.get('src/keptn/config.ts')).toContain(`'http://localhost:8081${blueprint.keptn.resourceServicePath}'`);
+    expect(plan.get('src/keptn/config.ts')).toContain(`specVersion: '${blueprint.keptn.specVersion}'`);
   });
 
   it('has a shipyard valid against the published schema, containing its task', async () => {
