@@ -287,9 +287,11 @@ export function createSender(
   const maxBackoffMs = options.maxBackoffMs ?? 5000;
   const url = new URL(config.eventBrokerUrl);
   const client = url.protocol === 'https:' ? https : http;
-  const agent = new client.Agent({ keepAlive: true, maxSockets: 32 });
+  // No cap on sockets: a request queued for one of a capped pool's is bounded by nothing
+  // (destroyed there, it never settles), and the bench's outage left some queued for good.
+  const agent = new client.Agent({ keepAlive: true });
   // Made once: node:http turns a URL into these options on every request otherwise.
-  const target = { ...urlToHttpOptions(url), method: 'POST', agent, timeout: ANSWER_TIMEOUT_MS };
+  const target = { ...urlToHttpOptions(url), method: 'POST', agent };
   let pending = 0;
 
   /**
@@ -312,12 +314,16 @@ export function createSender(
       });
       let written = false;
       let timedOut = false;
-      req.on('finish', () => (written = true));
-      req.on('timeout', () => {
+      // From the start, a wait for one of the agent's sockets included (a socket timeout would not
+      // count that wait): an attempt is bounded, whatever it waits for.
+      const timer = setTimeout(() => {
         timedOut = true;
         req.destroy(new Error(`no answer within ${ANSWER_TIMEOUT_MS / 1000} s`));
-      });
+      }, ANSWER_TIMEOUT_MS);
+      req.on('response', () => clearTimeout(timer));
+      req.on('finish', () => (written = true));
       req.on('error', (err: NodeJS.ErrnoException) => {
+        clearTimeout(timer);
         const reset = (err.code === 'ECONNRESET' && err.syscall !== undefined) || err.code === 'EPIPE';
         const unread = !written || reset || (req.reusedSocket && !timedOut);
         reject(Object.assign(err, { mayHaveArrived: !unread }));
