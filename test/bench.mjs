@@ -6,7 +6,7 @@
 // Prints a table of figures, ratios and targets; exits 0 either way (the targets are reported, not
 // asserted: timings belong here, not in the test suite). `npm run bench -- --cli` measures the
 // CLI's figures only (sections 1 and 2), `npm run bench -- --service` the generated service's only
-// (section 5).
+// (section 5), `npm run bench -- --outage` only its distributor outage.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { closeSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -20,13 +20,16 @@ const BIN = join(ROOT, 'bin/create-keptn-integration.js');
 const VITE = join(ROOT, 'node_modules/create-vite/index.js');
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const CLI_ONLY = process.argv.includes('--cli');
-const SERVICE_ONLY = process.argv.includes('--service');
+const OUTAGE_ONLY = process.argv.includes('--outage');
+const SERVICE_ONLY = process.argv.includes('--service') || OUTAGE_ONLY;
 const KINDS = { 'test-tool': [], notification: [], 'sli-provider': [], generic: ['--task', 'my-task'] };
 /** The goals of issue 15 §5. */
 const GOAL = { wall: 1.0, rss: 1.1, help: 1.2, p99Ms: 20, saturation: 2000 };
 /** Offered rates (events/s) at which the service's latency is measured, open loop. */
 const RATES = [50, 500, 1000];
 const RATE_SECONDS = Number(process.env.BENCH_RATE_SECONDS ?? 5);
+/** The distributor outage of issue 20 §4: this many tasks in flight when it goes away for this long. */
+const OUTAGE = { tasks: 100, seconds: Number(process.env.BENCH_OUTAGE_SECONDS ?? 30) };
 const work = mkdtempSync(join(tmpdir(), 'cki-bench-'));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const loadAtStart = loadavg()[0];
@@ -166,11 +169,13 @@ function packageFigures() {
  * and triggeredid in its text without parsing it. Their own cost was checked, and is reported on
  * every run, against a stand-in service that does the least the real one must (answer 202, POST a
  * .started and a .finished): the "bench floor" rows are the most this bench can measure here.
+ * Last, a distributor outage (see outageFigures).
  */
 async function serviceFigures() {
   const svcDir = join(work, 'svc');
   execFileSync('node', [BIN, svcDir, '--kind', 'generic', '--task', 'bench', '--yes', '--no-git'], { env: { ...process.env, CI: 'true' }, stdio: 'ignore' });
   execFileSync('npm', ['run', 'build'], { cwd: svcDir, stdio: 'ignore' });
+  if (OUTAGE_ONLY) return outageFigures(svcDir);
 
   const receiver = await startReceiver();
   const load = loadGenerator(receiver);
@@ -200,6 +205,100 @@ async function serviceFigures() {
   await standIn.stop();
   receiver.server.close();
   load.agent.destroy();
+  await outageFigures(svcDir);
+}
+
+/**
+ * Issue 20 §4: OUTAGE.tasks events are sent at once; the distributor stand-in takes each .started
+ * and holds its answer for a second, and once every .started is in it goes away as a restarting
+ * distributor does (it stops listening, answers the requests it holds, closes its idle
+ * connections), for OUTAGE.seconds; then it listens again on the same port. The tasks' .finished
+ * meet the outage. Counted: the .started and .finished that arrive per event (a second one of
+ * either would be a duplicate), the replies the service gave up on (its log), and its peak RSS
+ * (VmHWM) over the whole run.
+ */
+async function outageFigures(svcDir) {
+  const got = { started: new Map(), finished: new Map() };
+  let backAt = 0;
+  let lastFinishedAt = 0;
+  let holdMs = 1000;
+  let closing = false;
+  const server = createServer({ keepAlive: true }, (req, res) => {
+    let text = '';
+    req.setEncoding('latin1');
+    req.on('data', (c) => (text += c));
+    req.on('end', () => {
+      const type = /"type":"[^"]*\.(started|finished)"/.exec(text)?.[1];
+      const id = /"triggeredid":"([^"]*)"/.exec(text)?.[1];
+      if (type) got[type].set(id, (got[type].get(id) ?? 0) + 1);
+      if (type === 'finished' && backAt) lastFinishedAt = performance.now();
+      // Going away, it keeps no connection alive (the distributor's SetKeepAlivesEnabled(false)).
+      const answer = () => res.writeHead(200, { 'content-length': '0', ...(closing ? { connection: 'close' } : {}) }).end();
+      setTimeout(answer, type === 'started' ? holdMs : 0);
+    });
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address();
+  const svc = await startService(['dist/main.js'], svcDir, `http://127.0.0.1:${port}/event`);
+  const agent = new Agent({ keepAlive: true, maxSockets: 100 });
+  const body = JSON.stringify({ project: 'sockshop', stage: 'dev', service: 'carts' });
+  const ids = Array.from({ length: OUTAGE.tasks }, () => randomUUID());
+  const sentAt = performance.now();
+  const accepted = Promise.all(
+    ids.map(
+      (id) =>
+        new Promise((resolve) => {
+          const headers = { 'content-type': 'application/json', 'ce-specversion': '1.0', 'ce-source': 'bench', 'ce-type': 'sh.keptn.event.bench.triggered', 'ce-shkeptncontext': `ctx-${id}`, 'ce-id': id };
+          request({ host: '127.0.0.1', port: svc.port, method: 'POST', path: '/', agent, headers }, (res) => {
+            res.resume();
+            resolve(res.statusCode);
+          })
+            .on('error', () => resolve(0))
+            .end(body);
+        }),
+    ),
+  );
+  while (got.started.size < OUTAGE.tasks && performance.now() - sentAt < 10_000) await sleep(5);
+  closing = true;
+  const closed = new Promise((r) => server.close(r));
+  server.closeIdleConnections();
+  const downAt = performance.now();
+  const statuses = await accepted;
+  await sleep(holdMs + 200);
+  server.closeIdleConnections(); // those it answered since
+  await closed;
+  holdMs = 0;
+  closing = false;
+  const inFlight = ids.filter((id) => !got.finished.has(id)).length;
+  await sleep(OUTAGE.seconds * 1000 - (performance.now() - downAt));
+  const rssDuring = rssMib(svc.child.pid);
+  await new Promise((r) => server.listen(port, '127.0.0.1', r));
+  backAt = performance.now();
+  const deadline = backAt + Number(process.env.BENCH_WAIT_SECONDS ?? 60) * 1000;
+  while (ids.some((id) => !got.finished.has(id)) && performance.now() < deadline) await sleep(50);
+  await sleep(1000); // would anything more arrive?
+  const peakMib = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${svc.child.pid}/status`, 'utf8'))[1]) / 1024;
+  const output = readFileSync(svc.logFile, 'utf8');
+  await svc.stop();
+  server.close();
+  agent.destroy();
+  const finished = ids.filter((id) => got.finished.has(id)).length;
+  const duplicates = [...got.started.values(), ...got.finished.values()].reduce((n, c) => n + c - 1, 0);
+  const givenUp = (output.match(/"msg":"reply given up"/g) ?? []).length;
+  if (process.env.BENCH_DEBUG) {
+    const missing = ids.filter((id) => !got.finished.has(id));
+    console.log({ missing, started: missing.map((id) => got.started.get(id)), waitedMs: performance.now() - backAt });
+    console.log(output.split('\n').filter((l) => missing.some((id) => l.includes(id))).join('\n'));
+  }
+  row(
+    `service: ${OUTAGE.tasks} tasks, distributor down ${OUTAGE.seconds} s`,
+    `${finished} of ${OUTAGE.tasks} .finished delivered (${inFlight} in flight when it went down), ${duplicates} duplicates, ${givenUp} given up, ` +
+      `all ${(((lastFinishedAt || backAt) - backAt) / 1000).toFixed(1)} s after it returned; ${statuses.filter((s) => s === 202).length} of ${OUTAGE.tasks} accepted`,
+    '',
+    `${OUTAGE.tasks} of ${OUTAGE.tasks}`,
+    finished === OUTAGE.tasks && duplicates === 0,
+  );
+  row(`service: peak RSS through the outage`, `${mib(peakMib)} (${mib(rssDuring)} at its end)`, '', '', true);
 }
 
 /** Triggered → .finished at each offered rate, then the saturation throughput. */
@@ -285,6 +384,7 @@ async function startService(args, dir, brokerUrl) {
   while (!(await get(port, '/ready'))) await sleep(2);
   return {
     child,
+    logFile,
     port: Number(port),
     readyMs: Number(process.hrtime.bigint() - started) / 1e6,
     async stop() {

@@ -49,8 +49,10 @@ export function createHttpServer(config: Config, dispatcher: Dispatcher, log: Lo
     }
     // SIGTERM may have come while the body was arriving: a task started now would not be waited for.
     if (!accepting) return send(res, 503, { error: 'shutting down, not taking new events' });
-    const handled = dispatcher.dispatch(event);
-    send(res, handled ? 202 : 200, { status: handled ? 'accepted' : 'ignored', type: event.type });
+    const outcome = dispatcher.dispatch(event);
+    if (outcome === 'busy') return send(res, 503, { error: 'too many replies wait for the distributor: not taking new tasks' });
+    // A duplicate was taken before: answered as a success, so that it is not sent again.
+    send(res, outcome === 'accepted' ? 202 : 200, { status: outcome, type: event.type });
   }
 
   return {
@@ -64,8 +66,16 @@ export function createHttpServer(config: Config, dispatcher: Dispatcher, log: Lo
 
 const REQUIRED = ['id', 'source', 'type', 'specversion'] as const;
 
+/**
+ * Deepest nesting of objects and arrays an event may have (Keptn's own events nest some 6 deep).
+ * A body nested deeper is refused before it is parsed: JSON.parse takes about a second over 1 MB
+ * of `[`, and what it builds from a deep one overflows the stack of whatever walks it later.
+ */
+export const MAX_JSON_DEPTH = 64;
+
 /** The event a request carries, or an error saying why it is not a valid one (the 400's reason). */
 export function parseEvent(headers: IncomingHttpHeaders, body: string): KeptnEvent {
+  checkDepth(body, MAX_JSON_DEPTH);
   // The SDK fills in a missing id or source rather than refusing the event: check what was sent.
   const structured = String(headers['content-type'] ?? '').startsWith('application/cloudevents+json');
   const sent = structured ? (JSON.parse(body) as Record<string, unknown> | null) : undefined;
@@ -78,14 +88,47 @@ export function parseEvent(headers: IncomingHttpHeaders, body: string): KeptnEve
   const event = (structured ? undefined : fromBinary(headers, body)) ?? (HTTP.toEvent({ headers, body }) as KeptnEvent | KeptnEvent[]);
   if (Array.isArray(event)) throw new Error('batched events are not supported');
   event.validate();
-  // Every Keptn event belongs to a sequence run; replies must carry its context.
-  if (event.type.startsWith('sh.keptn.') && typeof event.shkeptncontext !== 'string') {
-    throw new Error('missing shkeptncontext, which every Keptn event carries');
+  return checkKeptnEvent(event);
+}
+
+/**
+ * What every Keptn event has and a reply needs: a Keptn context to copy (an empty one would
+ * make a reply that belongs to no sequence), and data that is an object (project, stage,
+ * service, the task's own fields).
+ */
+export function checkKeptnEvent(event: KeptnEvent): KeptnEvent {
+  if (typeof event.shkeptncontext !== 'string' || event.shkeptncontext === '') {
+    throw new Error(`${event.shkeptncontext === '' ? 'empty' : 'missing'} shkeptncontext, which every Keptn event carries`);
   }
-  if (typeof event.data === 'string' || (event.data !== undefined && typeof event.data !== 'object')) {
-    throw new Error('data must be a JSON object');
+  const data: unknown = event.data;
+  if (data === null || typeof data !== 'object' || Array.isArray(data) || ArrayBuffer.isView(data)) {
+    if (data === undefined || data === null) throw new Error('data must be a JSON object: the event has none');
+    throw new Error(`data must be a JSON object, not ${Array.isArray(data) ? 'an array' : typeof data === 'object' ? 'binary data' : `a ${typeof data}`}`);
   }
   return event;
+}
+
+/**
+ * Throws when `text`, read as JSON, nests objects and arrays deeper than `max`. One pass over the
+ * characters, skipping strings; text that is not JSON is left to the parser's own error.
+ */
+export function checkDepth(text: string, max: number): void {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      // A string: its brackets do not count (a backslash escapes the next character).
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5c) i++;
+        else if (d === 0x22) break;
+      }
+    } else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) throw new Error(`JSON nested deeper than ${max} levels`);
+    } else if (c === 0x7d || c === 0x5d) {
+      depth--;
+    }
+  }
 }
 
 /** Content types the SDK parses as JSON in binary mode (it compares them whole). */

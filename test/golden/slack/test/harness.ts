@@ -8,6 +8,7 @@ import { CloudEvent, HTTP } from 'cloudevents';
 import { loadConfig } from '../src/keptn/config.js';
 import { startDevBroker } from '../src/dev/dev-broker.js';
 import type { Integration } from '../src/keptn/integration.js';
+import type { SenderOptions } from '../src/keptn/events.js';
 import type { Log } from '../src/keptn/log.js';
 import { startService } from '../src/keptn/service.js';
 
@@ -28,17 +29,23 @@ export interface StackOptions {
   integration?: Integration;
   /**
    * How the distributor stand-in answers each event the service POSTs: a status (an event answered
-   * 2xx is passed on and shows in replies(), any other is not), or 'drop': passed on, then the
-   * connection dies without an answer. Every attempt shows in stack.attempts. Default: 200.
+   * 2xx is passed on and shows in replies(), any other is not); 'close': 200 and the connection
+   * closed; 'drop': passed on, then the connection ends without an answer; 'hang up': the
+   * connection ends without an answer, and 'reset': it is reset, both unread and not passed on.
+   * Every attempt shows in stack.attempts. Default: 200.
    */
-  answer?: (body: string, event: any) => number | 'drop';
+  answer?: (body: string, event: any) => Answer;
+  /** The sender's retries; by default one retry after 10 ms, so that failures show quickly. */
+  sender?: SenderOptions;
 }
+
+export type Answer = number | 'close' | 'drop' | 'hang up' | 'reset';
 
 /** One POST of an event by the service, and how the stand-in answered it. */
 export interface Attempt {
   bytes: number;
   body: any;
-  answer: number | 'drop';
+  answer: Answer;
 }
 
 /** Answers like Keptn's distributor: 500 to a body over `limit` bytes (API_PROXY_MAX_PAYLOAD_BYTES_KB). */
@@ -57,7 +64,7 @@ export async function startStack(options: StackOptions = {}) {
     ...(typeof options.env === 'function' ? options.env(broker.url) : options.env),
   });
   const { log, lines } = memoryLog();
-  const service = await startService(config, { log, sender: { retries: 1, backoffMs: 10 }, integration: options.integration });
+  const service = await startService(config, { log, sender: options.sender ?? { retries: 1, backoffMs: 10 }, integration: options.integration });
   const url = `http://127.0.0.1:${service.port}/`;
   return {
     broker,
@@ -68,6 +75,8 @@ export async function startStack(options: StackOptions = {}) {
     replies: () => broker.events.map((e) => e.body),
     /** With `answer`: every event the service POSTed, in order, whatever the answer. */
     attempts: gate?.attempts ?? [],
+    /** With `answer`: the distributor stand-in goes away (connections refused) for `ms`, then returns. */
+    outage: (ms: number) => gate!.outage(ms),
     /** POST an event in binary mode (as the distributor does) or structured mode. */
     async post(event: CloudEvent<unknown>, mode: 'binary' | 'structured' = 'binary') {
       const message = mode === 'binary' ? HTTP.binary(event) : HTTP.structured(event);
@@ -98,17 +107,29 @@ async function startGate(brokerEventUrl: string, answer: NonNullable<StackOption
     }
     const status = answer(text, body);
     attempts.push({ bytes: Buffer.byteLength(text), body, answer: status });
-    if (status === 'drop' || (status >= 200 && status < 300)) {
+    if (status === 'hang up') return void req.socket.destroy();
+    if (status === 'reset') return void req.socket.resetAndDestroy();
+    if (status === 'drop' || status === 'close' || (status >= 200 && status < 300)) {
       const passed = await fetch(brokerEventUrl, { method: 'POST', headers: { 'content-type': String(req.headers['content-type']) }, body: text });
       if (status === 'drop') return void req.socket.destroy();
-      return void res.writeHead(passed.status).end();
+      return void res.writeHead(passed.status, status === 'close' ? { connection: 'close' } : {}).end();
     }
     res.writeHead(status).end();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/event`,
+    url: `http://127.0.0.1:${port}/event`,
     attempts,
+    /** Stops listening as a restarting distributor does (requests being answered finish), for `ms`. */
+    async outage(ms: number): Promise<void> {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await new Promise((r) => setTimeout(r, ms));
+      await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

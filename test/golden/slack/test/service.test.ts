@@ -7,7 +7,8 @@ import { loadConfig } from '../src/keptn/config.js';
 import type { Integration } from '../src/keptn/integration.js';
 import { matches } from '../src/keptn/events.js';
 import { log } from '../src/keptn/log.js';
-import { parseEvent } from '../src/keptn/server.js';
+import { checkDepth, checkKeptnEvent, MAX_JSON_DEPTH, parseEvent } from '../src/keptn/server.js';
+import { RECENT_EVENTS } from '../src/keptn/tasks.js';
 import { distributorLimit, expectReplyTo, startStack, type Stack } from './harness.js';
 
 let stack: Stack | undefined;
@@ -185,7 +186,8 @@ async function waitFor(done: () => boolean, ms = 5000): Promise<void> {
 
 const LIMIT = 64 * 1024; // the distributor's default, and MAX_EVENT_BYTES's
 const finishedAttempts = () => stack!.attempts.filter((a) => a.body.type.endsWith('.finished'));
-const lost = () => stack!.logs.filter((l) => l.msg.startsWith('event lost'));
+const givenUp = () => stack!.logs.filter((l) => l.msg === 'reply given up');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe("events over Keptn's size limit", () => {
   it.each([
@@ -201,11 +203,12 @@ describe("events over Keptn's size limit", () => {
     await stack.post(event);
     await stack.broker.until(() => stack!.replies().length >= 2);
     const finished = stack.replies()[1];
-    expectReplyTo(event, finished, 'finished');
+    // The echoed labels go before any of the message does.
+    expectReplyTo(event.cloneWith({ data: { ...event.data, labels: undefined } }), finished, 'finished');
     expect(finished.data).toMatchObject({ status: 'succeeded', result: 'warning' });
     const message: string = finished.data.message;
     expect(message).toMatch(/^summary first\n/);
-    expect(message).toMatch(new RegExp(`… \\(cut: \\d+ bytes over Keptn's event limit of ${LIMIT} bytes\\)$`));
+    expect(message).toMatch(new RegExp(`… \\(cut: \\d+ bytes over Keptn's event limit of ${LIMIT} bytes; labels not echoed\\)$`));
     expect(Buffer.from(message).toString()).toBe(message); // no half of a character
     expect(long.startsWith(message.slice(0, message.lastIndexOf('… (cut:')))).toBe(true);
     // Every POST was taken, and the room was used.
@@ -265,7 +268,7 @@ describe('a .finished the distributor refuses', () => {
       [500, 'succeeded'],
       [200, 'errored'],
     ]);
-    expect(lost()).toEqual([]);
+    expect(givenUp()).toEqual([]);
   });
 
   it('is replaced at once when refused with 4xx, without retries', async () => {
@@ -282,10 +285,10 @@ describe('a .finished the distributor refuses', () => {
     ]);
   });
 
-  it('is given up, logged lost, after one try of the short one when every .finished is refused', async () => {
+  it('is given up, with one log line, after one try of the short one when every .finished is refused', async () => {
     stack = await startStack({ answer: (_, e) => (e.type.endsWith('.finished') ? 500 : 200), integration: passing() });
     await stack.post(triggered());
-    await waitFor(() => lost().length > 0);
+    await waitFor(() => givenUp().length > 0);
     await new Promise((r) => setTimeout(r, 300)); // would a loop send more?
     expect(finishedAttempts().map((a) => [a.answer, a.body.data.status])).toEqual([
       [500, 'succeeded'],
@@ -293,26 +296,241 @@ describe('a .finished the distributor refuses', () => {
       [500, 'errored'],
       [500, 'errored'],
     ]);
-    expect(lost()).toHaveLength(1);
-    expect(lost()[0].fields).toMatchObject({ type: 'sh.keptn.event.my-task.triggered', error: expect.stringMatching(/HTTP 500/) });
+    expect(givenUp()).toHaveLength(1);
+    expect(givenUp()[0].fields).toMatchObject({ type: 'sh.keptn.event.my-task.finished', error: expect.stringMatching(/HTTP 500/) });
     expect(stack.replies().map((r) => r.type)).toEqual(['sh.keptn.event.my-task.started']);
   });
 
-  it('is not replaced when it may have arrived (taken, then the connection died)', async () => {
+  it('is not sent again, nor replaced, when it may have arrived (read on a new connection, which then ended)', async () => {
     stack = await startStack({
-      answer: (_, e) => (e.type.endsWith('.finished') ? 'drop' : 200),
+      // The .started's connection closed after it, so that the .finished goes on a new one.
+      answer: (_, e) => (e.type.endsWith('.finished') ? 'drop' : 'close'),
       integration: taskIntegration(async () => ({ result: 'pass', message: 'done' })),
     });
     await stack.post(triggered());
-    await waitFor(() => lost().length > 0);
+    await waitFor(() => givenUp().length > 0);
     await new Promise((r) => setTimeout(r, 300));
-    // The sender's own retry repeats the same event (same id); no errored one follows it.
-    const finished = finishedAttempts();
-    expect(finished.length).toBeGreaterThan(0);
-    expect(new Set(finished.map((a) => a.body.id)).size).toBe(1);
-    expect(finished.every((a) => a.body.data.status === 'succeeded')).toBe(true);
-    expect(lost()).toHaveLength(1);
-    expect(lost()[0].fields).toMatchObject({ mayHaveArrived: true });
+    // Sent once: neither it again nor an errored one in its place, as Keptn counts every copy.
+    expect(finishedAttempts().map((a) => [a.answer, a.body.data.status])).toEqual([['drop', 'succeeded']]);
+    expect(givenUp()).toHaveLength(1);
+    expect(givenUp()[0].fields).toMatchObject({ type: 'sh.keptn.event.my-task.finished', mayHaveArrived: true });
+  });
+});
+
+describe('replies the distributor cannot take now', () => {
+  const done = () => taskIntegration(async () => ({ result: 'pass', message: 'done' }));
+  // Production waits 200 ms doubling to 5 s; scaled down so that an outage of seconds is many tries.
+  const retrying = { backoffMs: 50, maxBackoffMs: 200 };
+  const repliesTo = (event: CloudEvent<unknown>, phase: string) => stack!.replies().filter((r) => r.triggeredid === event.id && r.type.endsWith(`.${phase}`));
+
+  it('survive a distributor outage of 3 s: every task gets one .started and one .finished', async () => {
+    stack = await startStack({ env: { REPLY_RETRY_SECONDS: '20' }, sender: retrying, answer: () => 200, integration: done() });
+    const back = stack.outage(3000);
+    await sleep(50);
+    const events = Array.from({ length: 20 }, () => triggered());
+    expect((await Promise.all(events.map((e) => stack!.post(e)))).map((r) => r.status)).toEqual(Array(20).fill(202));
+    await back;
+    await waitFor(() => stack!.replies().length >= 40, 10_000);
+    expect(events.map((e) => [repliesTo(e, 'started').length, repliesTo(e, 'finished').map((r) => r.data.status)])).toEqual(Array(20).fill([1, ['succeeded']]));
+    expect(givenUp()).toEqual([]);
+    // The outage was met: one warning per reply when its trouble began, not one per attempt.
+    const warned = stack.logs.filter((l) => l.msg === 'sending event failed, will retry');
+    expect(warned.length).toBeGreaterThan(0);
+    expect(warned.length).toBeLessThanOrEqual(40);
+  });
+
+  it('a .started refused (4xx): the task still runs, the .started is tried again before the .finished, which goes', async () => {
+    let refused = 0;
+    stack = await startStack({ answer: (_, e) => (e.type.endsWith('.started') && refused++ === 0 ? 400 : 200), integration: done() });
+    const event = triggered();
+    await stack.post(event);
+    await stack.broker.until(() => stack!.replies().length >= 2);
+    expect(stack.attempts.map((a) => [a.body.type.split('.').pop(), a.answer])).toEqual([
+      ['started', 400],
+      ['started', 200],
+      ['finished', 200],
+    ]);
+    // The same .started both times (the first cannot have arrived).
+    expect(new Set(stack.attempts.slice(0, 2).map((a) => a.body.id)).size).toBe(1);
+    expect(stack.replies()[1].data).toMatchObject({ status: 'succeeded', result: 'pass' });
+    expect(givenUp()).toEqual([]);
+  });
+
+  it('a .started refused for good: one log line for it, and the .finished still goes', async () => {
+    stack = await startStack({ answer: (_, e) => (e.type.endsWith('.started') ? 404 : 200), integration: done() });
+    const event = triggered();
+    await stack.post(event);
+    await stack.broker.until(() => stack!.replies().length >= 1);
+    expect(stack.replies().map((r) => r.type)).toEqual(['sh.keptn.event.my-task.finished']);
+    expect(givenUp().map((l) => l.fields)).toEqual([
+      expect.objectContaining({ type: 'sh.keptn.event.my-task.started', id: event.id, shkeptncontext: event.shkeptncontext, error: 'HTTP 404' }),
+    ]);
+  });
+
+  it('gives each reply up after REPLY_RETRY_SECONDS with one log line naming the event and its Keptn context', async () => {
+    stack = await startStack({ env: { REPLY_RETRY_SECONDS: '0.4' }, sender: retrying, answer: () => 200, integration: done() });
+    const back = stack.outage(4000);
+    await sleep(50);
+    const event = triggered();
+    await stack.post(event);
+    await waitFor(() => givenUp().length >= 2, 5000);
+    await back;
+    await sleep(100); // would anything more be sent or logged?
+    const fields = { id: event.id, shkeptncontext: event.shkeptncontext, error: expect.stringMatching(/ECONNREFUSED/), attempts: expect.any(Number) };
+    expect(givenUp().map((l) => l.fields)).toEqual([
+      { type: 'sh.keptn.event.my-task.started', ...fields },
+      // The errored one that replaced the .finished; the .finished itself was not given up alone.
+      { type: 'sh.keptn.event.my-task.finished', ...fields },
+    ]);
+    expect(stack.logs.filter((l) => l.level === 'error').map((l) => l.msg)).toEqual(['reply given up', 'reply given up']);
+    expect(stack.replies()).toEqual([]);
+  });
+
+  it(`holds at most REPLY_QUEUE_SIZE replies: new tasks are refused with 503 meanwhile, and every held one is delivered`, async () => {
+    stack = await startStack({ env: { REPLY_QUEUE_SIZE: '2', REPLY_RETRY_SECONDS: '20' }, sender: retrying, answer: () => 200, integration: done() });
+    const back = stack.outage(1500);
+    await sleep(50);
+    const [a, b, c] = [triggered(), triggered(), triggered()];
+    expect((await stack.post(a)).status).toBe(202);
+    expect((await stack.post(b)).status).toBe(202);
+    const refused = await stack.post(c);
+    expect(refused.status).toBe(503);
+    expect(await refused.json()).toEqual({ error: 'too many replies wait for the distributor: not taking new tasks' });
+    await back;
+    await waitFor(() => stack!.replies().length >= 4, 10_000);
+    expect([a, b].map((e) => [repliesTo(e, 'started').length, repliesTo(e, 'finished').length])).toEqual([
+      [1, 1],
+      [1, 1],
+    ]);
+    // Refused, not remembered: sent again once there is room, it runs.
+    expect((await stack.post(c)).status).toBe(202);
+    await waitFor(() => repliesTo(c, 'finished').length === 1);
+  });
+
+  it('stops retrying when the service shuts down, instead of holding the shutdown for REPLY_RETRY_SECONDS', async () => {
+    stack = await startStack({ env: { REPLY_RETRY_SECONDS: '60' }, sender: retrying, answer: () => 200, integration: done() });
+    const back = stack.outage(3000);
+    await sleep(50);
+    await stack.post(triggered());
+    const first = await Promise.race([stack.service.stop(300).then(() => 'stopped'), back.then(() => 'distributor back')]);
+    await back;
+    expect(first).toBe('stopped');
+    expect(givenUp().map((l) => l.fields!.type)).toEqual(['sh.keptn.event.my-task.started', 'sh.keptn.event.my-task.finished']);
+  });
+});
+
+describe("a reply made too big by what it echoes", () => {
+  it('drops the echoed labels, keeping status, result and message, and says so', async () => {
+    const labels = Object.fromEntries(Array.from({ length: 700 }, (_, i) => [`label-${i}`, 'x'.repeat(100)]));
+    stack = await startStack({ answer: distributorLimit(), integration: taskIntegration(async () => ({ result: 'pass', message: 'all 12 checks passed' })) });
+    const base = triggered();
+    const event = base.cloneWith({ data: { ...base.data, labels } });
+    await stack.post(event);
+    await stack.broker.until(() => stack!.replies().length >= 2);
+    const [started, finished] = stack.replies();
+    expect(started.data).toEqual({ project: 'sockshop', stage: 'dev', service: 'carts' });
+    expect(finished.data).toEqual({
+      project: 'sockshop',
+      stage: 'dev',
+      service: 'carts',
+      status: 'succeeded',
+      result: 'pass',
+      message: `all 12 checks passed (labels not echoed: this reply was over Keptn's event limit of ${LIMIT} bytes with them)`,
+    });
+    expect(stack.attempts.map((a) => a.answer)).toEqual([200, 200]);
+    expect(stack.logs.filter((l) => l.level === 'warn').map((l) => l.msg)).toEqual([
+      "event over Keptn's size limit: sent without its echoed labels",
+      "event over Keptn's size limit: sent without its echoed labels",
+    ]);
+  });
+});
+
+describe('events as they really arrive', () => {
+  it('runs an event delivered twice once: one .started, one .finished', async () => {
+    let runs = 0;
+    stack = await startStack({ integration: taskIntegration(async () => (runs++, { result: 'pass', message: 'done' })) });
+    const event = triggered();
+    const first = await stack.post(event);
+    const again = await stack.post(event, 'structured');
+    expect([first.status, again.status]).toEqual([202, 200]);
+    expect(await again.json()).toEqual({ status: 'duplicate', type: event.type });
+    await stack.broker.until(() => stack!.replies().length >= 2);
+    await sleep(100); // would a second run reply?
+    expect(runs).toBe(1);
+    expect(stack.replies().map((r) => r.type)).toEqual(['sh.keptn.event.my-task.started', 'sh.keptn.event.my-task.finished']);
+    expect(stack.logs.filter((l) => l.msg === 'event received again: not run twice').map((l) => l.fields?.id)).toEqual([event.id]);
+  });
+
+  it(`remembers the last ${RECENT_EVENTS} events, forgetting the oldest first`, async () => {
+    const seen: string[] = [];
+    stack = await startStack({ integration: { classify: () => 'listen', handle: async (e) => void seen.push(e.id) } });
+    const event = (i: number) => triggered().cloneWith({ id: `event-${i}` }) as never;
+    for (let i = 0; i <= RECENT_EVENTS; i++) stack.service.dispatcher.dispatch(event(i));
+    expect(stack.service.dispatcher.dispatch(event(RECENT_EVENTS))).toBe('duplicate');
+    expect(stack.service.dispatcher.dispatch(event(1))).toBe('duplicate');
+    expect(stack.service.dispatcher.dispatch(event(0))).toBe('accepted'); // the oldest, forgotten
+  });
+
+  it.each([
+    ['an empty shkeptncontext', { shkeptncontext: '' }, 'empty shkeptncontext, which every Keptn event carries'],
+    ['no shkeptncontext on an event of another type', { type: 'com.example.triggered', shkeptncontext: undefined }, 'missing shkeptncontext, which every Keptn event carries'],
+    ['data an array', { data: [{ project: 'sockshop' }] }, 'data must be a JSON object, not an array'],
+    ['data null (which the SDK reads as none)', { data: null }, 'data must be a JSON object: the event has none'],
+    ['data a string', { data: 'sockshop' }, 'data must be a JSON object, not a string'],
+    ['no data', { data: undefined }, 'data must be a JSON object: the event has none'],
+  ])('refuses an event with %s: 400 with the reason, and no reply', async (_, change, reason) => {
+    stack = await startStack({ integration: { classify: () => 'task', handle: async () => ({ result: 'pass', message: 'done' }) } });
+    const body = JSON.stringify({ ...triggered().toJSON(), datacontenttype: 'application/json', ...change });
+    const res = await fetch(stack.url, { method: 'POST', headers: { 'content-type': 'application/cloudevents+json' }, body });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ error: `not a valid CloudEvent: ${reason}` });
+    await sleep(100);
+    expect(stack.replies()).toEqual([]);
+    expect(stack.logs.filter((l) => l.msg === 'request refused: not a valid CloudEvent').map((l) => l.fields?.error)).toEqual([reason]);
+  });
+
+  it.each(['binary', 'structured'] as const)('refuses a 1 MB body nested a million deep (%s) before parsing it, and stays up', async (mode) => {
+    stack = await startStack();
+    const event = triggered();
+    const message = mode === 'binary' ? HTTP.binary(event) : HTTP.structured(event);
+    const body = mode === 'binary' ? '['.repeat(1024 * 1024 - 1) : (message.body as string).replace(/"data":\{/, `"data":${'['.repeat(1024 * 1024 - 1024)}{`);
+    const res = await fetch(stack.url, { method: 'POST', headers: message.headers as Record<string, string>, body });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ error: `not a valid CloudEvent: JSON nested deeper than ${MAX_JSON_DEPTH} levels` });
+    expect((await fetch(`${stack.url}health`)).status).toBe(200);
+  });
+
+  it('finds the depth of a body in one pass, strings and escapes skipped', () => {
+    expect(() => checkDepth('[[1]]', 2)).not.toThrow();
+    expect(() => checkDepth('[[[1]]]', 2)).toThrow(/^JSON nested deeper than 2 levels$/);
+    expect(() => checkDepth('[{"a":"[[[\\"[["}]', 2)).not.toThrow();
+    expect(() => checkDepth('[], [], [], []', 1)).not.toThrow();
+    const hostile = '['.repeat(1024 * 1024);
+    const started = performance.now();
+    expect(() => checkDepth(hostile, MAX_JSON_DEPTH)).toThrow();
+    // It stops at the first level too many: the rest of the megabyte is never read.
+    expect(performance.now() - started).toBeLessThan(50);
+  });
+});
+
+describe('a .finished whose connection fails before it is read', () => {
+  it.each([
+    ['a kept-alive connection that ends (the distributor closing idle ones as it restarts)', 'hang up'],
+    ['a reset connection', 'reset'],
+  ] as const)('is sent again: %s', async (_, how) => {
+    let failed = false;
+    stack = await startStack({
+      answer: (_, e) => (e.type.endsWith('.finished') && !failed ? ((failed = true), how) : 200),
+      integration: taskIntegration(async () => ({ result: 'pass', message: 'done' })),
+    });
+    await stack.post(triggered());
+    await stack.broker.until(() => stack!.replies().length >= 2);
+    expect(finishedAttempts().map((a) => [a.answer, a.body.data.status])).toEqual([
+      [how, 'succeeded'],
+      [200, 'succeeded'],
+    ]);
+    expect(new Set(finishedAttempts().map((a) => a.body.id)).size).toBe(1);
+    expect(givenUp()).toEqual([]);
   });
 });
 
@@ -378,8 +596,12 @@ describe('log', () => {
   });
 });
 
+/** A JSON object nested `depth` deep: {"a":{"a":…1}}. */
+const nested = (depth: number) => `${'{"a":'.repeat(depth - 1)}{"a":1}${'}'.repeat(depth - 1)}`;
+
 /** The SDK's reading of an event, whole, with the service's own rules around it: the reference its parser is held to. */
 function sdkParse(headers: IncomingHttpHeaders, body: string) {
+  checkDepth(body, MAX_JSON_DEPTH);
   const structured = String(headers['content-type'] ?? '').startsWith('application/cloudevents+json');
   const sent = structured ? (JSON.parse(body) as Record<string, unknown> | null) : undefined;
   const given = (key: string) => (structured ? sent?.[key] : headers[`ce-${key}`]);
@@ -389,13 +611,7 @@ function sdkParse(headers: IncomingHttpHeaders, body: string) {
   const event = HTTP.toEvent({ headers, body }) as CloudEvent<any> | CloudEvent<any>[];
   if (Array.isArray(event)) throw new Error('batched events are not supported');
   event.validate();
-  if (event.type.startsWith('sh.keptn.') && typeof event.shkeptncontext !== 'string') {
-    throw new Error('missing shkeptncontext, which every Keptn event carries');
-  }
-  if (typeof event.data === 'string' || (event.data !== undefined && typeof event.data !== 'object')) {
-    throw new Error('data must be a JSON object');
-  }
-  return event;
+  return checkKeptnEvent(event);
 }
 
 /** The event as plain JSON, or the error; a time the sender did not give (now) only as its shape. */
@@ -460,6 +676,17 @@ describe('events as the CloudEvents SDK reads them', () => {
     ['structured, no id', ...structured({ ...asStructured, id: undefined }), false],
     ['structured, data a string', ...structured({ ...asStructured, data: 'text' }), false],
     ['a batch', { 'content-type': 'application/cloudevents-batch+json' }, JSON.stringify([asStructured]), false],
+    ['an empty shkeptncontext', { ...ce, 'ce-shkeptncontext': '' }, data, false],
+    ['null', ce, 'null', false],
+    [`nested ${MAX_JSON_DEPTH} deep`, ce, nested(MAX_JSON_DEPTH), true],
+    [`nested ${MAX_JSON_DEPTH + 1} deep`, ce, nested(MAX_JSON_DEPTH + 1), false],
+    ['brackets in strings, which do not nest', ce, JSON.stringify({ text: '[{'.repeat(100), quoted: '\\"[[[' }), true],
+    ['structured, an empty shkeptncontext', ...structured({ ...asStructured, shkeptncontext: '' }), false],
+    ['structured, no shkeptncontext, not a Keptn type', ...structured({ ...asStructured, type: 'com.example.x', shkeptncontext: undefined }), false],
+    ['structured, data an array', ...structured({ ...asStructured, data: [1] }), false],
+    ['structured, data null', ...structured({ ...asStructured, data: null }), false],
+    ['structured, no data', ...structured({ ...asStructured, data: undefined }), false],
+    [`structured, nested ${MAX_JSON_DEPTH} deep`, ...structured({ ...asStructured, data: JSON.parse(nested(MAX_JSON_DEPTH - 1)) }), false],
   ];
 
   afterEach(() => vi.restoreAllMocks());

@@ -25,6 +25,13 @@ export interface Config {
    * (API_PROXY_MAX_PAYLOAD_BYTES_KB, 64 KiB since Keptn 0.17), so a larger one is cut to fit.
    */
   maxEventBytes: number;
+  /**
+   * How long a reply the distributor cannot take is sent again (with backoff) before it is given
+   * up: long enough for the distributor to restart.
+   */
+  replyRetryMs: number;
+  /** Replies waiting for the distributor, at most: with this many, new tasks are refused (503). */
+  replyQueueSize: number;
   /** How long SIGTERM waits for running tasks before reporting them as errored. */
   shutdownGraceMs: number;
   /** The whole environment, for the handler's own settings. */
@@ -39,6 +46,8 @@ export const DEFAULTS = {
   MAX_BODY_BYTES: '1048576',
   MAX_EVENT_BYTES: '65536',
   SHUTDOWN_GRACE_SECONDS: '25',
+  REPLY_RETRY_SECONDS: '120',
+  REPLY_QUEUE_SIZE: '1000',
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -52,6 +61,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     taskTimeoutMs: readNumber(env, 'TASK_TIMEOUT_SECONDS', get('TASK_TIMEOUT_SECONDS'), 0.001, 86400) * 1000,
     maxBodyBytes: readNumber(env, 'MAX_BODY_BYTES', get('MAX_BODY_BYTES'), 1024, 100 * 1024 * 1024),
     maxEventBytes: readNumber(env, 'MAX_EVENT_BYTES', get('MAX_EVENT_BYTES'), 1024, 100 * 1024 * 1024),
+    replyRetryMs: readNumber(env, 'REPLY_RETRY_SECONDS', get('REPLY_RETRY_SECONDS'), 0, 3600) * 1000,
+    replyQueueSize: readNumber(env, 'REPLY_QUEUE_SIZE', get('REPLY_QUEUE_SIZE'), 1, 100_000),
     shutdownGraceMs: readNumber(env, 'SHUTDOWN_GRACE_SECONDS', get('SHUTDOWN_GRACE_SECONDS'), 0, 3600) * 1000,
     env,
   };
