@@ -16,7 +16,8 @@ export interface Rendered {
 }
 
 /**
- * Renders chart/ with its default values plus `valueFiles` (`helm template`, released under the
+ * Renders chart/ with its default values plus `valueFiles` and `set` (`--set`, typed as an operator
+ * types them: 2 is a number) (`helm template`, released under the
  * chart's own name into namespace keptn, for Kubernetes 1.27) and lints it (`helm lint --strict`,
  * its warnings and errors become problems); problems instead of throwing. `helm template` renders
  * NOTES.txt with the manifests (without printing it), so a NOTES.txt that does not render fails it.
@@ -26,7 +27,7 @@ export async function renderChart(dir: string, valueFiles: string[] = [], set: s
   const chart = join(dir, 'chart');
   // The release is named after the chart, so names come out as the chart's name alone.
   const name = String(parse(readFileSync(join(chart, 'Chart.yaml'), 'utf8'))?.name);
-  const common = [...valueFiles.flatMap((f) => ['-f', join(dir, f)]), ...set.flatMap((v) => ['--set-string', v]), '--namespace', 'keptn', '--kube-version', '1.27.0'];
+  const common = [...valueFiles.flatMap((f) => ['-f', join(dir, f)]), ...set.flatMap((v) => ['--set', v]), '--namespace', 'keptn', '--kube-version', '1.27.0'];
   const options = { reject: false, env: helmEnv() } as const;
   const [r, lint] = await Promise.all([
     execa(bin, ['template', name, chart, ...common], options),

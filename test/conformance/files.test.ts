@@ -61,6 +61,19 @@ describe('a remote execution plane', () => {
     expect((await renderChart(dir, [], ['distributor.pubsubTopic=sh.keptn.event.approval.triggered\\,sh.keptn.event.evaluation.finished'])).problems).toEqual([]);
   });
 
+  it('runs one replica: the chart refuses more, since each replica would run every task', { timeout: 60_000 }, async () => {
+    const { dir } = await generate('test-tool', '1.4');
+    const remote = ['chart/ci/remote-control-plane-values.yaml'];
+    // Each distributor's poller remembers only in its own memory what it forwarded
+    // (0.8.7:distributor/pkg/lib/events/poller.go and 1.4.5:distributor/pkg/poller/poller.go, ceCache).
+    const refused = await renderChart(dir, remote, ['replicaCount=2']);
+    expect(refused.problems[0]).toMatch(/^chart does not render: .*replicaCount: 2 replicas in a remote execution plane would each run every task/);
+    expect((await renderChart(dir, remote, ['replicaCount=1'])).problems).toEqual([]);
+    // In Keptn's own cluster the queue group shares the events among replicas.
+    expect((await renderChart(dir, [], ['replicaCount=3'])).problems).toEqual([]);
+    expect(readFileSync(join(dir, 'chart/values.yaml'), 'utf8')).toMatch(/In Keptn's own cluster several replicas share the events through the distributor's queue group\n# \(PUBSUB_GROUP, from Keptn 0\.10\)\. A remote execution plane has no queue group/);
+  });
+
   it('is left out of a project whose events it can never receive, and the CLI says so', { timeout: 60_000 }, async () => {
     const answers = { kind: 'notification', name: 'finished-only', events: 'sh.keptn.event.evaluation.finished' };
     const { dir, blueprint } = await generateFrom(await resolveAnswers(answers));
