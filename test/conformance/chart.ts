@@ -144,6 +144,19 @@ export function integrationProblems(docs: any[], blueprint: Blueprint, remote: b
     want(found, `service has no ${e.name}`);
     if (e.secret) want(found?.valueFrom?.secretKeyRef, `${e.name} does not come from a Secret`);
   }
+  // The order in which the pod stops (test/conformance/termination.test.ts plays it through): the
+  // integration takes events for as long as the distributor is subscribed (until its preStop
+  // sleep ends), and its cut-short tasks report errored a few seconds before that.
+  const sleepOf = (c: any) => {
+    const command = c.lifecycle?.preStop?.exec?.command;
+    return command?.[0]?.endsWith('sleep') ? Number(command[1]) : 0;
+  };
+  const grace = pod.terminationGracePeriodSeconds ?? 30;
+  const subscribed = sleepOf(distributor);
+  const accepting = sleepOf(service) + Number(env(service, 'SHUTDOWN_ACCEPT_SECONDS')?.value ?? 0);
+  const reported = sleepOf(service) + Number(env(service, 'SHUTDOWN_GRACE_SECONDS')?.value ?? 25);
+  want(accepting > subscribed && accepting < grace, `the integration takes events until ${accepting} s, the distributor forwards them until ${subscribed} s (grace period ${grace} s)`);
+  want(reported + 2 <= subscribed, `cut-short tasks report at ${reported} s, too late for the distributor, which leaves at ${subscribed} s`);
   want(service.readinessProbe?.httpGet?.path === '/ready', 'no readiness probe on /ready');
   want(service.livenessProbe?.httpGet?.path === '/health', 'no liveness probe on /health');
 
