@@ -50,6 +50,25 @@ describe("the distributor's event limit (Keptn 0.17 on)", () => {
   });
 });
 
+describe('replacing pods', () => {
+  it('joins the queue group before leaving it; Recreate where no queue group shares the events', { timeout: 60_000 }, async () => {
+    const strategy = async (keptn: string, files: string[] = [], set: string[] = []) => {
+      const { dir } = await generate('test-tool', keptn);
+      const { docs, problems } = await renderChart(dir, files, set);
+      expect(problems).toEqual([]);
+      return docs.find((d) => d.kind === 'Deployment').spec.strategy;
+    };
+    const remote = ['chart/ci/remote-control-plane-values.yaml'];
+    expect(await strategy('1.4')).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } });
+    expect(await strategy('0.10')).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } });
+    // Before 0.10 (no PUBSUB_GROUP) two pods both answer each event; so do two remote pollers.
+    expect(await strategy('0.9')).toEqual({ type: 'Recreate' });
+    expect(await strategy('1.4', [], ['distributor.queueGroup=false'])).toEqual({ type: 'Recreate' });
+    expect(await strategy('1.4', remote)).toEqual({ type: 'Recreate' });
+    expect(await strategy('1.4', [], ['strategy.type=Recreate'])).toEqual({ type: 'Recreate' });
+  });
+});
+
 describe('a remote execution plane', () => {
   it('gets only .triggered events: the chart refuses any other topic in remote mode', { timeout: 60_000 }, async () => {
     const { dir } = await generate('notification', '1.4');
