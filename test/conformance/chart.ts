@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import Ajv from 'ajv';
 import { execa } from 'execa';
 import { parse, parseAllDocuments } from 'yaml';
 import type { Blueprint } from '../../src/blueprint.js';
@@ -189,9 +190,58 @@ export function integrationProblems(docs: any[], blueprint: Blueprint, remote: b
   return problems;
 }
 
+/**
+ * chart/values.schema.json against chart/values.yaml: every value is described (its path through
+ * `properties`, or a map the schema leaves open), every value the schema names exists, and the
+ * defaults (and the CI values over them) are valid by the schema (draft-07, as Helm reads it).
+ */
+export function schemaProblems(dir: string): string[] {
+  const file = join(dir, 'chart', 'values.schema.json');
+  if (!existsSync(file)) return ['chart/values.schema.json is missing'];
+  const schema = JSON.parse(readFileSync(file, 'utf8'));
+  const values = parse(readFileSync(join(dir, 'chart', 'values.yaml'), 'utf8'));
+  const problems: string[] = [];
+  const resolve = (node: any): any => (node?.$ref ? resolve(schema.definitions[node.$ref.replace('#/definitions/', '')]) : node);
+  // Values the schema describes as open objects (a Kubernetes object, a map of strings) end the walk.
+  const walk = (value: unknown, node: any, path: string) => {
+    node = resolve(node);
+    if (!node) return void problems.push(`${path}: in values.yaml, not in values.schema.json`);
+    if (value === null || typeof value !== 'object' || Array.isArray(value) || !node.properties) return;
+    for (const [key, v] of Object.entries(value as object)) walk(v, node.properties[key] ?? (node.additionalProperties === false ? undefined : node.additionalProperties ?? {}), path ? `${path}.${key}` : key);
+  };
+  walk(values, schema, '');
+  // An empty map in values.yaml (strategy: {}) leaves what goes in it to the operator.
+  const declared = (node: any, value: any, path: string) => {
+    node = resolve(node);
+    if (path && Object.keys(value).length === 0) return;
+    for (const key of Object.keys(node?.properties ?? {})) {
+      if (path === '' && key === 'global') continue; // Helm's own, for subcharts
+      const p = path ? `${path}.${key}` : key;
+      if (value === null || typeof value !== 'object' || !(key in value)) problems.push(`${p}: in values.schema.json, not in values.yaml`);
+      else declared(node.properties[key], value[key], p);
+    }
+  };
+  declared(schema, values, '');
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  const validate = ajv.compile(schema);
+  const ci = join(dir, 'chart', 'ci', 'remote-control-plane-values.yaml');
+  for (const [label, v] of [['defaults', values], ...(existsSync(ci) ? [['defaults with ci/remote-control-plane-values.yaml', merge(values, parse(readFileSync(ci, 'utf8')))]] : [])] as const) {
+    if (!validate(v)) problems.push(`${label} break values.schema.json: ${ajv.errorsText(validate.errors)}`);
+  }
+  return problems;
+}
+
+/** `over` merged into `base` as Helm merges a values file into the defaults. */
+function merge(base: any, over: any): any {
+  if (over === null || typeof over !== 'object' || Array.isArray(over) || base === null || typeof base !== 'object') return over;
+  const out = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = merge(base[k], v);
+  return out;
+}
+
 /** All chart problems of a generated project: default values and remote-control-plane values. */
 export async function chartProblems(dir: string, blueprint: Blueprint): Promise<string[]> {
-  const problems: string[] = [];
+  const problems: string[] = schemaProblems(dir);
   const remoteValues = 'chart/ci/remote-control-plane-values.yaml';
   // No remote values where the integration hears no .triggered event: it cannot run remotely.
   if (existsSync(join(dir, remoteValues)) !== blueprint.remoteSubscriptions.length > 0) {

@@ -7,7 +7,7 @@ import { resolveAnswers } from '../../src/answers.js';
 import { COMBINATIONS, generate, generateFrom } from '../helpers.js';
 import { nextSteps } from '../../src/after-create.js';
 import { cli, tempDir } from '../run.js';
-import { chartProblems, renderChart } from './chart.js';
+import { chartProblems, renderChart, schemaProblems } from './chart.js';
 import { commandProblems, scriptProblems, shipyardProblems } from './keptn-files.js';
 
 describe.concurrent.each(COMBINATIONS)('$kind for Keptn $keptn', ({ kind, keptn }) => {
@@ -47,6 +47,44 @@ describe("the distributor's event limit (Keptn 0.17 on)", () => {
     expect([byDefault('distributor', 'API_PROXY_MAX_PAYLOAD_BYTES_KB'), byDefault('my-generic', 'MAX_EVENT_BYTES')]).toEqual(['64', '65536']);
     const off = await env(['distributor.maxPayloadKB=0']);
     expect([off('distributor', 'API_PROXY_MAX_PAYLOAD_BYTES_KB'), off('my-generic', 'MAX_EVENT_BYTES')]).toEqual(['0', undefined]);
+  });
+});
+
+describe("the chart's values.schema.json", () => {
+  // Values that render without it and then crash the distributor or the integration at start-up,
+  // or that Kubernetes refuses: helm template and helm lint (and so helm install) refuse each.
+  it.each([
+    // API_PROXY_MAX_PAYLOAD_BYTES_KB is an int to the distributor's envconfig: 0.5 stops 1.4.5 at
+    // start-up ("Failed to process env var", 1.4.5:distributor/cmd/main.go, pkg/config/envconfig.go).
+    ['1.4', 'distributor.maxPayloadKB=0.5', /distributor\.maxPayloadKB: Invalid type\. Expected: integer/],
+    ['1.4', 'distributor.maxPayloadKB=-1', /distributor\.maxPayloadKB: Must be greater than or equal to 0/],
+    // The integration reads MAX_EVENT_BYTES up to 100 MiB (src/keptn/config.ts).
+    ['1.4', 'distributor.maxPayloadKB=200000', /distributor\.maxPayloadKB: Must be less than or equal to 102400/],
+    ['1.4', 'replicaCount=-1', /replicaCount: Must be greater than or equal to 0/],
+    ['1.4', 'service.port=0', /service\.port: Must be greater than or equal to 1/],
+    ['1.4', 'service.port=70000', /service\.port: Must be less than or equal to 65535/],
+    // The distributor's proxy (8081) shares the pod's network; before 0.11 also its /health (10999).
+    ['1.4', 'service.port=8081', /service\.port: Must not validate the schema/],
+    ['0.8', 'service.port=10999', /service\.port: Must not validate the schema/],
+    ['1.4', 'terminationGracePeriodSeconds=5', /terminationGracePeriodSeconds: Must be greater than or equal to 10/],
+    ['1.4', 'integration.taskTimeoutSeconds=0', /integration\.taskTimeoutSeconds: Must be greater than or equal to 0\.001/],
+    ['1.4', 'image.pullPolicy=Sometimes', /image\.pullPolicy must be one of the following/],
+    ['1.4', 'remoteControlPlane.api.protocol=ftp', /remoteControlPlane\.api\.protocol must be one of the following/],
+    ['1.4', 'remoteControlPlane.api.hostname=https://keptn.example.com', /remoteControlPlane\.api\.hostname: Does not match pattern/],
+    ['1.4', 'distributor.pubsubTopic=sh.keptn.event.a.triggered\\, sh.keptn.event.b.triggered', /distributor\.pubsubTopic: Does not match pattern/],
+    ['1.4', 'tmpSizeLimit=lots', /tmpSizeLimit: Does not match pattern/],
+    ['1.4', 'queueGroup=true', /Additional property queueGroup is not allowed/],
+    ['1.4', 'distributor.queueGroup=yes', /distributor\.queueGroup: Invalid type\. Expected: boolean/],
+  ])('Keptn %s: %s is refused', { timeout: 60_000 }, async (keptn, set, message) => {
+    const { dir } = await generate('generic', keptn);
+    const { problems } = await renderChart(dir, [], [set]);
+    expect(problems.find((p) => p.startsWith('chart does not render:'))).toMatch(message);
+    expect(problems.find((p) => p.startsWith('helm lint:'))).toMatch(message);
+  });
+
+  it('is consistent with values.yaml, which it holds valid (chartProblems checks it for every kind and minor)', async () => {
+    const { dir } = await generate('notification', '1.4');
+    expect(schemaProblems(dir)).toEqual([]);
   });
 });
 
