@@ -27,6 +27,12 @@ export interface Config {
   maxEventBytes: number;
   /** How long SIGTERM waits for running tasks before reporting them as errored. */
   shutdownGraceMs: number;
+  /**
+   * How long after SIGTERM the service still takes events (0: none). In the chart's pod the
+   * distributor stays subscribed for most of the grace period and forwards events to this service
+   * until then; an event it cannot deliver is gone, so the service answers each one meanwhile.
+   */
+  shutdownAcceptMs: number;
   /** The whole environment, for the handler's own settings. */
   env: NodeJS.ProcessEnv;
 }
@@ -39,6 +45,7 @@ export const DEFAULTS = {
   MAX_BODY_BYTES: '1048576',
   MAX_EVENT_BYTES: '65536',
   SHUTDOWN_GRACE_SECONDS: '25',
+  SHUTDOWN_ACCEPT_SECONDS: '0',
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -52,7 +59,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     taskTimeoutMs: readNumber(env, 'TASK_TIMEOUT_SECONDS', get('TASK_TIMEOUT_SECONDS'), 0.001, 86400) * 1000,
     maxBodyBytes: readNumber(env, 'MAX_BODY_BYTES', get('MAX_BODY_BYTES'), 1024, 100 * 1024 * 1024),
     maxEventBytes: readNumber(env, 'MAX_EVENT_BYTES', get('MAX_EVENT_BYTES'), 1024, 100 * 1024 * 1024),
-    shutdownGraceMs: readNumber(env, 'SHUTDOWN_GRACE_SECONDS', get('SHUTDOWN_GRACE_SECONDS'), 0, 3600) * 1000,
+    shutdownGraceMs: readNumber(env, 'SHUTDOWN_GRACE_SECONDS', get('SHUTDOWN_GRACE_SECONDS'), 0, 86400) * 1000,
+    shutdownAcceptMs: readNumber(env, 'SHUTDOWN_ACCEPT_SECONDS', get('SHUTDOWN_ACCEPT_SECONDS'), 0, 86400) * 1000,
     env,
   };
 }
