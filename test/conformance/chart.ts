@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import Ajv from 'ajv';
 import { execa } from 'execa';
 import { parse, parseAllDocuments } from 'yaml';
 import type { Blueprint } from '../../src/blueprint.js';
@@ -16,7 +17,8 @@ export interface Rendered {
 }
 
 /**
- * Renders chart/ with its default values plus `valueFiles` (`helm template`, released under the
+ * Renders chart/ with its default values plus `valueFiles` and `set` (`--set`, typed as an operator
+ * types them: 2 is a number) (`helm template`, released under the
  * chart's own name into namespace keptn, for Kubernetes 1.27) and lints it (`helm lint --strict`,
  * its warnings and errors become problems); problems instead of throwing. `helm template` renders
  * NOTES.txt with the manifests (without printing it), so a NOTES.txt that does not render fails it.
@@ -26,7 +28,7 @@ export async function renderChart(dir: string, valueFiles: string[] = [], set: s
   const chart = join(dir, 'chart');
   // The release is named after the chart, so names come out as the chart's name alone.
   const name = String(parse(readFileSync(join(chart, 'Chart.yaml'), 'utf8'))?.name);
-  const common = [...valueFiles.flatMap((f) => ['-f', join(dir, f)]), ...set.flatMap((v) => ['--set-string', v]), '--namespace', 'keptn', '--kube-version', '1.27.0'];
+  const common = [...valueFiles.flatMap((f) => ['-f', join(dir, f)]), ...set.flatMap((v) => ['--set', v]), '--namespace', 'keptn', '--kube-version', '1.27.0'];
   const options = { reject: false, env: helmEnv() } as const;
   const [r, lint] = await Promise.all([
     execa(bin, ['template', name, chart, ...common], options),
@@ -143,6 +145,19 @@ export function integrationProblems(docs: any[], blueprint: Blueprint, remote: b
     want(found, `service has no ${e.name}`);
     if (e.secret) want(found?.valueFrom?.secretKeyRef, `${e.name} does not come from a Secret`);
   }
+  // The order in which the pod stops (test/conformance/termination.test.ts plays it through): the
+  // integration takes events for as long as the distributor is subscribed (until its preStop
+  // sleep ends), and its cut-short tasks report errored a few seconds before that.
+  const sleepOf = (c: any) => {
+    const command = c.lifecycle?.preStop?.exec?.command;
+    return command?.[0]?.endsWith('sleep') ? Number(command[1]) : 0;
+  };
+  const grace = pod.terminationGracePeriodSeconds ?? 30;
+  const subscribed = sleepOf(distributor);
+  const accepting = sleepOf(service) + Number(env(service, 'SHUTDOWN_ACCEPT_SECONDS')?.value ?? 0);
+  const reported = sleepOf(service) + Number(env(service, 'SHUTDOWN_GRACE_SECONDS')?.value ?? 25);
+  want(accepting > subscribed && accepting < grace, `the integration takes events until ${accepting} s, the distributor forwards them until ${subscribed} s (grace period ${grace} s)`);
+  want(reported + 2 <= subscribed, `cut-short tasks report at ${reported} s, too late for the distributor, which leaves at ${subscribed} s`);
   want(service.readinessProbe?.httpGet?.path === '/ready', 'no readiness probe on /ready');
   want(service.livenessProbe?.httpGet?.path === '/health', 'no liveness probe on /health');
 
@@ -175,9 +190,58 @@ export function integrationProblems(docs: any[], blueprint: Blueprint, remote: b
   return problems;
 }
 
+/**
+ * chart/values.schema.json against chart/values.yaml: every value is described (its path through
+ * `properties`, or a map the schema leaves open), every value the schema names exists, and the
+ * defaults (and the CI values over them) are valid by the schema (draft-07, as Helm reads it).
+ */
+export function schemaProblems(dir: string): string[] {
+  const file = join(dir, 'chart', 'values.schema.json');
+  if (!existsSync(file)) return ['chart/values.schema.json is missing'];
+  const schema = JSON.parse(readFileSync(file, 'utf8'));
+  const values = parse(readFileSync(join(dir, 'chart', 'values.yaml'), 'utf8'));
+  const problems: string[] = [];
+  const resolve = (node: any): any => (node?.$ref ? resolve(schema.definitions[node.$ref.replace('#/definitions/', '')]) : node);
+  // Values the schema describes as open objects (a Kubernetes object, a map of strings) end the walk.
+  const walk = (value: unknown, node: any, path: string) => {
+    node = resolve(node);
+    if (!node) return void problems.push(`${path}: in values.yaml, not in values.schema.json`);
+    if (value === null || typeof value !== 'object' || Array.isArray(value) || !node.properties) return;
+    for (const [key, v] of Object.entries(value as object)) walk(v, node.properties[key] ?? (node.additionalProperties === false ? undefined : node.additionalProperties ?? {}), path ? `${path}.${key}` : key);
+  };
+  walk(values, schema, '');
+  // An empty map in values.yaml (strategy: {}) leaves what goes in it to the operator.
+  const declared = (node: any, value: any, path: string) => {
+    node = resolve(node);
+    if (path && Object.keys(value).length === 0) return;
+    for (const key of Object.keys(node?.properties ?? {})) {
+      if (path === '' && key === 'global') continue; // Helm's own, for subcharts
+      const p = path ? `${path}.${key}` : key;
+      if (value === null || typeof value !== 'object' || !(key in value)) problems.push(`${p}: in values.schema.json, not in values.yaml`);
+      else declared(node.properties[key], value[key], p);
+    }
+  };
+  declared(schema, values, '');
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  const validate = ajv.compile(schema);
+  const ci = join(dir, 'chart', 'ci', 'remote-control-plane-values.yaml');
+  for (const [label, v] of [['defaults', values], ...(existsSync(ci) ? [['defaults with ci/remote-control-plane-values.yaml', merge(values, parse(readFileSync(ci, 'utf8')))]] : [])] as const) {
+    if (!validate(v)) problems.push(`${label} break values.schema.json: ${ajv.errorsText(validate.errors)}`);
+  }
+  return problems;
+}
+
+/** `over` merged into `base` as Helm merges a values file into the defaults. */
+function merge(base: any, over: any): any {
+  if (over === null || typeof over !== 'object' || Array.isArray(over) || base === null || typeof base !== 'object') return over;
+  const out = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = merge(base[k], v);
+  return out;
+}
+
 /** All chart problems of a generated project: default values and remote-control-plane values. */
 export async function chartProblems(dir: string, blueprint: Blueprint): Promise<string[]> {
-  const problems: string[] = [];
+  const problems: string[] = schemaProblems(dir);
   const remoteValues = 'chart/ci/remote-control-plane-values.yaml';
   // No remote values where the integration hears no .triggered event: it cannot run remotely.
   if (existsSync(join(dir, remoteValues)) !== blueprint.remoteSubscriptions.length > 0) {

@@ -26,6 +26,11 @@ describe('a broken chart is caught', () => {
     ['a typo in the topic value', 'base/chart/values.yaml.ejs', "q.yaml(subscriptions.join(','))", "q.yaml(subscriptions.join(',').replace('triggered', 'triggerd'))", /PUBSUB_TOPIC .*triggerd/],
     ['a typo in the topic variable', DEPLOYMENT, '- name: PUBSUB_TOPIC\n', '- name: PUBSUB_TOPICS\n', /PUBSUB_TOPIC undefined/],
     ['the 0.8 NATS URL for every target', 'base/chart/values.yaml.ejs', 'pubsubUrl: <%- q.yaml(keptn.natsUrl) %>', 'pubsubUrl: "nats://keptn-nats-cluster"', /PUBSUB_URL nats:\/\/keptn-nats-cluster/],
+    ['the integration stops taking events before the distributor unsubscribes', DEPLOYMENT, 'value: {{ sub $grace 1 | quote }}', 'value: {{ sub $grace 3 | quote }}', /the integration takes events until 57 s, the distributor forwards them until 58 s/],
+    ['cut-short tasks reporting after the distributor left', DEPLOYMENT, 'value: {{ sub $grace 7 | quote }}', 'value: {{ sub $grace 1 | quote }}', /cut-short tasks report at 59 s, too late for the distributor, which leaves at 58 s/],
+    ['a value the schema does not know', 'base/chart/values.schema.json.ejs', '"tmpSizeLimit": { "$ref": "#/definitions/quantity" },\n', '', /tmpSizeLimit: in values\.yaml, not in values\.schema\.json/],
+    ['a schema value missing from values.yaml', 'base/chart/values.yaml.ejs', 'tmpSizeLimit: 256Mi\n', '', /tmpSizeLimit: in values\.schema\.json, not in values\.yaml/],
+    ['a default the schema refuses', 'base/chart/values.yaml.ejs', 'terminationGracePeriodSeconds: 60', 'terminationGracePeriodSeconds: 5', /defaults break values\.schema\.json: data\/terminationGracePeriodSeconds must be >= 10/],
     ['no writable /tmp under a read-only root', DEPLOYMENT, '          volumeMounts:\n            - name: tmp\n              mountPath: /tmp\n', '', /no writable \/tmp/],
     // Helm renders a value that does not exist as nothing (no strict mode), which leaves a null;
     // one under a map that does not exist stops the rendering.

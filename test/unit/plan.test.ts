@@ -17,6 +17,7 @@ const REQUIRED = [
   '.gitignore',
   'chart/Chart.yaml',
   'chart/values.yaml',
+  'chart/values.schema.json',
   'chart/templates/_helpers.tpl',
   'chart/templates/deployment.yaml',
   'chart/templates/service.yaml',

@@ -112,6 +112,31 @@ describe('tasks', () => {
     expect(stack.replies()[1].data).toMatchObject({ status: 'succeeded', result: 'pass' });
   });
 
+  it('keeps answering events for SHUTDOWN_ACCEPT_SECONDS after SIGTERM, while the distributor still forwards them', async () => {
+    // As in the chart's pod: SIGTERM comes first, the distributor stays subscribed for most of the
+    // grace period, and an event it cannot deliver is gone.
+    stack = await startStack({ integration: taskIntegration((e) => (e.data?.slow ? new Promise(() => {}) : Promise.resolve({ result: 'pass', message: 'done' }))) });
+    const slow = triggered().cloneWith({ data: { ...triggered().data, slow: true } });
+    await stack.post(slow);
+    await stack.broker.until(() => stack!.replies().length >= 1);
+    const stopping = stack.service.stop(300, 800);
+    expect((await fetch(`${stack.url}ready`)).status).toBe(503);
+    // Within the grace period a new task runs as usual.
+    const early = triggered();
+    expect((await stack.post(early)).status).toBe(202);
+    await stack.broker.until(() => stack!.replies().filter((r) => r.triggeredid === early.id).length >= 2);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    // After it, the slow task has reported errored, and a task that comes still gets both replies.
+    const late = triggered();
+    expect((await stack.post(late)).status).toBe(202);
+    await stopping;
+    const answers = (e: CloudEvent<unknown>) => stack!.replies().filter((r) => r.triggeredid === e.id).map((r) => `${r.type.split('.').pop()} ${r.data.status ?? ''}`.trim());
+    expect(answers(slow)).toEqual(['started', 'finished errored']);
+    expect(answers(early)).toEqual(['started', 'finished succeeded']);
+    expect(answers(late)).toEqual(['started', 'finished errored']);
+    expect(stack.replies().find((r) => r.triggeredid === late.id && r.type.endsWith('.finished')).data.message).toMatch(/shut down before the task finished/);
+  });
+
   it('runs many tasks at once without a warning (each waits on the shutdown signal)', async () => {
     const warnings: string[] = [];
     const onWarning = (warning: Error) => warnings.push(`${warning.name}: ${warning.message}`);

@@ -13,6 +13,7 @@ import type { Dispatcher } from './tasks.js';
 
 export function createHttpServer(config: Config, dispatcher: Dispatcher, log: Log) {
   let accepting = true;
+  let ready = true;
 
   const server = createServer((req, res) => {
     // A client that drops the connection mid-request must cost that request only, never the
@@ -29,7 +30,7 @@ export function createHttpServer(config: Config, dispatcher: Dispatcher, log: Lo
     const path = req.url === '/' ? '/' : new URL(req.url ?? '/', 'http://localhost').pathname;
     if (req.method === 'GET' && path === '/health') return send(res, 200, { status: 'ok' });
     if (req.method === 'GET' && path === '/ready') {
-      return accepting ? send(res, 200, { status: 'ready' }) : send(res, 503, { status: 'shutting down' });
+      return ready ? send(res, 200, { status: 'ready' }) : send(res, 503, { status: 'shutting down' });
     }
     if (path !== '/') return send(res, 404, { error: `no route ${path}` });
     if (req.method !== 'POST') return send(res, 405, { error: 'events are POSTed to /' });
@@ -57,8 +58,13 @@ export function createHttpServer(config: Config, dispatcher: Dispatcher, log: Lo
 
   return {
     server,
-    /** Stop taking events; /ready turns 503 so Kubernetes stops routing to this pod. */
+    /** /ready turns 503, so Kubernetes stops routing to this pod; events are still taken. */
+    stopReadiness(): void {
+      ready = false;
+    },
+    /** Stop taking events (503), and stop being ready. */
     stopAccepting(): void {
+      ready = false;
       accepting = false;
     },
   };

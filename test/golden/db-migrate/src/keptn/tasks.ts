@@ -196,12 +196,15 @@ export function createDispatcher(integration: Integration, deps: Deps) {
       return running.size;
     },
     /**
-     * Wait for running work. After `graceMs` it is aborted, which makes each task send its
-     * .finished as errored, so the wait still ends with every reply sent (or logged as lost).
+     * Wait for running work, and for work that starts until `accepting` settles (the service
+     * still takes events until then). After `graceMs` it is aborted, which makes each task send
+     * its .finished as errored, and a task that starts later does so at once; so the wait still
+     * ends with every reply sent (or logged as lost).
      */
-    async drain(graceMs: number): Promise<void> {
+    async drain(graceMs: number, accepting: Promise<void> = Promise.resolve()): Promise<void> {
       const timer = setTimeout(() => shutdown.abort(), graceMs);
-      await Promise.all([...running]);
+      await accepting;
+      while (running.size > 0) await Promise.all([...running]);
       clearTimeout(timer);
     },
   };

@@ -41,10 +41,20 @@ export async function startService(config: Config, options: ServiceOptions = {})
   return {
     port,
     dispatcher,
-    /** Graceful stop: refuse new events, let running tasks finish (or report them errored), close. */
-    async stop(graceMs = config.shutdownGraceMs): Promise<void> {
-      http.stopAccepting();
-      await dispatcher.drain(graceMs);
+    /**
+     * Graceful stop: take events for `acceptMs` more (each answered), then refuse them; running
+     * tasks get `graceMs` from now to finish, then report errored (so do tasks that start after
+     * that); close once every reply is sent.
+     */
+    async stop(graceMs = config.shutdownGraceMs, acceptMs = 0): Promise<void> {
+      let accepting = Promise.resolve();
+      if (acceptMs > 0) {
+        http.stopReadiness();
+        accepting = new Promise<void>((resolve) => setTimeout(resolve, acceptMs)).then(() => http.stopAccepting());
+      } else {
+        http.stopAccepting();
+      }
+      await dispatcher.drain(graceMs, accepting);
       const closed = new Promise<void>((resolve) => http.server.close(() => resolve()));
       http.server.closeIdleConnections();
       await closed;
@@ -64,8 +74,11 @@ export async function runService(): Promise<void> {
     const stop = async (signal: string) => {
       if (stopping) return;
       stopping = true;
-      log.info('stopping', { signal, inFlight: service.dispatcher.inFlight });
-      await service.stop();
+      // In the chart's pod the distributor still forwards events after SIGTERM (its own comes
+      // later, chart/templates/deployment.yaml): they are taken for SHUTDOWN_ACCEPT_SECONDS.
+      const acceptMs = signal === 'SIGTERM' ? config.shutdownAcceptMs : 0;
+      log.info('stopping', { signal, inFlight: service.dispatcher.inFlight, acceptingSeconds: acceptMs / 1000, graceSeconds: config.shutdownGraceMs / 1000 });
+      await service.stop(config.shutdownGraceMs, acceptMs);
       log.info('stopped');
       process.exit(0);
     };
