@@ -25,6 +25,13 @@ export interface Config {
    * (API_PROXY_MAX_PAYLOAD_BYTES_KB, 64 KiB since Keptn 0.17), so a larger one is cut to fit.
    */
   maxEventBytes: number;
+  /**
+   * How long a reply the distributor cannot take is sent again (with backoff) before it is given
+   * up: long enough for the distributor to restart.
+   */
+  replyRetryMs: number;
+  /** Replies waiting for the distributor, at most: with this many, new tasks are refused (503). */
+  replyQueueSize: number;
   /** How long SIGTERM waits for running tasks before reporting them as errored. */
   shutdownGraceMs: number;
   /**
@@ -40,11 +47,13 @@ export interface Config {
 export const DEFAULTS = {
   PORT: '8080',
   EVENT_BROKER_URL: 'http://localhost:8081/event',
-  CONFIGURATION_SERVICE_URL: "http://localhost:8081/resource-service",
+  CONFIGURATION_SERVICE_URL: 'http://localhost:8081/resource-service',
   TASK_TIMEOUT_SECONDS: '3600',
   MAX_BODY_BYTES: '1048576',
   MAX_EVENT_BYTES: '65536',
   SHUTDOWN_GRACE_SECONDS: '25',
+  REPLY_RETRY_SECONDS: '120',
+  REPLY_QUEUE_SIZE: '1000',
   SHUTDOWN_ACCEPT_SECONDS: '0',
 };
 
@@ -52,13 +61,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const get = (key: keyof typeof DEFAULTS) => env[key] || DEFAULTS[key];
   return {
     port: readNumber(env, 'PORT', get('PORT'), 0, 65535),
-    name: "prometheus-sli",
-    specVersion: "0.2.4",
+    name: 'prometheus-sli',
+    specVersion: '0.2.4',
     eventBrokerUrl: readUrl('EVENT_BROKER_URL', get('EVENT_BROKER_URL')),
     configurationServiceUrl: readUrl('CONFIGURATION_SERVICE_URL', get('CONFIGURATION_SERVICE_URL')).replace(/\/+$/, ''),
     taskTimeoutMs: readNumber(env, 'TASK_TIMEOUT_SECONDS', get('TASK_TIMEOUT_SECONDS'), 0.001, 86400) * 1000,
     maxBodyBytes: readNumber(env, 'MAX_BODY_BYTES', get('MAX_BODY_BYTES'), 1024, 100 * 1024 * 1024),
     maxEventBytes: readNumber(env, 'MAX_EVENT_BYTES', get('MAX_EVENT_BYTES'), 1024, 100 * 1024 * 1024),
+    replyRetryMs: readNumber(env, 'REPLY_RETRY_SECONDS', get('REPLY_RETRY_SECONDS'), 0, 3600) * 1000,
+    replyQueueSize: readNumber(env, 'REPLY_QUEUE_SIZE', get('REPLY_QUEUE_SIZE'), 1, 100_000),
     shutdownGraceMs: readNumber(env, 'SHUTDOWN_GRACE_SECONDS', get('SHUTDOWN_GRACE_SECONDS'), 0, 86400) * 1000,
     shutdownAcceptMs: readNumber(env, 'SHUTDOWN_ACCEPT_SECONDS', get('SHUTDOWN_ACCEPT_SECONDS'), 0, 86400) * 1000,
     env,
