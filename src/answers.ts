@@ -92,7 +92,7 @@ export const ANSWERS: readonly AnswerDef[] = [
     help: "integration name: Helm release, Deployment, container and CloudEvent source (default: the directory name); not one YAML reads as a boolean, number or date (true, y, 0777, 1e3, 2024), nor one of Keptn's own services (api-service, shipyard-controller, …), which the distributor does not register",
     example: '--name locust-tests',
     message: 'Integration name',
-    hint: 'Used as Helm release, Deployment and the `source` of every event it sends.',
+    hint: "Used as Helm release, Deployment and the `source` of every event it sends; not a word YAML reads as something else (true, y, 2024) nor one of Keptn's own services.",
     default: () => undefined,
     rule: () => (v) => yamlName(dnsLabel(53))(v) ?? notKeptnService(v),
   },
