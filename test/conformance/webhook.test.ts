@@ -96,7 +96,7 @@ describe.concurrent.each(CASES)('$what through the webhook-service of Keptn $kep
     }
   });
 
-  it("says in its README what the release answers to an event that finds no webhook (before subscribe.sh ran)", async () => {
+  it("says in its README what the release answers to an event that finds no webhook (before subscribe.sh ran)", { timeout: 60_000 }, async () => {
     const { dir, blueprint } = await project(answers(keptn), keptn);
     const readme = readFileSync(join(dir, 'README.md'), 'utf8').replace(/\s+/g, ' ');
     const section = readme.split('### Until webhook.yaml has the subscription ids')[1]?.split(' ## ')[0] ?? '';
