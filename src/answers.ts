@@ -11,7 +11,24 @@ import { TEST_TOOLS } from './kinds/test-tool-presets.js';
 import { RUNTIMES } from './runtimes/index.js';
 import { KIND_ANSWERS, type KindAnswer } from './kinds/types.js';
 import { DEFAULT_KEPTN, KEPTN_MINORS, KEPTN_RANGE, keptnRule, keptnVersion } from './keptn-versions.js';
-import { dnsLabel, endpointRule, eventType, freeText, imageRepository, keptnName, listOf, oneOf, taskName, type Rule } from './rules.js';
+import {
+  carriable,
+  dnsLabel,
+  endpointRule,
+  eventType,
+  eventTypeWarnings,
+  freeText,
+  imageRepository,
+  keptnName,
+  listOf,
+  nearBuiltinTask,
+  notKeptnService,
+  oneOf,
+  overlappingSubscriptions,
+  taskName,
+  yamlName,
+  type Rule,
+} from './rules.js';
 
 export type Answers = Record<string, string>;
 
@@ -43,6 +60,8 @@ export interface AnswerDef {
   skip?(a: Answers): string | undefined;
   default(a: Answers): string | undefined;
   rule(a: Answers): Rule;
+  /** What to tell about a valid value that is likely not what was meant (printed, not refused). */
+  warn?(value: string, a: Answers): string[];
 }
 
 /** An answer picked from a list: the prompt's choices and the rule come from the same entries. */
@@ -70,12 +89,12 @@ export const ANSWERS: readonly AnswerDef[] = [
   {
     key: 'name',
     flag: '--name <name>',
-    help: 'integration name: Helm release, Deployment, container and CloudEvent source (default: the directory name)',
+    help: "integration name: Helm release, Deployment, container and CloudEvent source (default: the directory name); not one YAML reads as a boolean, number or date (true, y, 0777, 1e3, 2024), nor one of Keptn's own services (api-service, shipyard-controller, …), which the distributor does not register",
     example: '--name locust-tests',
     message: 'Integration name',
-    hint: 'Used as Helm release, Deployment and the `source` of every event it sends.',
+    hint: "Used as Helm release, Deployment and the `source` of every event it sends; not a word YAML reads as something else (true, y, 2024) nor one of Keptn's own services.",
     default: () => undefined,
-    rule: () => dnsLabel(53),
+    rule: () => (v) => yamlName(dnsLabel(53))(v) ?? notKeptnService(v),
   },
   {
     key: 'keptn',
@@ -100,7 +119,8 @@ export const ANSWERS: readonly AnswerDef[] = [
     message: 'Which shipyard task does it serve?',
     hint: 'A task is a step of a shipyard sequence; Keptn sends sh.keptn.event.<task>.triggered and waits for .started and .finished.',
     default: kindDefault('task'),
-    rule: () => taskName,
+    rule: () => yamlName(taskName),
+    warn: (v) => [nearBuiltinTask(v)].filter((w): w is string => w !== undefined),
   },
   {
     key: 'runtime',
@@ -128,14 +148,14 @@ export const ANSWERS: readonly AnswerDef[] = [
   {
     key: 'events',
     flag: '--events <types>',
-    help: "notification and generic: comma-separated event types to subscribe to (a remote execution plane receives only .triggered ones: Keptn's API serves no others)",
+    help: "notification and generic: comma-separated event types to subscribe to, each ending in a phase Keptn sends (triggered, started, status.changed, finished, invalidated; notification: or a NATS wildcard); a type listed twice is subscribed once, types that overlap and a task name one typo from Keptn's own are warned about (a remote execution plane receives only .triggered ones: Keptn's API serves no others)",
     example: '--events sh.keptn.event.evaluation.finished,sh.keptn.event.approval.triggered',
     message: 'Which events should it receive? (comma-separated)',
     hint: (a) =>
       ({
         'job-executor': 'The job-executor-service is subscribed to these task triggers and runs a job for each.',
         'webhook-service': 'The webhook-service is subscribed to these types; each gets its own webhook.',
-      })[a.runtime] ?? 'The distributor sidecar subscribes to these types and forwards each event to the service.',
+      })[a.runtime] ?? 'The distributor sidecar subscribes to these types and forwards each event to the service, once for every type it matches. Each ends in a phase: triggered, started, status.changed, finished or invalidated.',
     list: true,
     default: kindDefault('events'),
     rule: (a) => {
@@ -150,6 +170,19 @@ export const ANSWERS: readonly AnswerDef[] = [
         return undefined;
       };
     },
+    // The distributor subscribes to each type on its own and forwards an event once for every
+    // subscription it matches: 0.8.7:distributor/pkg/lib/events/nats_connection_handler.go (one NATS
+    // subscription per topic, no memory of sent events), 0.10.0–1.4.5:distributor/pkg/receiver/
+    // receiver.go (sendEventForSubscriptions, its cache keyed by subscription) and poller.go (each
+    // subscription polled on its own). Types listed twice are merged (normalise).
+    warn: (v, a) => [
+      // --task was warned about already.
+      ...eventTypeWarnings(listOf(v), a.task),
+      ...overlappingSubscriptions(listOf(v)).map(
+        ([x, y, both]) =>
+          `${x} and ${y} both match events such as ${both}: Keptn's distributor (0.8 to 1.4.5) forwards an event once for each subscription it matches, so such an event arrives twice; list only one of them unless the shipyard needs both`,
+      ),
+    ],
   },
   {
     key: 'webhook',
@@ -168,7 +201,7 @@ export const ANSWERS: readonly AnswerDef[] = [
     message: 'Which sliProvider value does it answer to?',
     hint: 'Chosen per project with `keptn configure monitoring <provider>`; get-sli events for other providers are ignored.',
     default: kindDefault('sli-provider'),
-    rule: () => dnsLabel(63),
+    rule: () => yamlName(dnsLabel(63)),
   },
   {
     key: 'metrics',
@@ -198,7 +231,7 @@ export const ANSWERS: readonly AnswerDef[] = [
     example: '--project sockshop',
     message: 'Example Keptn project',
     default: () => 'sockshop',
-    rule: () => keptnName(50),
+    rule: () => yamlName(keptnName(50)),
   },
   {
     key: 'stage',
@@ -209,7 +242,7 @@ export const ANSWERS: readonly AnswerDef[] = [
     message: 'Example stage',
     default: () => 'dev',
     rule: (a) => (v) =>
-      keptnName(43)(v) ??
+      yamlName(keptnName(43))(v) ??
       (`${a.project}-${v}`.length > 63
         ? `together with the project ("${a.project}-${v}", Keptn's namespace for the stage) must be at most 63 characters`
         : undefined),
@@ -222,7 +255,7 @@ export const ANSWERS: readonly AnswerDef[] = [
     example: '--service carts',
     message: 'Example service',
     default: () => 'carts',
-    rule: () => keptnName(43),
+    rule: () => yamlName(keptnName(43)),
   },
   {
     key: 'description',
@@ -268,9 +301,9 @@ export function notApplying(def: AnswerDef, a: Answers): string | undefined {
   return def.skip?.(a);
 }
 
-/** Normalise a list answer ("a, b,,c" → "a,b,c") so records and comparisons are stable. */
+/** Normalise a list answer ("a, b,,c,a" → "a,b,c", each item once) so records and comparisons are stable. */
 export function normalise(def: AnswerDef, value: string): string {
-  return def.list ? listOf(value).join(',') : value.trim();
+  return def.list ? [...new Set(listOf(value))].join(',') : value.trim();
 }
 
 /** Asks for one answer; undefined means "not asked, take the default". */
@@ -281,7 +314,7 @@ export type Ask = (def: AnswerDef, answers: Answers, fallback: string | undefine
  * `ask` is given) or defaulted; `defaults` overrides the table's defaults (e.g. the name from the
  * directory). Throws InputError naming the flag, the value and the rule.
  */
-export async function resolveAnswers(given: Answers, ask?: Ask, defaults: Answers = {}): Promise<Answers> {
+export async function resolveAnswers(given: Answers, ask?: Ask, defaults: Answers = {}, warn?: (line: string) => void): Promise<Answers> {
   const a: Answers = {};
   for (const def of ANSWERS) {
     const flag = `--${def.key}`;
@@ -300,10 +333,17 @@ export async function resolveAnswers(given: Answers, ask?: Ask, defaults: Answer
       const why = isKindAnswer(def) ? `required for kind ${a.kind}` : 'required';
       throw new InputError(flag, undefined, `${why}; pass ${def.flag}, e.g. ${def.example}`);
     }
+    const raw = value;
     value = normalise(def, value);
-    const broken = def.rule(a)(value);
+    const broken = carriable(value) ?? def.rule(a)(value);
     if (broken) throw new InputError(flag, value, broken);
     a[def.key] = value;
+    // Said as soon as the answer is in, so that at the prompt it comes before the next question.
+    if (warn) {
+      const twice = def.list ? [...new Set(listOf(raw).filter((item, i, all) => all.indexOf(item) !== i))] : [];
+      for (const item of twice) warn(`${flag} lists ${item} more than once: subscribed once`);
+      for (const line of def.warn?.(value, a) ?? []) warn(`${flag}: ${line}`);
+    }
   }
   const cross = kindById(a.kind)?.check?.(a, keptnVersion(a.keptn)!);
   if (cross) throw new InputError(`--${cross.key}`, cross.value, cross.rule);
@@ -316,7 +356,7 @@ function withCross(def: AnswerDef, a: Answers): Rule {
   const kind = kindById(a.kind);
   const keptn = a.keptn === undefined ? undefined : keptnVersion(a.keptn);
   return (v) => {
-    const broken = own(v);
+    const broken = carriable(v) ?? own(v);
     if (broken || !kind?.check || !keptn) return broken;
     const cross = kind.check({ ...a, [def.key]: normalise(def, v) }, keptn);
     return cross?.key === def.key ? cross.rule : undefined;

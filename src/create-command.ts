@@ -39,7 +39,14 @@ export async function create(directory: string | undefined, flagged: Answers, fl
   }
   const defaults: Answers = directory && !given.name ? { name: nameFrom(directory) } : {};
   const ask = interactive ? (await import('./prompts.js')).createAsk() : undefined;
-  const answers = await resolveAnswers(given, ask, defaults);
+  const warn = (line: string) => console.error(colour.yellow(`warning: ${line}`));
+  const answers = await resolveAnswers(given, ask, defaults, warn).catch((err: unknown) => {
+    // A name taken from the directory is refused as the directory's, which is what was given.
+    if (err instanceof InputError && err.field === '--name' && defaults.name !== undefined && err.value === defaults.name) {
+      throw new InputError('directory', directory, `gives the integration name ${JSON.stringify(defaults.name)}, and ${err.rule.replace(/; choose another$/, '')}: pass --name`);
+    }
+    throw err;
+  });
   const where = directory ?? answers.name;
   const dir = resolve(where);
   const blueprint = toBlueprint(answers);

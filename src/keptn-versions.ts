@@ -49,6 +49,39 @@ const DISTRIBUTOR_ENV: Record<string, string> = {
   API_PROXY_MAX_PAYLOAD_BYTES_KB: '0.17.0',
 };
 
+/**
+ * The phases of a task's events, the last part of `sh.keptn.event.<task>.<phase>`: go-utils'
+ * pkg/lib/v0_2_0/events.go (keptnTriggeredEventSuffix … keptnInvalidatedEventSuffix), alike from
+ * v0.8.5 to v0.20.4. A sequence's events (`sh.keptn.event.<stage>.<sequence>.<phase>`) end in them too.
+ */
+export const KEPTN_PHASES = ['triggered', 'started', 'status.changed', 'finished', 'invalidated'];
+
+/**
+ * Keptn's built-in task names of one segment: go-utils pkg/lib/v0_2_0/*.go (`…TaskName`, alike
+ * from v0.8.5 to v0.20.4; `remediation` is a sequence, its tasks get-action and action,
+ * 0.8.7:remediation-service/README.md). A task name one typo away from one of them is warned about.
+ */
+export const KEPTN_TASKS = ['action', 'approval', 'configure-monitoring', 'deployment', 'evaluation', 'get-action', 'get-sli', 'release', 'rollback', 'test'];
+
+/**
+ * Deployment names the distributor never registers with Keptn's control plane ("Skipping
+ * Registration because service name … is actively filtered"): isOneOfFilteredServices() in
+ * distributor/cmd/main.go (0.9.0–0.12.7) and distributor/pkg/config/envconfig.go (0.13.0–1.4.5),
+ * checked against K8S_DEPLOYMENT_NAME. 0.8.x registers every name (0.8.7:distributor/cmd/main.go,
+ * shallRegister). Unregistered, a remote plane's poller gets no subscription (1.4.5:distributor/cmd/
+ * main.go, uniformWatch only when ValidateRegistrationConstraints()). lighthouse-service is not on
+ * the list at any tag.
+ */
+export const KEPTN_OWN_SERVICES: readonly { name: string; releases: string }[] = [
+  { name: 'api-service', releases: '0.9.0–1.4.5' },
+  { name: 'configuration-service', releases: '0.9.0–0.17.1' },
+  { name: 'mongodb-datastore', releases: '0.9.0–1.4.5' },
+  { name: 'resource-service', releases: '0.18.0–1.4.5' },
+  { name: 'secret-service', releases: '0.9.0–1.4.5' },
+  { name: 'shipyard-controller', releases: '0.9.0–1.4.5' },
+  { name: 'statistics-service', releases: '0.9.0–1.4.5' },
+];
+
 export interface JobExecutor {
   /** The job-executor-service release for this Keptn (its README's compatibility matrix at 0.3.0). */
   version: string;
@@ -129,6 +162,15 @@ export interface KeptnVersion {
     sendStarted: boolean;
     /** Seconds until a new subscription reaches it: 10 with the distributor, 5 with go-utils' SDK (0.17 on). */
     pickUpSeconds: number;
+    /**
+     * What it sends back for an event whose subscription id no webhook in webhook.yaml has (before
+     * keptn/subscribe.sh uploaded it), when that event is no task's `.triggered`: onPreExecutionError
+     * in webhook-service/handler/handler.go sends `.started` for any event up to 0.17.1 (0.18.0 returns
+     * first unless it is a task's `.triggered`), and 0.10.0's sendFinishedEvent an errored `.finished`
+     * too (0.11.0 checks the type); the SDK names them by replacing the phase (0.12.7:go-sdk/pkg/sdk/
+     * keptn.go, ReplaceEventTypeKind). Empty from 0.18.0 on.
+     */
+    unmatchedReplies: string[];
   };
 }
 
@@ -177,6 +219,7 @@ export function keptnVersion(id: string): KeptnVersion | undefined {
           apiVersion: from('0.15.0') ? 'webhookconfig.keptn.sh/v1beta1' : 'webhookconfig.keptn.sh/v1alpha1',
           sendStarted: from('0.13.0'),
           pickUpSeconds: from('0.17.0') ? 5 : 10,
+          unmatchedReplies: from('0.18.0') ? [] : from('0.11.0') ? ['.started'] : ['.started', '.finished'],
         }
       : undefined,
   };

@@ -1,6 +1,8 @@
 // Validation rules shared by flags, prompts and answers files.
 // A rule returns undefined when the value is fine, else a short statement of the rule it breaks.
 
+import { KEPTN_OWN_SERVICES, KEPTN_PHASES, KEPTN_TASKS } from './keptn-versions.js';
+
 export type Rule = (value: string) => string | undefined;
 
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
@@ -30,24 +32,122 @@ export const taskName: Rule = (v) =>
 const SEGMENT = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 
 /**
- * A Keptn event type: `sh.keptn.event.` then dot-separated segments. NATS wildcards (`*` for one
- * segment, a final `>` for the rest) only when `wildcards` is true.
+ * A Keptn event type: `sh.keptn.event.` then dot-separated segments, the last of them a phase Keptn
+ * sends (KEPTN_PHASES). NATS wildcards (`*` for one segment, a final `>` for the rest) only when
+ * `wildcards` is true; a wildcard stands for a phase too.
  */
 export const eventType =
   (wildcards: boolean): Rule =>
   (v) => {
     const rule = wildcards
-      ? "must be 'sh.keptn.event.<task>.<phase>' of lowercase segments (a segment may be '*', a last segment '>'), or 'sh.keptn.>'"
+      ? "must be 'sh.keptn.event.<task>.<phase>' of lowercase segments (a segment may be '*', a last segment '>'), or 'sh.keptn.event.>' or 'sh.keptn.>'"
       : "must be 'sh.keptn.event.<task>.<phase>' of lowercase letters, digits and '-' (no wildcards)";
-    if (wildcards && v === 'sh.keptn.>') return undefined;
+    if (wildcards && (v === 'sh.keptn.>' || v === 'sh.keptn.event.>')) return undefined;
     if (!v.startsWith('sh.keptn.event.')) return rule;
     const segs = v.slice('sh.keptn.event.'.length).split('.');
     if (segs.length < 2) return rule;
     const ok = segs.every(
       (s, i) => SEGMENT.test(s) || (wildcards && (s === '*' || (s === '>' && i === segs.length - 1))),
     );
-    return ok ? undefined : rule;
+    if (!ok) return rule;
+    return phaseOf(segs) === undefined
+      ? `must end in a phase Keptn sends: ${KEPTN_PHASES.join(', ')}${wildcards ? " (or a wildcard, '*' or '>')" : ''}`
+      : undefined;
   };
+
+/** The phase the segments after `sh.keptn.event.` end in (a wildcard counts as one), else undefined. */
+function phaseOf(segs: string[]): string | undefined {
+  const last = segs.at(-1)!;
+  if (last === '>' || last === '*') return last;
+  const two = segs.slice(-2).join('.');
+  if (segs.length >= 3 && KEPTN_PHASES.includes(two)) return two;
+  if (segs.length >= 3 && segs.at(-2) === 'status' && last === '*') return two;
+  return KEPTN_PHASES.includes(last) && last !== 'status.changed' ? last : undefined;
+}
+
+/** `sh.keptn.event.<task>.<phase>` → `<task>`; undefined for sequence events, wildcards and others. */
+function taskNamed(type: string): string | undefined {
+  const segs = type.replace(/^sh\.keptn\.event\./, '').split('.');
+  const phase = phaseOf(segs);
+  const rest = phase === undefined ? [] : segs.slice(0, segs.length - phase.split('.').length);
+  return rest.length === 1 && rest[0] !== '*' ? rest[0] : undefined;
+}
+
+/**
+ * The edit distance of two short strings: insertions, deletions, substitutions (Levenshtein) and
+ * swaps of two neighbours, the commonest typo, counted as one edit (optimal string alignment).
+ */
+export function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
+}
+
+/**
+ * A warning when `task` is not one of Keptn's built-in tasks but within two edits of one: most
+ * likely a typo, and a task no Keptn service runs. Within one edit, starting with the same
+ * letter, of the short `test`, so that `jest` or `best` is not taken for it.
+ */
+export function nearBuiltinTask(task: string): string | undefined {
+  if (KEPTN_TASKS.includes(task)) return undefined;
+  const near = KEPTN_TASKS.find((t) => {
+    const d = editDistance(task, t);
+    return t.length < 6 ? d <= 1 && task[0] === t[0] : d <= 2;
+  });
+  return near && `task "${task}" is close to Keptn's built-in "${near}" (a typo?): no Keptn service runs or answers a task "${task}"`;
+}
+
+/** Warnings for a list of event types: task names close to built-in ones (nearBuiltinTask), but `except`. */
+export function eventTypeWarnings(types: string[], except?: string): string[] {
+  return types.flatMap((type) => {
+    const task = taskNamed(type);
+    const near = task === undefined || task === except ? undefined : nearBuiltinTask(task);
+    return near ? [`${type}: ${near}`] : [];
+  });
+}
+
+/**
+ * A type that both subscriptions match (NATS subjects: `*` one token, a last `>` one or more), or
+ * undefined when no event matches both.
+ */
+export function commonMatch(a: string, b: string): string | undefined {
+  const x = a.split('.');
+  const y = b.split('.');
+  const tokens: string[] = [];
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    const [s, t] = [x[i], y[i]];
+    if (s === '>' || t === '>') {
+      const rest = (s === '>' ? y : x).slice(i);
+      if (rest.length === 0) return undefined;
+      tokens.push(...rest);
+      break;
+    }
+    if (s === undefined || t === undefined || (s !== '*' && t !== '*' && s !== t)) return undefined;
+    tokens.push(s === '*' ? t : s);
+  }
+  // Wildcards left over stand for a task (`test`), a sequence (`delivery`) or a phase (`finished`).
+  const concrete = tokens.flatMap((tok, i) =>
+    tok === '>' ? ['event', 'test', 'finished'].slice(Math.min(2, Math.max(0, i - 2))) : tok === '*' ? [i === tokens.length - 1 ? 'finished' : i === 3 ? 'test' : 'delivery'] : [tok],
+  );
+  return concrete.join('.');
+}
+
+/** Pairs of subscriptions in the list that match some event alike, each with such an event. */
+export function overlappingSubscriptions(types: string[]): [string, string, string][] {
+  const pairs: [string, string, string][] = [];
+  types.forEach((a, i) =>
+    types.slice(i + 1).forEach((b) => {
+      const both = a === b ? undefined : commonMatch(a, b);
+      if (both) pairs.push([a, b, both]);
+    }),
+  );
+  return pairs;
+}
 
 /**
  * An endpoint Keptn's webhook-service may call: https, no credentials, nothing its checks refuse
@@ -105,6 +205,60 @@ export const freeText =
     v.trim() !== '' && v.length <= max && !/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(v)
       ? undefined
       : `must be one line of 1 to ${max} printable characters (no control characters or line breaks)`;
+
+/**
+ * What YAML reads a plain (unquoted) scalar as, when not as a string: YAML 1.1 (Helm's and
+ * Kubernetes' Go YAML, which also takes 1.2's floats) and YAML 1.2's core schema. Names are written
+ * into Chart.yaml, shipyard.yaml and the manifests unquoted, so `true` would become a boolean there.
+ * test/unit/answers.test.ts checks this against the yaml package's own reading in both versions.
+ */
+export function yamlReading(v: string): string | undefined {
+  if (/^(~|null|Null|NULL)$/.test(v) || v === '') return 'null';
+  if (/^(y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)$/.test(v)) return 'a boolean (YAML 1.1)';
+  if (/^(true|True|TRUE|false|False|FALSE)$/.test(v)) return 'a boolean';
+  if (/^[-+]?(\.(inf|Inf|INF)|[0-9]+)$/.test(v) || /^\.(nan|NaN|NAN)$/.test(v) || /^0o[0-7]+$/.test(v) || /^0x[0-9a-fA-F]+$/.test(v)) return 'a number';
+  if (/^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/.test(v)) return 'a number';
+  // YAML 1.1's own, as the yaml package reads it (looser than the spec: `e3` and `009` are
+  // numbers there): binary, octal, decimal and hexadecimal with '_', sexagesimal, floats.
+  if (/^[-+]?(0b[01_]+|0[0-7_]+|[0-9][0-9_]*|0x[0-9a-fA-F_]+|[0-9][0-9_]*(:[0-5]?[0-9])+)$/.test(v)) return 'a number (YAML 1.1)';
+  if (/^[-+]?(([0-9][0-9_]*)?(\.[0-9_]*)?[eE][-+]?[0-9]+|([0-9][0-9_]*)?\.[0-9_]*|[0-9][0-9_]*(:[0-5]?[0-9])+\.[0-9_]*)$/.test(v)) return 'a number (YAML 1.1)';
+  if (/^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}$/.test(v) || /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(\.[0-9]*)?([ \t]*(Z|[-+][0-9]{1,2}(:[0-9]{2})?))?$/.test(v))
+    return 'a date (YAML 1.1)';
+  if (v === '<<') return 'a merge key (YAML 1.1)';
+  return undefined;
+}
+
+/** A name written into YAML unquoted: the `rule` of its characters, and read by YAML as text. */
+export const yamlName =
+  (rule: Rule): Rule =>
+  (v) => {
+    const broken = rule(v);
+    if (broken) return broken;
+    const reading = yamlReading(v);
+    return reading && `YAML reads it as ${reading}, not as a name: Chart.yaml, the shipyard and the manifests would carry that instead; choose another`;
+  };
+
+/**
+ * Text that YAML and JSON can carry: well-formed UTF-16 (a lone surrogate, half of a pair, is
+ * written by JSON as an escape that Go decodes to U+FFFD and YAML 1.2 refuses), and neither U+FFFE
+ * nor U+FFFF (outside YAML's printable characters). Checked for every answer.
+ */
+export const carriable: Rule = (v) =>
+  /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(v)
+    ? 'holds a lone surrogate (half of a UTF-16 pair, e.g. \\ud800), which neither YAML nor JSON can carry'
+    : /[\uFFFE\uFFFF]/.test(v)
+      ? 'holds U+FFFE or U+FFFF, which YAML cannot carry'
+      : undefined;
+
+/**
+ * The integration's name is its Deployment's (the chart's K8S_DEPLOYMENT_NAME), and the distributor
+ * never registers a Deployment named like one of Keptn's own services (KEPTN_OWN_SERVICES): a remote
+ * execution plane then receives nothing. Refused at every release, so a project can move between them.
+ */
+export const notKeptnService: Rule = (v) => {
+  const own = KEPTN_OWN_SERVICES.find((s) => s.name === v);
+  return own && `is one of Keptn's own services: the distributor (Keptn ${own.releases}) does not register an integration of that name with Keptn's control plane, so a remote execution plane would receive no event; choose another`;
+};
 
 export const oneOf =
   (values: readonly string[]): Rule =>

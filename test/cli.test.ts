@@ -95,6 +95,10 @@ describe('bad input', () => {
     ['an unknown Keptn version', ['x', '--kind', 'test-tool', '--keptn', '2.0', '--yes'], /^error: --keptn "2.0" is invalid: must be a Keptn v1 release from 0.8 to 1.4: a minor \(0.8, 0.9, .*, 1.4\) or a full release such as 1.4.5$/],
     ['an event wildcard where tasks are answered', ['x', '--kind', 'generic', '--task', 't', '--events', 'sh.keptn.>', '--yes'], /^error: --events "sh.keptn.>" is invalid/],
     ['no directory without prompts', ['--kind', 'test-tool', '--yes'], /^error: directory is missing: required without prompts/],
+    ['a folder whose name YAML reads as a number', ['2024', '--kind', 'test-tool', '--yes'], /^error: directory "2024" is invalid: gives the integration name "2024", and YAML reads it as a number, not as a name: .*: pass --name$/],
+    ['a name YAML reads as a boolean', ['x', '--kind', 'test-tool', '--name', 'true', '--yes'], /^error: --name "true" is invalid: YAML reads it as a boolean, not as a name/],
+    ["one of Keptn's own service names", ['x', '--kind', 'test-tool', '--name', 'shipyard-controller', '--yes'], /^error: --name "shipyard-controller" is invalid: is one of Keptn's own services: the distributor \(Keptn 0\.9\.0–1\.4\.5\) does not register/],
+    ['an event phase Keptn never sends', ['x', '--kind', 'notification', '--events', 'sh.keptn.event.evaluation.done', '--yes'], /^error: --events "sh.keptn.event.evaluation.done" is invalid: "sh.keptn.event.evaluation.done" must end in a phase Keptn sends: triggered, started, status.changed, finished, invalidated/],
   ];
   it.each(cases)('%s: one line naming field, value and rule; exit 1; nothing written', async (_, args) => {
     const cwd = tempDir();
@@ -103,6 +107,28 @@ describe('bad input', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr.trim()).toMatch(cases.find((c) => c[0] === _)![2]);
     expect(readdirSync(cwd)).toEqual([]);
+  });
+
+  it('answers files: text YAML and JSON cannot carry (a lone surrogate) is refused in one line', async () => {
+    const cwd = tempDir();
+    writeFileSync(join(cwd, 'a.json'), '{"kind": "test-tool", "description": "half \\ud800 a pair"}');
+    const r = await cli(['x', '--answers', 'a.json'], { cwd });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr.trim()).toBe('error: --description "half \\ud800 a pair" is invalid: holds a lone surrogate (half of a UTF-16 pair, e.g. \\ud800), which neither YAML nor JSON can carry');
+    expect(readdirSync(cwd)).toEqual(['a.json']);
+  });
+
+  it('warns of a likely typo and of overlapping subscriptions, and goes on', async () => {
+    const cwd = tempDir();
+    const events = 'sh.keptn.event.evaluaton.finished,sh.keptn.event.>,sh.keptn.event.test.triggered';
+    const r = await cli(['x', '--kind', 'notification', '--events', events, '--yes', '--dry-run'], { cwd });
+    expect(r.exitCode, r.all).toBe(0);
+    const warnings = r.stderr.split('\n').filter((l) => l.startsWith('warning: '));
+    expect(warnings).toEqual([
+      'warning: --events: sh.keptn.event.evaluaton.finished: task "evaluaton" is close to Keptn\'s built-in "evaluation" (a typo?): no Keptn service runs or answers a task "evaluaton"',
+      expect.stringMatching(/^warning: --events: sh\.keptn\.event\.evaluaton\.finished and sh\.keptn\.event\.> both match events such as sh\.keptn\.event\.evaluaton\.finished: .* arrives twice/),
+      expect.stringMatching(/^warning: --events: sh\.keptn\.event\.> and sh\.keptn\.event\.test\.triggered both match events such as sh\.keptn\.event\.test\.triggered: Keptn's distributor \(0\.8 to 1\.4\.5\) forwards an event once for each subscription it matches/),
+    ]);
   });
 
   it('answers files: unknown keys and malformed YAML are named', async () => {

@@ -90,6 +90,26 @@ describe('interactive prompts', () => {
     expect(record.answers).toMatchObject({ kind: 'generic', runtime: 'job-executor', events: 'sh.keptn.event.db-migrate.triggered' });
   });
 
+  it('re-asks for an event phase Keptn never sends, and warns of a likely typo before the next question', { timeout: 30_000 }, async () => {
+    const cwd = tempDir();
+    const r = await drive(cwd, [
+      ['What kind of integration?', DOWN + ENTER], // notification
+      ['Integration name', 'notes' + ENTER],
+      ['Which Keptn release', ENTER],
+      ['How does it run?', ENTER],
+      ['Which events should it receive?', 'sh.keptn.event.evaluation.done' + ENTER],
+      ['must end in a phase Keptn sends', '\x7f'.repeat(30) + 'sh.keptn.event.evaluaton.finished' + ENTER],
+      ['Which message format', ENTER],
+      ['Change the example Keptn coordinates', ENTER],
+    ]);
+    expect(r.exitCode, r.stdout).toBe(0);
+    const warning = 'warning: --events: sh.keptn.event.evaluaton.finished: task "evaluaton" is close to Keptn\'s built-in "evaluation" (a typo?)';
+    expect(r.stdout).toContain(warning);
+    expect(r.stdout.indexOf(warning)).toBeLessThan(r.stdout.indexOf('Which message format'));
+    const record = JSON.parse(readFileSync(join(cwd, 'notes', '.keptn-integration.json'), 'utf8'));
+    expect(record.answers.events).toBe('sh.keptn.event.evaluaton.finished');
+  });
+
   it('raises a non-empty target before any question, and stops when told to', { timeout: 30_000 }, async () => {
     const cwd = tempDir();
     mkdirSync(join(cwd, 'svc'));

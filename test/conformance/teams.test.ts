@@ -7,7 +7,7 @@ import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveAnswers } from '../../src/answers.js';
 import { generateFrom, linkDependencies } from '../helpers.js';
-import { BRIDGE, changedHandlerTemplates, formatWithProject, libraryProblems, messageCardTemplates, SPEC_EXAMPLES, specExample, workflowsProblems } from './teams.js';
+import { BRIDGE, changedHandlerTemplates, formatWithProject, HOSTILE_EVENT, libraryProblems, messageCardTemplates, SPEC_EXAMPLES, specExample, workflowsProblems } from './teams.js';
 
 /** A teams notification project from `templates` (the current ones by default), built. */
 async function builtTeamsProject(templates?: string): Promise<string> {
@@ -27,6 +27,7 @@ const CASES: [name: string, event: any][] = [
   ...SPEC_EXAMPLES.map((f): [string, any] => [f, specExample(f)]),
   ['evaluation-finished.json with result warning', withResult('warning')],
   ['evaluation-finished.json with result fail', withResult('fail')],
+  ['evaluation-finished.json with hostile text', HOSTILE_EVENT],
 ];
 const EVENTS = CASES.map(([, event]) => event);
 
@@ -72,6 +73,7 @@ describe('--webhook teams: a Teams Workflows message with an Adaptive Card', () 
       { title: 'Result', value: 'pass' },
       { title: 'Score', value: '0' },
       { title: 'Keptn context', value: event.shkeptncontext },
+      { title: 'label-key', value: 'label-value' },
     ]);
     expect(card.actions).toEqual([{ type: 'Action.OpenUrl', title: 'Open in Keptn Bridge', url: `${BRIDGE}/project/sockshop/sequence/${event.shkeptncontext}` }]);
     expect(card.fallbackText).toBe('Keptn: evaluation finished · in sockshop / dev / carts · result: pass · score: 0');
@@ -104,9 +106,26 @@ describe('the Teams checks catch', () => {
     ['a Bridge button without a Bridge URL', '...(s.link ? { actions:', '...(true ? { actions:', /\(bridge unset\): .*PropertyCantBeNull: Property "url" must be set[^]*actions without a Bridge link/],
     ['a card of version 1.5', "version: '1.4',", "version: '1.5',", /card version "1\.5", not "1\.4"/],
     ['the result colour of the MessageCard', "fail: 'Attention'", "fail: 'E01E5A'", /with result fail \(bridge unset\): library \(parse\): InvalidPropertyValue: Invalid value "E01E5A" for property "color"[^]*title colour E01E5A for result fail/],
+    ['facts not escaped for Markdown', '[{ title: markdown(title), value: markdown(value) }]', '[{ title, value }]', /with hostile text \(bridge unset\): a Markdown link in "\[Keptn Bridge\]\(https:\/\/evil\.example\)"/],
   ])('%s', { timeout: 240_000 }, async (_, from, to, message) => {
     const dir = await builtTeamsProject(changedHandlerTemplates(from, to));
     expect((await problemsOf(dir)).join('\n')).toMatch(message);
+  });
+
+  it("the event's message in a TextBlock, where its Markdown link would render", () => {
+    const card = (text: any) => ({
+      type: 'message',
+      attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', contentUrl: null, content: {
+        $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', type: 'AdaptiveCard', version: '1.4',
+        body: [{ type: 'TextBlock', text: 'Keptn: evaluation finished', size: 'Medium', weight: 'Bolder', wrap: true, color: 'Good' }, text],
+      } }],
+    });
+    const message = HOSTILE_EVENT.data.message;
+    const asRun = workflowsProblems(card({ type: 'RichTextBlock', inlines: [{ type: 'TextRun', text: message.replace('{{', '{\u200b{') }] }), HOSTILE_EVENT).join('\n');
+    expect(asRun).not.toMatch(/message|Markdown link/);
+    const asBlock = workflowsProblems(card({ type: 'TextBlock', text: message, wrap: true }), HOSTILE_EVENT).join('\n');
+    expect(asBlock).toMatch(/is not shown as a TextRun/);
+    expect(asBlock).toMatch(/a Markdown link in "see \[Keptn Bridge\]\(https:\/\/evil\.example\)/);
   });
 
   it('a MessageCard in the Workflows envelope: by the card type and by the library, which drops all of it', () => {

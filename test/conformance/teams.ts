@@ -50,6 +50,30 @@ export function libraryProblems(content: unknown): string[] {
 const FACT_COLOURS: Record<string, string> = { pass: 'Good', warning: 'Warning', fail: 'Attention' };
 
 /**
+ * Text as a card's Markdown shows it: CommonMark's backslash escapes of ASCII punctuation undone,
+ * and the zero-width space that keeps `{{` from being a DATE()/TIME() function dropped.
+ */
+export const shownText = (text: string) => text.replace(/\\([!-/:-@[-`{-~])/g, '$1').replaceAll('{\u200b{', '{{');
+
+/** A Markdown link (`[text](url)`) a card would render: brackets not escaped. */
+const LIVE_LINK = /(?<!\\)\[[^\]]*(?<!\\)\]\(/;
+
+/** An event whose text tries to ping, link and format: what anyone who can publish an event may send. */
+export const HOSTILE_EVENT = (() => {
+  const event = specExample('evaluation-finished.json');
+  return {
+    ...event,
+    shkeptncontext: '../../admin?x=1#y',
+    data: {
+      ...event.data,
+      project: '[Keptn Bridge](https://evil.example)',
+      message: 'see [Keptn Bridge](https://evil.example) **now** <at>all</at> {{DATE(2017-02-14T06:08:39Z, SHORT)}}',
+      labels: { '- build': '_[x](https://evil.example)_' },
+    },
+  };
+})();
+
+/**
  * Everything wrong with `message` as the Teams message for `event`: the Workflows envelope, the
  * card by the library, its version, the facts of the event (what the MessageCard showed: project,
  * stage, service, result, score, Keptn context), the colour of the result, and the Bridge button
@@ -78,7 +102,7 @@ export function workflowsProblems(message: any, event: any, bridge?: string): st
   const body: any[] = card.body ?? [];
   const title = body[0];
   const what = event.type.replace(/^sh\.keptn\.event\./, '').split('.').join(' ');
-  want(title?.type === 'TextBlock' && title.text === `Keptn: ${what}` && title.weight === 'Bolder', `no title TextBlock "Keptn: ${what}"`);
+  want(title?.type === 'TextBlock' && shownText(title.text ?? '') === `Keptn: ${what}` && title.weight === 'Bolder', `no title TextBlock "Keptn: ${what}"`);
   want(title?.color === FACT_COLOURS[d.result], `title colour ${title?.color} for result ${d.result}`);
   const factSets = body.filter((e) => e.type === 'FactSet');
   want(factSets.length === 1, `${factSets.length} FactSets, not 1`);
@@ -92,14 +116,21 @@ export function workflowsProblems(message: any, event: any, bridge?: string): st
     ['Score', Number.isFinite(score) ? String(score) : undefined],
     ['Keptn context', event.shkeptncontext],
   ];
-  for (const [name, value] of expected) {
+  const shownFacts = new Map([...facts].map(([k, v]) => [shownText(k), shownText(v)]));
+  for (const [name, value] of [...expected, ...Object.entries(d.labels ?? {})]) {
     const shown = value === undefined || value === '' ? undefined : String(value);
-    want(facts.get(name) === shown, `fact ${name}: ${JSON.stringify(facts.get(name))}, not ${JSON.stringify(shown)}`);
+    want(shownFacts.get(name) === shown, `fact ${name}: ${JSON.stringify(shownFacts.get(name))}, not ${JSON.stringify(shown)}`);
   }
-  if (d.message) want(body.some((e) => e.type === 'TextBlock' && e.text === d.message), `the event's message "${d.message}" is not shown`);
+  // The event's message in a TextRun, which shows no Markdown (a TextBlock would render its links).
+  if (d.message) {
+    const runs = body.filter((e) => e.type === 'RichTextBlock').flatMap((e) => e.inlines ?? []);
+    want(runs.some((r: any) => r.type === 'TextRun' && shownText(r.text) === d.message), `the event's message "${d.message}" is not shown as a TextRun`);
+  }
+  const markdown = [...body.filter((e) => e.type === 'TextBlock').map((e) => e.text as string), ...[...facts].flat()];
+  for (const text of markdown) want(!LIVE_LINK.test(text), `a Markdown link in ${JSON.stringify(text)}`);
 
   const opens = (card.actions ?? []).filter((a: any) => a.type === 'Action.OpenUrl');
-  const link = bridge && d.project && event.shkeptncontext ? `${bridge.replace(/\/+$/, '')}/project/${encodeURIComponent(d.project)}/sequence/${event.shkeptncontext}` : undefined;
+  const link = bridge && d.project && event.shkeptncontext ? `${bridge.replace(/\/+$/, '')}/project/${encodeURIComponent(d.project)}/sequence/${encodeURIComponent(event.shkeptncontext)}` : undefined;
   if (link) want(opens.length === 1 && opens[0].title === 'Open in Keptn Bridge' && opens[0].url === link, `no "Open in Keptn Bridge" action to ${link}: ${JSON.stringify(card.actions)}`);
   else want(card.actions === undefined, `actions without a Bridge link: ${JSON.stringify(card.actions)}`);
   return problems;

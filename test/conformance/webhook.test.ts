@@ -96,6 +96,20 @@ describe.concurrent.each(CASES)('$what through the webhook-service of Keptn $kep
     }
   });
 
+  it("says in its README what the release answers to an event that finds no webhook (before subscribe.sh ran)", { timeout: 60_000 }, async () => {
+    const { dir, blueprint } = await project(answers(keptn), keptn);
+    const readme = readFileSync(join(dir, 'README.md'), 'utf8').replace(/\s+/g, ' ');
+    const section = readme.split('### Until webhook.yaml has the subscription ids')[1]?.split(' ## ')[0] ?? '';
+    const replies = blueprint.keptn.webhook!.unmatchedReplies;
+    if (blueprint.answers.kind === 'generic') expect(section).toMatch(/answers the task's `\.triggered` with `\.started` and an errored `\.finished`/);
+    else if (replies.length === 0) expect(section).toMatch(/webhook-service then sends nothing back/);
+    else {
+      const type = blueprint.subscriptions[0];
+      for (const reply of replies) expect(section).toContain(`\`${type.replace(/\.[a-z]+$/, reply)}\``);
+      expect(section).toMatch(/Webhook-service 0\.10\.0 to 0\.17\.1 does this for any event/);
+    }
+  });
+
   it('has an add-resources.sh that uploads webhook/webhook.yaml', { timeout: 30_000 }, async () => {
     const { dir, blueprint } = await project(answers(keptn), keptn);
     expect(uploadedUris(dir)).toContain('webhook/webhook.yaml');

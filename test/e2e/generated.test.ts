@@ -28,6 +28,8 @@ interface Scenario {
   setup?: (stub: Stub, dir: string) => void;
   /** For an SLI provider: what Keptn's lighthouse makes of the .finished with the generated slo.yaml (a problem, or nothing). */
   lighthouse?: (evaluation: Evaluation, tag: LighthouseTag, finished: any) => string | undefined;
+  /** Text that must not appear in the message posted (listeners). */
+  notPosted?: string[];
 }
 
 const withData = (raw: any, data: Record<string, unknown>) => ({ ...raw, data: { ...raw.data, ...data } });
@@ -103,6 +105,16 @@ function scenarios(blueprint: Blueprint): Scenario[] {
         { what: 'the spec example evaluation.finished (binary)', event: () => example('evaluation-finished'), expect: 'listen', outcome: { status: '', result: '', message: /evaluation finished/ } },
         { what: 'the spec example approval.triggered (structured)', event: () => example('approval-triggered'), mode: 'structured', expect: 'listen', outcome: { status: '', result: '', message: /approval triggered/ } },
         { what: 'an event it is not subscribed to', event: () => example('test-triggered'), expect: 'ignore' },
+        // Slack reads <…> as a mention or a link in any text (https://api.slack.com/reference/surfaces/formatting).
+        ...(a.webhook === 'slack'
+          ? [{
+              what: 'an evaluation.finished whose message pings the channel and forges a link',
+              event: () => withData(example('evaluation-finished'), { message: '<!channel> see <https://evil.example|Keptn Bridge>', labels: { build: '<!here>' } }),
+              expect: 'listen' as const,
+              outcome: { status: '', result: '', message: /evaluation finished/ },
+              notPosted: ['<!channel>', '<!here>', '<https://evil.example|'],
+            }]
+          : []),
       ];
     default:
       return [
@@ -179,6 +191,7 @@ describe.concurrent('generated projects', () => {
           const calls = s.expect === 'listen' ? 1 : 0;
           if (got.webhooks.length !== calls) problems.push(`${got.webhooks.length} webhook calls, not ${calls}`);
           if (s.outcome?.message && !s.outcome.message.test(got.webhooks[0]?.text)) problems.push(`webhook text ${JSON.stringify(got.webhooks[0]?.text)}`);
+          for (const raw of s.notPosted ?? []) if (JSON.stringify(got.webhooks[0]).includes(raw)) problems.push(`posted ${raw} as it came: ${JSON.stringify(got.webhooks[0])}`);
         }
         failures.push(...problems.map((p) => `${s.what}: ${p}`));
       }

@@ -4,8 +4,10 @@ import { InputError } from '../../src/errors.js';
 import { checkAnswers, readAnswersFile } from '../../src/answers-file.js';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 import { tempDir } from '../run.js';
-import { dnsLabel, eventType, freeText, imageRepository, keptnName, taskName } from '../../src/rules.js';
+import { KEPTN_OWN_SERVICES, KEPTN_PHASES } from '../../src/keptn-versions.js';
+import { commonMatch, dnsLabel, editDistance, eventType, freeText, imageRepository, keptnName, nearBuiltinTask, taskName, yamlReading } from '../../src/rules.js';
 
 const fails = (p: Promise<unknown>, field: string, value: unknown, rule: RegExp) =>
   expect(p).rejects.toSatisfy((err: unknown) => {
@@ -207,5 +209,135 @@ describe('answers files', () => {
       expect(def.help.length).toBeGreaterThan(10);
       expect(def.message.length).toBeGreaterThan(5);
     }
+  });
+});
+
+describe('names YAML would read as something else', () => {
+  /** What the yaml package reads a plain scalar as in YAML 1.1 and in 1.2 (core schema), when not a string. */
+  const readings = (v: string) => {
+    const as = (version: '1.1' | '1.2') => {
+      try {
+        const x = parse(`k: ${v}`, { version })?.k;
+        return typeof x === 'string' ? undefined : x === null ? 'null' : typeof x === 'object' ? 'object' : typeof x;
+      } catch {
+        return 'error';
+      }
+    };
+    return [as('1.1'), as('1.2')];
+  };
+
+  it("yamlReading() agrees with the yaml package's YAML 1.1 and 1.2 readings of every short name", () => {
+    // Every string of up to two name characters, longer ones made of the name characters that
+    // numbers, dates and booleans are made of, and the names of the issue.
+    const all = 'abcdefghijklmnopqrstuvwxyz0123456789-'.split('');
+    const wordy = 'abefilnorstuxy0179-'.split('');
+    const numeric = '0179bex-o'.split('');
+    const names = [...all];
+    for (const a of all) for (const b of all) names.push(a + b);
+    for (const a of wordy) for (const b of wordy) for (const c of wordy) names.push(a + b + c);
+    for (const a of '0179') for (const b of numeric) for (const c of numeric) for (const d of numeric) names.push(a + b + c + d, `1${b}${c}${d}0`);
+    names.push('true', 'false', 'null', 'yes', 'off', 'True', 'NULL', '0777', '1e3', '1e-3', '2024', '0x1f', '0o17', '0b101', '1_000', '2001-12-14', '2001-1-14', '1:20', '.inf', '-.inf', '.nan', '12e3', '1.5', 'e3', 'x1e3', '2024-01', '0-1-2');
+    const wrong = names.filter((v) => {
+      const [v11, v12] = readings(v);
+      if (v11 === 'error' || v12 === 'error' || v11 === 'object' || v12 === 'object') return false;
+      return (yamlReading(v) !== undefined) !== (v11 !== undefined || v12 !== undefined);
+    });
+    expect(wrong).toEqual([]);
+    for (const v of ['true', 'null', 'y', '0777', '1e3', '2024', '2001-12-14']) expect(yamlReading(v)).toBeDefined();
+  }, 60_000);
+
+  it('refuses them wherever a name is written into YAML unquoted, naming the field, the value and why', async () => {
+    const base = { kind: 'generic', name: 'x', task: 't' };
+    const cases: [string, string][] = [
+      ['name', 'true'], ['name', 'null'], ['name', 'y'], ['name', '0777'], ['name', '1e3'], ['name', '2024'], ['name', '2001-12-14'],
+      ['task', 'on'], ['project', 'yes'], ['stage', 'off'], ['service', 'n'],
+    ];
+    for (const [key, value] of cases) {
+      await fails(resolveAnswers({ ...base, [key]: value }), `--${key}`, value, /^YAML reads it as (a boolean|null|a number|a date)( \(YAML 1\.1\))?, not as a name: Chart\.yaml, the shipyard and the manifests would carry that instead/);
+    }
+    await fails(resolveAnswers({ kind: 'sli-provider', name: 'x', 'sli-provider': 'false' }), '--sli-provider', 'false', /^YAML reads it as a boolean/);
+    expect((await resolveAnswers({ ...base, name: 'yes-tests', stage: 'on-prem' })).stage).toBe('on-prem');
+  });
+
+  it("refuses Keptn's own service names, which the distributor never registers", async () => {
+    for (const { name } of KEPTN_OWN_SERVICES) {
+      await fails(resolveAnswers({ kind: 'test-tool', name }), '--name', name, /^is one of Keptn's own services: the distributor \(Keptn [0-9.]+–[0-9.]+\) does not register an integration of that name .* a remote execution plane would receive no event/);
+    }
+    expect(KEPTN_OWN_SERVICES.map((s) => s.name)).toEqual(expect.arrayContaining(['api-service', 'shipyard-controller', 'resource-service', 'configuration-service']));
+  });
+
+  it('refuses text that YAML or JSON cannot carry, in any answer, in one line', async () => {
+    await fails(resolveAnswers({ kind: 'test-tool', name: 'x', description: 'half a pair \ud800 here' }), '--description', 'half a pair \ud800 here', /^holds a lone surrogate .* neither YAML nor JSON can carry/);
+    await fails(resolveAnswers({ kind: 'test-tool', name: 'x', description: 'trailing low \udc00' }), '--description', 'trailing low \udc00', /lone surrogate/);
+    await fails(resolveAnswers({ kind: 'test-tool', name: 'x', description: 'not a char \uffff' }), '--description', 'not a char \uffff', /^holds U\+FFFE or U\+FFFF, which YAML cannot carry/);
+    expect((await resolveAnswers({ kind: 'test-tool', name: 'x', description: 'emoji 🚀 are pairs' })).description).toBe('emoji 🚀 are pairs');
+    let rule: ((v: string) => string | undefined) | undefined;
+    await resolveAnswers({ kind: 'test-tool', name: 'x' }, async (def, a, fallback) => {
+      if (def.key === 'description') rule = def.rule(a);
+      return fallback;
+    });
+    expect(rule!('a \ud800')).toMatch(/lone surrogate/);
+  });
+});
+
+describe('event types', () => {
+  it('end in a phase Keptn sends, or a wildcard', async () => {
+    for (const phase of KEPTN_PHASES) expect(eventType(false)(`sh.keptn.event.evaluation.${phase}`)).toBeUndefined();
+    for (const ok of ['sh.keptn.event.dev.delivery.finished', 'sh.keptn.event.evaluation.*', 'sh.keptn.event.evaluation.status.*', 'sh.keptn.event.*.*', 'sh.keptn.event.>'])
+      expect(eventType(true)(ok)).toBeUndefined();
+    for (const bad of ['sh.keptn.event.evaluation.done', 'sh.keptn.event.evaluation.changed', 'sh.keptn.event.*.done', 'sh.keptn.event.status.changed'])
+      expect(eventType(true)(bad)).toBe("must end in a phase Keptn sends: triggered, started, status.changed, finished, invalidated (or a wildcard, '*' or '>')");
+    await fails(
+      resolveAnswers({ kind: 'notification', name: 'x', events: 'sh.keptn.event.evaluation.done' }),
+      '--events',
+      'sh.keptn.event.evaluation.done',
+      /^"sh\.keptn\.event\.evaluation\.done" must end in a phase Keptn sends: triggered, started, status\.changed, finished, invalidated/,
+    );
+  });
+
+  const warnings = async (given: Record<string, string>) => {
+    const lines: string[] = [];
+    const a = await resolveAnswers(given, undefined, {}, (line) => lines.push(line));
+    return { a, lines };
+  };
+
+  it('warn of a task name one typo from a built-in one, and only then', async () => {
+    const { lines } = await warnings({ kind: 'notification', name: 'x', events: 'sh.keptn.event.evaluaton.finished,sh.keptn.event.test.finished' });
+    expect(lines).toEqual([
+      '--events: sh.keptn.event.evaluaton.finished: task "evaluaton" is close to Keptn\'s built-in "evaluation" (a typo?): no Keptn service runs or answers a task "evaluaton"',
+    ]);
+    expect((await warnings({ kind: 'generic', name: 'x', task: 'deploymnet' })).lines).toEqual([
+      '--task: task "deploymnet" is close to Keptn\'s built-in "deployment" (a typo?): no Keptn service runs or answers a task "deploymnet"',
+    ]);
+    for (const task of ['load-test', 'jest', 'best', 'tests-e2e', 'deploy-db', 'evaluation', 'test', 'actions-x']) expect(nearBuiltinTask(task)).toBeUndefined();
+    for (const [typo, meant] of [['tset', 'test'], ['tests', 'test'], ['aproval', 'approval'], ['get-slo', 'get-sli'], ['relase', 'release'], ['rollbak', 'rollback'], ['evalutaion', 'evaluation'], ['deploymnet', 'deployment']])
+      expect(nearBuiltinTask(typo)).toMatch(`built-in "${meant}"`);
+    expect(editDistance('evaluaton', 'evaluation')).toBe(1);
+    expect(editDistance('tset', 'test')).toBe(1);
+    expect(editDistance('kitten', 'sitting')).toBe(3);
+  });
+
+  it('merge a type listed twice, and warn of subscriptions that overlap, saying the event arrives twice', async () => {
+    const { a, lines } = await warnings({
+      kind: 'notification',
+      name: 'x',
+      events: 'sh.keptn.event.>,sh.keptn.event.test.triggered,sh.keptn.event.test.triggered',
+    });
+    expect(a.events).toBe('sh.keptn.event.>,sh.keptn.event.test.triggered');
+    expect(lines).toEqual([
+      '--events lists sh.keptn.event.test.triggered more than once: subscribed once',
+      "--events: sh.keptn.event.> and sh.keptn.event.test.triggered both match events such as sh.keptn.event.test.triggered: Keptn's distributor (0.8 to 1.4.5) forwards an event once for each subscription it matches, so such an event arrives twice; list only one of them unless the shipyard needs both",
+    ]);
+    expect((await warnings({ kind: 'notification', name: 'x', events: 'sh.keptn.event.evaluation.finished,sh.keptn.event.approval.triggered' })).lines).toEqual([]);
+  });
+
+  it('overlap where NATS delivers one event to both subjects', () => {
+    expect(commonMatch('sh.keptn.>', 'sh.keptn.event.test.triggered')).toBe('sh.keptn.event.test.triggered');
+    expect(commonMatch('sh.keptn.event.*.triggered', 'sh.keptn.event.test.>')).toBe('sh.keptn.event.test.triggered');
+    expect(commonMatch('sh.keptn.event.*.finished', 'sh.keptn.event.evaluation.*')).toBe('sh.keptn.event.evaluation.finished');
+    expect(commonMatch('sh.keptn.>', 'sh.keptn.event.>')).toBe('sh.keptn.event.test.finished');
+    expect(commonMatch('sh.keptn.event.*.finished', 'sh.keptn.event.*.triggered')).toBeUndefined();
+    expect(commonMatch('sh.keptn.event.test.>', 'sh.keptn.event.test')).toBeUndefined();
+    expect(commonMatch('sh.keptn.event.*.finished', 'sh.keptn.event.dev.delivery.finished')).toBeUndefined();
   });
 });

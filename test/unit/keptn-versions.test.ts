@@ -28,6 +28,10 @@ const SEEN: [string, string, unknown, string][] = [
   ['0.16.0', 'cli', { allStagesAlone: false, trigger: 'sequence', gitUpstream: true }, '0.16.2:cli/cmd/trigger_sequence.go (positional); CHANGELOG 0.16.0: resource-service always requires a Git upstream'],
   ['0.18.2', 'cli', { allStagesAlone: false, trigger: 'sequence', gitUpstream: true }, '0.18.2:cli/cmd/add_resource.go: --all-stages needs --service'],
   ['0.19.0', 'cli', { allStagesAlone: true, trigger: 'sequence', gitUpstream: true }, '0.19.3:cli/cmd/add_resource.go (#8822)'],
+  ['0.10.0', 'webhook', { apiVersion: 'webhookconfig.keptn.sh/v1alpha1', sendStarted: false, pickUpSeconds: 10, unmatchedReplies: ['.started', '.finished'] }, '0.10.0:webhook-service/handler/handler.go onPreExecutionError, sendFinishedEvent without a type check'],
+  ['0.11.0', 'webhook', { apiVersion: 'webhookconfig.keptn.sh/v1alpha1', sendStarted: false, pickUpSeconds: 10, unmatchedReplies: ['.started'] }, '0.11.0:webhook-service/handler/handler.go sendFinishedEvent checks IsTaskEventType'],
+  ['0.17.1', 'webhook', { apiVersion: 'webhookconfig.keptn.sh/v1beta1', sendStarted: true, pickUpSeconds: 5, unmatchedReplies: ['.started'] }, '0.17.1:webhook-service/handler/handler.go onPreExecutionError sends .started for any event'],
+  ['0.18.0', 'webhook', { apiVersion: 'webhookconfig.keptn.sh/v1beta1', sendStarted: true, pickUpSeconds: 5, unmatchedReplies: [] }, '0.18.0:webhook-service/handler/handler.go onPreExecutionError returns unless a task .triggered'],
 ];
 
 /** Distributor variables: [release, name, read by it?]. */

@@ -32,27 +32,51 @@ export interface Summary {
   status?: string;
   score?: number;
   message?: string;
+  /** The event's labels (data.labels), e.g. a build id or a link; text only. */
+  labels?: Record<string, string>;
   shkeptncontext?: string;
   /** The sequence in the Keptn Bridge, when KEPTN_BRIDGE_URL is set. */
   link?: string;
 }
 
+/**
+ * The event's text as text: well-formed (a lone surrogate becomes U+FFFD) and without control
+ * characters other than line breaks and tabs. Whoever can publish an event chooses it, so each
+ * format below also escapes it for the markup it lands in.
+ */
+export function plain(v: unknown): string | undefined {
+  if (v === undefined || v === null || v === '' || typeof v === 'object') return undefined;
+  return String(v)
+    .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD')
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '');
+}
+
 export function summarize(event: KeptnEvent, bridgeUrl?: string): Summary {
   const d = event.data ?? {};
-  const text = (v: unknown) => (v === undefined || v === null || v === '' ? undefined : String(v));
   const score = Number((d.evaluation as { score?: unknown } | undefined)?.score);
-  const context = text(event.shkeptncontext);
+  const project = plain(d.project);
+  const context = plain(event.shkeptncontext);
+  const labels = Object.entries(d.labels && typeof d.labels === 'object' ? d.labels : {}).flatMap(([k, v]) => {
+    const value = plain(v);
+    return value === undefined ? [] : [[plain(k) ?? '', value] as const];
+  });
   return {
-    what: event.type.replace(/^sh\.keptn\.event\./, '').split('.').join(' '),
-    project: text(d.project),
-    stage: text(d.stage),
-    service: text(d.service),
-    result: text(d.result),
-    status: text(d.status),
+    what: plain(event.type.replace(/^sh\.keptn\.event\./, '').split('.').join(' '))!,
+    project,
+    stage: plain(d.stage),
+    service: plain(d.service),
+    result: plain(d.result),
+    status: plain(d.status),
     score: Number.isFinite(score) ? score : undefined,
-    message: text(d.message),
+    message: plain(d.message),
+    ...(labels.length > 0 ? { labels: Object.fromEntries(labels) } : {}),
     shkeptncontext: context,
-    link: bridgeUrl && d.project && context ? `${bridgeUrl.replace(/\/+$/, '')}/project/${encodeURIComponent(String(d.project))}/sequence/${context}` : undefined,
+    // Both parts are path segments: a context of "../x?y#z" stays inside the sequence's path.
+    link:
+      bridgeUrl && project && context
+        ? `${bridgeUrl.replace(/\/+$/, '')}/project/${encodeURIComponent(project)}/sequence/${encodeURIComponent(context)}`
+        : undefined,
   };
 }
 
@@ -64,17 +88,33 @@ export function headline(s: Summary): string {
     .join(' · ');
 }
 
+/** `text` cut to `max` characters, saying so. */
+const cut = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
+
+/**
+ * Event text in Slack's mrkdwn: &, < and > as entities, as Slack asks for text that is not markup
+ * (https://api.slack.com/reference/surfaces/formatting, "Escaping text"), so that `<!channel>`
+ * pings no one and `<https://…|Keptn Bridge>` is no link. Slack has no escape for * _ ~ `: they
+ * may change emphasis, never link or mention.
+ */
+export const mrkdwn = (text: string) => text.replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]!);
+
 /**
  * The message for one event, for a Slack incoming webhook: this is the place to change what people
  * read. `text` is the notification line; the blocks show the details and a button to the Bridge.
+ * `verbatim` keeps Slack from turning names in the event's text into mentions or channel links; a
+ * block's text holds at most 3,000 characters, so a long message is cut.
  */
 export function formatMessage(event: KeptnEvent, bridgeUrl?: string) {
   const s = summarize(event, bridgeUrl);
-  const details = [`*${headline(s)}*`, s.message && `> ${s.message}`].filter(Boolean).join('\n');
+  const quote = s.message && s.message.split('\n').map((line) => `> ${mrkdwn(line)}`).join('\n');
+  const labels = Object.entries(s.labels ?? {}).map(([k, v]) => `${mrkdwn(k)}: ${mrkdwn(v)}`).join(' · ');
+  const details = [`*${mrkdwn(headline(s))}*`, quote].filter(Boolean).join('\n');
   return {
-    text: headline(s),
+    text: mrkdwn(headline(s)),
     blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: details } },
+      { type: 'section', text: { type: 'mrkdwn', text: cut(details, 3000), verbatim: true } },
+      ...(labels ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: cut(labels, 3000), verbatim: true }] }] : []),
       ...(s.link
         ? [{ type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Open in Keptn Bridge' }, url: s.link }] }]
         : []),

@@ -73,6 +73,25 @@ describe('formatMessage (slack)', () => {
     expect(line).toMatch(/score: 42/);
   });
 
+  // Whoever can publish an event chooses its text: none of it may ping, link or format.
+  const HOSTILE = {
+    message: 'done <!channel> see <https://evil.example|Keptn Bridge> or [Keptn Bridge](https://evil.example) & **now** {{DATE(2017-02-14T06:08:39Z, SHORT)}}',
+    labels: { build: '<!here> [x](https://evil.example)', half: 'a \ud800 b\u0007' },
+  };
+
+  it('puts the event\'s own context into the Bridge link as one path segment', () => {
+    const event = testEvent(EXAMPLES[0]).cloneWith({ shkeptncontext: '../../admin?x=1#y' });
+    const text = JSON.stringify(formatMessage(event as never, BRIDGE));
+    expect(text).toContain(`${BRIDGE}/project/${event.data!.project}/sequence/..%2F..%2Fadmin%3Fx%3D1%23y`);
+    expect(text).not.toContain('sequence/../');
+  });
+
+  it('sends the event\'s text as well-formed text without control characters', () => {
+    const text = JSON.stringify(formatMessage(testEvent(EXAMPLES[0], HOSTILE) as never));
+    expect(text).not.toMatch(/\\ud800|\\u0007/);
+    expect(text).toContain('a \ufffd b');
+  });
+
   it('links the sequence in the Keptn Bridge when KEPTN_BRIDGE_URL is set, and only then', () => {
     const event = testEvent(EXAMPLES[0]);
     const link = `${BRIDGE}/project/${event.data!.project}/sequence/${event.shkeptncontext}`;
@@ -82,7 +101,23 @@ describe('formatMessage (slack)', () => {
 
   it('is a Slack message: text, a mrkdwn section and a button', () => {
     const message = formatMessage(testEvent(EXAMPLES[0]) as never, BRIDGE) as any;
-    expect(message.blocks[0]).toMatchObject({ type: 'section', text: { type: 'mrkdwn' } });
-    expect(message.blocks[1].elements[0]).toMatchObject({ type: 'button', text: { type: 'plain_text', text: 'Open in Keptn Bridge' } });
+    expect(message.blocks[0]).toMatchObject({ type: 'section', text: { type: 'mrkdwn', verbatim: true } });
+    expect(message.blocks.at(-1).elements[0]).toMatchObject({ type: 'button', text: { type: 'plain_text', text: 'Open in Keptn Bridge' } });
+  });
+
+  it("escapes the event's text as Slack asks (& < >): no mention, no forged link", () => {
+    const event = testEvent(EXAMPLES[0], { ...HOSTILE, project: '<!everyone>' });
+    const message = formatMessage(event as never, BRIDGE) as any;
+    const text = JSON.stringify(message);
+    for (const raw of ['<!channel>', '<!here>', '<!everyone>', '<https://evil.example|']) expect(text).not.toContain(raw);
+    expect(message.blocks[0].text.text).toContain('> done &lt;!channel&gt; see &lt;https://evil.example|Keptn Bridge&gt; or [Keptn Bridge](https://evil.example) &amp; **now**');
+    expect(message.text).toMatch(/^Keptn: .* in &lt;!everyone&gt; \//);
+    expect(message.blocks[1]).toEqual({ type: 'context', elements: [{ type: 'mrkdwn', text: 'build: &lt;!here&gt; [x](https://evil.example) · half: a \ufffd b', verbatim: true }] });
+  });
+
+  it('keeps a long message within the 3,000 characters of a block', () => {
+    const message = formatMessage(testEvent(EXAMPLES[0], { message: 'x'.repeat(5000) }) as never) as any;
+    expect(message.blocks[0].text.text).toHaveLength(3000);
+    expect(message.blocks[0].text.text.endsWith('…')).toBe(true);
   });
 });
