@@ -39,7 +39,7 @@ export async function create(directory: string | undefined, flagged: Answers, fl
   }
   const defaults: Answers = directory && !given.name ? { name: nameFrom(directory) } : {};
   const ask = interactive ? (await import('./prompts.js')).createAsk() : undefined;
-  const warn = (line: string) => console.error(colour.yellow(`warning: ${line}`));
+  const warn = (line: string) => console.error(colour.err.yellow(`warning: ${line}`));
   const answers = await resolveAnswers(given, ask, defaults, warn).catch((err: unknown) => {
     // A name taken from the directory is refused as the directory's, which is what was given.
     if (err instanceof InputError && err.field === '--name' && defaults.name !== undefined && err.value === defaults.name) {
