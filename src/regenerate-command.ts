@@ -11,7 +11,7 @@ import { planRegeneration, WRITES, type FileChange, type FileStatus } from './re
 import { toBlueprint } from './blueprint.js';
 import { colour, userMessage } from './ui.js';
 import { GENERATOR } from './version.js';
-import { applyChanges, inside } from './writer.js';
+import { applyChanges, inside, recover } from './writer.js';
 
 export interface RegenerateOptions {
   check?: boolean;
@@ -54,6 +54,8 @@ export function parseSets(sets: string[]): Answers {
 
 async function regenerateOne(dir: string, options: RegenerateOptions, sets: Answers): Promise<{ report: ProjectReport; diffs: string[] }> {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new InputError('directory', dir, 'must be an existing project directory');
+  // A killed run's half-done write is rolled back before anything is read (--check only says so).
+  recover(dir, options.check);
   const recordPath = join(dir, RECORD_FILE);
   if (!existsSync(recordPath)) {
     throw new InputError(recordPath, undefined, 'regenerate works on projects made by create-keptn-integration, which keep their answers there');
