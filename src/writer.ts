@@ -172,6 +172,9 @@ function writable(real: string, dir: string): void {
   }
 }
 
+/** Project folder (root + path) → where it really is, for the folders that exist. */
+const folders = new Map<string, string>();
+
 /**
  * Where a project path really is, following the symbolic links on its way: refused when one
  * leads outside the project or nowhere, or when a folder stands where a file goes (or the
@@ -180,7 +183,16 @@ function writable(real: string, dir: string): void {
 function within(root: string, shown: string, path: string): string {
   const parts = path.split('/');
   let at = root;
-  for (let i = 0; i < parts.length; i++) {
+  let i = 0;
+  // The folders already followed (regenerate asks for every file of a folder in turn).
+  for (let j = parts.length - 1; j > 0; j--) {
+    const known = folders.get(`${root}${sep}${parts.slice(0, j).join(sep)}`);
+    if (known) {
+      [at, i] = [known, j];
+      break;
+    }
+  }
+  for (; i < parts.length; i++) {
     const next = at + sep + parts[i];
     const where = named(shown, parts.slice(0, i + 1).join('/'));
     let st: Stats | undefined;
@@ -204,6 +216,7 @@ function within(root: string, shown: string, path: string): string {
     const last = i === parts.length - 1;
     if (!last && !st.isDirectory()) throw new WriteError(`${where} is a file where a generated folder goes (ENOTDIR)`);
     if (last && st.isDirectory()) throw new WriteError(`${where} is a directory where a generated file goes (EISDIR)`);
+    if (!last) folders.set(`${root}${sep}${parts.slice(0, i + 1).join(sep)}`, real);
     at = real;
   }
   return at;
