@@ -350,6 +350,8 @@ function install(root: string, entries: Entry[]): void {
   const writes = entries.filter((e) => e.content !== undefined);
   const byPath = new Map(writes.map((e) => [e.path, e]));
   let journal: Journal | undefined;
+  // Kept when a rollback could not finish: the files set aside are in it, for the next run.
+  let keep = false;
   mkdirSync(staging);
   try {
     mkdirSync(fresh);
@@ -381,24 +383,29 @@ function install(root: string, entries: Entry[]): void {
     }
     unlinkSync(join(staging, 'journal.json'));
   } catch (err) {
-    if (journal) rollback(root, staging, journal);
+    if (journal) keep = !rollback(root, staging, journal);
     throw err;
   } finally {
-    rmSync(staging, { recursive: true, force: true, maxRetries: 3 });
+    if (!keep) rmSync(staging, { recursive: true, force: true, maxRetries: 3 });
   }
   for (const e of entries) if (e.content === undefined) removeEmptyFolders(root, dirname(join(root, e.path)));
 }
 
-/** Undoes an install that did not commit: new files out, moved-aside files back, made folders gone. */
-function rollback(root: string, staging: string, journal: Journal): void {
+/**
+ * Undoes an install that did not commit: new files back into staging, moved-aside files back into
+ * place, made folders gone; run again after a kill, it goes on where it stopped.
+ * False when a step failed: staging, with the files set aside, must then stay for the next run.
+ */
+function rollback(root: string, staging: string, journal: Journal): boolean {
   for (const [path, write] of [...journal.files].reverse()) {
     const at = join(root, path);
     try {
-      if (write && !look(join(staging, 'new', path)) && look(at)) unlinkSync(at);
+      // Ours goes back into staging rather than away: a rollback cut short and run again then
+      // never takes an owner's file, already put back, for ours.
+      if (write && !look(join(staging, 'new', path)) && look(at)) renameSync(at, join(staging, 'new', path));
       if (look(join(staging, 'old', path))) renameSync(join(staging, 'old', path), at);
     } catch {
-      // left as it is: the next run tries again while staging is there
-      return;
+      return false;
     }
   }
   for (const d of [...journal.created].reverse()) {
@@ -408,6 +415,7 @@ function rollback(root: string, staging: string, journal: Journal): void {
       // not empty: someone wrote there since
     }
   }
+  return true;
 }
 
 /**
@@ -448,8 +456,7 @@ export function recover(dir: string, check = false): void {
         continue;
       }
       try {
-        if (journal) rollback(place, staging, journal);
-        rmSync(staging, { recursive: true, force: true, maxRetries: 3 });
+        if (!journal || rollback(place, staging, journal)) rmSync(staging, { recursive: true, force: true, maxRetries: 3 });
       } catch {
         // tried again by the next run
       }
