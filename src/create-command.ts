@@ -1,6 +1,7 @@
 // The create command: answers (flags, answers file, prompts) → blueprint → plan → writer, then
 // npm install, git init and the next-steps banner. cli.ts turns the command line into its arguments.
-import { basename, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { resolveAnswers, type Answers } from './answers.js';
 import { InputError } from './errors.js';
 import { renderPlan } from './plan.js';
@@ -8,7 +9,8 @@ import { renderPlan } from './plan.js';
 import { banner, gitInit, install as npmInstall } from './after-create.js';
 import { toBlueprint, type Blueprint } from './blueprint.js';
 import { colour } from './ui.js';
-import { checkTarget, formatTree, targetProblem, writeProject } from './writer.js';
+import { checkTarget, formatTree, recover, targetProblem, writeProject } from './writer.js';
+import { RECORD_FILE } from './record.js';
 
 /** The create command's own options (the answers come apart). */
 export interface CreateOptions {
@@ -32,6 +34,8 @@ export async function create(directory: string | undefined, flagged: Answers, fl
   // The target is checked before any question: a non-empty one is raised first, as create-vite does.
   let force = flags.force ?? false;
   if (directory) {
+    // What a run killed outright left there is rolled back first (a dry run changes nothing).
+    if (!flags.dryRun) recover(directory);
     const problem = targetProblem(directory, force);
     // Asked instead of refused; a no is the same refusal.
     if (problem instanceof InputError && interactive && (await (await import('./prompts.js')).confirmForce(directory))) force = true;
@@ -52,15 +56,22 @@ export async function create(directory: string | undefined, flagged: Answers, fl
   const blueprint = toBlueprint(answers);
   const plan = renderPlan(blueprint);
   const replaced = checkTarget(where, plan, force);
-  const replacing = (c: typeof colour.out) => replaced.length === 0 ? '' : `\n${c.yellow(`--force replaces ${replaced.length} existing file${replaced.length === 1 ? '' : 's'}:`)}\n${replaced.map((p) => `  ${p}`).join('\n')}`;
+  const replacing = (c: typeof colour.out) => (replaced.length > 0 ? replacingNote(where, replaced, c) : '');
 
   if (flags.dryRun) {
-    console.log(`Would write ${plan.size} files to ${dir}:\n${formatTree(plan, where)}${replacing(colour.out)}`);
+    console.log(`Would write ${plan.size} files to ${dir}:\n${formatTree(plan, where)}${replaced.length > 0 ? `\n${replacing(colour.out)}` : ''}`);
     remoteNote(blueprint);
     return 0;
   }
+  // Said before anything is replaced; in a terminal, asked.
+  if (replaced.length > 0) {
+    console.error(replacing(colour.err));
+    if (interactive && !(await (await import('./prompts.js')).confirmReplace(replaced.length))) {
+      throw new InputError('directory', where, `has ${replaced.length} file${replaced.length === 1 ? '' : 's'} that --force would replace; nothing was written`);
+    }
+  }
   await writeProject(where, plan, { force });
-  console.error(`${colour.err.green('✔')} Wrote ${plan.size} files to ${dir}${replacing(colour.err)}`);
+  console.error(`${colour.err.green('✔')} Wrote ${plan.size} files to ${dir}`);
   remoteNote(blueprint);
 
   // A no-code definition has no package to install.
@@ -85,6 +96,15 @@ function nameFrom(directory: string): string {
   if (name && name !== base) console.error(colour.err.dim(`Integration name ${name} (from the directory ${base}); --name sets another.`));
   if (!name) throw new InputError('directory', directory, 'gives no integration name (letters or digits needed); pass --name');
   return name;
+}
+
+/** The files --force replaces, and where a project made by this generator keeps its owners' edits instead. */
+function replacingNote(where: string, replaced: string[], c: typeof colour.out): string {
+  const lines = [c.yellow(`--force replaces ${replaced.length} existing file${replaced.length === 1 ? '' : 's'}:`), ...replaced.map((p) => `  ${p}`)];
+  if (existsSync(join(where, RECORD_FILE))) {
+    lines.push(c.dim(`${where} was made by create-keptn-integration: \`create-keptn-integration regenerate ${where}\` brings new templates in and keeps your edits.`));
+  }
+  return lines.join('\n');
 }
 
 /** Not an error (most integrations run in Keptn's cluster), but said before anyone deploys remotely. */

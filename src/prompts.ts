@@ -60,3 +60,8 @@ export function createAsk(): Ask {
 export function confirmForce(directory: string): Promise<boolean> {
   return yesNo(`${directory} is not empty. Write into it anyway? (files the templates do not produce are kept)`, false);
 }
+
+/** --force would replace `count` existing files: go ahead? */
+export function confirmReplace(count: number): Promise<boolean> {
+  return yesNo(`Replace ${count === 1 ? 'this file' : `these ${count} files`} with the generated one${count === 1 ? '' : 's'}?`, false);
+}

@@ -12,7 +12,7 @@ import { besidePath, NOT_TEXT, planRegeneration, WRITES, type FileChange, type F
 import { toBlueprint } from './blueprint.js';
 import { colour, userMessage } from './ui.js';
 import { compareVersions, GENERATOR } from './version.js';
-import { applyChanges, inside } from './writer.js';
+import { applyChanges, inside, recover } from './writer.js';
 
 export interface RegenerateOptions {
   check?: boolean;
@@ -53,6 +53,8 @@ export function parseSets(sets: string[]): Answers {
 async function regenerateOne(dir: string, options: RegenerateOptions, sets: Answers): Promise<{ report: ProjectReport; diffs: string[] }> {
   if (!existsSync(dir)) throw new UserError(`${dir} does not exist: regenerate takes the directories of projects made by ${GENERATOR.name}`);
   if (!statSync(dir).isDirectory()) throw new UserError(`${dir} is a file: regenerate takes the directories of projects made by ${GENERATOR.name}`);
+  // A killed run's half-done write is rolled back before anything is read (--check only says so).
+  recover(dir, options.check);
   const recordPath = join(dir, RECORD_FILE);
   if (!existsSync(recordPath)) {
     throw new InputError(recordPath, undefined, 'regenerate works on projects made by create-keptn-integration, which keep their answers there');

@@ -121,6 +121,19 @@ describe('interactive prompts', () => {
     expect(readdirSync(join(cwd, 'svc'))).toEqual(['NOTES.md']);
   });
 
+  it('asks before --force replaces files, naming them, and writes nothing on a no', { timeout: 30_000 }, async () => {
+    const cwd = tempDir();
+    mkdirSync(join(cwd, 'svc'));
+    writeFileSync(join(cwd, 'svc', 'README.md'), 'mine');
+    const flags = ['--kind', 'generic', '--task', 't', '--name', 'svc', '--events', 'sh.keptn.event.t.triggered', '--keptn', '1.4', '--runtime', 'service', '--project', 'p', '--stage', 's', '--service', 'c', '--description', 'd', '--owner', 'acme', '--image', 'ghcr.io/acme/svc'];
+    const r = await drive(cwd, [['--force replaces 1 existing file:', ''], ['Replace this file with the generated one?', 'n' + ENTER]], ['svc', '--force', ...flags]);
+    expect(r.exitCode, r.stdout).toBe(1);
+    expect(r.stdout).toMatch(/--force replaces 1 existing file:\r?\n {2}README\.md/);
+    expect(r.stdout).toContain('error: directory "svc" is invalid: has 1 file that --force would replace; nothing was written');
+    expect(readdirSync(join(cwd, 'svc'))).toEqual(['README.md']);
+    expect(readFileSync(join(cwd, 'svc', 'README.md'), 'utf8')).toBe('mine');
+  });
+
   it('cancels cleanly on Ctrl-C: exit 130, nothing written', { timeout: 30_000 }, async () => {
     const cwd = tempDir();
     const r = await drive(cwd, [
