@@ -930,28 +930,49 @@ export function triggerProblems(family: JesFamily, config: JobConfig, event: Clo
 /** Kubernetes' $(VAR) expansion of command and args ($$ is a literal $; an unknown name stays). */
 const expand = (s: string, env: Record<string, string>) => s.replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (m, name) => (m === '$$' ? '$' : (env[name] ?? m)));
 
+/** Where the sandbox of runJobTask mounts the job's volume: an empty folder of every Debian system. */
+const SANDBOX_VOLUME = '/srv';
+/** The PATH of the images (and of Debian's root filesystem, where the command must exist). */
+const IMAGE_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
 /**
- * Runs a task's command here as the family would run its job: the env it would get (and PATH),
- * /keptn/ holding only what the init container would copy. The image is not: the command must
- * exist on this machine.
+ * Runs a task's command here as the family would run its job: the env it would get, /keptn/
+ * holding only what the init container would copy, and the job's pod (JOB_POD) as far as this
+ * machine can make it: a mount namespace of its own (unshare, so nothing outside changes) where
+ * the volume is a tmpfs of the volume's 20Mi, the process runs as uid 1000 (setpriv), and from
+ * 0.2.0 on the root filesystem is read-only (the family's readOnlyRoot). The image is not: the
+ * command must exist on this machine's root filesystem. Needs root, as the suite has in CI.
  */
 export async function runJobTask(dir: string, family: JesFamily, task: JobConfigTask, event: CloudEventJson) {
   const { env, failed } = resolveEnv(family, task, event);
   if (failed) return { failed, env };
-  const mount = tempDir('jes-keptn-');
+  if (process.getuid?.() !== 0) throw new Error('running a job as its job-executor-service release would needs root (a mount namespace and another uid), as in CI');
+  await need('unshare', 'util-linux');
+  await need('setpriv', 'util-linux');
+  const staged = tempDir('jes-keptn-');
   try {
     for (const uri of mountedFiles(family, task.files ?? [], uploadedUris(dir)).copied) {
-      mkdirSync(dirname(join(mount, uri)), { recursive: true });
-      cpSync(join(dir, 'keptn/resources', uri), join(mount, uri));
+      mkdirSync(dirname(join(staged, uri)), { recursive: true });
+      cpSync(join(dir, 'keptn/resources', uri), join(staged, uri));
     }
-    const [command, ...args] = [...(task.cmd ?? []), ...(task.args ?? [])].map((s) => expand(s, env).replaceAll('/keptn/', `${mount}/`));
-    // The volume's path in the env (HOME, TMPDIR) and the working directory are the mount's here.
-    const inMount = (v: string) => (v === JOB_POD.volume || v.startsWith(`${JOB_POD.volume}/`) ? mount + v.slice(JOB_POD.volume.length) : v);
-    const local = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, inMount(v)]));
-    const run = await execa(command, args, { env: { PATH: process.env.PATH, ...local }, extendEnv: false, reject: false, all: true, cwd: inMount(task.workingDir ?? JOB_POD.volume) });
+    // The volume's path in the command, the env (HOME, TMPDIR) and the working directory.
+    const inMount = (v: string) => v.replace(/(^|[\s="'])\/keptn(?=\/|$|[\s"'])/g, `$1${SANDBOX_VOLUME}`);
+    const argv = [...(task.cmd ?? []), ...(task.args ?? [])].map((s) => inMount(expand(s, env)));
+    const jobEnv = Object.entries({ PATH: IMAGE_PATH, ...env }).map(([k, v]) => `${k}=${inMount(v)}`);
+    const pod = [
+      'set -e',
+      `mount -t tmpfs -o size=${JOB_POD.volumeLimitMi}m,mode=0777 job-volume ${SANDBOX_VOLUME}`,
+      `cp -R "$1"/. ${SANDBOX_VOLUME}/ && chmod -R a+rwX ${SANDBOX_VOLUME}`,
+      ...(family.readOnlyRoot ? ['mount -o remount,bind,ro /'] : []),
+      `cd "$2"`,
+      'shift 2',
+      `exec setpriv --reuid=${JOB_POD.uid} --regid=2000 --clear-groups env -i "$@"`,
+    ].join('\n');
+    const cwd = inMount(task.workingDir ?? JOB_POD.volume);
+    const run = await execa('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', pod, 'pod', staged, cwd, ...jobEnv, ...argv], { extendEnv: false, env: { PATH: IMAGE_PATH }, reject: false, all: true });
     return { run, env };
   } finally {
-    rmSync(mount, { recursive: true, force: true });
+    rmSync(staged, { recursive: true, force: true });
   }
 }
 
