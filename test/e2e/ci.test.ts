@@ -35,17 +35,18 @@ afterAll(() => {
   for (const folder of folders) rmSync(folder, { recursive: true, force: true });
 });
 
-/** At most two projects' CI at once: each runs a type-check and a test suite, and the machine has 2 cores. */
+/** At most two projects' CI at once: an example's runs a type-check and a test suite, and the machine has 2 cores. */
 let running = 0;
 const waiting: (() => void)[] = [];
-async function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
-  if (running >= 2) await new Promise<void>((resolve) => waiting.push(resolve));
-  running++;
+async function twoAtATime<T>(work: () => Promise<T>): Promise<T> {
+  if (running < 2) running++;
+  else await new Promise<void>((resolve) => waiting.push(resolve)); // a finished one hands over its place
   try {
     return await work();
   } finally {
-    running--;
-    waiting.shift()?.();
+    const next = waiting.shift();
+    if (next) next();
+    else running--;
   }
 }
 
@@ -63,7 +64,7 @@ describe.concurrent.each(PROJECTS)('$label', ({ args, ranElsewhere }) => {
     const dir = join(cwd, args[0]);
     const service = existsSync(join(dir, 'package.json'));
     if (service && !ranElsewhere) await linkDependencies(dir);
-    const { problems, skipped, ran } = await oneAtATime(() => ciRun(dir, { ranElsewhere }));
+    const { problems, skipped, ran } = await twoAtATime(() => ciRun(dir, { ranElsewhere }));
     expect(problems).toEqual([]);
     if (service) {
       // Only what needs the registry or Docker (each covered elsewhere: NOT_RUN_HERE says where),
@@ -82,7 +83,7 @@ describe('the CI check itself', () => {
     const templates = changedTemplates([['base/dot-github/workflows/ci.yml.ejs', /<% if \(remoteSubscriptions\.length > 0\) \{ -%>\n[^]*?( {6}- run: helm lint [^\n]*\n)[^]*?<% \} -%>\n/, '$1']]);
     const { dir } = await generateFrom(await resolveAnswers({ kind: 'notification', name: 'finished-only', events: 'sh.keptn.event.evaluation.finished' }), templates);
     folders.push(templates, dirname(dir));
-    const { problems } = await oneAtATime(() => ciRun(dir, { ranElsewhere: true }));
+    const { problems } = await twoAtATime(() => ciRun(dir, { ranElsewhere: true }));
     expect(problems.join('\n')).toMatch(/job chart: step "helm lint --strict \.\/chart -f chart\/ci\/remote-control-plane-values\.yaml" failed \(exit 1\): .*remote-control-plane-values\.yaml/);
   });
 });
