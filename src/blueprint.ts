@@ -5,6 +5,7 @@ import type { DockerAdditions, JobAction, KeptnResource, KindEnv, ShipyardSequen
 import { keptnVersion, type KeptnVersion } from './keptn-versions.js';
 import { isWildcard, taskOf } from './rules.js';
 import type { Runtime } from './runtimes/index.js';
+import { inJobVolume } from './runtimes/job-executor.js';
 import type { Webhook } from './runtimes/webhook-service.js';
 import { GENERATOR } from './version.js';
 
@@ -90,7 +91,7 @@ export function toBlueprint(answers: Answers): Blueprint {
     dependencies: { cloudevents: '^10.0.0', ...kind.dependencies?.(answers) },
     runtime: (answers.runtime as Runtime | undefined) ?? 'service',
     layers: kind.layers?.(answers) ?? ['base', kind.id],
-    jobActions: kind.jobActions?.(answers, keptn) ?? [],
+    jobActions: (kind.jobActions?.(answers, keptn) ?? []).map(inJobVolume),
     webhooks: kind.webhooks?.(answers, keptn) ?? [],
     docker: kind.docker?.(answers) ?? { stages: [], install: [] },
     view: kind.view?.(answers) ?? {},

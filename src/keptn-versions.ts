@@ -103,6 +103,17 @@ export interface JobExecutor {
   eventJson: boolean;
   /** Sets LABELS_<KEY> from the event's labels (0.1.8 on, pkg/k8sutils/job.go). */
   labels: boolean;
+  /**
+   * Jobs run with a read-only root filesystem (0.2.0 on): the chart's default job security
+   * context, `jobConfig.jobSecurityContext` (readOnlyRootFilesystem, runAsUser 1000, runAsGroup
+   * 2000, runAsNonRoot, every capability dropped: 0.2.0:chart/values.yaml, the same at 0.3.0),
+   * read from /config/job-defaultSecurityContext.json (0.2.0:cmd/job-executor-service/main.go) and
+   * set on the job's containers (0.2.0:pkg/k8sutils/job.go CreateK8sJob). Before, the pod runs as
+   * uid 1000, gid 2000 with no container security context (0.1.3:pkg/k8sutils/job.go, to 0.1.8):
+   * the image's own permissions decide. In every release the job's one volume is /keptn, an
+   * emptyDir of at most 20Mi (JOB_VOLUME, src/runtimes/job-executor.ts).
+   */
+  readOnlyRootFilesystem: boolean;
   /** What this release lacks that a user would expect, for the README. */
   notes: string[];
 }
@@ -236,6 +247,7 @@ function jobExecutorFor(minor: string): JobExecutor {
     topicValue,
     eventJson: true,
     labels: compareVersions(version, '0.1.8') >= 0,
+    readOnlyRootFilesystem: compareVersions(version, '0.2.0') >= 0,
     notes: [],
   });
   switch (minor) {
@@ -245,12 +257,13 @@ function jobExecutorFor(minor: string): JobExecutor {
         install: 'manifest',
         eventJson: false,
         labels: false,
+        readOnlyRootFilesystem: false,
         notes: [
           'job-executor-service 0.1.3 (for Keptn 0.8) puts no `start` and `end` into `.finished` (0.1.4 and later do): an evaluation after the task needs its own timeframe. It passes an event value that is an object as Go prints it (`map[…]`), not as JSON, and its events have no `type`: the jobs get single values by JSON path instead.',
         ],
       };
     case '0.9':
-      return { version: '0.1.4', install: 'manifest', manifestSed: 's/value: false$/value: "false"/', eventJson: true, labels: false, notes: [] };
+      return { version: '0.1.4', install: 'manifest', manifestSed: 's/value: false$/value: "false"/', eventJson: true, labels: false, readOnlyRootFilesystem: false, notes: [] };
     // The matrix has no row for 0.11: 0.1.6 (built against Keptn 0.10) is the nearest release
     // before 0.1.7 (built for 0.12.2).
     case '0.10':

@@ -6,7 +6,7 @@ import Ajv from 'ajv-draft-04';
 import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { resolveAnswers, type Answers } from '../src/answers.js';
+import { ANSWERS, resolveAnswers, type Answers } from '../src/answers.js';
 import { renderPlan, TEMPLATES } from '../src/plan.js';
 import { toBlueprint, type Blueprint } from '../src/blueprint.js';
 import { writeProject } from '../src/writer.js';
@@ -32,6 +32,29 @@ export const EXTRA: Record<string, Answers> = {
 
 export const COMBINATIONS = KINDS.flatMap((k) => VERSIONS.map((keptn) => ({ kind: k.id, keptn })));
 export const SERVICE_COMBINATIONS = KINDS.flatMap((k) => SERVICE_VERSIONS.map((keptn) => ({ kind: k.id, keptn })));
+
+/** The answer that picks a kind's preset, and the endpoint a webhook-service call needs. */
+const PRESET: Record<string, string> = { 'test-tool': 'test-tool', notification: 'webhook', 'sli-provider': 'metrics' };
+const ENDPOINT: Record<string, string> = { notification: 'https://hooks.example.com', generic: 'https://ci.example.com/deploy' };
+const choices = (key: string) => ANSWERS.find((d) => d.key === key)!.choices!({}).map((c) => c.value);
+
+/**
+ * Every kind × runtime × preset (21), for the newest Keptn, with an owner so that repository links
+ * are concrete (only the service has an image; the no-code runtimes refuse --owner).
+ */
+export const PRESET_COMBINATIONS: { label: string; answers: Answers }[] = KINDS.flatMap((kind) =>
+  (kind.runtimes ?? ['service']).flatMap((runtime) =>
+    (PRESET[kind.id] ? choices(PRESET[kind.id]) : [undefined]).map((preset) => {
+      const answers: Answers = { kind: kind.id, name: [kind.id, runtime, preset].filter(Boolean).join('-'), owner: 'acme' };
+      if ((kind.answers as readonly string[]).includes('runtime')) answers.runtime = runtime;
+      if (preset) answers[PRESET[kind.id]] = preset;
+      if (kind.id === 'generic') answers.task = 'db-migrate';
+      if (runtime === 'webhook-service') answers.endpoint = ENDPOINT[kind.id];
+      if (runtime !== 'service') delete answers.owner;
+      return { label: [kind.id, runtime, preset].filter(Boolean).join(' '), answers };
+    }),
+  ),
+);
 
 /** Writes a generated project (no install, no git) into a fresh temporary folder. */
 export async function generate(kind: string, keptn: string, templates?: string): Promise<{ dir: string; blueprint: Blueprint }> {

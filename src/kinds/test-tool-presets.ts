@@ -74,7 +74,16 @@ export const TEST_TOOLS: readonly TestTool[] = [
       args: [
         `jmeter -n -t /keptn/${uri} -l /keptn/results.jtl -j /keptn/jmeter.log -JTARGET_URL="$TARGET_URL" && test -s /keptn/results.jtl && ! grep -q ',false,' /keptn/results.jtl`,
       ],
-      env: [TARGET],
+      env: [
+        TARGET,
+        // bin/jmeter starts Java with -Xms1g -Xmx1g unless HEAP says otherwise, more than the 512Mi
+        // a job gets from the job executor (DEFAULT_RESOURCE_LIMITS_MEMORY in every release).
+        { name: 'HEAP', value: '-Xms128m -Xmx256m -XX:MaxMetaspaceSize=128m', valueFrom: 'string' },
+        // JVM_ARGS comes after bin/jmeter's own options: the JVM's temp dir in the job's volume, no
+        // perf data file (always /tmp/hsperfdata_<user>) and no heap dump (into the working
+        // directory, far larger than the volume's 20Mi) where the root filesystem is read-only.
+        { name: 'JVM_ARGS', value: '-Djava.io.tmpdir=/keptn -XX:-UsePerfData -XX:-HeapDumpOnOutOfMemoryError', valueFrom: 'string' },
+      ],
     }),
     docker: {
       stages: ['FROM justb4/jmeter:5.5 AS jmeter'],

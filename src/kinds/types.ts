@@ -103,6 +103,8 @@ export interface JobTask {
   cmd: string[];
   args: string[];
   env: { name: string; value: string; valueFrom: 'event' | 'secret' | 'string' }[];
+  /** The job container's working directory (the image's WORKDIR when absent). */
+  workingDir?: string;
   /** Seconds the job may run before the job executor gives up (its default is 300). */
   maxPollDuration?: number;
 }

@@ -1,7 +1,7 @@
 // The job-executor runtime: every test tool and the generic kind for every Keptn minor, checked by
 // the rules of the job-executor-service release that minor gets (./job-executor.ts models each
 // release family), and the scripts the jobs run, run here with the env that release would give them.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -20,6 +20,7 @@ import {
   definitionProblems,
   JES_FAMILIES,
   jesFamily,
+  JOB_POD,
   jobConfigProblems,
   jobProjectProblems,
   jsonPathGet,
@@ -28,6 +29,7 @@ import {
   runJobTask,
   shipyardTrigger,
   taskTrigger,
+  writable,
   type CloudEventJson,
   type JesFamily,
   type JobConfig,
@@ -231,7 +233,7 @@ async function genericRunProblems(dir: string, blueprint: Blueprint): Promise<st
 }
 
 describe.concurrent('the jobs, run as their job-executor-service release would run them', () => {
-  it.each(KEPTN_MINORS)('generic for Keptn %s: run.sh does the work of each task it is run for', async (keptn) => {
+  it.each(KEPTN_MINORS)('generic for Keptn %s: run.sh does the work of each task it is run for', { timeout: 60_000 }, async (keptn) => {
     const { dir, blueprint } = await project(GENERIC, keptn);
     expect(await genericRunProblems(dir, blueprint)).toEqual([]);
   });
@@ -242,7 +244,7 @@ describe.concurrent('the jobs, run as their job-executor-service release would r
     return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, close: () => server.close() };
   }
 
-  it.each(FAMILY_MINORS)('custom test-tool for Keptn %s: run-tests.sh passes against a healthy service and fails against a broken one', async (keptn) => {
+  it.each(FAMILY_MINORS)('custom test-tool for Keptn %s: run-tests.sh passes against a healthy service and fails against a broken one', { timeout: 60_000 }, async (keptn) => {
     await need('curl', 'curl');
     const { dir, blueprint } = await project({ kind: 'test-tool', name: 'job-checks' }, keptn);
     const family = jesFamily(blueprint.keptn.jobExecutor.version);
@@ -287,19 +289,19 @@ describe.concurrent('a config its job-executor-service release would fail on is 
     for (const task of config.actions.flatMap((a) => a.tasks)) task.env = [...(task.env ?? []), entry];
   };
 
-  it('EVENT_TYPE from $.type on Keptn 0.8 (0.1.3): its event map has no type, so no job is created', async () => {
+  it('EVENT_TYPE from $.type on Keptn 0.8 (0.1.3): its event map has no type, so no job is created', { timeout: 30_000 }, async () => {
     const { dir, blueprint } = await changed(GENERIC, '0.8', typeByPath);
     expect(jobProjectProblems(dir, blueprint).join('\n')).toMatch(/could not add env with name EVENT_TYPE, value \$\.type, valueFrom event: unknown key type \(no job is created; the task ends errored\)/);
     expect((await genericRunProblems(dir, blueprint)).join('\n')).toMatch(/db-migrate\.triggered: could not add env with name EVENT_TYPE, value \$\.type, valueFrom event: unknown key type/);
   });
 
-  it('EVENT_TYPE from $.type on Keptn 1.4 (0.3.0): a pointer address, on which run.sh falls through and exits 0', async () => {
+  it('EVENT_TYPE from $.type on Keptn 1.4 (0.3.0): a pointer address, on which run.sh falls through and exits 0', { timeout: 30_000 }, async () => {
     const { dir, blueprint } = await changed(GENERIC, '1.4', typeByPath);
     expect(jobProjectProblems(dir, blueprint).join('\n')).toMatch(/EVENT_TYPE: \$\.type gives "0xc[0-9a-f]+", a memory address, not the value/);
     expect((await genericRunProblems(dir, blueprint)).join('\n')).toMatch(/db-migrate\.triggered: run\.sh exited 0 printing "0xc[0-9a-f]+: not handled here.*", not "db-migrate for sockshop\/dev\/carts"/);
   });
 
-  it('EVENT_TYPE from $.type is right where the type is a string (0.1.4–0.2.5): the checks are per release', async () => {
+  it('EVENT_TYPE from $.type is right where the type is a string (0.1.4–0.2.5): the checks are per release', { timeout: 30_000 }, async () => {
     for (const keptn of ['0.9', '0.17']) {
       const { dir, blueprint } = await changed(GENERIC, keptn, typeByPath);
       expect(jobProjectProblems(dir, blueprint)).toEqual([]);
@@ -542,6 +544,137 @@ describe('the model of job-executor-service, against what its code gave', () => 
       const family = jesFamily(jes.version);
       expect(jes.eventJson, minor).toBe(family.print === 'json-maps');
       expect(jes.labels, minor).toBe(family.labels);
+      expect(jes.readOnlyRootFilesystem, minor).toBe(family.readOnlyRoot);
     }
+  });
+});
+
+describe.concurrent('what a job writes, against where its job-executor-service release lets it write', () => {
+  /** A fresh project whose job/config.yaml (and job files) are changed, and its problems as the release runs it. */
+  async function changed(answers: Answers, keptn: string, change: (task: JobConfigTask, dir: string) => void) {
+    const { dir, blueprint } = await generateJob(answers, keptn);
+    const config = readConfig(dir);
+    for (const task of config.actions.flatMap((a) => a.tasks)) change(task, dir);
+    writeFileSync(join(dir, CONFIG), stringify(config));
+    return jobProjectProblems(dir, blueprint).join('\n');
+  }
+  const dropEnv = (...names: string[]) => (task: JobConfigTask) => {
+    if (!names.every((n) => task.env?.some((e) => e.name === n))) throw new Error(`the mutation target is gone: ${names} in ${task.name}`);
+    task.env = task.env?.filter((e) => !names.includes(e.name));
+  };
+  const JMETER = { kind: 'test-tool', 'test-tool': 'jmeter', name: 'job-jmeter' };
+
+  it('writes only into /keptn: the security context per release family (read-only root filesystem from 0.2.0)', () => {
+    expect(JES_FAMILIES.map((f) => [f.name, f.readOnlyRoot])).toEqual([
+      ['0.1.3', false],
+      ['0.1.4', false],
+      ['0.1.5–0.1.7', false],
+      ['0.1.8', false],
+      ['0.2.0', true],
+      ['0.2.1–0.2.3', true],
+      ['0.2.4–0.2.5', true],
+      ['0.3.0', true],
+    ]);
+    for (const family of JES_FAMILIES) {
+      expect(writable(family, '/keptn/results.jtl')).toBe(true);
+      expect(writable(family, '/tmp/x')).toBe(!family.readOnlyRoot);
+      expect(writable(family, '/opt/apache-jmeter-5.5/jmeter.log')).toBe(false);
+      expect(writable(family, '/keptnx')).toBe(false);
+    }
+  });
+
+  it("JMeter without JVM_ARGS: the JVM's temp dir and perf data in /tmp fail from 0.2.0 (0.3.0), the heap dump fits no release's volume", { timeout: 30_000 }, async () => {
+    const late = await changed(JMETER, '1.4', dropEnv('JVM_ARGS'));
+    expect(late).toMatch(/0\.3\.0, task "jmeter-functional": the JVM's temp dir \(java\.io\.tmpdir\) goes to \/tmp, outside \/keptn: its root filesystem is read-only/);
+    expect(late).toMatch(/the JVM's perf data .* goes to \/tmp\/hsperfdata_1000, outside \/keptn: its root filesystem is read-only/);
+    expect(late).toMatch(/the JVM's heap dump on OutOfMemoryError \(up to 256Mi\) goes to \/keptn\/java_pid1\.hprof, more than the 20Mi of \/keptn: the pod is evicted/);
+    const early = await changed(JMETER, '0.12', dropEnv('JVM_ARGS'));
+    expect(early).not.toMatch(/goes to \/tmp/);
+    expect(early).toMatch(/0\.1\.8, task "jmeter-functional": the JVM's heap dump/);
+  });
+
+  it("JMeter without HEAP: bin/jmeter's 1g heap does not fit the job's 512Mi", { timeout: 30_000 }, async () => {
+    expect(await changed(JMETER, '1.4', dropEnv('HEAP'))).toMatch(/JMeter's heap of up to 1g \(-Xmx\) leaves too little of the job's 512Mi memory limit/);
+    // A task that asks for more memory may keep the default.
+    expect(await changed(JMETER, '1.4', (task) => (dropEnv('HEAP')(task), (task.resources = { limits: { memory: '2Gi' } })))).not.toMatch(/heap/);
+  });
+
+  it('a relative output without workingDir goes to the image WORKDIR; with it, to /keptn', { timeout: 30_000 }, async () => {
+    const k6 = { kind: 'test-tool', 'test-tool': 'k6', name: 'job-k6' };
+    const summary = (task: JobConfigTask) => task.args!.splice(1, 0, '--summary-export', 'summary.json');
+    expect(await changed(k6, '1.4', (task) => (summary(task), delete task.workingDir))).toMatch(/k6's --summary-export goes to <the image WORKDIR>\/summary\.json, outside \/keptn/);
+    expect(await changed(k6, '1.4', summary)).not.toMatch(/summary/);
+  });
+
+  it('a script that uses mktemp without TMPDIR fails from 0.2.0, or ~ without HOME in every release', { timeout: 30_000 }, async () => {
+    const custom = { kind: 'test-tool', name: 'job-checks' };
+    const script = (line: string) => (task: JobConfigTask, dir: string) => appendFileSync(join(dir, 'keptn/resources', task.files![0]), `\n${line}\n`);
+    const mktemp = script('tmp=$(mktemp) && rm -f "$tmp"');
+    expect(await changed(custom, '1.4', (task, dir) => (mktemp(task, dir), dropEnv('TMPDIR')(task)))).toMatch(/mktemp \(TMPDIR\) goes to \/tmp, outside \/keptn: its root filesystem is read-only/);
+    expect(await changed(custom, '0.12', (task, dir) => (mktemp(task, dir), dropEnv('TMPDIR')(task)))).not.toMatch(/mktemp/);
+    expect(await changed(custom, '1.4', mktemp)).not.toMatch(/mktemp/);
+    const home = script('echo done > ~/last-run');
+    expect(await changed(GENERIC, '0.8', (task, dir) => (home(task, dir), dropEnv('HOME')(task)))).toMatch(/a redirection \(> ~\/last-run\) goes to <the home of uid 1000 in the image, or \/>\/last-run, outside \/keptn/);
+    expect(await changed(GENERIC, '0.8', home)).not.toMatch(/last-run/);
+  });
+
+  it("run in the release's pod (uid 1000, read-only root from 0.2.0): mktemp fails in /tmp from 0.2.0 on, and works with the TMPDIR the config sets", { timeout: 60_000 }, async () => {
+    const run = async (keptn: string, keepTmpdir: boolean) => {
+      const { dir, blueprint } = await generateJob({ ...GENERIC, name: `jes-pod-${keptn.replace('.', '-')}-${keepTmpdir ? 'tmpdir' : 'no-tmpdir'}` }, keptn);
+      const script = join(dir, 'keptn/resources', blueprint.jobActions[0].tasks[0].files[0]);
+      writeFileSync(script, readFileSync(script, 'utf8').replace('set -eu\n', 'set -eu\ntmp=$(mktemp)\necho "$(id -u) wrote $tmp"\nrm -f "$tmp"\n'));
+      const config = readConfig(dir);
+      if (!keepTmpdir) for (const task of config.actions.flatMap((a) => a.tasks)) dropEnv('TMPDIR')(task);
+      writeFileSync(join(dir, CONFIG), stringify(config));
+      const family = jesFamily(blueprint.keptn.jobExecutor.version);
+      const event = shipyardTrigger(blueprint, 'db-migrate');
+      const task = actionsRun(family, config, event).actions[0].tasks[0];
+      return (await runJobTask(dir, family, task, event)).run!;
+    };
+    const [late, early, kept] = await Promise.all([run('1.4', false), run('0.12', false), run('1.4', true)]);
+    expect(late.exitCode, late.all).not.toBe(0);
+    expect(late.all).toMatch(/Read-only file system/);
+    expect(early.exitCode, early.all).toBe(0);
+    expect(early.stdout).toMatch(/^1000 wrote \/tmp\/tmp\./);
+    expect(kept.exitCode, kept.all).toBe(0);
+    expect(kept.stdout).toMatch(/^1000 wrote \/srv\/tmp\./);
+  });
+
+  it.each(['0.12', '1.4'])("Locust's job for Keptn %s, run by Debian's Locust in the release's pod, passes against a healthy service and writes only into /keptn", { timeout: 120_000 }, async (keptn) => {
+    await need('locust', 'python3-locust');
+    const { dir, blueprint } = await project({ kind: 'test-tool', 'test-tool': 'locust', name: 'job-locust' }, keptn);
+    const family = jesFamily(blueprint.keptn.jobExecutor.version);
+    const svc = createServer((_req, res) => res.writeHead(200).end('ok'));
+    await new Promise<void>((resolve) => svc.listen(0, '127.0.0.1', resolve));
+    try {
+      const event = shipyardTrigger(blueprint, 'test');
+      event.data.deployment.deploymentURIsLocal = [`http://127.0.0.1:${(svc.address() as AddressInfo).port}/`];
+      const task = actionsRun(family, readConfig(dir), event).actions[0].tasks[0];
+      // The functional test's 15 s, shortened: the run is the point, not its length.
+      task.args = task.args!.map((a, i, all) => (all[i - 1] === '--run-time' ? '3s' : a));
+      const { run } = await runJobTask(dir, family, task, event);
+      expect(run!.exitCode, run!.all).toBe(0);
+      expect(run!.all).toMatch(/Aggregated\s+\d+\s+0\(0\.00%\)/);
+      expect(run!.all).not.toMatch(/Read-only file system|Permission denied/);
+    } finally {
+      svc.close();
+    }
+  });
+
+  it('a program the model does not know is a problem, not a pass', { timeout: 30_000 }, async () => {
+    expect(await changed(JMETER, '1.4', (task) => (task.args = [`${task.args![0]} && gzip /keptn/results.jtl`]))).toMatch(/what gzip writes is not modelled/);
+  });
+});
+
+describe.concurrent.each(CASES)('$what as a job-executor definition for Keptn $keptn: its README', ({ answers, keptn }) => {
+  it('says where its job may write, as its job-executor-service release has it', { timeout: 30_000 }, async () => {
+    const { dir, blueprint } = await project(answers, keptn);
+    const family = jesFamily(blueprint.keptn.jobExecutor.version);
+    const readme = readFileSync(join(dir, 'README.md'), 'utf8').replace(/\n/g, ' ');
+    expect(readme).toContain(`job-executor-service ${blueprint.keptn.jobExecutor.version} runs it as uid ${JOB_POD.uid}`);
+    if (family.readOnlyRoot) expect(readme).toMatch(/with a read-only root filesystem .*, so `\/keptn` is the only folder it can write in/);
+    else expect(readme).toMatch(/its root filesystem as the image has it \(read-only from release 0\.2\.0 on\)/);
+    expect(readme).toContain(`an emptyDir of at most ${JOB_POD.volumeLimitMi}Mi`);
+    for (const task of readConfig(dir).actions.flatMap((a) => a.tasks)) expect(task.workingDir).toBe(JOB_POD.volume);
   });
 });

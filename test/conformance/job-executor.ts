@@ -64,6 +64,17 @@ export interface JesTraits {
   labels: boolean;
   /** Only types containing `.triggered` are handled at all (0.1.3:cmd/job-executor-service/main.go, to 0.1.7). */
   onlyTriggered: boolean;
+  /**
+   * The job's containers have a read-only root filesystem: from 0.2.0 on the chart's default job
+   * security context says so (0.2.0:chart/values.yaml jobConfig.jobSecurityContext:
+   * readOnlyRootFilesystem true, runAsUser 1000, runAsGroup 2000, runAsNonRoot, capabilities drop
+   * all; the chart mounts it as /config/job-defaultSecurityContext.json, which
+   * 0.2.0:cmd/job-executor-service/main.go reads and 0.2.0:pkg/k8sutils/job.go sets on the init and
+   * job containers; the same at 0.3.0). Before, only the pod has a security context (uid 1000, gid
+   * 2000, fsGroup 2000, runAsNonRoot: 0.1.3:pkg/k8sutils/job.go CreateK8sJob, to 0.1.8), and the
+   * image's permissions decide.
+   */
+  readOnlyRoot: boolean;
 }
 
 const traitsOf = (tag: string): JesTraits => {
@@ -76,6 +87,7 @@ const traitsOf = (tag: string): JesTraits => {
     files: from('0.2.4') ? 'file-or-folder' : 'prefix',
     labels: from('0.1.8'),
     onlyTriggered: !from('0.1.8'),
+    readOnlyRoot: from('0.2.0'),
   };
 };
 
@@ -225,6 +237,8 @@ export interface JobConfigTask {
   cmd?: string[];
   args?: string[];
   env?: JobEnvEntry[];
+  workingDir?: string;
+  resources?: { limits?: { cpu?: string; memory?: string }; requests?: { cpu?: string; memory?: string } };
 }
 export interface JobConfigAction {
   name: string;
@@ -552,6 +566,274 @@ export function mountedFiles(family: JesFamily, files: string[], uploaded: strin
 }
 
 // ---------------------------------------------------------------------------------------------
+// Where a job writes
+
+/**
+ * The pod of every job, at every tag: uid 1000 (0.1.3:pkg/k8sutils/job.go; 0.2.0:chart/values.yaml
+ * jobConfig), one volume, the emptyDir `job-volume` at /keptn of at most 20Mi (pkg/k8sutils/job.go
+ * CreateK8sJob at every tag: a job that writes more is evicted), and a memory limit of 512Mi unless
+ * the task sets resources (DEFAULT_RESOURCE_LIMITS_MEMORY: 0.1.3:deploy/service.yaml,
+ * 0.1.6:chart/templates/configmap.yaml, the same at 0.3.0).
+ */
+export const JOB_POD = { uid: 1000, volume: '/keptn', volumeLimitMi: 20, memoryLimitMi: 512 };
+
+/** A path the image decides (its WORKDIR, the home of uid 1000): on its root filesystem. */
+const IMAGE_WORKDIR = '<the image WORKDIR>';
+const IMAGE_HOME = '<the home of uid 1000 in the image, or />';
+
+/**
+ * Whether a job of the family may write `path`: the volume always; /tmp (world-writable in the
+ * images) only where the root filesystem is writable; anything else the image decides, which
+ * this check does not take for writable.
+ */
+export function writable(family: JesFamily, path: string): boolean {
+  const under = (dir: string) => path === dir || path.startsWith(`${dir}/`);
+  if (under(JOB_POD.volume) || ['/dev/null', '/dev/stdout', '/dev/stderr'].includes(path)) return true;
+  return !family.readOnlyRoot && under('/tmp');
+}
+
+export interface JobWrite {
+  /** An absolute path, or one under IMAGE_WORKDIR / IMAGE_HOME. */
+  path: string;
+  what: string;
+  /** Its size where it is known to be large (a heap dump: the heap). */
+  mebibytes?: number;
+}
+
+/** The words of a `sh -c` command line, split into simple commands (&&, ||, ;, |), quotes removed, $VAR and ${VAR} expanded. */
+function shellCommands(line: string, env: Record<string, string>): string[][] {
+  const commands: string[][] = [[]];
+  let word: string | undefined;
+  const push = () => {
+    if (word !== undefined) commands.at(-1)!.push(word);
+    word = undefined;
+  };
+  const expand = (text: string) => text.replace(/\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/g, (_, name: string) => env[name] ?? `<${name}>`);
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (c === "'") {
+      const end = line.indexOf("'", i + 1);
+      word = (word ?? '') + line.slice(i + 1, end);
+      i = end;
+    } else if (c === '"') {
+      const end = line.indexOf('"', i + 1);
+      word = (word ?? '') + expand(line.slice(i + 1, end));
+      i = end;
+    } else if (/\s/.test(c)) push();
+    else if ('&|;'.includes(c)) {
+      push();
+      if (line[i + 1] === c) i++;
+      commands.push([]);
+    } else if (c === '$') {
+      const m = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/.exec(line.slice(i))!;
+      word = (word ?? '') + expand(m[0]);
+      i += m[0].length - 1;
+    } else word = (word ?? '') + c;
+  }
+  push();
+  return commands.filter((c) => c.length > 0).map((c) => (c[0] === '!' ? c.slice(1) : c));
+}
+
+/** The value of an option given as `-x v`, `--long v` or `--long=v` (the last one given). */
+function option(words: string[], ...names: string[]): string | undefined {
+  let value: string | undefined;
+  words.forEach((w, i) => {
+    for (const n of names) {
+      if (w === n && i + 1 < words.length) value = words[i + 1];
+      else if (n.startsWith('--') && w.startsWith(`${n}=`)) value = w.slice(n.length + 1);
+    }
+  });
+  return value;
+}
+
+/** The last -XX:±Flag or -Dprop=value a JVM is given in these option strings (later ones win). */
+function jvmOption(options: string[], name: string): string | undefined {
+  let value: string | undefined;
+  for (const word of options.join(' ').split(/\s+/)) {
+    if (word === `-XX:+${name}`) value = '+';
+    else if (word === `-XX:-${name}`) value = '-';
+    else if (word.startsWith(`-XX:${name}=`) || word.startsWith(`-D${name}=`)) value = word.slice(word.indexOf('=') + 1);
+  }
+  return value;
+}
+
+/**
+ * What each test tool's program writes, by its own source, given its words, env and the file it
+ * runs. A program not listed here is outside the model (a problem, never a pass).
+ */
+const PROGRAMS: Record<string, (words: string[], env: Record<string, string>, read: (path: string) => string | undefined) => JobWrite[]> = {
+  /**
+   * JMeter 5.5 (apache/jmeter v5.5-rc3, released as 5.5): samples to -l/--logfile, its log to
+   * -j/--jmeterlogfile or jmeter.log in the working directory (src/core/.../JMeter.java,
+   * bin/log4j2.xml), a report to -o/--reportoutputfolder. bin/jmeter starts Java with
+   * -XX:+HeapDumpOnOutOfMemoryError (a dump into the working directory or -XX:HeapDumpPath) and
+   * then $JVM_ARGS, and the JVM writes its perf data to /tmp/hsperfdata_<user> (unless
+   * -XX:-UsePerfData) and temporary files (the report generator, plugins, JSR223 scripts) to
+   * java.io.tmpdir, /tmp by default (JAVA_TOOL_OPTIONS is read before the command line).
+   */
+  jmeter(words, env) {
+    const jvm = [env.JAVA_TOOL_OPTIONS ?? '', '-XX:+HeapDumpOnOutOfMemoryError', env.JVM_ARGS ?? '', env.JMETER_OPTS ?? ''];
+    const writes: JobWrite[] = [{ path: option(words, '-j', '--jmeterlogfile') ?? 'jmeter.log', what: "JMeter's log" }];
+    const samples = option(words, '-l', '--logfile');
+    if (samples) writes.push({ path: samples, what: "JMeter's samples (-l)" });
+    const report = option(words, '-o', '--reportoutputfolder');
+    if (report) writes.push({ path: report, what: "JMeter's report (-o)" });
+    writes.push({ path: jvmOption(jvm, 'java.io.tmpdir') ?? '/tmp', what: "the JVM's temp dir (java.io.tmpdir)" });
+    if (jvmOption(jvm, 'UsePerfData') !== '-') writes.push({ path: `/tmp/hsperfdata_${JOB_POD.uid}`, what: "the JVM's perf data (-XX:-UsePerfData turns it off)" });
+    if (jvmOption(jvm, 'HeapDumpOnOutOfMemoryError') === '+') writes.push({ path: jvmOption(jvm, 'HeapDumpPath') ?? 'java_pid1.hprof', what: "the JVM's heap dump on OutOfMemoryError", mebibytes: mebibytes(jmeterHeap(env)) });
+    return writes;
+  },
+  /**
+   * k6 0.54.0: --out json=/csv= files, --summary-export, --log-output file=, --console-output
+   * (cmd/ at v0.54.0); a handleSummary() writes what it returns. Its config file is written only
+   * by `k6 login` (cmd/config.go writeDiskConfig), and its browser module profiles Chromium in
+   * $TMPDIR, else /tmp (vendor/github.com/grafana/xk6-browser/chromium/browser_type.go tmpdir()).
+   */
+  k6(words, env, read) {
+    const writes: JobWrite[] = [];
+    words.forEach((w, i) => {
+      const out = w === '--out' || w === '-o' ? words[i + 1] : w.startsWith('--out=') ? w.slice(6) : undefined;
+      const file = out && /^(json|csv)=(.+)$/.exec(out)?.[2];
+      if (file) writes.push({ path: file, what: `k6's --out ${out}` });
+    });
+    const summary = option(words, '--summary-export');
+    if (summary) writes.push({ path: summary, what: "k6's --summary-export" });
+    const log = option(words, '--log-output');
+    if (log?.startsWith('file=')) writes.push({ path: log.slice(5).split(',')[0], what: "k6's --log-output" });
+    const console = option(words, '--console-output');
+    if (console) writes.push({ path: console, what: "k6's --console-output" });
+    const script = read(words.filter((w) => !w.startsWith('-')).at(-1) ?? '') ?? '';
+    if (/\bhandleSummary\b/.test(script)) throw new OutsideModel('the k6 script has a handleSummary(), whose files are not modelled');
+    if (/from\s+['"]k6\/(experimental\/)?browser['"]/.test(script)) writes.push({ path: env.TMPDIR ?? '/tmp', what: "k6's browser profile (TMPDIR)" });
+    return writes;
+  },
+  /** Artillery 2.0.21: a JSON report to -o/--output only (packages/artillery/lib/cmds/run.js); nothing else on run. */
+  artillery(words) {
+    const report = option(words, '-o', '--output');
+    return report ? [{ path: report, what: "Artillery's report (--output)" }] : [];
+  },
+  /**
+   * Locust 2.31.8: --csv <prefix>_stats.csv and the rest, --html, --logfile (locust/main.py,
+   * stats.py); temporary files only for a locustfile from a URL or a master (argument_parser.py).
+   * Python writes the locustfile's bytecode to __pycache__ beside it (skipped silently where it
+   * cannot), and a locustfile using tempfile writes to $TMPDIR, else /tmp.
+   */
+  locust(words, env, read) {
+    const writes: JobWrite[] = [];
+    const csv = option(words, '--csv');
+    if (csv) writes.push({ path: `${csv}_stats.csv`, what: "Locust's --csv" });
+    const html = option(words, '--html');
+    if (html) writes.push({ path: html, what: "Locust's --html" });
+    const logfile = option(words, '--logfile');
+    if (logfile) writes.push({ path: logfile, what: "Locust's --logfile" });
+    const file = option(words, '-f', '--locustfile');
+    if (file && /\btempfile\b/.test(read(file) ?? '')) writes.push({ path: env.TMPDIR ?? '/tmp', what: 'the locustfile\'s temporary files (tempfile: TMPDIR)' });
+    return writes;
+  },
+  /** A shell script run by /bin/sh: see scriptWrites. */
+  sh(words, env, read) {
+    const file = words.slice(1).find((w) => !w.startsWith('-'));
+    const text = file ? read(file) : undefined;
+    if (text === undefined) throw new OutsideModel(`sh ${words.slice(1).join(' ')}: the script is not one of the job's files`);
+    return scriptWrites(text, env);
+  },
+  // Programs of the commands above that write nothing.
+  test: () => [],
+  grep: () => [],
+};
+PROGRAMS['/bin/sh'] = PROGRAMS.sh;
+PROGRAMS['/home/node/artillery/bin/run'] = PROGRAMS.artillery;
+
+/**
+ * What a shell script writes: output redirections (> and >>, not to /dev/null or a descriptor),
+ * curl's -o/--output, tee's files, and mktemp (in $TMPDIR, else /tmp); `~` and $HOME are HOME.
+ * Here-documents write nothing: busybox ash and dash feed them through a pipe.
+ */
+export function scriptWrites(text: string, env: Record<string, string>): JobWrite[] {
+  const writes: JobWrite[] = [];
+  const home = env.HOME ?? IMAGE_HOME;
+  const path = (p: string) => p.replace(/^["']|["']$/g, '').replace(/^~(?=\/|$)/, home).replace(/\$\{?HOME\}?/g, home).replace(/\$\{?TMPDIR\}?/g, env.TMPDIR ?? '/tmp');
+  // Comments and the bodies of here-documents hold no commands.
+  const code = text
+    .replace(/<<-?\s*'?(\w+)'?[^\n]*\n[^]*?\n\1\n/g, '\n')
+    .split('\n')
+    .map((l) => l.replace(/(^|\s)#.*$/, ''))
+    .join('\n');
+  for (const m of code.matchAll(/(?<![<&\d])>>?\s*([^\s;&|)]+)/g)) if (!m[1].startsWith('&') && m[1] !== '/dev/null') writes.push({ path: path(m[1]), what: `a redirection (${m[0]})` });
+  for (const m of code.matchAll(/\bcurl\b[^\n]*?\s(?:-o|--output)\s+(\S+)/g)) if (m[1] !== '/dev/null') writes.push({ path: path(m[1]), what: "curl's --output" });
+  for (const m of code.matchAll(/\btee\s+(?:-a\s+)?(\S+)/g)) writes.push({ path: path(m[1]), what: 'tee' });
+  if (/\bmktemp\b/.test(code)) writes.push({ path: env.TMPDIR ?? '/tmp', what: 'mktemp (TMPDIR)' });
+  return writes;
+}
+
+/**
+ * What a task writes when its job runs, each path absolute: relative ones in its workingDir, else
+ * the image's WORKDIR. `read` gives a file of the job by its path in the container (/keptn/...).
+ */
+export function jobWrites(task: JobConfigTask, read: (path: string) => string | undefined): JobWrite[] {
+  const env: Record<string, string> = {};
+  for (const e of task.env ?? []) if (e.valueFrom === 'string') env[e.name] = e.value ?? '';
+  const argv = [...(task.cmd ?? []), ...(task.args ?? [])];
+  const commands = argv[0] === '/bin/sh' && argv[1] === '-c' ? shellCommands(argv.slice(2).join(' '), env) : [argv];
+  const cwd = task.workingDir ?? IMAGE_WORKDIR;
+  const home = env.HOME ?? IMAGE_HOME;
+  const absolute = (p: string) => (p.startsWith('/') || p.startsWith('<') ? p : p.startsWith('~/') ? `${home}/${p.slice(2)}` : `${cwd}/${p.replace(/^\.\//, '')}`);
+  return commands.flatMap((words) => {
+    const program = PROGRAMS[words[0]];
+    if (!program) throw new OutsideModel(`what ${words[0]} writes is not modelled`);
+    return program(words, env, read).map((w) => ({ ...w, path: absolute(w.path) }));
+  });
+}
+
+/** JMeter's maximum heap: the last -Xmx of bin/jmeter's HEAP (-Xms1g -Xmx1g by default), then JVM_ARGS. */
+const jmeterHeap = (env: Record<string, string>) => [env.HEAP ?? '-Xms1g -Xmx1g', env.JVM_ARGS ?? ''].join(' ').match(/-Xmx\S+/g)?.at(-1)?.slice('-Xmx'.length) ?? '1g';
+
+/** Mebibytes of a Kubernetes quantity (Mi, Gi, M, G, plain bytes) or of a JVM size (m, g). */
+const mebibytes = (q: string) => {
+  const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|k|K|M|G|m|g)?$/.exec(q);
+  if (!m) throw new OutsideModel(`the size ${q} is not modelled`);
+  const factor: Record<string, number> = { Ki: 1 / 1024, k: 1 / 1024, K: 1 / 1024, Mi: 1, m: 1, M: 1e6 / 2 ** 20, Gi: 1024, g: 1024, G: 1e9 / 2 ** 20 };
+  return Number(m[1]) * (m[2] ? factor[m[2]] : 1 / 2 ** 20);
+};
+
+/**
+ * Where the family's job would write outside what it may (read-only root filesystem from 0.2.0,
+ * the image's folders in every release), and a JVM whose heap does not fit the job's memory limit
+ * (JMeter: bin/jmeter's HEAP, -Xms1g -Xmx1g by default; the heap at most half the limit, the rest
+ * is the JVM's metaspace, code cache, threads and the tool's own use).
+ */
+export function writeProblems(family: JesFamily, task: JobConfigTask, read: (path: string) => string | undefined): string[] {
+  const problems: string[] = [];
+  const where = `job-executor-service ${family.name}, task "${task.name}"`;
+  try {
+    for (const w of jobWrites(task, read)) {
+      if (writable(family, w.path)) {
+        if ((w.mebibytes ?? 0) > JOB_POD.volumeLimitMi) problems.push(`${where}: ${w.what} (up to ${w.mebibytes}Mi) goes to ${w.path}, more than the ${JOB_POD.volumeLimitMi}Mi of ${JOB_POD.volume}: the pod is evicted`);
+        continue;
+      }
+      const why = w.path.startsWith('<') ? 'the image decides whether uid 1000 may write there' : family.readOnlyRoot ? 'its root filesystem is read-only' : `uid ${JOB_POD.uid} may not write there`;
+      problems.push(`${where}: ${w.what} goes to ${w.path}, outside ${JOB_POD.volume}: ${why}`);
+    }
+  } catch (err) {
+    if (err instanceof OutsideModel) return [`${where}: ${err.message}`];
+    throw err;
+  }
+  const argv = [...(task.cmd ?? []), ...(task.args ?? [])].join(' ');
+  if (/\bjmeter\b/.test(argv)) {
+    const env = Object.fromEntries((task.env ?? []).filter((e) => e.valueFrom === 'string').map((e) => [e.name, e.value ?? '']));
+    const xmx = jmeterHeap(env);
+    try {
+      const limit = task.resources?.limits?.memory ? mebibytes(task.resources.limits.memory) : JOB_POD.memoryLimitMi;
+      if (mebibytes(xmx) > limit / 2) problems.push(`${where}: JMeter's heap of up to ${xmx} (-Xmx) leaves too little of the job's ${limit}Mi memory limit to the rest of the JVM: the job is killed (OOMKilled)`);
+    } catch (err) {
+      if (!(err instanceof OutsideModel)) throw err;
+      problems.push(`${where}: ${err.message}`);
+    }
+  }
+  return problems;
+}
+
+// ---------------------------------------------------------------------------------------------
 // The whole project
 
 /** The shipyard's properties of a task (Keptn sends them under data.<task>). */
@@ -607,6 +889,9 @@ export function jobProjectProblems(dir: string, blueprint: Blueprint): string[] 
     }
   }
   for (const s of blueprint.subscriptions) if (!matched.has(s)) problems.push(`${s} is subscribed, but no action matches it`);
+  // Where each task writes, as the release runs it.
+  const read = (path: string) => (path.startsWith(`${JOB_POD.volume}/`) && existsSync(join(dir, 'keptn/resources', path.slice(JOB_POD.volume.length + 1))) ? readFileSync(join(dir, 'keptn/resources', path.slice(JOB_POD.volume.length + 1)), 'utf8') : undefined);
+  for (const task of config.actions.flatMap((a) => a.tasks)) problems.push(...writeProblems(family, task, read));
   // Each task trigger of the shipyard, as the release would run it.
   for (const type of blueprint.subscriptions) {
     const task = taskOf(type);
@@ -645,25 +930,49 @@ export function triggerProblems(family: JesFamily, config: JobConfig, event: Clo
 /** Kubernetes' $(VAR) expansion of command and args ($$ is a literal $; an unknown name stays). */
 const expand = (s: string, env: Record<string, string>) => s.replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (m, name) => (m === '$$' ? '$' : (env[name] ?? m)));
 
+/** Where the sandbox of runJobTask mounts the job's volume: an empty folder of every Debian system. */
+const SANDBOX_VOLUME = '/srv';
+/** The PATH of the images (and of Debian's root filesystem, where the command must exist). */
+const IMAGE_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
 /**
- * Runs a task's command here as the family would run its job: the env it would get (and PATH),
- * /keptn/ holding only what the init container would copy. The image is not: the command must
- * exist on this machine.
+ * Runs a task's command here as the family would run its job: the env it would get, /keptn/
+ * holding only what the init container would copy, and the job's pod (JOB_POD) as far as this
+ * machine can make it: a mount namespace of its own (unshare, so nothing outside changes) where
+ * the volume is a tmpfs of the volume's 20Mi, the process runs as uid 1000 (setpriv), and from
+ * 0.2.0 on the root filesystem is read-only (the family's readOnlyRoot). The image is not: the
+ * command must exist on this machine's root filesystem. Needs root, as the suite has in CI.
  */
 export async function runJobTask(dir: string, family: JesFamily, task: JobConfigTask, event: CloudEventJson) {
   const { env, failed } = resolveEnv(family, task, event);
   if (failed) return { failed, env };
-  const mount = tempDir('jes-keptn-');
+  if (process.getuid?.() !== 0) throw new Error('running a job as its job-executor-service release would needs root (a mount namespace and another uid), as in CI');
+  await need('unshare', 'util-linux');
+  await need('setpriv', 'util-linux');
+  const staged = tempDir('jes-keptn-');
   try {
     for (const uri of mountedFiles(family, task.files ?? [], uploadedUris(dir)).copied) {
-      mkdirSync(dirname(join(mount, uri)), { recursive: true });
-      cpSync(join(dir, 'keptn/resources', uri), join(mount, uri));
+      mkdirSync(dirname(join(staged, uri)), { recursive: true });
+      cpSync(join(dir, 'keptn/resources', uri), join(staged, uri));
     }
-    const [command, ...args] = [...(task.cmd ?? []), ...(task.args ?? [])].map((s) => expand(s, env).replaceAll('/keptn/', `${mount}/`));
-    const run = await execa(command, args, { env: { PATH: process.env.PATH, ...env }, extendEnv: false, reject: false, all: true, cwd: mount });
+    // The volume's path in the command, the env (HOME, TMPDIR) and the working directory.
+    const inMount = (v: string) => v.replace(/(^|[\s="'])\/keptn(?=\/|$|[\s"'])/g, `$1${SANDBOX_VOLUME}`);
+    const argv = [...(task.cmd ?? []), ...(task.args ?? [])].map((s) => inMount(expand(s, env)));
+    const jobEnv = Object.entries({ PATH: IMAGE_PATH, ...env }).map(([k, v]) => `${k}=${inMount(v)}`);
+    const pod = [
+      'set -e',
+      `mount -t tmpfs -o size=${JOB_POD.volumeLimitMi}m,mode=0777 job-volume ${SANDBOX_VOLUME}`,
+      `cp -R "$1"/. ${SANDBOX_VOLUME}/ && chmod -R a+rwX ${SANDBOX_VOLUME}`,
+      ...(family.readOnlyRoot ? ['mount -o remount,bind,ro /'] : []),
+      `cd "$2"`,
+      'shift 2',
+      `exec setpriv --reuid=${JOB_POD.uid} --regid=2000 --clear-groups env -i "$@"`,
+    ].join('\n');
+    const cwd = inMount(task.workingDir ?? JOB_POD.volume);
+    const run = await execa('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', pod, 'pod', staged, cwd, ...jobEnv, ...argv], { extendEnv: false, env: { PATH: IMAGE_PATH }, reject: false, all: true });
     return { run, env };
   } finally {
-    rmSync(mount, { recursive: true, force: true });
+    rmSync(staged, { recursive: true, force: true });
   }
 }
 

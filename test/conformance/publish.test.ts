@@ -5,11 +5,10 @@ import { appendFileSync, cpSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { ANSWERS, resolveAnswers, type Answers } from '../../src/answers.js';
-import { KINDS } from '../../src/kinds/index.js';
+import { resolveAnswers, type Answers } from '../../src/answers.js';
 import { TEMPLATES } from '../../src/plan.js';
 import { toBlueprint, type Blueprint } from '../../src/blueprint.js';
-import { generateFrom } from '../helpers.js';
+import { generateFrom, PRESET_COMBINATIONS } from '../helpers.js';
 import { cli, tempDir } from '../run.js';
 import {
   artifactHubProblems,
@@ -25,26 +24,7 @@ import {
   workflowProblems,
 } from './publish.js';
 
-/** The answer that picks a kind's preset, and the endpoint a webhook-service call needs. */
-const PRESET: Record<string, string> = { 'test-tool': 'test-tool', notification: 'webhook', 'sli-provider': 'metrics' };
-const ENDPOINT: Record<string, string> = { notification: 'https://hooks.example.com', generic: 'https://ci.example.com/deploy' };
-const choices = (key: string) => ANSWERS.find((d) => d.key === key)!.choices!({}).map((c) => c.value);
-
-/** Every kind × runtime × preset, with an owner so that repository links are concrete. */
-const COMBINATIONS = KINDS.flatMap((kind) =>
-  (kind.runtimes ?? ['service']).flatMap((runtime) =>
-    (PRESET[kind.id] ? choices(PRESET[kind.id]) : [undefined]).map((preset) => {
-      const answers: Answers = { kind: kind.id, name: [kind.id, runtime, preset].filter(Boolean).join('-'), owner: 'acme' };
-      if ((kind.answers as readonly string[]).includes('runtime')) answers.runtime = runtime;
-      if (preset) answers[PRESET[kind.id]] = preset;
-      if (kind.id === 'generic') answers.task = 'db-migrate';
-      if (runtime === 'webhook-service') answers.endpoint = ENDPOINT[kind.id];
-      // Only the service has an image; the no-code runtimes refuse --owner.
-      if (runtime !== 'service') delete answers.owner;
-      return { label: [kind.id, runtime, preset].filter(Boolean).join(' '), answers };
-    }),
-  ),
-);
+const COMBINATIONS = PRESET_COMBINATIONS;
 
 const generate = async (answers: Answers, templates?: string) => generateFrom(await resolveAnswers(answers), templates);
 

