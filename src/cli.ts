@@ -3,6 +3,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ANSWERS, defaultForHelp, type Answers } from './answers.js';
 import { create, type CreateOptions } from './create-command.js';
+import { existsSync } from 'node:fs';
+import { editDistance } from './rules.js';
 import { chooseColour, colour, userMessage } from './ui.js';
 import { GENERATOR } from './version.js';
 
@@ -91,10 +93,25 @@ function regenerateCommand(cmd: Command, done: (code: number) => void): void {
     });
 }
 
+/**
+ * The command a first word was most likely meant to be, as git and npm suggest one: within two
+ * edits of `regenerate` or `help`, and no folder of that name here (that would be a project to create).
+ */
+function commandTypo(word: string | undefined): string | undefined {
+  if (!word || word.startsWith('-') || word.includes('/') || existsSync(word)) return undefined;
+  // `help` is short: only a slip of its own letters (`hlep`), not a name like `kelp`.
+  return ['regenerate', 'help'].find((command) => word !== command && word[0] === command[0] && editDistance(word, command) <= (command.length > 4 ? 2 : 1));
+}
+
 /** Runs the CLI; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
   // `help` and `help regenerate` as a CLI user expects them, not as a directory named "help".
   if (argv[2] === 'help') argv = [...argv.slice(0, 2), ...argv.slice(3), '--help'];
+  const typo = commandTypo(argv[2]);
+  if (typo) {
+    console.error(`${colour.err.red('error:')} unknown command ${JSON.stringify(argv[2])}: did you mean ${typo}? (to create a project in a folder of that name, pass ./${argv[2]})`);
+    return 1;
+  }
   // -V as well as -v, as many CLIs spell it (commander takes one short flag for the version).
   if (argv.length === 3 && argv[2] === '-V') argv = [...argv.slice(0, 2), '-v'];
   // Output piped into `head` ends early: that is no error, and the run goes on to its own exit

@@ -31,6 +31,21 @@ describe('messages', { timeout: 30_000 }, () => {
     expect(none.stderr).toMatch(/\.keptn-integration\.json is missing/);
   });
 
+  it('a mistyped command is suggested, not taken for a project name', async () => {
+    const cwd = tempDir();
+    for (const [typed, meant] of [['regenrate', 'regenerate'], ['regnerate', 'regenerate'], ['hlep', 'help']]) {
+      const r = await cli([typed], { cwd, env: { NO_COLOR: '1' } });
+      expect(r.exitCode).toBe(1);
+      expect(r.stderr).toBe(`error: unknown command "${typed}": did you mean ${meant}? (to create a project in a folder of that name, pass ./${typed})`);
+    }
+    // A name that is no slip of a command, or a folder that exists, is a project.
+    const kelp = await cli(['kelp', '--kind', 'generic', '--task', 't', '--yes', '--dry-run'], { cwd });
+    expect(kelp.exitCode, kelp.all).toBe(0);
+    mkdirSync(join(cwd, 'regenrate'));
+    const folder = await cli(['regenrate', '--kind', 'generic', '--task', 't', '--yes', '--dry-run'], { cwd });
+    expect(folder.exitCode, folder.all).toBe(0);
+  });
+
   it('--help has an example for every flag, --set lists its keys, and -V prints the version', async () => {
     // Each option's entry: its first line and the wrapped lines under it.
     const entries = (help: string) => help.split(/\n(?=  -)/).filter((e) => e.startsWith('  -')).map((e) => e.split('\n\n')[0].replace(/\s+/g, ' '));
