@@ -19,9 +19,6 @@ export interface Deps {
   log: Log;
 }
 
-/** How many taken events are remembered, to run none twice (see `recent`). */
-export const RECENT_EVENTS = 10_000;
-
 export function createDispatcher(integration: Integration, deps: Deps) {
   const { config, send, log } = deps;
   const running = new Set<Promise<void>>();
@@ -211,6 +208,9 @@ export function createDispatcher(integration: Integration, deps: Deps) {
 }
 
 export type Dispatcher = ReturnType<typeof createDispatcher>;
+
+/** How many taken events are remembered, to run none twice (see `recent`). */
+export const RECENT_EVENTS = 10_000;
 
 /** Settle with `work`, or reject as soon as `signal` aborts. */
 function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
