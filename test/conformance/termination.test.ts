@@ -81,7 +81,7 @@ describe.each(['1.4', '0.8'])('a pod of the chart for Keptn %s stopped with even
       const start = Date.now();
       const stopped = stopPod(containers, graceSeconds, { [integration.name]: container, distributor: distributor.container }, start);
       // Events while the distributor is still subscribed: early, midway and just before it leaves.
-      const at = [1, subscribedSeconds / 2, subscribedSeconds - 0.5];
+      const at = [1, subscribedSeconds / 2, subscribedSeconds - 1];
       const sent = await Promise.all(
         at.map(async (seconds) => {
           await new Promise((r) => setTimeout(r, seconds * 1000 - (Date.now() - start)));
