@@ -36,7 +36,7 @@ describe('create-keptn-integration --help', () => {
 });
 
 describe('Ctrl-C after writing', () => {
-  it('during npm install: exit 130 and one line saying where the project is and what is left', { timeout: 30_000 }, async () => {
+  it('during npm install: exit 130 and one line saying where the project is and what is left', async () => {
     const cwd = tempDir();
     // An npm that takes its time, so that the interrupt lands during the install.
     mkdirSync(join(cwd, 'bin'));

@@ -36,7 +36,7 @@ sys.exit(code)
   return { exitCode: r.exitCode, stdout: readFileSync(out, 'utf8'), stderr: r.stderr };
 }
 
-describe('colours', { timeout: 30_000 }, () => {
+describe('colours', () => {
   it('are decided per stream: a report redirected to a file has none, the terminal keeps its own', async () => {
     const { dir } = await generate('generic', '1.0');
     const r = await inTerminal(['regenerate', dir, join(dir, 'nonexistent')], { PATH: process.env.PATH! });

@@ -24,7 +24,7 @@ async function drive(cwd: string, steps: [string, string][], args: string[] = []
 }
 
 describe('interactive prompts', () => {
-  it('walks a new user through, re-asking on invalid input', { timeout: 30_000 }, async () => {
+  it('walks a new user through, re-asking on invalid input', async () => {
     const cwd = tempDir();
     const r = await drive(cwd, [
       ['What kind of integration?', DOWN + DOWN + ENTER], // sli-provider
@@ -50,7 +50,7 @@ describe('interactive prompts', () => {
     expect(record.answers).toMatchObject({ kind: 'sli-provider', name: 'my-prom', keptn: '1.4', 'sli-provider': 'my-prom', metrics: 'http-json', owner: 'acme', image: 'ghcr.io/acme/my-prom' });
   });
 
-  it('offers the test tools and the job-executor runtime, each with a line saying what it is', { timeout: 30_000 }, async () => {
+  it('offers the test tools and the job-executor runtime, each with a line saying what it is', async () => {
     const cwd = tempDir();
     const r = await drive(cwd, [
       ['What kind of integration?', ENTER], // test-tool
@@ -71,7 +71,7 @@ describe('interactive prompts', () => {
     expect(existsSync(join(cwd, 'k6-job', 'keptn/resources/job/config.yaml'))).toBe(true);
   });
 
-  it('applies the rules between answers at the prompt that breaks them, and shows hints for the chosen runtime', { timeout: 30_000 }, async () => {
+  it('applies the rules between answers at the prompt that breaks them, and shows hints for the chosen runtime', async () => {
     const cwd = tempDir();
     const r = await drive(cwd, [
       ['What kind of integration?', DOWN + DOWN + DOWN + ENTER], // generic
@@ -90,7 +90,7 @@ describe('interactive prompts', () => {
     expect(record.answers).toMatchObject({ kind: 'generic', runtime: 'job-executor', events: 'sh.keptn.event.db-migrate.triggered' });
   });
 
-  it('re-asks for an event phase Keptn never sends, and warns of a likely typo before the next question', { timeout: 30_000 }, async () => {
+  it('re-asks for an event phase Keptn never sends, and warns of a likely typo before the next question', async () => {
     const cwd = tempDir();
     const r = await drive(cwd, [
       ['What kind of integration?', DOWN + ENTER], // notification
@@ -110,7 +110,7 @@ describe('interactive prompts', () => {
     expect(record.answers.events).toBe('sh.keptn.event.evaluaton.finished');
   });
 
-  it('raises a non-empty target before any question, and stops when told to', { timeout: 30_000 }, async () => {
+  it('raises a non-empty target before any question, and stops when told to', async () => {
     const cwd = tempDir();
     mkdirSync(join(cwd, 'svc'));
     writeFileSync(join(cwd, 'svc', 'NOTES.md'), 'mine');
@@ -121,7 +121,7 @@ describe('interactive prompts', () => {
     expect(readdirSync(join(cwd, 'svc'))).toEqual(['NOTES.md']);
   });
 
-  it('asks before --force replaces files, naming them, and writes nothing on a no', { timeout: 30_000 }, async () => {
+  it('asks before --force replaces files, naming them, and writes nothing on a no', async () => {
     const cwd = tempDir();
     mkdirSync(join(cwd, 'svc'));
     writeFileSync(join(cwd, 'svc', 'README.md'), 'mine');
@@ -134,7 +134,7 @@ describe('interactive prompts', () => {
     expect(readFileSync(join(cwd, 'svc', 'README.md'), 'utf8')).toBe('mine');
   });
 
-  it('cancels cleanly on Ctrl-C: exit 130, nothing written', { timeout: 30_000 }, async () => {
+  it('cancels cleanly on Ctrl-C: exit 130, nothing written', async () => {
     const cwd = tempDir();
     const r = await drive(cwd, [
       ['What kind of integration?', ENTER],

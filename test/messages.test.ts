@@ -7,7 +7,7 @@ import { ANSWERS, resolveAnswers } from '../src/answers.js';
 import { generate } from './helpers.js';
 import { cli, tempDir } from './run.js';
 
-describe('messages', { timeout: 30_000 }, () => {
+describe('messages', () => {
   it('regenerate of a directory that does not exist says so', async () => {
     const cwd = tempDir();
     const r = await cli(['regenerate', 'no-such-dir'], { cwd, env: { NO_COLOR: '1' } });
@@ -63,7 +63,7 @@ describe('messages', { timeout: 30_000 }, () => {
   });
 });
 
-describe('defaults follow the answers they come from', { timeout: 30_000 }, () => {
+describe('defaults follow the answers they come from', () => {
   it("regenerate --set kind=generic brings the generic description unless the owner wrote one", async () => {
     const { dir } = await generate('test-tool', '1.0');
     const r = await cli(['regenerate', dir, '--set', 'kind=generic', '--set', 'task=db-migrate'], { env: { NO_COLOR: '1' } });

@@ -19,7 +19,7 @@ async function conflicted() {
   return dir;
 }
 
-describe('regenerate --check', { timeout: 30_000 }, () => {
+describe('regenerate --check', () => {
   it.each([
     ['relabelled', (t: string) => t.replace('<<<<<<< your version', '<<<<<<< HEAD')],
     ['with CRLF line ends', (t: string) => t.replace(/\n/g, '\r\n')],
@@ -91,7 +91,7 @@ describe('regenerate --check', { timeout: 30_000 }, () => {
   });
 });
 
-describe('a record it cannot trust', { timeout: 30_000 }, () => {
+describe('a record it cannot trust', () => {
   it('is refused in one line when a base file is not text', async () => {
     const { dir } = await generate('test-tool', '1.0', changedTemplates([[VALUES, '      cpu: 250m', '      cpu: 100m']]));
     const record = JSON.parse(read(dir, RECORD));
@@ -120,7 +120,7 @@ describe('a record it cannot trust', { timeout: 30_000 }, () => {
   });
 });
 
-describe("the owner's bytes", { timeout: 30_000 }, () => {
+describe("the owner's bytes", () => {
   // The older templates named a section otherwise: regenerate brings the new name in.
   const README: [string, string, string] = ['base/README.md.ejs', '## Run it locally', '## Run it on your machine'];
 

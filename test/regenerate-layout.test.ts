@@ -40,7 +40,7 @@ async function passesItsTests(dir: string): Promise<string> {
 }
 
 describe('regenerate a project of the flat src/ layout (0.1.0)', () => {
-  it('moves the untouched machinery into src/keptn/ and the development code into src/dev/', { timeout: 240_000 }, async () => {
+  it('moves the untouched machinery into src/keptn/ and the development code into src/dev/', async () => {
     const dir = oldProject();
     const before = files(dir, 'src');
     const r = await regenerate(dir, '--json');
@@ -65,7 +65,7 @@ describe('regenerate a project of the flat src/ layout (0.1.0)', () => {
     expect((await regenerate(dir, '--check')).exitCode).toBe(0);
   });
 
-  it("keeps the owner's edits: the handler's (an import of a moved file included), a moved file's at its new path, a test's", { timeout: 240_000 }, async () => {
+  it("keeps the owner's edits: the handler's (an import of a moved file included), a moved file's at its new path, a test's", async () => {
     const dir = oldProject();
     edit(dir, 'src/handler.ts', "import { runTool } from './tool.js';\n", "import { runTool } from './tool.js';\nimport { errorMessage } from './log.js';\n");
     edit(dir, 'src/handler.ts', '  performance: "k6/performance.js",\n', '  performance: "k6/performance.js",\n  smoke: "k6/functional.js",\n');

@@ -1,4 +1,5 @@
 // Ends a run with one plain line, "tests: N passed, N failed, N skipped", that any CI can read.
+import { writeFileSync } from 'node:fs';
 import type { Reporter, TestModule } from 'vitest/node';
 
 export default class SummaryReporter implements Reporter {
@@ -14,6 +15,9 @@ export default class SummaryReporter implements Reporter {
         else count.skipped++;
       }
     }
-    console.log(`\ntests: ${count.passed} passed, ${count.failed} failed, ${count.skipped} skipped`);
+    const line = `tests: ${count.passed} passed, ${count.failed} failed, ${count.skipped} skipped`;
+    // test/suite.sh prints it last, after what vitest says once the run is over.
+    if (process.env.SUMMARY_FILE) writeFileSync(process.env.SUMMARY_FILE, `\n${line}\n`);
+    else console.log(`\n${line}`);
   }
 }

@@ -30,7 +30,7 @@ async function postsAdaptiveCards(dir: string): Promise<void> {
 }
 
 describe('regenerate a Teams project generated with the MessageCard', () => {
-  it('an untouched handler becomes the Adaptive Card of a Workflows webhook', { timeout: 240_000 }, async () => {
+  it('an untouched handler becomes the Adaptive Card of a Workflows webhook', async () => {
     const dir = await messageCardProject();
     const r = await regenerate(dir, '--json');
     expect(r.exitCode, r.all).toBe(0);
@@ -47,7 +47,7 @@ describe('regenerate a Teams project generated with the MessageCard', () => {
     expect((await regenerate(dir, '--check')).exitCode).toBe(0);
   });
 
-  it("keeps the owner's edit elsewhere in the handler and still brings the Adaptive Card", { timeout: 240_000 }, async () => {
+  it("keeps the owner's edit elsewhere in the handler and still brings the Adaptive Card", async () => {
     const dir = await messageCardProject();
     edit(dir, 'src/handler.ts', 'AbortSignal.timeout(10_000)', 'AbortSignal.timeout(20_000)');
     const r = await regenerate(dir, '--json');
@@ -60,7 +60,7 @@ describe('regenerate a Teams project generated with the MessageCard', () => {
     await postsAdaptiveCards(dir);
   });
 
-  it('marks a conflict where the owner changed the MessageCard itself, and exits 3', { timeout: 60_000 }, async () => {
+  it('marks a conflict where the owner changed the MessageCard itself, and exits 3', async () => {
     const dir = await messageCardProject();
     edit(dir, 'src/handler.ts', "themeColor: COLOURS[s.result ?? ''] ?? '8C8C8C',", "themeColor: COLOURS[s.result ?? ''] ?? '000000',");
     const r = await regenerate(dir);

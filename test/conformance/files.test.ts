@@ -11,7 +11,7 @@ import { chartProblems, renderChart, schemaProblems } from './chart.js';
 import { commandProblems, scriptProblems, shipyardProblems } from './keptn-files.js';
 
 describe.concurrent.each(COMBINATIONS)('$kind for Keptn $keptn', ({ kind, keptn }) => {
-  it('has a chart that renders as Helm would, valid for Kubernetes and right for Keptn', { timeout: 60_000 }, async () => {
+  it('has a chart that renders as Helm would, valid for Kubernetes and right for Keptn', async () => {
     const { dir, blueprint } = await generate(kind, keptn);
     expect(await chartProblems(dir, blueprint)).toEqual([]);
   });
@@ -21,7 +21,7 @@ describe.concurrent.each(COMBINATIONS)('$kind for Keptn $keptn', ({ kind, keptn 
     expect(shipyardProblems(dir, blueprint)).toEqual([]);
   });
 
-  it('has an add-resources.sh that bash and shellcheck accept and that follows the CLI rules', { timeout: 30_000 }, async () => {
+  it('has an add-resources.sh that bash and shellcheck accept and that follows the CLI rules', async () => {
     const { dir, blueprint } = await generate(kind, keptn);
     expect(await scriptProblems(dir, blueprint)).toEqual([]);
   });
@@ -37,7 +37,7 @@ describe.concurrent.each(COMBINATIONS)('$kind for Keptn $keptn', ({ kind, keptn 
 });
 
 describe("the distributor's event limit (Keptn 0.17 on)", () => {
-  it('reaches the service as MAX_EVENT_BYTES; 0 switches it off and leaves the service its default', { timeout: 60_000 }, async () => {
+  it('reaches the service as MAX_EVENT_BYTES; 0 switches it off and leaves the service its default', async () => {
     const { dir } = await generate('generic', '1.4');
     const env = async (set: string[]) => {
       const { docs, problems } = await renderChart(dir, [], set);
@@ -77,7 +77,7 @@ describe("the chart's values.schema.json", () => {
     ['1.4', 'tmpSizeLimit=lots', /tmpSizeLimit: Does not match pattern/],
     ['1.4', 'queueGroup=true', /Additional property queueGroup is not allowed/],
     ['1.4', 'distributor.queueGroup=yes', /distributor\.queueGroup: Invalid type\. Expected: boolean/],
-  ])('Keptn %s: %s is refused', { timeout: 60_000 }, async (keptn, set, message) => {
+  ])('Keptn %s: %s is refused', async (keptn, set, message) => {
     const { dir } = await generate('generic', keptn);
     const { problems } = await renderChart(dir, [], [set]);
     expect(problems.find((p) => p.startsWith('chart does not render:'))).toMatch(message);
@@ -91,7 +91,7 @@ describe("the chart's values.schema.json", () => {
 });
 
 describe('replacing pods', () => {
-  it('joins the queue group before leaving it; Recreate where no queue group shares the events', { timeout: 60_000 }, async () => {
+  it('joins the queue group before leaving it; Recreate where no queue group shares the events', async () => {
     const strategy = async (keptn: string, files: string[] = [], set: string[] = []) => {
       const { dir } = await generate('test-tool', keptn);
       const { docs, problems } = await renderChart(dir, files, set);
@@ -110,7 +110,7 @@ describe('replacing pods', () => {
 });
 
 describe('a remote execution plane', () => {
-  it('gets only .triggered events: the chart refuses any other topic in remote mode', { timeout: 60_000 }, async () => {
+  it('gets only .triggered events: the chart refuses any other topic in remote mode', async () => {
     const { dir } = await generate('notification', '1.4');
     const remote = ['chart/ci/remote-control-plane-values.yaml'];
     expect((await renderChart(dir, remote)).problems).toEqual([]);
@@ -120,7 +120,7 @@ describe('a remote execution plane', () => {
     expect((await renderChart(dir, [], ['distributor.pubsubTopic=sh.keptn.event.approval.triggered\\,sh.keptn.event.evaluation.finished'])).problems).toEqual([]);
   });
 
-  it('runs one replica: the chart refuses more, since each replica would run every task', { timeout: 60_000 }, async () => {
+  it('runs one replica: the chart refuses more, since each replica would run every task', async () => {
     const { dir } = await generate('test-tool', '1.4');
     const remote = ['chart/ci/remote-control-plane-values.yaml'];
     // Each distributor's poller remembers only in its own memory what it forwarded
@@ -133,7 +133,7 @@ describe('a remote execution plane', () => {
     expect(readFileSync(join(dir, 'chart/values.yaml'), 'utf8')).toMatch(/In Keptn's own cluster several replicas share the events through the distributor's queue group\n# \(PUBSUB_GROUP, from Keptn 0\.10\)\. A remote execution plane has no queue group/);
   });
 
-  it('is left out of a project whose events it can never receive, and the CLI says so', { timeout: 60_000 }, async () => {
+  it('is left out of a project whose events it can never receive, and the CLI says so', async () => {
     const answers = { kind: 'notification', name: 'finished-only', events: 'sh.keptn.event.evaluation.finished' };
     const { dir, blueprint } = await generateFrom(await resolveAnswers(answers));
     expect(blueprint.remoteSubscriptions).toEqual([]);
@@ -147,7 +147,7 @@ describe('a remote execution plane', () => {
 });
 
 describe('a test tool run by the service', () => {
-  it('gets a chart with room for the tool: a writable /tmp and the memory JMeter needs', { timeout: 60_000 }, async () => {
+  it('gets a chart with room for the tool: a writable /tmp and the memory JMeter needs', async () => {
     const { dir, blueprint } = await generateFrom(await resolveAnswers({ kind: 'test-tool', name: 'jm', 'test-tool': 'jmeter' }));
     expect(await chartProblems(dir, blueprint)).toEqual([]);
     expect(readFileSync(join(dir, 'chart/values.yaml'), 'utf8')).toMatch(/limits:\n    cpu: 1\n    memory: 1Gi/);

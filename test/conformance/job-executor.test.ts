@@ -101,7 +101,7 @@ describe.concurrent.each(CASES)('$what as a job-executor definition for Keptn $k
     }
   });
 
-  it('has test definitions and scripts that their own checkers accept', { timeout: 60_000 }, async () => {
+  it('has test definitions and scripts that their own checkers accept', async () => {
     const { dir, blueprint } = await project(answers, keptn);
     const files = blueprint.resources.map((r) => r.uri).filter((uri) => uri !== 'job/config.yaml');
     expect(files.length).toBeGreaterThan(0);
@@ -111,7 +111,7 @@ describe.concurrent.each(CASES)('$what as a job-executor definition for Keptn $k
     }
   });
 
-  it('has a valid shipyard and an add-resources.sh that uploads it all', { timeout: 30_000 }, async () => {
+  it('has a valid shipyard and an add-resources.sh that uploads it all', async () => {
     const { dir, blueprint } = await project(answers, keptn);
     expect(shipyardProblems(dir, blueprint)).toEqual([]);
     const script = readFileSync(join(dir, 'keptn/add-resources.sh'), 'utf8');
@@ -233,7 +233,7 @@ async function genericRunProblems(dir: string, blueprint: Blueprint): Promise<st
 }
 
 describe.concurrent('the jobs, run as their job-executor-service release would run them', () => {
-  it.each(KEPTN_MINORS)('generic for Keptn %s: run.sh does the work of each task it is run for', { timeout: 60_000 }, async (keptn) => {
+  it.each(KEPTN_MINORS)('generic for Keptn %s: run.sh does the work of each task it is run for', async (keptn) => {
     const { dir, blueprint } = await project(GENERIC, keptn);
     expect(await genericRunProblems(dir, blueprint)).toEqual([]);
   });
@@ -244,7 +244,7 @@ describe.concurrent('the jobs, run as their job-executor-service release would r
     return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, close: () => server.close() };
   }
 
-  it.each(FAMILY_MINORS)('custom test-tool for Keptn %s: run-tests.sh passes against a healthy service and fails against a broken one', { timeout: 60_000 }, async (keptn) => {
+  it.each(FAMILY_MINORS)('custom test-tool for Keptn %s: run-tests.sh passes against a healthy service and fails against a broken one', async (keptn) => {
     await need('curl', 'curl');
     const { dir, blueprint } = await project({ kind: 'test-tool', name: 'job-checks' }, keptn);
     const family = jesFamily(blueprint.keptn.jobExecutor.version);
@@ -289,19 +289,19 @@ describe.concurrent('a config its job-executor-service release would fail on is 
     for (const task of config.actions.flatMap((a) => a.tasks)) task.env = [...(task.env ?? []), entry];
   };
 
-  it('EVENT_TYPE from $.type on Keptn 0.8 (0.1.3): its event map has no type, so no job is created', { timeout: 30_000 }, async () => {
+  it('EVENT_TYPE from $.type on Keptn 0.8 (0.1.3): its event map has no type, so no job is created', async () => {
     const { dir, blueprint } = await changed(GENERIC, '0.8', typeByPath);
     expect(jobProjectProblems(dir, blueprint).join('\n')).toMatch(/could not add env with name EVENT_TYPE, value \$\.type, valueFrom event: unknown key type \(no job is created; the task ends errored\)/);
     expect((await genericRunProblems(dir, blueprint)).join('\n')).toMatch(/db-migrate\.triggered: could not add env with name EVENT_TYPE, value \$\.type, valueFrom event: unknown key type/);
   });
 
-  it('EVENT_TYPE from $.type on Keptn 1.4 (0.3.0): a pointer address, on which run.sh falls through and exits 0', { timeout: 30_000 }, async () => {
+  it('EVENT_TYPE from $.type on Keptn 1.4 (0.3.0): a pointer address, on which run.sh falls through and exits 0', async () => {
     const { dir, blueprint } = await changed(GENERIC, '1.4', typeByPath);
     expect(jobProjectProblems(dir, blueprint).join('\n')).toMatch(/EVENT_TYPE: \$\.type gives "0xc[0-9a-f]+", a memory address, not the value/);
     expect((await genericRunProblems(dir, blueprint)).join('\n')).toMatch(/db-migrate\.triggered: run\.sh exited 0 printing "0xc[0-9a-f]+: not handled here.*", not "db-migrate for sockshop\/dev\/carts"/);
   });
 
-  it('EVENT_TYPE from $.type is right where the type is a string (0.1.4–0.2.5): the checks are per release', { timeout: 30_000 }, async () => {
+  it('EVENT_TYPE from $.type is right where the type is a string (0.1.4–0.2.5): the checks are per release', async () => {
     for (const keptn of ['0.9', '0.17']) {
       const { dir, blueprint } = await changed(GENERIC, keptn, typeByPath);
       expect(jobProjectProblems(dir, blueprint)).toEqual([]);
@@ -583,7 +583,7 @@ describe.concurrent('what a job writes, against where its job-executor-service r
     }
   });
 
-  it("JMeter without JVM_ARGS: the JVM's temp dir and perf data in /tmp fail from 0.2.0 (0.3.0), the heap dump fits no release's volume", { timeout: 30_000 }, async () => {
+  it("JMeter without JVM_ARGS: the JVM's temp dir and perf data in /tmp fail from 0.2.0 (0.3.0), the heap dump fits no release's volume", async () => {
     const late = await changed(JMETER, '1.4', dropEnv('JVM_ARGS'));
     expect(late).toMatch(/0\.3\.0, task "jmeter-functional": the JVM's temp dir \(java\.io\.tmpdir\) goes to \/tmp, outside \/keptn: its root filesystem is read-only/);
     expect(late).toMatch(/the JVM's perf data .* goes to \/tmp\/hsperfdata_1000, outside \/keptn: its root filesystem is read-only/);
@@ -593,20 +593,20 @@ describe.concurrent('what a job writes, against where its job-executor-service r
     expect(early).toMatch(/0\.1\.8, task "jmeter-functional": the JVM's heap dump/);
   });
 
-  it("JMeter without HEAP: bin/jmeter's 1g heap does not fit the job's 512Mi", { timeout: 30_000 }, async () => {
+  it("JMeter without HEAP: bin/jmeter's 1g heap does not fit the job's 512Mi", async () => {
     expect(await changed(JMETER, '1.4', dropEnv('HEAP'))).toMatch(/JMeter's heap of up to 1g \(-Xmx\) leaves too little of the job's 512Mi memory limit/);
     // A task that asks for more memory may keep the default.
     expect(await changed(JMETER, '1.4', (task) => (dropEnv('HEAP')(task), (task.resources = { limits: { memory: '2Gi' } })))).not.toMatch(/heap/);
   });
 
-  it('a relative output without workingDir goes to the image WORKDIR; with it, to /keptn', { timeout: 30_000 }, async () => {
+  it('a relative output without workingDir goes to the image WORKDIR; with it, to /keptn', async () => {
     const k6 = { kind: 'test-tool', 'test-tool': 'k6', name: 'job-k6' };
     const summary = (task: JobConfigTask) => task.args!.splice(1, 0, '--summary-export', 'summary.json');
     expect(await changed(k6, '1.4', (task) => (summary(task), delete task.workingDir))).toMatch(/k6's --summary-export goes to <the image WORKDIR>\/summary\.json, outside \/keptn/);
     expect(await changed(k6, '1.4', summary)).not.toMatch(/summary/);
   });
 
-  it('a script that uses mktemp without TMPDIR fails from 0.2.0, or ~ without HOME in every release', { timeout: 30_000 }, async () => {
+  it('a script that uses mktemp without TMPDIR fails from 0.2.0, or ~ without HOME in every release', async () => {
     const custom = { kind: 'test-tool', name: 'job-checks' };
     const script = (line: string) => (task: JobConfigTask, dir: string) => appendFileSync(join(dir, 'keptn/resources', task.files![0]), `\n${line}\n`);
     const mktemp = script('tmp=$(mktemp) && rm -f "$tmp"');
@@ -618,7 +618,7 @@ describe.concurrent('what a job writes, against where its job-executor-service r
     expect(await changed(GENERIC, '0.8', home)).not.toMatch(/last-run/);
   });
 
-  it("run in the release's pod (uid 1000, read-only root from 0.2.0): mktemp fails in /tmp from 0.2.0 on, and works with the TMPDIR the config sets", { timeout: 60_000 }, async () => {
+  it("run in the release's pod (uid 1000, read-only root from 0.2.0): mktemp fails in /tmp from 0.2.0 on, and works with the TMPDIR the config sets", async () => {
     const run = async (keptn: string, keepTmpdir: boolean) => {
       const { dir, blueprint } = await generateJob({ ...GENERIC, name: `jes-pod-${keptn.replace('.', '-')}-${keepTmpdir ? 'tmpdir' : 'no-tmpdir'}` }, keptn);
       const script = join(dir, 'keptn/resources', blueprint.jobActions[0].tasks[0].files[0]);
@@ -640,7 +640,7 @@ describe.concurrent('what a job writes, against where its job-executor-service r
     expect(kept.stdout).toMatch(/^1000 wrote \/srv\/tmp\./);
   });
 
-  it.each(['0.12', '1.4'])("Locust's job for Keptn %s, run by Debian's Locust in the release's pod, passes against a healthy service and writes only into /keptn", { timeout: 120_000 }, async (keptn) => {
+  it.each(['0.12', '1.4'])("Locust's job for Keptn %s, run by Debian's Locust in the release's pod, passes against a healthy service and writes only into /keptn", async (keptn) => {
     await need('locust', 'python3-locust');
     const { dir, blueprint } = await project({ kind: 'test-tool', 'test-tool': 'locust', name: 'job-locust' }, keptn);
     const family = jesFamily(blueprint.keptn.jobExecutor.version);
@@ -661,13 +661,13 @@ describe.concurrent('what a job writes, against where its job-executor-service r
     }
   });
 
-  it('a program the model does not know is a problem, not a pass', { timeout: 30_000 }, async () => {
+  it('a program the model does not know is a problem, not a pass', async () => {
     expect(await changed(JMETER, '1.4', (task) => (task.args = [`${task.args![0]} && gzip /keptn/results.jtl`]))).toMatch(/what gzip writes is not modelled/);
   });
 });
 
 describe.concurrent.each(CASES)('$what as a job-executor definition for Keptn $keptn: its README', ({ answers, keptn }) => {
-  it('says where its job may write, as its job-executor-service release has it', { timeout: 30_000 }, async () => {
+  it('says where its job may write, as its job-executor-service release has it', async () => {
     const { dir, blueprint } = await project(answers, keptn);
     const family = jesFamily(blueprint.keptn.jobExecutor.version);
     const readme = readFileSync(join(dir, 'README.md'), 'utf8').replace(/\n/g, ' ');

@@ -36,7 +36,7 @@ describe('a broken chart is caught', () => {
     // one under a map that does not exist stops the rendering.
     ['a value that does not exist', DEPLOYMENT, '.Values.integration.taskTimeoutSeconds', '.Values.integration.taskTimeout', /Deployment my-test-tool: spec\.template\.spec\.containers\[0\]\.env\[\d+\]\.value is empty \(null\)/],
     ['a value under a map that does not exist', DEPLOYMENT, '.Values.integration.taskTimeoutSeconds', '.Values.integrations.taskTimeoutSeconds', /does not render.*nil pointer evaluating interface \{\}\.taskTimeoutSeconds/],
-  ])('%s', { timeout: 60_000 }, async (_, file, from, to, message) => {
+  ])('%s', async (_, file, from, to, message) => {
     const { dir, blueprint } = await broken('test-tool', '1.0', file, from, to);
     expect((await chartProblems(dir, blueprint)).join('\n')).toMatch(message);
   });
@@ -49,7 +49,7 @@ describe('a fact of the wrong Keptn release is caught', () => {
     ['a resource path of the wrong side of 0.18', 'sli-provider', '0.18', DEPLOYMENT, 'value: <%- q.yaml(`http://localhost:8081${keptn.resourceServicePath}`) %>', 'value: "http://localhost:8081/configuration-service"', /CONFIGURATION_SERVICE_URL http:\/\/localhost:8081\/configuration-service/],
     ['PUBSUB_GROUP on 0.9', 'generic', '0.9', DEPLOYMENT, '<% if (keptn.queueGroup) { -%>\n            {{- if .Values.distributor.queueGroup }}', '<% if (true) { -%>\n            {{- if true }}', /distributor 0\.9\.2 does not know PUBSUB_GROUP/],
     ['a remote plane subscribed to evaluation.finished', 'notification', '1.4', 'base/chart/ci/remote-control-plane-values.yaml.ejs', "pubsubTopic: <%- q.yaml(remoteSubscriptions.join(',')) %>", "pubsubTopic: <%- q.yaml(subscriptions.join(',')) %>", /sh\.keptn\.event\.evaluation\.finished never reaches a remote execution plane/],
-  ])('%s', { timeout: 60_000 }, async (_, kind, keptn, file, from, to, message) => {
+  ])('%s', async (_, kind, keptn, file, from, to, message) => {
     const { dir, blueprint } = await broken(kind, keptn, file, from, to);
     expect((await chartProblems(dir, blueprint)).join('\n')).toMatch(message);
   });
@@ -74,17 +74,17 @@ describe('a broken shipyard or add-resources.sh is caught', () => {
     expect(shipyardProblems(dir, blueprint).join()).toMatch(/apiVersion spec.keptn.sh\/0.2.3 is not spec.keptn.sh\/0.2.2/);
   });
 
-  it('--service without --stage on Keptn 1.0', { timeout: 30_000 }, async () => {
+  it('--service without --stage on Keptn 1.0', async () => {
     const { dir, blueprint } = await broken('sli-provider', '1.0', 'base/keptn/add-resources.sh.ejs', '--stage="$STAGE" ', '');
     expect((await scriptProblems(dir, blueprint)).join()).toMatch(/--service needs --stage or --all-stages/);
   });
 
-  it('an unquoted variable (shellcheck)', { timeout: 30_000 }, async () => {
+  it('an unquoted variable (shellcheck)', async () => {
     const { dir, blueprint } = await broken('sli-provider', '1.0', 'base/keptn/add-resources.sh.ejs', '--project="$PROJECT"', '--project=$PROJECT');
     expect((await scriptProblems(dir, blueprint)).join()).toMatch(/shellcheck: .*SC2086/);
   });
 
-  it('a resource uploaded under another URI than the service reads', { timeout: 30_000 }, async () => {
+  it('a resource uploaded under another URI than the service reads', async () => {
     const { dir, blueprint } = await broken('test-tool', '1.0', 'base/keptn/add-resources.sh.ejs', "--resourceUri=<%- q.sh(r.uri) %>", "--resourceUri=<%- q.sh('tests/' + r.uri) %>");
     expect((await scriptProblems(dir, blueprint)).join()).toMatch(/reads my-test-tool\/checks.yaml, which the script does not upload/);
   });
@@ -111,7 +111,7 @@ describe('a broken job-executor definition is caught', () => {
     ['a k6 script without thresholds', 'k6', 'test-tool-k6/keptn/resources/k6/performance.js', 'thresholds: {', 'limits: {', 'k6/performance.js', /no thresholds/],
     ['a JMeter plan that requests another URL', 'jmeter', 'test-tool-jmeter/keptn/resources/jmeter/functional.jmx', '${__P(TARGET_URL)}', 'http://localhost/', 'jmeter/functional.jmx', /does not request TARGET_URL/],
     ['an Artillery script that cannot fail', 'artillery', 'test-tool-artillery/keptn/resources/artillery/functional.yaml', '  ensure:', '  ensured:', 'artillery/functional.yaml', /no config.plugins.ensure checks/],
-  ])('%s', { timeout: 30_000 }, async (_, tool, file, from, to, uri, message) => {
+  ])('%s', async (_, tool, file, from, to, uri, message) => {
     const { dir } = await job(tool, file, from, to);
     expect((await definitionProblems(dir, uri)).join('\n')).toMatch(message);
   });
@@ -119,7 +119,7 @@ describe('a broken job-executor definition is caught', () => {
 
 describe('a broken service is caught by the event contract', () => {
   // The first build waits for the shared dependencies to install.
-  beforeAll(async () => linkDependencies((await generate('test-tool', '1.0')).dir), 180_000);
+  beforeAll(async () => linkDependencies((await generate('test-tool', '1.0')).dir));
 
   async function contractOf(file: string, from: string, to: string) {
     const { dir, blueprint } = await broken('test-tool', '1.0', file, from, to);
@@ -142,17 +142,17 @@ describe('a broken service is caught by the event contract', () => {
     }
   }
 
-  it('a wrong triggeredid', { timeout: 60_000 }, async () => {
+  it('a wrong triggeredid', async () => {
     const problems = await contractOf('base/src/keptn/events.ts', 'triggeredid: triggered.id,', 'triggeredid: triggered.shkeptncontext,');
     expect(problems.join('\n')).toMatch(/started: triggeredid .* is not/);
   });
 
-  it('no .started before the work', { timeout: 60_000 }, async () => {
+  it('no .started before the work', async () => {
     const problems = await contractOf('base/src/keptn/tasks.ts', 'const started = deliver(startedReply);', 'const started = Promise.resolve<SendError | undefined>(undefined);');
     expect(problems.join('\n')).toMatch(/not .started then .finished/);
   });
 
-  it("an unbounded failure message (caught by the project's own tests)", { timeout: 120_000 }, async () => {
+  it("an unbounded failure message (caught by the project's own tests)", async () => {
     const from = 'failureMessage(`${failures.length} of ${total} HTTP checks failed${strategy}`, failures)';
     const to = '`${failures.length} of ${total} HTTP checks failed${strategy}: ${failures.join(\'; \')}`';
     const { dir } = await broken('test-tool', '1.4', 'test-tool-custom/src/handler.ts.ejs', from, to);
@@ -162,7 +162,7 @@ describe('a broken service is caught by the event contract', () => {
     expect(run.all).toMatch(/× .*keeps the \.finished under 64 KiB when 1,100 checks fail/);
   });
 
-  it('a type error in a generated test file: npm run typecheck, and so npm test, fail (vitest alone passes)', { timeout: 120_000 }, async () => {
+  it('a type error in a generated test file: npm run typecheck, and so npm test, fail (vitest alone passes)', async () => {
     // A parameter typed number with a string default: only the type check can see it.
     const { dir } = await broken('test-tool', '1.4', 'base/test/service.test.ts', "const triggered = (task = 'my-task') =>", "const triggered = (task: number = 'my-task') =>");
     await linkDependencies(dir);
@@ -178,14 +178,14 @@ describe('a broken service is caught by the event contract', () => {
     expect(vitest.exitCode, vitest.all).toBe(0);
   });
 
-  it('development code in the image: a .dockerignore that lets src/dev/ in', { timeout: 60_000 }, async () => {
+  it('development code in the image: a .dockerignore that lets src/dev/ in', async () => {
     const { dir } = await broken('generic', '1.4', 'base/dot-dockerignore', 'src/dev\n', '');
     await linkDependencies(dir);
     const { files } = await imageApp(dir);
     expect(files).toEqual(expect.arrayContaining(['dist/dev/dev.js', 'dist/dev/dev-broker.js', 'dist/dev/send-event.js']));
   });
 
-  it('a result outside the spec', { timeout: 60_000 }, async () => {
+  it('a result outside the spec', async () => {
     const problems = await contractOf('test-tool-custom/src/handler.ts.ejs', "result: report.passed ? 'pass' : 'fail'", "result: report.passed ? 'passed' as never : 'fail'");
     expect(problems.join('\n')).toMatch(/test-finished schema|result passed/);
   });
@@ -199,7 +199,7 @@ describe("a broken SLI provider is caught by the project's own tests", () => {
     ["error_rate without 'or vector(0)'", SLI, ' or vector(0))', ')', /× .*passes a healthy service/],
     ['succeeded when no value could be retrieved', HANDLER, "return { status: 'errored', result: 'fail', message: `no indicator", "return { result: 'fail', message: `no indicator", /× .*answers errored with the reason when the metrics backend is down/],
     ['label text put into a query unescaped', HANDLER, "  if (quote) {\n    return value.replace(", '  if (quote) {\n    return value;\n    value.replace(', /× .*fills slo\.yaml's filters and the event's labels into the queries, escaped/],
-  ])('%s', { timeout: 120_000 }, async (_, file, from, to, message) => {
+  ])('%s', async (_, file, from, to, message) => {
     const { dir } = await broken('sli-provider', '1.4', file, from, to);
     await linkDependencies(dir);
     const run = await execa('npx', ['vitest', 'run', 'test/handler.test.ts'], { cwd: dir, reject: false, all: true, env: { CI: 'true', NO_COLOR: '1' } });

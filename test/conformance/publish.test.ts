@@ -42,7 +42,7 @@ it('covers every kind, runtime and preset', () => {
 });
 
 describe.concurrent.each(COMBINATIONS)('$label', ({ answers }) => {
-  it('has workflows that parse, pass actionlint and shellcheck, and pin their actions by major', { timeout: 60_000 }, async () => {
+  it('has workflows that parse, pass actionlint and shellcheck, and pin their actions by major', async () => {
     const { dir } = await generate(answers);
     const files = readdirSync(join(dir, '.github/workflows')).sort();
     expect(files).toEqual(answers.runtime && answers.runtime !== 'service' ? ['ci.yml', 'keptn-integration.yml'] : ['ci.yml', 'keptn-integration.yml', 'release.yml']);
@@ -57,14 +57,14 @@ describe.concurrent.each(COMBINATIONS)('$label', ({ answers }) => {
     expect(await gitattributesProblems(dir)).toEqual([]);
   });
 
-  it('has the regeneration workflow, whose check and weekly run pass on the fresh project', { timeout: 60_000 }, async () => {
+  it('has the regeneration workflow, whose check and weekly run pass on the fresh project', async () => {
     // Made by the CLI that the workflow's steps run in place of npx's, so both use one build.
     const { dir, blueprint } = await generateWithCli(answers);
     expect(await regenerationProblems(dir, blueprint)).toEqual([]);
   });
 
   if (!answers.runtime || answers.runtime === 'service') {
-    it('releases on a version tag: image pushed, chart packaged with that version and attached to the release', { timeout: 90_000 }, async () => {
+    it('releases on a version tag: image pushed, chart packaged with that version and attached to the release', async () => {
       const { dir, blueprint } = await generate(answers);
       expect(await releaseProblems(dir, blueprint)).toEqual([]);
     });
@@ -77,7 +77,7 @@ describe.concurrent.each(COMBINATIONS)('$label', ({ answers }) => {
       for (const file of ['.github/workflows/release.yml', 'artifacthub-pkg.yml', '.github/workflows/keptn-integration.yml', 'KEPTN_TEMPLATES_TOKEN']) expect(readme, file).toContain(file);
     });
   } else {
-    it('checks its Keptn files in CI with their own checkers, and the checks pass', { timeout: 90_000 }, async () => {
+    it('checks its Keptn files in CI with their own checkers, and the checks pass', async () => {
       const { dir, blueprint } = await generate(answers);
       expect(await noCodeCiProblems(dir)).toEqual([]);
       const labels = ciStepLabels(dir).join('\n');
@@ -112,7 +112,7 @@ const BREAK: [RegExp, string][] = [
 ];
 
 describe.concurrent.each(COMBINATIONS.filter((c) => c.answers.runtime && c.answers.runtime !== 'service'))('CI of $label', ({ answers }) => {
-  it('fails on each Keptn file broken for its checker', { timeout: 300_000 }, async () => {
+  it('fails on each Keptn file broken for its checker', async () => {
     const { blueprint } = await generate(answers);
     const files = [...blueprint.resources.map((r) => `keptn/resources/${r.uri}`), 'keptn/add-resources.sh', 'keptn/shipyard.yaml', ...(answers.runtime === 'webhook-service' ? ['keptn/subscribe.sh'] : [])];
     for (const file of files) {
@@ -125,7 +125,7 @@ describe.concurrent.each(COMBINATIONS.filter((c) => c.answers.runtime && c.answe
   });
 
   if (answers.runtime === 'job-executor') {
-    it('fails when job/config.yaml mounts a file that is gone', { timeout: 60_000 }, async () => {
+    it('fails when job/config.yaml mounts a file that is gone', async () => {
       const { dir, blueprint } = await generate(answers);
       const mounted = blueprint.jobActions[0].tasks[0].files[0];
       rmSync(join(dir, 'keptn/resources', mounted));
@@ -141,7 +141,7 @@ describe('the release workflow logs in to the registry of --image', () => {
     ['localhost:5000/x', 'localhost:5000'],
     ['acme/x', 'docker.io'],
     ['docker.io/acme/x', 'docker.io'],
-  ])('%s (%s)', { timeout: 90_000 }, async (image, registry) => {
+  ])('%s (%s)', async (image, registry) => {
     expect(registryOf(image)).toBe(registry);
     const { dir, blueprint } = await generate({ kind: 'test-tool', name: 'x', image });
     expect(await releaseProblems(dir, blueprint)).toEqual([]);
@@ -229,7 +229,7 @@ describe('deliberately broken templates are caught', () => {
     ['the chart not attached to the release', RELEASE, /\n {6}- name: Attach the chart[\s\S]*$/, '\n', /nothing uploads the chart/],
     ['an action pinned to a branch', RELEASE, 'docker/build-push-action@v6', 'docker/build-push-action@master', /not pinned to docker\/build-push-action@v6/],
     ['a tag that is not SemVer let through', RELEASE, 'exit 1\n          fi', 'true\n          fi', /tag v1\.2 \(no patch version\) is published/],
-  ])('%s', { timeout: 90_000 }, async (_, file, from, to, message) => {
+  ])('%s', async (_, file, from, to, message) => {
     const { dir, blueprint } = await generate({ kind: 'test-tool', name: 'x' }, breakTemplate(file, from, to));
     expect((await releaseProblems(dir, blueprint)).join('\n')).toMatch(message);
   });
@@ -240,7 +240,7 @@ describe('deliberately broken templates are caught', () => {
     expect((await artifactHubProblems(readFileSync(join(dir, 'artifacthub-pkg.yml'), 'utf8'), blueprint)).join('\n')).toMatch(/must have required property 'keptn\/kind'/);
   });
 
-  it('a regeneration pull request opened with GITHUB_TOKEN', { timeout: 60_000 }, async () => {
+  it('a regeneration pull request opened with GITHUB_TOKEN', async () => {
     const templates = breakTemplate('base/dot-github/workflows/keptn-integration.yml.ejs', 'secrets.KEPTN_TEMPLATES_TOKEN', 'secrets.GITHUB_TOKEN');
     const { dir, blueprint } = await generate({ kind: 'generic', name: 'x', task: 'db-migrate' }, templates);
     expect((await regenerationProblems(dir, blueprint)).join('\n')).toMatch(/opened with \$\{\{ secrets\.GITHUB_TOKEN \}\}, not KEPTN_TEMPLATES_TOKEN/);

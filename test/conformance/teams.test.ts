@@ -48,7 +48,7 @@ describe('--webhook teams: a Teams Workflows message with an Adaptive Card', () 
   // The first build waits for the shared dependencies to install.
   beforeAll(async () => {
     dir = await builtTeamsProject();
-  }, 240_000);
+  });
 
   it('runs on every example event of the Keptn spec', () => {
     for (const name of ['evaluation-finished.json', 'approval-triggered.json', 'deployment-finished.json', 'test-finished.json']) {
@@ -57,11 +57,11 @@ describe('--webhook teams: a Teams Workflows message with an Adaptive Card', () 
     expect(SPEC_EXAMPLES.length).toBeGreaterThan(30);
   });
 
-  it('is a valid Workflows message for every example, with the facts, colour and Bridge button', { timeout: 60_000 }, async () => {
+  it('is a valid Workflows message for every example, with the facts, colour and Bridge button', async () => {
     expect(await problemsOf(dir)).toEqual([]);
   });
 
-  it('shows evaluation.finished as the MessageCard did: facts, score, colour, link', { timeout: 60_000 }, async () => {
+  it('shows evaluation.finished as the MessageCard did: facts, score, colour, link', async () => {
     const event = specExample('evaluation-finished.json');
     const [message] = await formatWithProject(dir, [event], BRIDGE);
     const card = message.attachments[0].content;
@@ -79,7 +79,7 @@ describe('--webhook teams: a Teams Workflows message with an Adaptive Card', () 
     expect(card.fallbackText).toBe('Keptn: evaluation finished · in sockshop / dev / carts · result: pass · score: 0');
   });
 
-  it('colours the title by result: pass Good, warning Warning, fail Attention', { timeout: 60_000 }, async () => {
+  it('colours the title by result: pass Good, warning Warning, fail Attention', async () => {
     const events = ['pass', 'warning', 'fail'].map(withResult);
     const messages = await formatWithProject(dir, events);
     expect(messages.map((m) => m.attachments[0].content.body[0].color)).toEqual(['Good', 'Warning', 'Attention']);
@@ -94,7 +94,7 @@ describe('--webhook teams: a Teams Workflows message with an Adaptive Card', () 
 });
 
 describe('the Teams checks catch', () => {
-  it('a MessageCard instead of the Adaptive Card (the templates before Workflows)', { timeout: 240_000 }, async () => {
+  it('a MessageCard instead of the Adaptive Card (the templates before Workflows)', async () => {
     const dir = await builtTeamsProject(messageCardTemplates());
     const problems = (await problemsOf(dir)).join('\n');
     expect(problems).toMatch(/evaluation-finished\.json \(bridge unset\): not a Workflows message: type is undefined/);
@@ -107,7 +107,7 @@ describe('the Teams checks catch', () => {
     ['a card of version 1.5', "version: '1.4',", "version: '1.5',", /card version "1\.5", not "1\.4"/],
     ['the result colour of the MessageCard', "fail: 'Attention'", "fail: 'E01E5A'", /with result fail \(bridge unset\): library \(parse\): InvalidPropertyValue: Invalid value "E01E5A" for property "color"[^]*title colour E01E5A for result fail/],
     ['facts not escaped for Markdown', '[{ title: markdown(title), value: markdown(value) }]', '[{ title, value }]', /with hostile text \(bridge unset\): a Markdown link in "\[Keptn Bridge\]\(https:\/\/evil\.example\)"/],
-  ])('%s', { timeout: 240_000 }, async (_, from, to, message) => {
+  ])('%s', async (_, from, to, message) => {
     const dir = await builtTeamsProject(changedHandlerTemplates(from, to));
     expect((await problemsOf(dir)).join('\n')).toMatch(message);
   });

@@ -24,12 +24,12 @@ describe.each(['1.4', '0.8'])('a pod of the chart for Keptn %s stopped with even
     const { docs, problems } = await renderChart(dir, [], [`terminationGracePeriodSeconds=${GRACE_SECONDS}`]);
     expect(problems).toEqual([]);
     deployment = docs.find((d) => d.kind === 'Deployment');
-  }, 180_000);
+  });
 
   const running: { kill: (s: string) => void }[] = [];
   afterAll(() => running.forEach((c) => c.kill('SIGKILL')));
 
-  it('answers each one with .started and .finished before the distributor leaves, and outlives its subscription', { timeout: 60_000 }, async () => {
+  it('answers each one with .started and .finished before the distributor leaves, and outlives its subscription', async () => {
     const { graceSeconds, containers } = terminationOf(deployment);
     expect(graceSeconds).toBe(GRACE_SECONDS);
     const integration = deployment.spec.template.spec.containers.find((c: any) => c.name !== 'distributor');

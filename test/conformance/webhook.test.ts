@@ -77,7 +77,7 @@ const { generate: generateWebhook, project, once } = sharedProjects('webhook-ser
 const eventsFor = (blueprint: Blueprint) => blueprint.subscriptions.flatMap((type) => eventVariants(exampleEvent(type)));
 
 describe.concurrent.each(CASES)('$what through the webhook-service of Keptn $keptn', ({ answers, keptn }) => {
-  it('has a webhook.yaml its release accepts, and every request becomes a valid call for every example and hostile event', { timeout: 60_000 }, async () => {
+  it('has a webhook.yaml its release accepts, and every request becomes a valid call for every example and hostile event', async () => {
     const { dir, blueprint } = await project(answers(keptn), keptn);
     const events = eventsFor(blueprint);
     // Each subscription gets the spec's example and its variants.
@@ -96,7 +96,7 @@ describe.concurrent.each(CASES)('$what through the webhook-service of Keptn $kep
     }
   });
 
-  it("says in its README what the release answers to an event that finds no webhook (before subscribe.sh ran)", { timeout: 60_000 }, async () => {
+  it("says in its README what the release answers to an event that finds no webhook (before subscribe.sh ran)", async () => {
     const { dir, blueprint } = await project(answers(keptn), keptn);
     const readme = readFileSync(join(dir, 'README.md'), 'utf8').replace(/\s+/g, ' ');
     const section = readme.split('### Until webhook.yaml has the subscription ids')[1]?.split(' ## ')[0] ?? '';
@@ -110,7 +110,7 @@ describe.concurrent.each(CASES)('$what through the webhook-service of Keptn $kep
     }
   });
 
-  it('has an add-resources.sh that uploads webhook/webhook.yaml', { timeout: 30_000 }, async () => {
+  it('has an add-resources.sh that uploads webhook/webhook.yaml', async () => {
     const { dir, blueprint } = await project(answers(keptn), keptn);
     expect(uploadedUris(dir)).toContain('webhook/webhook.yaml');
     const script = readFileSync(join(dir, 'keptn/add-resources.sh'), 'utf8');
@@ -119,7 +119,7 @@ describe.concurrent.each(CASES)('$what through the webhook-service of Keptn $kep
   });
 });
 
-describe.concurrent('what the generator refuses', { timeout: 30_000 }, () => {
+describe.concurrent('what the generator refuses', () => {
   it.each(PROJECTS)('$what on --keptn 0.9: one line naming --runtime and --keptn', async ({ answers }) => {
     const cwd = tempDir('cki-webhook-cli-');
     try {
@@ -150,7 +150,7 @@ describe.concurrent('what the generator refuses', { timeout: 30_000 }, () => {
   });
 });
 
-describe.concurrent('a webhook.yaml its webhook-service release would fail on is caught', { timeout: 60_000 }, () => {
+describe.concurrent('a webhook.yaml its webhook-service release would fail on is caught', () => {
   const SLACK = PROJECTS[0].answers;
   const TEAMS = PROJECTS[1].answers;
   const GENERIC = PROJECTS[2].answers;
@@ -247,7 +247,7 @@ describe.concurrent('a webhook.yaml its webhook-service release would fail on is
   });
 });
 
-describe('the model of the webhook-service, against its source', { timeout: 30_000 }, () => {
+describe('the model of the webhook-service, against its source', () => {
   it('groups the tags into the families whose code differs', () => {
     expect(WEBHOOK_FAMILIES.map((f) => f.name)).toEqual(['0.10.0', '0.11.4', '0.12.7', '0.13.6–0.14.3', '0.15.1', '0.16.2–0.18.2', '0.19.3–1.4.5']);
     expect(() => webhookFamily('0.15.0')).toThrow(/not modelled/);

@@ -56,7 +56,7 @@ it('runs the CI of every kind, runtime and preset, and of the --help examples', 
 });
 
 describe.concurrent.each(PROJECTS)('$label', ({ args, ranElsewhere }) => {
-  it('passes its own CI (.github/workflows/ci.yml), step by step, in the project', { timeout: 300_000 }, async () => {
+  it('passes its own CI (.github/workflows/ci.yml), step by step, in the project', async () => {
     const cwd = tempDir();
     folders.push(cwd);
     const made = await cli([...args, '--no-install', '--no-git'], { cwd });
@@ -78,7 +78,7 @@ describe.concurrent.each(PROJECTS)('$label', ({ args, ranElsewhere }) => {
 });
 
 describe('the CI check itself', () => {
-  it('fails where a step fails: a chart linted with a values file the project does not have', { timeout: 120_000 }, async () => {
+  it('fails where a step fails: a chart linted with a values file the project does not have', async () => {
     // The CI as it was before it asked whether the file is generated.
     const templates = changedTemplates([['base/dot-github/workflows/ci.yml.ejs', /<% if \(remoteSubscriptions\.length > 0\) \{ -%>\n[^]*?( {6}- run: helm lint [^\n]*\n)[^]*?<% \} -%>\n/, '$1']]);
     const { dir } = await generateFrom(await resolveAnswers({ kind: 'notification', name: 'finished-only', events: 'sh.keptn.event.evaluation.finished' }), templates);

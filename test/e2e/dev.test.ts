@@ -28,11 +28,11 @@ describe('the dev loop (npm run dev, npm run send-event) of an SLI provider', ()
     ({ dir } = await generateFrom(await resolveAnswers({ kind: 'sli-provider', name: 'dev-sli' })));
     await linkDependencies(dir);
     await execa('npm', ['run', 'build'], { cwd: dir });
-  }, 240_000);
+  });
   afterAll(async () => {
     for (const child of running) child.kill('SIGTERM');
     await Promise.allSettled(running);
-  }, 20_000);
+  });
 
   async function dev(env: Record<string, string>) {
     // What `npm run dev` runs once built (npm itself would stand between the test and the signal).
@@ -43,7 +43,7 @@ describe('the dev loop (npm run dev, npm run send-event) of an SLI provider', ()
     return { child, output: () => output };
   }
 
-  it('the sample event passes: the stand-in answers the example queries, and a // path does not kill it', { timeout: 60_000 }, async () => {
+  it('the sample event passes: the stand-in answers the example queries, and a // path does not kill it', async () => {
     const [PORT, DEV_DISTRIBUTOR_PORT] = [String(await freePort()), String(await freePort())];
     const run = await dev({ PORT, DEV_DISTRIBUTOR_PORT });
     for (let i = 0; i < 300 && !/listening on/.test(run.output()); i++) await new Promise((r) => setTimeout(r, 100));
@@ -61,7 +61,7 @@ describe('the dev loop (npm run dev, npm run send-event) of an SLI provider', ()
     expect(run.child.exitCode).toBeNull();
   });
 
-  it('a port in use, no service, a missing file: one line each, saying what to do', { timeout: 60_000 }, async () => {
+  it('a port in use, no service, a missing file: one line each, saying what to do', async () => {
     const held = await listen();
     try {
       const busy = await dev({ PORT: String(await freePort()), DEV_DISTRIBUTOR_PORT: String(portOf(held)) });

@@ -132,7 +132,7 @@ const PROJECTS = [
 ];
 
 describe.concurrent('generated projects', () => {
-  it.each(PROJECTS.map((p) => [p.title, p] as const))('%s: installs, builds, passes its tests, and keeps the event contract', { timeout: 300_000 }, async (_, { kind, keptn, extra }) => {
+  it.each(PROJECTS.map((p) => [p.title, p] as const))('%s: installs, builds, passes its tests, and keeps the event contract', async (_, { kind, keptn, extra }) => {
     if (extra['test-tool'] === 'locust') await need('locust', 'python3-locust');
     const cwd = tempDir();
     const name = `e2e-${kind}`;

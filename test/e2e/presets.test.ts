@@ -42,7 +42,7 @@ async function runTests(dir: string, command: string[]) {
 }
 
 describe.concurrent('presets', () => {
-  it.each(PRESETS)('%s %s %s: builds and passes its own tests', { timeout: 240_000 }, async (kind, flag, value, suite) => {
+  it.each(PRESETS)('%s %s %s: builds and passes its own tests', async (kind, flag, value, suite) => {
     const cwd = tempDir();
     const gen = await cli([`p-${value}`, '--kind', kind, flag, value, '--yes', '--no-install', '--no-git'], { cwd });
     expect(gen.exitCode, gen.all).toBe(0);
@@ -67,7 +67,7 @@ describe.concurrent('presets', () => {
     expect(await service.stop(), service.output()).toBe(0);
   });
 
-  it('test-tool --test-tool locust: its own tests run real Locust against a local service', { timeout: 240_000 }, async () => {
+  it('test-tool --test-tool locust: its own tests run real Locust against a local service', async () => {
     await need('locust', 'python3-locust');
     const cwd = tempDir();
     expect((await cli(['real-locust', '--kind', 'test-tool', '--test-tool', 'locust', '--yes', '--no-install', '--no-git'], { cwd })).exitCode).toBe(0);

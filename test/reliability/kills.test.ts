@@ -119,7 +119,7 @@ async function killRepeatedly(name: string, scenario: Scenario) {
 const CREATE = ['--kind', 'notification', '--yes', '--no-install', '--no-git'];
 
 describe('kill -9 at random moments', () => {
-  it('create into a new directory', { timeout: 600_000 }, async () => {
+  it('create into a new directory', async () => {
     await killRepeatedly('create p', {
       prepare: () => {
         const cwd = tempDir('kill-create-');
@@ -129,7 +129,7 @@ describe('kill -9 at random moments', () => {
     });
   });
 
-  it('create into an empty existing directory', { timeout: 600_000 }, async () => {
+  it('create into an empty existing directory', async () => {
     await killRepeatedly('create . (empty directory)', {
       prepare: () => {
         const cwd = tempDir('kill-here-');
@@ -140,7 +140,7 @@ describe('kill -9 at random moments', () => {
     });
   });
 
-  it('create --force over a non-empty directory', { timeout: 600_000 }, async () => {
+  it('create --force over a non-empty directory', async () => {
     await killRepeatedly('create --force', {
       prepare: () => {
         const cwd = tempDir('kill-force-');
@@ -154,7 +154,7 @@ describe('kill -9 at random moments', () => {
     });
   });
 
-  it('regenerate', { timeout: 600_000 }, async () => {
+  it('regenerate', async () => {
     const { dir: project } = await generate('test-tool', '1.0');
     writeFileSync(join(project, 'NOTES.md'), 'mine\n');
     await killRepeatedly('regenerate --set keptn=0.8', {

@@ -125,14 +125,14 @@ describe('reliability of a generated generic service (Keptn 1.0, task db-migrate
     await linkDependencies(dir);
     await execa('npm', ['run', 'build'], { cwd: dir });
     triggered = JSON.parse(readFileSync(join(dir, 'test-events', 'db-migrate.triggered.json'), 'utf8'));
-  }, 240_000);
+  });
 
   afterAll(() => {
     const width = Math.max(...figures.map(([name]) => name.length));
     console.log(['', ...figures.map(([name, value]) => `reliability: ${name.padEnd(width)}: ${value}`), ''].join('\n'));
   });
 
-  it('distributor fails for 8 s and recovers: no reply is lost', { timeout: 60_000 }, async () => {
+  it('distributor fails for 8 s and recovers: no reply is lost', async () => {
     const started = Date.now();
     const distributor = await startDistributor();
     const service = await startService(dir, { EVENT_BROKER_URL: distributor.url });
@@ -177,7 +177,7 @@ describe('reliability of a generated generic service (Keptn 1.0, task db-migrate
     }
   });
 
-  it('an event delivered twice runs once; a body nested a million deep is refused in milliseconds', { timeout: 60_000 }, async () => {
+  it('an event delivered twice runs once; a body nested a million deep is refused in milliseconds', async () => {
     const distributor = await startDistributor();
     const service = await startService(dir, { EVENT_BROKER_URL: distributor.url });
     try {
@@ -218,7 +218,7 @@ describe('reliability of a generated generic service (Keptn 1.0, task db-migrate
     }
   });
 
-  it('in-flight tasks complete on SIGTERM', { timeout: 60_000 }, async () => {
+  it('in-flight tasks complete on SIGTERM', async () => {
     const started = Date.now();
     const distributor = await startDistributor();
     // The generic handler finishes at once; holding .started keeps every task in flight.
@@ -270,7 +270,7 @@ describe('reliability of a generated generic service (Keptn 1.0, task db-migrate
     }
   });
 
-  it('malformed and hostile requests are refused and cost nothing else', { timeout: 90_000 }, async () => {
+  it('malformed and hostile requests are refused and cost nothing else', async () => {
     const started = Date.now();
     // Replies, if any slipped through, land here and are counted.
     const distributor = await startDistributor();

@@ -244,7 +244,7 @@ describe('names YAML would read as something else', () => {
     });
     expect(wrong).toEqual([]);
     for (const v of ['true', 'null', 'y', '0777', '1e3', '2024', '2001-12-14']) expect(yamlReading(v)).toBeDefined();
-  }, 60_000);
+  });
 
   it('refuses them wherever a name is written into YAML unquoted, naming the field, the value and why', async () => {
     const base = { kind: 'generic', name: 'x', task: 't' };

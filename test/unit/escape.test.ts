@@ -39,7 +39,7 @@ describe('q.md', () => {
   });
 });
 
-describe('q.ts', { timeout: 30_000 }, () => {
+describe('q.ts', () => {
   it('is a single-quoted TypeScript string that reads back as the text', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 40 }), (v) => {
