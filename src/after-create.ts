@@ -3,11 +3,12 @@ import { relative } from 'node:path';
 import type { Blueprint } from './blueprint.js';
 import { colour, withSpinner } from './ui.js';
 
-export async function install(dir: string, where: string): Promise<void> {
+export async function install(dir: string, where: string, git: boolean): Promise<void> {
   const { execa } = await import('execa');
   // Ctrl-C reaches npm too; the project is written by then, so say what is left to do.
   const onSignal = () => {
-    process.stderr.write(`\n${colour.err.yellow('Cancelled during npm install:')} the project is at ${where}; run npm install there.\n`);
+    const skipped = git ? '; git init and the first commit were skipped too: run them there after it' : '';
+    process.stderr.write(`\n${colour.err.yellow('Cancelled during npm install:')} the project is at ${where}; run npm install there${skipped}.\n`);
     process.exit(130);
   };
   process.once('SIGINT', onSignal);

@@ -4,6 +4,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { ANSWERS, defaultForHelp, type Answers } from './answers.js';
 import { create, type CreateOptions } from './create-command.js';
 import { existsSync } from 'node:fs';
+import { Cancelled } from './errors.js';
 import { editDistance } from './rules.js';
 import { chooseColour, colour, userMessage } from './ui.js';
 import { GENERATOR } from './version.js';
@@ -130,7 +131,7 @@ export async function main(argv: string[]): Promise<number> {
     return code;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode;
-    if (err instanceof Error && err.name === 'ExitPromptError') {
+    if (err instanceof Cancelled || (err instanceof Error && err.name === 'ExitPromptError')) {
       console.error(colour.err.yellow('Cancelled: nothing was written.'));
       return 130;
     }

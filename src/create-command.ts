@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { resolveAnswers, type Answers } from './answers.js';
-import { InputError } from './errors.js';
+import { Cancelled, InputError } from './errors.js';
 import { renderPlan } from './plan.js';
 // Small (execa, for npm and git, it loads when used): a chunk of its own cost more than it saved.
 import { banner, gitInit, install as npmInstall } from './after-create.js';
@@ -37,9 +37,11 @@ export async function create(directory: string | undefined, flagged: Answers, fl
     // What a run killed outright left there is rolled back first (a dry run changes nothing).
     if (!flags.dryRun) recover(directory);
     const problem = targetProblem(directory, force);
-    // Asked instead of refused; a no is the same refusal.
-    if (problem instanceof InputError && interactive && (await (await import('./prompts.js')).confirmForce(directory))) force = true;
-    else if (problem) throw problem;
+    // Asked instead of refused; a no cancels, as Ctrl-C does.
+    if (problem instanceof InputError && interactive) {
+      if (!(await (await import('./prompts.js')).confirmForce(directory))) throw new Cancelled();
+      force = true;
+    } else if (problem) throw problem;
   }
   const defaults: Answers = directory && !given.name ? { name: nameFrom(directory) } : {};
   const ask = interactive ? (await import('./prompts.js')).createAsk() : undefined;
@@ -66,9 +68,7 @@ export async function create(directory: string | undefined, flagged: Answers, fl
   // Said before anything is replaced; in a terminal, asked.
   if (replaced.length > 0) {
     console.error(replacing(colour.err));
-    if (interactive && !(await (await import('./prompts.js')).confirmReplace(replaced.length))) {
-      throw new InputError('directory', where, `has ${replaced.length} file${replaced.length === 1 ? '' : 's'} that --force would replace; nothing was written`);
-    }
+    if (interactive && !(await (await import('./prompts.js')).confirmReplace(replaced.length))) throw new Cancelled();
   }
   await writeProject(where, plan, { force });
   console.error(`${colour.err.green('✔')} Wrote ${plan.size} files to ${dir}`);
@@ -76,7 +76,7 @@ export async function create(directory: string | undefined, flagged: Answers, fl
 
   // A no-code definition has no package to install.
   const install = flags.install && blueprint.runtime === 'service';
-  if (install) await npmInstall(dir, where);
+  if (install) await npmInstall(dir, where, flags.git);
   if (flags.git) {
     const git = await gitInit(dir).catch((err: Error) => `failed: ${err.message.split('\n')[0]}`);
     if (git === 'inside-repo') console.error(colour.err.dim('  Inside an existing git repository: commit the new files there.'));

@@ -14,5 +14,8 @@ export class InputError extends UserError {
   }
 }
 
+/** The user said no to a question that guards a write: a cancel, as Ctrl-C is, not an error. */
+export class Cancelled extends Error {}
+
 /** Why a write failed, in words: the disk, not a stack trace. */
 export class WriteError extends UserError {}

@@ -36,18 +36,29 @@ describe('create-keptn-integration --help', () => {
 });
 
 describe('Ctrl-C after writing', () => {
-  it('during npm install: exit 130 and one line saying where the project is and what is left', async () => {
+  /** Runs create with an npm that takes its time, and interrupts it during the install. */
+  async function interruptedInstall(...flags: string[]) {
     const cwd = tempDir();
-    // An npm that takes its time, so that the interrupt lands during the install.
     mkdirSync(join(cwd, 'bin'));
     writeFileSync(join(cwd, 'bin', 'npm'), '#!/bin/sh\nsleep 20\n', { mode: 0o755 });
-    const child = cli(['x', '--kind', 'generic', '--task', 't', '--yes', '--no-git'], { cwd, env: { PATH: `${join(cwd, 'bin')}:${process.env.PATH}`, NO_COLOR: '1' } });
+    const child = cli(['x', '--kind', 'generic', '--task', 't', '--yes', ...flags], { cwd, env: { PATH: `${join(cwd, 'bin')}:${process.env.PATH}`, NO_COLOR: '1' } });
     for (let i = 0; i < 100 && !existsSync(join(cwd, 'x', 'package.json')); i++) await new Promise((r) => setTimeout(r, 50));
     await new Promise((r) => setTimeout(r, 300));
     child.kill('SIGINT');
-    const r = await child;
+    return { r: await child, dir: join(cwd, 'x') };
+  }
+
+  it('during npm install: exit 130 and one line saying where the project is and what is left', async () => {
+    const { r } = await interruptedInstall('--no-git');
     expect(r.exitCode).toBe(130);
     expect(r.stderr).toContain('Cancelled during npm install: the project is at x; run npm install there.');
+  });
+
+  it('during npm install, with git: says that git init and the first commit were skipped too', async () => {
+    const { r, dir } = await interruptedInstall();
+    expect(r.exitCode).toBe(130);
+    expect(r.stderr).toContain('Cancelled during npm install: the project is at x; run npm install there; git init and the first commit were skipped too: run them there after it.');
+    expect(existsSync(join(dir, '.git'))).toBe(false);
   });
 });
 

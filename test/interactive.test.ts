@@ -110,13 +110,14 @@ describe('interactive prompts', () => {
     expect(record.answers.events).toBe('sh.keptn.event.evaluaton.finished');
   });
 
-  it('raises a non-empty target before any question, and stops when told to', async () => {
+  it('raises a non-empty target before any question; a no cancels, as Ctrl-C does', async () => {
     const cwd = tempDir();
     mkdirSync(join(cwd, 'svc'));
     writeFileSync(join(cwd, 'svc', 'NOTES.md'), 'mine');
     const r = await drive(cwd, [['svc is not empty. Write into it anyway?', 'n' + ENTER]], ['svc']);
-    expect(r.exitCode, r.stdout).toBe(1);
-    expect(r.stdout).toContain('error: directory "svc" is invalid: must be empty or not exist; pass --force');
+    expect(r.exitCode, r.stdout).toBe(130);
+    expect(r.stdout).toContain('Cancelled: nothing was written.');
+    expect(r.stdout).not.toContain('error:');
     expect(r.stdout).not.toContain('What kind of integration?');
     expect(readdirSync(join(cwd, 'svc'))).toEqual(['NOTES.md']);
   });
@@ -127,9 +128,9 @@ describe('interactive prompts', () => {
     writeFileSync(join(cwd, 'svc', 'README.md'), 'mine');
     const flags = ['--kind', 'generic', '--task', 't', '--name', 'svc', '--events', 'sh.keptn.event.t.triggered', '--keptn', '1.4', '--runtime', 'service', '--project', 'p', '--stage', 's', '--service', 'c', '--description', 'd', '--owner', 'acme', '--image', 'ghcr.io/acme/svc'];
     const r = await drive(cwd, [['--force replaces 1 existing file:', ''], ['Replace this file with the generated one?', 'n' + ENTER]], ['svc', '--force', ...flags]);
-    expect(r.exitCode, r.stdout).toBe(1);
+    expect(r.exitCode, r.stdout).toBe(130);
     expect(r.stdout).toMatch(/--force replaces 1 existing file:\r?\n {2}README\.md/);
-    expect(r.stdout).toContain('error: directory "svc" is invalid: has 1 file that --force would replace; nothing was written');
+    expect(r.stdout).toContain('Cancelled: nothing was written.');
     expect(readdirSync(join(cwd, 'svc'))).toEqual(['README.md']);
     expect(readFileSync(join(cwd, 'svc', 'README.md'), 'utf8')).toBe('mine');
   });
