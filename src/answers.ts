@@ -374,6 +374,16 @@ function kindsUsing(key: string): string {
  * per kind where they differ. Defaults that depend on other answers (the image, the description)
  * are said in the help text itself.
  */
+/**
+ * An answer's error named as the user gave the answer (`sources`: key → where, e.g. the answers
+ * file's key or `--set keptn`) rather than by a flag nobody typed; other errors as they are.
+ */
+export function asGiven(err: unknown, sources: Readonly<Record<string, string>>): unknown {
+  if (!(err instanceof InputError) || !err.field.startsWith('--')) return err;
+  const source = sources[err.field.slice(2)];
+  return source ? new InputError(source, err.value, err.rule) : err;
+}
+
 export function defaultForHelp(def: AnswerDef): string {
   const shown = (v: string | undefined) => (v && !v.includes('undefined') ? v : undefined);
   if (!isKindAnswer(def)) {

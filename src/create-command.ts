@@ -2,7 +2,7 @@
 // npm install, git init and the next-steps banner. cli.ts turns the command line into its arguments.
 import { existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { resolveAnswers, type Answers } from './answers.js';
+import { asGiven, resolveAnswers, type Answers } from './answers.js';
 import { Cancelled, InputError } from './errors.js';
 import { renderPlan } from './plan.js';
 // Small (execa, for npm and git, it loads when used): a chunk of its own cost more than it saved.
@@ -46,12 +46,13 @@ export async function create(directory: string | undefined, flagged: Answers, fl
   const defaults: Answers = directory && !given.name ? { name: nameFrom(directory) } : {};
   const ask = interactive ? (await import('./prompts.js')).createAsk() : undefined;
   const warn = (line: string) => console.error(colour.err.yellow(`warning: ${line}`));
+  // An answer from the file is refused as the file's key; one taken from the directory as the directory's.
+  const sources = Object.fromEntries(Object.keys(fromFile).filter((key) => !(key in flagged)).map((key) => [key, `${flags.answers}: ${key}`]));
   const answers = await resolveAnswers(given, ask, defaults, warn).catch((err: unknown) => {
-    // A name taken from the directory is refused as the directory's, which is what was given.
     if (err instanceof InputError && err.field === '--name' && defaults.name !== undefined && err.value === defaults.name) {
       throw new InputError('directory', directory, `gives the integration name ${JSON.stringify(defaults.name)}, and ${err.rule.replace(/; choose another$/, '')}: pass --name`);
     }
-    throw err;
+    throw asGiven(err, sources);
   });
   const where = directory ?? answers.name;
   const dir = resolve(where);

@@ -3,7 +3,7 @@
 import { isUtf8 } from 'node:buffer';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { ANSWERS, resolveAnswers, type Answers } from './answers.js';
+import { ANSWERS, asGiven, resolveAnswers, type Answers } from './answers.js';
 import { InputError, UserError } from './errors.js';
 import { renderPlan, type Plan } from './plan.js';
 import { hasConflictMarkers, hasMarkerLines, OURS_LABEL } from './merge.js';
@@ -78,7 +78,13 @@ async function regenerateOne(dir: string, options: RegenerateOptions, sets: Answ
   }
   // The recorded answers stand in for the defaults: one that a --set makes moot (an image, after
   // --set runtime=job-executor) is dropped, while what --set gives must apply.
-  const answers = Object.keys(sets).length === 0 ? recorded : await resolveAnswers(sets, undefined, following(record.answers, recorded, sets));
+  const sources = Object.fromEntries(Object.keys(sets).map((key) => [key, `--set ${key}`]));
+  const answers =
+    Object.keys(sets).length === 0
+      ? recorded
+      : await resolveAnswers(sets, undefined, following(record.answers, recorded, sets)).catch((err: unknown) => {
+          throw asGiven(err, sources);
+        });
   const blueprint = toBlueprint(answers);
   const next = renderPlan(blueprint);
   // The plan's record is the next one: these answers, this generator, the files rendered now.

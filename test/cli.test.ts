@@ -125,7 +125,7 @@ describe('bad input', () => {
     writeFileSync(join(cwd, 'a.json'), '{"kind": "test-tool", "description": "half \\ud800 a pair"}');
     const r = await cli(['x', '--answers', 'a.json'], { cwd });
     expect(r.exitCode).toBe(1);
-    expect(r.stderr.trim()).toBe('error: --description "half \\ud800 a pair" is invalid: holds a lone surrogate (half of a UTF-16 pair, e.g. \\ud800), which neither YAML nor JSON can carry');
+    expect(r.stderr.trim()).toBe('error: a.json: description "half \\ud800 a pair" is invalid: holds a lone surrogate (half of a UTF-16 pair, e.g. \\ud800), which neither YAML nor JSON can carry');
     expect(readdirSync(cwd)).toEqual(['a.json']);
   });
 

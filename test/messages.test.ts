@@ -1,6 +1,6 @@
 // What the CLI says fits what was typed: a missing directory is said to be missing, regenerate
 // finds its project from a subdirectory, --help gives an example for every flag.
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ANSWERS, resolveAnswers } from '../src/answers.js';
@@ -100,5 +100,22 @@ describe('a project without npm', () => {
     const plan = renderPlan(toBlueprint(await resolveAnswers({ name: 'x', ...answers })));
     expect(plan.has('package.json')).toBe(false);
     expect([...plan].filter(([, content]) => /\bnpm (run|test|install|ci)\b/.test(content)).map(([path]) => path)).toEqual([]);
+  });
+});
+
+describe('errors name the answer as it was given', () => {
+  it('an answers file by its key, --set by its key, a flag by its flag', async () => {
+    const cwd = tempDir();
+    writeFileSync(join(cwd, 'answers.yaml'), 'kind: test-tool\nname: My_Tests\n');
+    const file = await cli(['--answers', 'answers.yaml'], { cwd, env: { NO_COLOR: '1' } });
+    expect(file.exitCode).toBe(1);
+    expect(file.stderr).toMatch(/^error: answers\.yaml: name "My_Tests" is invalid: /);
+    // The flag wins over the file, and is named as the flag.
+    const flag = await cli(['--answers', 'answers.yaml', '--name', 'Also_Bad'], { cwd, env: { NO_COLOR: '1' } });
+    expect(flag.stderr).toMatch(/^error: --name "Also_Bad" is invalid: /);
+    const { dir } = await generate('generic', '1.0');
+    const set = await cli(['regenerate', dir, '--set', 'keptn=2.0'], { env: { NO_COLOR: '1' } });
+    expect(set.exitCode).toBe(1);
+    expect(set.stderr).toMatch(/^error: --set keptn "2\.0" is invalid: must be a Keptn v1 release/);
   });
 });
