@@ -6,10 +6,11 @@ export default class SummaryReporter implements Reporter {
   onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<unknown>): void {
     const count = { passed: 0, failed: unhandledErrors.length, skipped: 0 };
     for (const module of modules) {
-      // A file that failed to load has no tests but must not read as green.
-      if (module.state() === 'failed' && module.children.size === 0) count.failed++;
-      for (const test of module.children.allTests()) {
-        const state = test.result().state;
+      // A file that failed to load, or whose beforeAll failed (its tests then count as skipped),
+      // must not read as green.
+      const tests = [...module.children.allTests()].map((test) => test.result().state);
+      if (module.state() === 'failed' && !tests.includes('failed')) count.failed++;
+      for (const state of tests) {
         if (state === 'passed') count.passed++;
         else if (state === 'failed') count.failed++;
         else count.skipped++;

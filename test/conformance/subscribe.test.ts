@@ -62,7 +62,7 @@ let script: string;
 beforeAll(async () => {
   await need('jq', 'jq');
   await need('curl', 'curl');
-  blueprint = toBlueprint(await resolveAnswers({ kind: 'notification', name: 'n', events: `${EVALUATION},${APPROVAL}` }));
+  blueprint = toBlueprint(await resolveAnswers({ kind: 'notification', name: 'notify', events: `${EVALUATION},${APPROVAL}` }));
   const template = compileTemplates(TEMPLATES)
     .get('webhook-service')
     ?.find(([path]) => path === join('keptn', 'subscribe.sh.ejs'));
