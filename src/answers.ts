@@ -5,7 +5,7 @@ import { InputError } from './errors.js';
 import { KINDS, kindById } from './kinds/index.js';
 import { isJob } from './runtimes/job-executor.js';
 import { isWebhook } from './runtimes/webhook-service.js';
-import { WEBHOOK_FORMATS } from './kinds/notification.js';
+import { originExample, WEBHOOK_FORMATS } from './kinds/notification.js';
 import { METRICS_BACKENDS } from './kinds/sli-provider.js';
 import { TEST_TOOLS } from './kinds/test-tool-presets.js';
 import { RUNTIMES } from './runtimes/index.js';
@@ -60,6 +60,8 @@ export interface AnswerDef {
   skip?(a: Answers): string | undefined;
   default(a: Answers): string | undefined;
   rule(a: Answers): Rule;
+  /** What a missing answer's error says, where the general "required; pass --flag, e.g. …" misleads. */
+  whenMissing?(a: Answers): string | undefined;
   /** What to tell about a valid value that is likely not what was meant (printed, not refused). */
   warn?(value: string, a: Answers): string[];
 }
@@ -221,7 +223,11 @@ export const ANSWERS: readonly AnswerDef[] = [
     hint: "Keptn's webhook-service checks the host before it fills in the request, so it is written into the file; secrets go into a Keptn secret.",
     skip: (a) => (isWebhook(a) ? undefined : 'only --runtime webhook-service calls an endpoint'),
     default: kindDefault('endpoint'),
-    rule: (a) => endpointRule(a.kind === 'notification'),
+    rule: (a) => (a.kind === 'notification' ? endpointRule(originExample(a.webhook)) : endpointRule()),
+    whenMissing: (a) =>
+      a.kind === 'notification'
+        ? `required for --webhook ${a.webhook} (only slack has a default, ${originExample('slack')}): pass the scheme and host of its incoming webhook, e.g. --endpoint ${originExample(a.webhook)}`
+        : undefined,
   },
   {
     key: 'project',
@@ -331,7 +337,7 @@ export async function resolveAnswers(given: Answers, ask?: Ask, defaults: Answer
     value ??= fallback;
     if (value === undefined) {
       const why = isKindAnswer(def) ? `required for kind ${a.kind}` : 'required';
-      throw new InputError(flag, undefined, `${why}; pass ${def.flag}, e.g. ${def.example}`);
+      throw new InputError(flag, undefined, def.whenMissing?.(a) ?? `${why}; pass ${def.flag}, e.g. ${def.example}`);
     }
     const raw = value;
     value = normalise(def, value);

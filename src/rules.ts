@@ -157,15 +157,17 @@ export function overlappingSubscriptions(types: string[]): [string, string, stri
  * `originOnly`: scheme, host and port, the rest of a secret URL going into a Keptn secret.
  */
 export const endpointRule =
-  (originOnly: boolean): Rule =>
+  (origin?: string): Rule =>
   (v) => {
+    // An origin only (a notification's incoming webhook), or any https URL (a task's call).
+    const example = origin ?? 'https://ci.example.com/job/deploy';
     let url: URL;
     try {
       url = new URL(v);
     } catch {
-      return 'must be an https URL, e.g. https://ci.example.com/job/deploy';
+      return `must be an https URL, e.g. ${example}`;
     }
-    if (url.protocol !== 'https:') return 'must be an https URL, e.g. https://ci.example.com/job/deploy';
+    if (url.protocol !== 'https:') return `must be an https URL, e.g. ${example}`;
     if (url.username || url.password) return 'must not carry credentials: they go into a Keptn secret';
     if (/[\s'"`$|;>{}\\]| &/.test(v)) return "must not contain spaces, quotes, { }, \\ or any of $ | ; > ` (the webhook-service refuses them)";
     const denied = ['kubernetes', 'localhost', '127.0.0.1', '::1', 'cluster.local'].find((w) => v.includes(w));
@@ -173,7 +175,7 @@ export const endpointRule =
     if ([...url.searchParams.keys()].some((k) => /^(token|access_token|sig|signature|key|api_?key|secret|password|code|auth)$/i.test(k))) {
       return 'must not carry a secret in its query: it would be written into webhook.yaml; the token goes into the Keptn secret';
     }
-    if (originOnly && (url.pathname !== '/' || url.search || url.hash || v.endsWith('/'))) {
+    if (origin && (url.pathname !== '/' || url.search || url.hash || v.endsWith('/'))) {
       return `must be only the scheme and host (e.g. ${url.origin}): the rest of the webhook URL holds its secret and goes into a Keptn secret`;
     }
     return undefined;

@@ -119,3 +119,20 @@ describe('errors name the answer as it was given', () => {
     expect(set.stderr).toMatch(/^error: --set keptn "2\.0" is invalid: must be a Keptn v1 release/);
   });
 });
+
+describe('the webhook-service endpoint of a notification', () => {
+  it('missing for Teams or JSON: says only Slack has a default, with an example of that format that is accepted', async () => {
+    for (const webhook of ['teams', 'generic']) {
+      const a = { kind: 'notification', name: 'x', runtime: 'webhook-service', webhook };
+      const err = await resolveAnswers(a).then(() => undefined, (e: Error) => e);
+      expect(err?.message).toMatch(new RegExp(`^--endpoint is missing: required for --webhook ${webhook} \\(only slack has a default, https://hooks\\.slack\\.com\\): pass the scheme and host of its incoming webhook, e\\.g\\. --endpoint (https://\\S+)$`));
+      const example = /--endpoint (https:\/\/\S+)$/.exec(err!.message)![1];
+      await expect(resolveAnswers({ ...a, endpoint: example })).resolves.toMatchObject({ endpoint: example });
+    }
+  });
+
+  it("refused as http: the example is the format's origin, not a path", async () => {
+    const err = await resolveAnswers({ kind: 'notification', name: 'x', runtime: 'webhook-service', webhook: 'teams', endpoint: 'http://x.example.com' }).then(() => undefined, (e: Error) => e);
+    expect(err?.message).toBe('--endpoint "http://x.example.com" is invalid: must be an https URL, e.g. https://prod-00.westeurope.logic.azure.com');
+  });
+});

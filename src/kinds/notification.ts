@@ -34,10 +34,14 @@ function example(subscription: string): string {
 
 /** The message formats a notification posts (--webhook), each with one line for the prompt. */
 export const WEBHOOK_FORMATS = [
-  { id: 'slack', name: 'Slack', summary: 'Slack incoming webhook: text and blocks, a button to the Keptn Bridge' },
-  { id: 'teams', name: 'Microsoft Teams', summary: 'Microsoft Teams Workflows webhook: an Adaptive Card with facts, a button to the Keptn Bridge' },
-  { id: 'generic', name: 'JSON', summary: 'plain JSON with the event facts, for your own receiver' },
+  { id: 'slack', name: 'Slack', summary: 'Slack incoming webhook: text and blocks, a button to the Keptn Bridge', origin: 'https://hooks.slack.com' },
+  // A Workflows webhook's URL: https://<region host>:443/workflows/<id>/triggers/manual/paths/invoke?…&sig=…
+  { id: 'teams', name: 'Microsoft Teams', summary: 'Microsoft Teams Workflows webhook: an Adaptive Card with facts, a button to the Keptn Bridge', origin: 'https://prod-00.westeurope.logic.azure.com' },
+  { id: 'generic', name: 'JSON', summary: 'plain JSON with the event facts, for your own receiver', origin: 'https://hooks.example.com' },
 ] as const;
+
+/** The scheme and host of a format's incoming webhook, as an example (Slack's is the default). */
+export const originExample = (webhook: string) => WEBHOOK_FORMATS.find((f) => f.id === webhook)?.origin ?? 'https://hooks.example.com';
 
 /** The message of each format for one event type, as a webhook-service payload template. */
 const PAYLOADS: Record<string, (type: string) => string> = {
@@ -80,7 +84,7 @@ export const notification: Kind = {
     events: (a) => (isWebhook(a) ? 'sh.keptn.event.evaluation.finished' : 'sh.keptn.event.evaluation.finished,sh.keptn.event.approval.triggered'),
     webhook: () => 'slack',
     // Slack's incoming webhooks all live on one host; a Teams workflow's host depends on its region.
-    endpoint: (a) => (a.webhook === 'slack' ? 'https://hooks.slack.com' : undefined),
+    endpoint: (a) => (a.webhook === 'slack' ? originExample('slack') : undefined),
   },
   wildcardEvents: true,
   check(a, keptn) {
