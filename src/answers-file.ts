@@ -25,7 +25,8 @@ export function readAnswersFile(path: string): Answers {
     // YAML's failsafe schema keeps every scalar a string (`keptn: 1.0` stays "1.0"); JSON is YAML.
     doc = path.endsWith('.json') ? JSON.parse(text) : parse(text, { schema: 'failsafe' });
   } catch (err) {
-    const first = String((err as Error).message).split('\n')[0];
+    // Its first line, without the colon that introduced the code frame under it.
+    const first = String((err as Error).message).split('\n')[0].replace(/:\s*$/, '');
     throw new InputError('--answers', path, `must be valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${first}`);
   }
   return checkAnswers(doc, path);

@@ -75,6 +75,13 @@ const noImage = (a: Answers) =>
 
 const kindDefault = (key: KindAnswer) => (a: Answers) => kindById(a.kind)?.defaults[key]?.(a);
 
+/** A runtime another kind offers: the choice depends on the kind, so the error says which. */
+function otherKindsRuntime(a: Answers, v: string): string | undefined {
+  if (!RUNTIMES.some((r) => r.id === v) || runtimesOf(a).includes(v)) return undefined;
+  const kinds = KINDS.filter((k) => (k.runtimes as readonly string[] | undefined)?.includes(v)).map((k) => k.id);
+  return `must be one of: ${runtimesOf(a).join(', ')} for kind ${a.kind} (${v} is for ${kinds.join(' and ')})`;
+}
+
 /** The runtimes the kind offers, its default first. */
 const runtimesOf = (a: Answers): readonly string[] => kindById(a.kind)?.runtimes ?? ['service'];
 
@@ -133,6 +140,7 @@ export const ANSWERS: readonly AnswerDef[] = [
     ...pick((a) => RUNTIMES.filter((r) => runtimesOf(a).includes(r.id)).map((r) => ({ value: r.id, name: r.id, description: r.summary }))),
     default: (a) => runtimesOf(a)[0],
     rule: (a) => (v) =>
+      otherKindsRuntime(a, v) ??
       oneOf(runtimesOf(a))(v) ??
       (v === 'webhook-service' && !keptnVersion(a.keptn)?.webhook
         ? `needs Keptn's webhook-service, which came with Keptn 0.10: --keptn ${a.keptn} has none`

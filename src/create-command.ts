@@ -29,7 +29,9 @@ export async function create(directory: string | undefined, flagged: Answers, fl
   const given = { ...fromFile, ...flagged };
   const interactive = !flags.yes && !flags.answers && process.stdin.isTTY === true && process.env.CI !== 'true';
   if (!directory && !given.name && !interactive) {
-    throw new InputError('directory', undefined, 'required without prompts; pass it first, e.g. create-keptn-integration my-tests --yes');
+    // Say what turned the prompts off: a person in a terminal with CI=true set may not know.
+    const off = flags.yes ? '--yes' : flags.answers ? '--answers' : process.env.CI === 'true' ? 'CI=true' : 'no terminal';
+    throw new InputError('directory', undefined, `required without prompts (${off} turns them off); pass it first or give --name, e.g. create-keptn-integration my-tests --yes`);
   }
   // The target is checked before any question: a non-empty one is raised first, as create-vite does.
   let force = flags.force ?? false;

@@ -136,3 +136,26 @@ describe('the webhook-service endpoint of a notification', () => {
     expect(err?.message).toBe('--endpoint "http://x.example.com" is invalid: must be an https URL, e.g. https://prod-00.westeurope.logic.azure.com');
   });
 });
+
+describe('what turned prompts off, where a runtime belongs, a YAML error', () => {
+  it('a missing directory without prompts says CI=true turned them off, and that --name would do', async () => {
+    const r = await cli(['--kind', 'generic', '--task', 't'], { cwd: tempDir(), env: { NO_COLOR: '1', CI: 'true' } });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toBe('error: directory is missing: required without prompts (CI=true turns them off); pass it first or give --name, e.g. create-keptn-integration my-tests --yes');
+    const named = await cli(['--kind', 'generic', '--task', 't', '--name', 'named', '--dry-run'], { cwd: tempDir(), env: { CI: 'true' } });
+    expect(named.exitCode, named.all).toBe(0);
+  });
+
+  it("a runtime of another kind says the choice depends on the kind", async () => {
+    await expect(resolveAnswers({ kind: 'test-tool', name: 'x', runtime: 'webhook-service' })).rejects.toThrow(
+      '--runtime "webhook-service" is invalid: must be one of: service, job-executor for kind test-tool (webhook-service is for notification and generic)',
+    );
+  });
+
+  it('an answers file that is no YAML: the parser\'s first line, without a dangling colon', async () => {
+    const cwd = tempDir();
+    writeFileSync(join(cwd, 'bad.yaml'), 'kind: a: b\n');
+    const r = await cli(['x', '--answers', 'bad.yaml'], { cwd, env: { NO_COLOR: '1' } });
+    expect(r.stderr).toMatch(/^error: --answers "bad\.yaml" is invalid: must be valid YAML: .* at line 1, column 7$/);
+  });
+});
