@@ -2,7 +2,7 @@
 // is generated, builds and passes its own tests, which talk to local stand-ins over HTTP. Each kind's
 // default is here too (notification's is slack, sli-provider's prometheus), and every project's
 // tests leave its temporary directory as they found it.
-import { readdirSync, rmSync } from 'node:fs';
+import { appendFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
@@ -65,6 +65,19 @@ describe.concurrent('presets', () => {
     expect(image.files.filter((f) => /^dist\/dev\/|dev-broker|send-event/.test(f))).toEqual([]);
     const service = await startService(image.root, {});
     expect(await service.stop(), service.output()).toBe(0);
+  });
+
+  it("test-tool custom: the owner's first edit, a check added to checks.yaml as the README says, passes the project's own tests", async () => {
+    const cwd = tempDir();
+    const gen = await cli(['p-edit', '--kind', 'test-tool', '--yes', '--no-install', '--no-git'], { cwd });
+    expect(gen.exitCode, gen.all).toBe(0);
+    const dir = join(cwd, 'p-edit');
+    await linkDependencies(dir);
+    const checks = join(dir, 'keptn/resources/p-edit/checks.yaml');
+    appendFileSync(checks, '  - path: /health\n    expectStatus: 204\n');
+    const { test } = await runTests(dir, ['npx', 'vitest', 'run', 'test/handler.test.ts', '--reporter=verbose']);
+    expect(test.exitCode, test.all).toBe(0);
+    expect(test.all).toContain('pass against a service that answers each as it expects');
   });
 
   it('test-tool --test-tool locust: its own tests run real Locust against a local service', async () => {

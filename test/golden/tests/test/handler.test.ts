@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -10,12 +10,12 @@ import { expectReplyTo, startStack, testEvent, type Stack } from './harness.js';
 const EVENT_FILE = 'test.triggered.json';
 const TASK = 'test';
 
-/** A service under test that answers every request with `status`, and keeps the URLs asked for. */
-async function target(status: number): Promise<{ url: string; server: Server; requests: string[] }> {
+/** A service under test that answers each request with `status` (or what it says for the URL), and keeps the URLs asked for. */
+async function target(status: number | ((url: string) => number)): Promise<{ url: string; server: Server; requests: string[] }> {
   const requests: string[] = [];
   const server = createServer((req, res) => {
     requests.push(req.url ?? '');
-    res.writeHead(status).end();
+    res.writeHead(typeof status === 'number' ? status : status(req.url ?? '')).end();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server, requests };
@@ -42,8 +42,12 @@ function resources(checks?: string): string {
   return dir;
 }
 
+// These tests bring their own checks: keptn/resources/ holds yours, which only have to be valid
+// (see parseChecks below), so adding a check there fails nothing here.
+const TWO_CHECKS = 'checks: [{path: /health}, {path: /items, expectStatus: 200}]';
+
 /** Send the task for a service under test answering `status`, whose deployment URI ends in `path`. */
-async function run(status: number, options: { mode?: 'binary' | 'structured'; resourcesDir?: string; path?: string } = {}) {
+async function run(status: number | ((url: string) => number), options: { mode?: 'binary' | 'structured'; resourcesDir?: string; path?: string } = {}) {
   const svc = await target(status);
   servers.push(svc.server);
   stack = await startStack({ resourcesDir: options.resourcesDir });
@@ -60,16 +64,16 @@ async function run(status: number, options: { mode?: 'binary' | 'structured'; re
 
 describe(`${TASK}.triggered`, () => {
   it.each(['binary', 'structured'] as const)('passes when every check passes (%s mode)', async (mode) => {
-    const { finished } = await run(200, { mode });
+    const { finished } = await run(200, { mode, resourcesDir: resources(TWO_CHECKS) });
     expect(finished.data).toMatchObject({ status: 'succeeded', result: 'pass' });
-    expect(finished.data.message).toMatch(/1 of 1 HTTP checks passed/);
+    expect(finished.data.message).toMatch(/2 of 2 HTTP checks passed/);
     const { start, end, gitCommit } = finished.data[TASK];
     expect(Date.parse(start)).toBeLessThanOrEqual(Date.parse(end));
     expect(typeof gitCommit).toBe('string');
   });
 
   it('fails when the service under test answers with an error', async () => {
-    const { finished } = await run(500);
+    const { finished } = await run(500, { resourcesDir: resources(TWO_CHECKS) });
     expect(finished.data).toMatchObject({ status: 'succeeded', result: 'fail' });
     expect(finished.data.message).toMatch(/answered 500, expected 200/);
   });
@@ -112,12 +116,27 @@ describe(`${TASK}.triggered`, () => {
   });
 });
 
-describe('parseChecks', () => {
-  it('reads the generated definition', async () => {
-    const { readFileSync } = await import('node:fs');
-    const text = readFileSync(new URL('../keptn/resources/tests/checks.yaml', import.meta.url), 'utf8');
-    expect(parseChecks(text)).toEqual([{ path: '/', expectStatus: 200 }]);
+describe('your checks in keptn/resources/', () => {
+  const yours = () => readFileSync(new URL('../keptn/resources/tests/checks.yaml', import.meta.url), 'utf8');
+
+  it('are a valid definition: each check a path and an HTTP status', () => {
+    const checks = parseChecks(yours());
+    expect(checks.length).toBeGreaterThan(0);
+    for (const check of checks) expect(check.expectStatus).toSatisfy((s: number) => Number.isInteger(s) && s >= 100 && s <= 599);
   });
+
+  it('pass against a service that answers each as it expects', async () => {
+    const requested = (path: string) => {
+      const url = new URL(checkURL('http://svc', path));
+      return url.pathname + url.search;
+    };
+    const expected = new Map(parseChecks(yours()).map((c) => [requested(c.path), c.expectStatus]));
+    const { finished } = await run((url) => expected.get(url) ?? 404);
+    expect(finished.data).toMatchObject({ status: 'succeeded', result: 'pass' });
+  });
+});
+
+describe('parseChecks', () => {
 
   it('names what is wrong in a broken definition', () => {
     expect(() => parseChecks('checks: [{expectStatus: 200}]')).toThrow(/checks\[0\]\.path must be a string/);
