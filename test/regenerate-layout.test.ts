@@ -68,8 +68,12 @@ describe('regenerate a project of the flat src/ layout (0.1.0)', () => {
   it("keeps the owner's edits: the handler's (an import of a moved file included), a moved file's at its new path, a test's", async () => {
     const dir = oldProject();
     edit(dir, 'src/handler.ts', "import { runTool } from './tool.js';\n", "import { runTool } from './tool.js';\nimport { errorMessage } from './log.js';\n");
-    edit(dir, 'src/handler.ts', '  performance: "k6/performance.js",\n', '  performance: "k6/performance.js",\n  smoke: "k6/functional.js",\n');
-    writeFileSync(join(dir, 'src/handler.ts'), `${read(dir, 'src/handler.ts')}\n/** Ours: the first line of an error. */\nexport const firstLine = (err: unknown) => errorMessage(err).split('\\n')[0];\n`);
+    // Below the definitions, not between their lines: the templates changed those (single quotes
+    // since), and an edit next to a changed line is a conflict, rightly.
+    writeFileSync(
+      join(dir, 'src/handler.ts'),
+      `${read(dir, 'src/handler.ts')}\nDEFINITIONS.smoke = "k6/functional.js";\n\n/** Ours: the first line of an error. */\nexport const firstLine = (err: unknown) => errorMessage(err).split('\\n')[0];\n`,
+    );
     edit(dir, 'src/tasks.ts', 'export function createDispatcher(', '// Ours: every event goes through here.\nexport function createDispatcher(');
     edit(dir, 'test/handler.test.ts', "import { DEFINITIONS } from '../src/handler.js';\n", "import { DEFINITIONS, firstLine } from '../src/handler.js';\nimport { errorMessage } from '../src/log.js';\n");
     writeFileSync(
@@ -94,7 +98,7 @@ describe('regenerate a project of the flat src/ layout (0.1.0)', () => {
     const handler = read(dir, 'src/handler.ts');
     expect(handler).toContain("import type { Integration } from './keptn/integration.js';");
     expect(handler).toContain("import { errorMessage } from './keptn/log.js';");
-    expect(handler).toContain('  smoke: "k6/functional.js",');
+    expect(handler).toContain('DEFINITIONS.smoke = "k6/functional.js";');
     expect(handler).toContain('export const firstLine');
     expect(handler).not.toMatch(/from '\.\/(integration|keptn|log|test-event)\.js'/);
     const tasks = read(dir, 'src/keptn/tasks.ts');
