@@ -162,7 +162,7 @@ describe('regenerate', () => {
     const { dir } = await generate('test-tool', '1.0');
     const r = await regenerate(dir, '--set', 'keptn=2.0');
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toMatch(/--keptn "2.0" is invalid: must be a Keptn v1 release from 0.8 to 1.4/);
+    expect(r.stderr).toMatch(/--set keptn "2.0" is invalid: must be a Keptn v1 release from 0.8 to 1.4/);
     const unknown = await regenerate(dir, '--set', 'colour=blue');
     expect(unknown.stderr).toMatch(/--set "colour=blue" is invalid: key must be one of/);
   });
