@@ -21,6 +21,7 @@ import {
   registryOf,
   releaseProblems,
   README,
+  unpublishedProblems,
   workflowProblems,
 } from './publish.js';
 
@@ -100,6 +101,26 @@ describe.concurrent.each(COMBINATIONS)('$label', ({ answers }) => {
       expect(readdirSync(dir)).not.toContain('artifacthub-pkg.yml');
     });
   }
+});
+
+describe('the regeneration workflow of a generator version not on the npm registry', () => {
+  // A project made from a checkout or a packed tarball (README "Before the first release").
+  it('skips, with a warning that says so, and fails only when the registry is out of reach', async () => {
+    const { dir, blueprint } = await generateWithCli({ kind: 'test-tool', name: 'x' });
+    expect(await unpublishedProblems(dir, blueprint)).toEqual([]);
+  });
+
+  it.each([
+    ['a check that runs npx whatever the registry has', /\n {10}if \[ -z "\$published" \]; then\n[\s\S]*?\n {10}fi\n/, '\n', /check, .*not published.*: step "regenerate --check" failed/],
+    ['a skip with no word of it', /\n {12}echo "::warning title=regenerate --check skipped::.*\n/, '\n', /check, .*: no ::warning annotation/],
+    ['a skip for any failure of npm view', 'grep -q E404 "$RUNNER_TEMP/npm-view.txt" || { cat "$RUNNER_TEMP/npm-view.txt" >&2; exit 1; }\n          fi\n          if [ -z', 'true\n          fi\n          if [ -z', /check: passes with the npm registry out of reach/],
+    ['a weekly run that regenerates with no release', /\n {10}# Before its first release[\s\S]*?\n {10}fi\n/, '\n', /update, nothing published yet: step "regenerate" failed/],
+    ['a pull request step that runs after a skip', /\n {8}if: steps\.regenerate\.outputs\.conflicts.*/, '', /the pull request step does not wait/],
+  ])('%s is caught', async (_, from, to, message) => {
+    const templates = breakTemplate('base/dot-github/workflows/keptn-integration.yml.ejs', from, to);
+    const { dir, blueprint } = await generate({ kind: 'test-tool', name: 'x' }, templates);
+    expect((await unpublishedProblems(dir, blueprint)).join('\n')).toMatch(message);
+  });
 });
 
 /** A line that breaks a file of each kind for its checker. */

@@ -2,7 +2,7 @@
 // (actionlint, shellcheck of their scripts, and their steps run here against stand-ins), the
 // ArtifactHub metadata of its releases (held to ArtifactHub's rules for Keptn integrations) and
 // .gitattributes.
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { accessSync, chmodSync, constants, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,6 +35,7 @@ export const PINNED: Record<string, string> = {
 export interface Step {
   name?: string;
   id?: string;
+  if?: string;
   uses?: string;
   run?: string;
   with?: Record<string, unknown>;
@@ -113,11 +114,34 @@ export async function workflowProblems(dir: string, path: string): Promise<strin
 }
 
 /**
- * Stand-ins on PATH for what the steps call besides the runner's own tools: `npx` runs this
- * checkout's yaml CLI and create-keptn-integration (and logs the package asked for), `gh` logs its
- * arguments and checks that the files it uploads exist. Helm is the real one.
+ * The npm registry as the stand-ins show it to a workflow: which versions of
+ * create-keptn-integration are published (the last one is `latest`; by default any version asked
+ * for is), or a registry that cannot be reached.
  */
-function standIns(): { path: string; log: string } {
+export type Registry = { published: string[] } | 'unreachable';
+
+/** The npm this machine runs, for the commands the npm stand-in passes on. */
+function realNpm(): string {
+  for (const dir of (process.env.PATH ?? '').split(':')) {
+    const file = join(dir || '.', 'npm');
+    try {
+      accessSync(file, constants.X_OK);
+      return file;
+    } catch {
+      // not in this folder of PATH
+    }
+  }
+  throw new Error('npm is not on PATH');
+}
+
+/**
+ * Stand-ins on PATH for what the steps call besides the runner's own tools: `npx` runs this
+ * checkout's yaml CLI and create-keptn-integration (and logs the package asked for), `npm view`
+ * answers for create-keptn-integration from `registry` as npm does (E404 for a version that is not
+ * published; every other npm command is the real npm), `gh` logs its arguments and checks that the
+ * files it uploads exist. Helm is the real one.
+ */
+function standIns(registry?: Registry): { path: string; log: string } {
   const dir = tempDir('cki-stand-ins-');
   const log = join(dir, 'calls.log');
   writeFileSync(log, '');
@@ -126,15 +150,54 @@ function standIns(): { path: string; log: string } {
     writeFileSync(join(dir, name), `#!/usr/bin/env bash\nset -euo pipefail\n${body}\n`);
     chmodSync(join(dir, name), 0o755);
   };
+  // The version of create-keptn-integration a spec resolves to; when none, npm's error for it.
+  const resolve = `unreachable=${registry === 'unreachable' ? 1 : 0}
+any=${registry === undefined ? 1 : 0}
+published=(${registry && registry !== 'unreachable' ? registry.published.map((v) => JSON.stringify(v)).join(' ') : ''})
+resolve() {
+  local wanted=\${1#create-keptn-integration@}
+  if [ "$unreachable" = 1 ]; then
+    echo "npm error code ENOTFOUND" >&2
+    echo "npm error network request to https://registry.npmjs.org/create-keptn-integration failed, reason: getaddrinfo ENOTFOUND registry.npmjs.org" >&2
+    return 1
+  fi
+  if [ "$any" = 1 ]; then echo "$wanted"; return; fi
+  if [ \${#published[@]} -eq 0 ]; then
+    echo "npm error code E404" >&2
+    echo "npm error 404 Not Found - GET https://registry.npmjs.org/create-keptn-integration - Not found" >&2
+    return 1
+  fi
+  if [ "$wanted" = latest ]; then echo "\${published[-1]}"; return; fi
+  for v in "\${published[@]}"; do [ "$v" = "$wanted" ] && { echo "$v"; return; }; done
+  if [ "$2" = view ]; then
+    echo "npm error code E404" >&2
+    echo "npm error 404 No match found for version $wanted" >&2
+  else
+    echo "npm error code ETARGET" >&2
+    echo "npm error notarget No matching version found for create-keptn-integration@$wanted." >&2
+  fi
+  return 1
+}`;
   write(
     'npx',
     `[ "$1" = --yes ] && shift
 pkg=$1; shift
 echo "npx $pkg $*" >> ${JSON.stringify(log)}
+${resolve}
 case "$pkg" in
   yaml@*) exec node ${JSON.stringify(yamlBin)} "$@" ;;
-  create-keptn-integration@*) exec node ${JSON.stringify(BIN)} "$@" ;;
+  create-keptn-integration@*) resolve "$pkg" npx > /dev/null; exec node ${JSON.stringify(BIN)} "$@" ;;
   *) echo "npx stand-in: no package $pkg here" >&2; exit 127 ;;
+esac`,
+  );
+  write(
+    'npm',
+    `[ "$1" = view ] || exec ${JSON.stringify(realNpm())} "$@"
+echo "npm $*" >> ${JSON.stringify(log)}
+${resolve}
+case "$2 \${3-}" in
+  "create-keptn-integration@"*" version") version=$(resolve "$2" view) || exit 1; echo "$version" ;;
+  *) echo "npm stand-in: npm view $2 \${3-} is not answered here" >&2; exit 1 ;;
 esac`,
   );
   write(
@@ -159,14 +222,15 @@ export interface StepRun {
  * Runs the `run:` steps of one job in order, as the runner does with `shell: bash` (bash
  * --noprofile --norc -eo pipefail), in the project folder; `uses:` steps are skipped (the checkout
  * is the folder, Helm and Node are here). Expressions are filled in from `expressions` (and the
- * steps' outputs); an unknown one fails the run. Stops at the first failing step.
+ * steps' outputs); an unknown one fails the run. Stops at the first failing step. `registry`: what
+ * npm view and npx find of create-keptn-integration (standIns).
  */
 export async function runJob(
   dir: string,
   job: Job,
-  options: { env?: Record<string, string>; expressions?: Record<string, string> } = {},
+  options: { env?: Record<string, string>; expressions?: Record<string, string>; registry?: Registry } = {},
 ): Promise<{ runs: StepRun[]; calls: string[]; runnerTemp: string }> {
-  const stand = standIns();
+  const stand = standIns(options.registry);
   const runnerTemp = tempDir('cki-runner-temp-');
   const outputs: Record<string, Record<string, string>> = {};
   const fill = (text: string) =>
@@ -534,15 +598,58 @@ export async function regenerationProblems(dir: string, blueprint: Blueprint): P
   }
   if (problems.length > 0) return problems;
   // The check, as a pull request would run it: the version the record names, and no drift.
-  const checked = await runJob(dir, check!);
+  const published: Registry = { published: [blueprint.generator.version] };
+  const checked = await runJob(dir, check!, { registry: published });
   problems.push(...failed(checked.runs).map((p) => `${path}: check: ${p}`));
   const asked = checked.calls.find((c) => c.includes('regenerate --check'));
   if (asked !== `npx ${blueprint.generator.name}@${blueprint.generator.version} regenerate --check --diff`) problems.push(`${path}: check ran "${asked}", not the recorded generator ${blueprint.generator.version}`);
   // The weekly run: nothing to do in a fresh project, so no conflicts.
-  const updated = await runJob(dir, update!);
+  const updated = await runJob(dir, update!, { registry: published });
   problems.push(...failed(updated.runs).map((p) => `${path}: update: ${p}`));
   const conflicts = updated.runs.find((r) => 'conflicts' in r.outputs)?.outputs.conflicts;
   if (conflicts !== 'no') problems.push(`${path}: update says conflicts=${conflicts} for a fresh project`);
+  return problems;
+}
+
+/**
+ * .github/workflows/keptn-integration.yml when the npm registry lacks the generator it would run:
+ * the version the project records (made from a checkout or a packed tarball), or any release at
+ * all (before the first). Each job then passes, runs no npx, and says in a warning annotation what
+ * it skipped and why; the weekly job opens no pull request. A registry that cannot be reached
+ * fails both jobs: skipping then would pass a check that never ran.
+ */
+export async function unpublishedProblems(dir: string, blueprint: Blueprint): Promise<string[]> {
+  const path = '.github/workflows/keptn-integration.yml';
+  const read = readWorkflow(dir, path);
+  if (!read) return [`${path} is missing`];
+  const jobs = read.workflow.jobs ?? {};
+  const check = Object.values(jobs).find((j) => j.steps?.some((s) => /regenerate --check/.test(s.run ?? '')));
+  const update = Object.values(jobs).find((j) => j.steps?.some((s) => s.uses?.startsWith('peter-evans/create-pull-request@')));
+  if (!check || !update) return [`${path}: no check or no weekly job`];
+  const problems: string[] = [];
+  const version = blueprint.generator.version;
+  const skips = async (label: string, job: Job, registry: Registry, says: RegExp) => {
+    const { runs, calls } = await runJob(dir, job, { registry });
+    problems.push(...failed(runs).map((p) => `${path}: ${label}: ${p}`));
+    const output = runs.map((r) => r.output).join('\n');
+    const warning = output.split('\n').find((l) => l.startsWith('::warning'));
+    if (!warning) problems.push(`${path}: ${label}: no ::warning annotation says what was skipped (output: ${output.trim().slice(-300) || 'none'})`);
+    else if (!says.test(warning)) problems.push(`${path}: ${label}: the warning does not say ${says}: ${warning}`);
+    const npx = calls.filter((c) => c.startsWith(`npx ${blueprint.generator.name}@`));
+    if (npx.length > 0) problems.push(`${path}: ${label}: ran ${npx.join('; ')} anyway`);
+    return runs;
+  };
+  const missing = new RegExp(`${blueprint.generator.name} ${version.replace(/\./g, '\\.')}, .*is not on the npm registry`);
+  await skips(`check, ${version} not published (others are)`, check, { published: ['0.0.1', '99.0.0'] }, missing);
+  await skips('check, nothing published yet', check, { published: [] }, missing);
+  const updated = await skips('update, nothing published yet', update, { published: [] }, /has no release on the npm registry/);
+  if (updated.some((r) => 'conflicts' in r.outputs)) problems.push(`${path}: update: sets conflicts though it regenerated nothing`);
+  const pr = update.steps!.find((s) => s.uses?.startsWith('peter-evans/create-pull-request@'))!;
+  if (!/steps\.regenerate\.outputs\.conflicts/.test(pr.if ?? '')) problems.push(`${path}: update: the pull request step does not wait for a regenerate that ran (if: ${pr.if})`);
+  for (const [label, job] of [['check', check], ['update', update]] as const) {
+    const { runs } = await runJob(dir, job, { registry: 'unreachable' });
+    if (failed(runs).length === 0) problems.push(`${path}: ${label}: passes with the npm registry out of reach`);
+  }
   return problems;
 }
 
