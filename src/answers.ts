@@ -102,7 +102,8 @@ export const ANSWERS: readonly AnswerDef[] = [
     example: '--name locust-tests',
     message: 'Integration name',
     hint: "Used as Helm release, Deployment and the `source` of every event it sends; not a word YAML reads as something else (true, y, 2024) nor one of Keptn's own services.",
-    default: () => undefined,
+    // Without a directory the prompt still offers a name (the directory's, when given, comes first).
+    default: (a) => kindById(a.kind)?.sampleName,
     rule: () => (v) => yamlName(dnsLabel(53))(v) ?? notKeptnService(v),
   },
   {

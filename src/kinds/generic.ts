@@ -15,6 +15,7 @@ const script = (name: string) => `${name}/run.sh`;
 export const generic: Kind = {
   id: 'generic',
   summary: 'serves any shipyard task of yours (.started, your handler, .finished)',
+  sampleName: 'my-integration',
   // Only the service has a handler: the no-code runtimes say what runs instead.
   describe: (a) =>
     ({

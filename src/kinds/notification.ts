@@ -76,6 +76,7 @@ const PAYLOADS: Record<string, (type: string) => string> = {
 export const notification: Kind = {
   id: 'notification',
   summary: 'posts a message to a webhook (Slack, MS Teams or generic JSON) when chosen events happen',
+  sampleName: 'my-notifier',
   describe: (a) => `posts a ${WEBHOOK_FORMATS.find((f) => f.id === a.webhook)?.name ?? ''} message when chosen events happen`,
   runtimes: ['service', 'webhook-service'],
   answers: ['events', 'webhook', 'runtime', 'endpoint'],

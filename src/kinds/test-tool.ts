@@ -23,6 +23,7 @@ const customDefinition = (a: Answers): KeptnResource =>
 export const testTool: Kind = {
   id: 'test-tool',
   summary: 'runs tests when Keptn asks (answers the test task with .started and .finished)',
+  sampleName: 'my-tests',
   runtimes: ['service', 'job-executor'],
   answers: ['task', 'runtime', 'test-tool'],
   defaults: { task: () => 'test', 'test-tool': () => 'custom' },
