@@ -2,7 +2,7 @@
 // is generated, builds and passes its own tests, which talk to local stand-ins over HTTP. Each kind's
 // default is here too (notification's is slack, sli-provider's prometheus), and every project's
 // tests leave its temporary directory as they found it.
-import { appendFileSync, readdirSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
@@ -28,6 +28,33 @@ const PRESETS: [kind: string, flag: string, value: string, suite: string][] = [
   // The defaults of the kinds no preset above is: the custom test tool, and generic (which needs a task).
   ['test-tool', '--test-tool', 'custom', 'parseChecks'],
   ['generic', '--task', 'db-migrate', 'reports errored with the error message when the task throws'],
+];
+
+/** Text inserted before the first line that starts with `marker`. */
+const before = (marker: string, text: string) => (file: string) => file.replace(new RegExp(`^(?=${marker})`, 'm'), text);
+
+const OBJECTIVE = '  - sli: memory\n    displayName: Memory\n    pass:\n      - criteria:\n          - "<=+20%"\n';
+type FirstEdit = [preset: string, edit: string, args: string[], change: Record<string, (file: string) => string>, passing: string];
+const FIRST_EDITS: FirstEdit[] = [
+  ['test-tool custom', 'a check added to checks.yaml', ['--kind', 'test-tool'], {
+    'keptn/resources/p-edit/checks.yaml': (f) => `${f}  - path: /health\n    expectStatus: 204\n`,
+  }, 'pass against a service that answers each as it expects'],
+  ['test-tool locust', 'a task added to functional.py', ['--kind', 'test-tool', '--test-tool', 'locust'], {
+    'keptn/resources/locust/functional.py': (f) => `${f}\n    @task\n    def health(self):\n        self.client.get("/health")\n`,
+  }, 'passes the functional test'],
+  ['test-tool k6', 'a check added to functional.js', ['--kind', 'test-tool', '--test-tool', 'k6'], {
+    'keptn/resources/k6/functional.js': before('  sleep\\(1\\);', "  check(http.get(`${base}/health`), { 'health answers 200': (r) => r.status === 200 });\n"),
+  }, 'passes the functional test'],
+  ['test-tool artillery', 'a request added to functional.yaml', ['--kind', 'test-tool', '--test-tool', 'artillery'], {
+    'keptn/resources/artillery/functional.yaml': (f) => `${f}      - get:\n          url: "/health"\n`,
+  }, 'passes the functional test'],
+  ['test-tool jmeter', "functional.jmx's path changed", ['--kind', 'test-tool', '--test-tool', 'jmeter'], {
+    'keptn/resources/jmeter/functional.jmx': (f) => f.replace('${__P(TARGET_URL)}</stringProp>', '${__P(TARGET_URL)}/health</stringProp>'),
+  }, 'passes the functional test'],
+  ...['prometheus', 'http-json'].map((metrics): FirstEdit => [`sli-provider ${metrics}`, 'an indicator added to sli.yaml and scored in slo.yaml', ['--kind', 'sli-provider', '--metrics', metrics], {
+    'keptn/resources/p-edit/sli.yaml': (f) => `${f}  memory: ${metrics === 'http-json' ? '"metrics/memory?service=$SERVICE | $.data.value"' : 'max(container_memory_working_set_bytes{pod=~"$SERVICE-.*"})'}\n`,
+    'keptn/resources/slo.yaml': before('total_score:', OBJECTIVE),
+  }, 'gives each objective a value']),
 ];
 
 /** Runs a generated project's tests with a TMPDIR of their own, which must be empty afterwards. */
@@ -67,17 +94,23 @@ describe.concurrent('presets', () => {
     expect(await service.stop(), service.output()).toBe(0);
   });
 
-  it("test-tool custom: the owner's first edit, a check added to checks.yaml as the README says, passes the project's own tests", async () => {
+  // The file the README says to edit, edited as an owner would: the project's own tests still pass
+  // (they test the machinery with fixtures of their own, and the owner's files only for validity).
+  it.each(FIRST_EDITS)("%s: the owner's first edit, %s, passes the project's own tests", async (preset, _edit, args, change, passing) => {
     const cwd = tempDir();
-    const gen = await cli(['p-edit', '--kind', 'test-tool', '--yes', '--no-install', '--no-git'], { cwd });
+    const gen = await cli(['p-edit', ...args, '--yes', '--no-install', '--no-git'], { cwd });
     expect(gen.exitCode, gen.all).toBe(0);
     const dir = join(cwd, 'p-edit');
     await linkDependencies(dir);
-    const checks = join(dir, 'keptn/resources/p-edit/checks.yaml');
-    appendFileSync(checks, '  - path: /health\n    expectStatus: 204\n');
+    for (const [file, edit] of Object.entries(change)) {
+      const path = join(dir, file);
+      const before = readFileSync(path, 'utf8');
+      writeFileSync(path, edit(before));
+      expect(readFileSync(path, 'utf8'), `${preset}: the edit changed ${file}`).not.toBe(before);
+    }
     const { test } = await runTests(dir, ['npx', 'vitest', 'run', 'test/handler.test.ts', '--reporter=verbose']);
     expect(test.exitCode, test.all).toBe(0);
-    expect(test.all).toContain('pass against a service that answers each as it expects');
+    expect(test.all).toContain(passing);
   });
 
   it('test-tool --test-tool locust: its own tests run real Locust against a local service', async () => {
