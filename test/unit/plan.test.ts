@@ -5,7 +5,7 @@ import { parse } from 'yaml';
 import { resolveAnswers } from '../../src/answers.js';
 import { renderPlan, targetPath } from '../../src/plan.js';
 import { toBlueprint } from '../../src/blueprint.js';
-import { answersFor, COMBINATIONS, keptnSchema } from '../helpers.js';
+import { answersFor, COMBINATIONS, keptnSchema, PRESET_COMBINATIONS } from '../helpers.js';
 
 const REQUIRED = [
   'package.json',
@@ -220,6 +220,23 @@ describe.each(SERVICE_PROJECTS.map((a) => [Object.values(a).join(' '), a] as con
     }
   });
 
+  // Issue 22 §17: on a loaded machine a generated project's own tests timed out (vitest's 5 s, a
+  // test's 30 s). One limit against a hang, scaled by TEST_TIME_SCALE, and no test sets its own.
+  it.each(PRESET_COMBINATIONS.filter((c) => (c.answers.runtime ?? 'service') === 'service'))(
+    '$label: one time limit for its tests, against a hang only, and none of their own',
+    async ({ answers }) => {
+      const p = renderPlan(toBlueprint(await resolveAnswers(answers)));
+      const config = p.get('vitest.config.ts');
+      expect(config, 'vitest.config.ts').toBeDefined();
+      expect(config).toMatch(/testTimeout: LIMIT, hookTimeout: LIMIT/);
+      expect(config).toMatch(/const LIMIT = 10 \* 60_000 \* Math\.max\(1, Number\(process\.env\.TEST_TIME_SCALE\) \|\| 1\);/);
+      for (const [path, text] of p) {
+        if (!path.startsWith('test/')) continue;
+        expect(text.match(/\{ timeout: \d[\d_]* \}|, \d[\d_]*\)\.to|(until|waitFor)\([^;]*, \d[\d_]*\);/g) ?? [], path).toEqual([]);
+      }
+    },
+  );
+
   it("imports only what exists: every relative import of src/ and test/ names a generated file", async () => {
     const p = await plan();
     for (const [path, text] of p) {
@@ -240,7 +257,7 @@ describe.each(SERVICE_PROJECTS.map((a) => [Object.values(a).join(' '), a] as con
     expect(pkg.scripts.dev).toMatch(/ node dist\/dev\/dev\.js$/);
     expect(pkg.scripts['send-event']).toMatch(/ node dist\/dev\/send-event\.js$/);
     const tsconfig = JSON.parse(p.get('tsconfig.json')!);
-    expect(tsconfig.include).toEqual(['src', 'test']);
+    expect(tsconfig.include).toEqual(['src', 'test', 'vitest.config.ts']);
     expect(tsconfig.compilerOptions).toMatchObject({ noEmit: true, strict: true });
     const build = JSON.parse(p.get('tsconfig.build.json')!);
     expect(build).toMatchObject({ extends: './tsconfig.json', include: ['src'], compilerOptions: { noEmit: false, rootDir: 'src', outDir: 'dist' } });
