@@ -123,7 +123,7 @@ async function regenerateOne(dir: string, options: RegenerateOptions, sets: Answ
 
   const writes = changes.filter((ch) => WRITES.includes(ch.status) && ch.next !== undefined);
   const conflicts = changes.filter((ch) => ch.status === 'conflict').map((ch) => ch.path);
-  const recordDrift = driftOf(record, blueprint.answers, next, conflicts);
+  const recordDrift = driftOf(record, blueprint.answers, next);
   // The record moves on (new base, version, answers) whenever the run gets this far: a clean
   // run or one with reported conflicts. A new version alone is no drift for --check, nor is a
   // conflict resolved since the last run.
@@ -165,7 +165,7 @@ function following(given: Answers, recorded: Answers, sets: Answers): Answers {
  * answers, its base (the files as generated now), keys of its own. (A conflict resolved since is
  * none: the run that notices forgets it, and --check does not ask for that run.)
  */
-function driftOf(record: ProjectRecord, answers: Answers, next: Plan, conflicts: string[]): string | undefined {
+function driftOf(record: ProjectRecord, answers: Answers, next: Plan): string | undefined {
   if (record.foreign) return `it holds keys ${GENERATOR.name} does not write (${record.foreign.join(', ')})`;
   if (record.generator.name !== GENERATOR.name) return `it was written by ${record.generator.name}`;
   const sorted = (a: Answers) => JSON.stringify(Object.entries(a).sort(([x], [y]) => (x < y ? -1 : 1)));

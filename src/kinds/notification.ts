@@ -120,7 +120,7 @@ export const notification: Kind = {
   resources: (a) => (isWebhook(a) ? [WEBHOOK_CONFIG] : []),
   layers: (a) => (isWebhook(a) ? [...WEBHOOK_LAYERS, 'notification/test-events'] : ['base', 'notification']),
   // One webhook per event type, none of which takes part in a task: no .started, no .finished.
-  webhooks: (a, keptn) =>
+  webhooks: (a) =>
     listOf(a.events).map((type) => ({
       type,
       sendFinished: false,

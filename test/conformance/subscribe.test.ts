@@ -136,7 +136,7 @@ function runScript(file: string, env: Record<string, string | undefined>) {
 
 /** The `keptn` calls, each as its arguments. */
 function keptnCalls(f: Fixture): string[][] {
-  let text = '';
+  let text: string;
   try {
     text = readFileSync(f.calls, 'utf8');
   } catch {

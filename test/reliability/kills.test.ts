@@ -82,7 +82,10 @@ async function killRepeatedly(name: string, scenario: Scenario) {
     const writing = i % 2 === 1;
     await run(scenario.args, cwd, writing ? { after: Math.random() * 25, staging } : { after: Math.random() * took * 1.1 });
     const left = temporaries(cwd);
-    if (left.length > 0) counts.midWrite++, writing && counts.whileWriting++;
+    if (left.length > 0) {
+      counts.midWrite++;
+      if (writing) counts.whileWriting++;
+    }
     // Killed between its first move into place and the commit: the journal is rolled back.
     if (left.some((p) => existsSync(join(cwd, p, 'journal.json')))) counts.rolledBack++;
     recover(dir);
