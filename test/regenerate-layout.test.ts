@@ -75,7 +75,8 @@ describe('regenerate a project of the flat src/ layout (0.1.0)', () => {
       `${read(dir, 'src/handler.ts')}\nDEFINITIONS.smoke = "k6/functional.js";\n\n/** Ours: the first line of an error. */\nexport const firstLine = (err: unknown) => errorMessage(err).split('\\n')[0];\n`,
     );
     edit(dir, 'src/tasks.ts', 'export function createDispatcher(', '// Ours: every event goes through here.\nexport function createDispatcher(');
-    edit(dir, 'test/handler.test.ts', "import { DEFINITIONS } from '../src/handler.js';\n", "import { DEFINITIONS, firstLine } from '../src/handler.js';\nimport { errorMessage } from '../src/log.js';\n");
+    // Imports of its own on lines of their own, away from the template's imports, which changed.
+    edit(dir, 'test/handler.test.ts', "import { fileURLToPath } from 'node:url';\n", "import { fileURLToPath } from 'node:url';\nimport { firstLine } from '../src/handler.js';\nimport { errorMessage } from '../src/log.js';\n");
     writeFileSync(
       join(dir, 'test/handler.test.ts'),
       `${read(dir, 'test/handler.test.ts')}\ndescribe('ours', () => {\n  it('has a smoke test and one-line errors', () => {\n    expect(DEFINITIONS.smoke).toBe('k6/functional.js');\n    expect(firstLine(new Error('a\\nb'))).toBe(errorMessage(new Error('a')));\n  });\n});\n`,

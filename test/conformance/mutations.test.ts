@@ -196,7 +196,7 @@ describe("a broken SLI provider is caught by the project's own tests", () => {
   const HANDLER = 'sli-provider/src/handler.ts.ejs';
   it.each([
     // Prometheus has no series for the failed requests of a healthy service (issue 20).
-    ["error_rate without 'or vector(0)'", SLI, ' or vector(0))', ')', /× .*passes a healthy service/],
+    ["error_rate without 'or vector(0)'", SLI, ' or vector(0))', ')', /× .*gives each objective a value on a healthy service/],
     ['succeeded when no value could be retrieved', HANDLER, "return { status: 'errored', result: 'fail', message: `no indicator", "return { result: 'fail', message: `no indicator", /× .*answers errored with the reason when the metrics backend is down/],
     ['label text put into a query unescaped', HANDLER, "  if (quote) {\n    return value.replace(", '  if (quote) {\n    return value;\n    value.replace(', /× .*fills slo\.yaml's filters and the event's labels into the queries, escaped/],
   ])('%s', async (_, file, from, to, message) => {
