@@ -113,7 +113,8 @@ function wiring(a: Answers, keptn: KeptnVersion): string[] {
 /** `keptn trigger …` for the sequence: delivery and evaluation have their own commands. */
 function triggerCommand(sequence: string, a: Answers, keptn: KeptnVersion, sampleEvent: string): string {
   const where = `--project=${a.project} --stage=${a.stage} --service=${a.service}`;
-  if (sequence === 'delivery') return `keptn trigger delivery --project=${a.project} --service=${a.service} --image=<image of ${a.service}>`;
+  if (sequence === 'delivery')
+    return `keptn trigger delivery --project=${a.project} --service=${a.service} --image=<image of ${a.service}>`;
   if (sequence === 'evaluation') return `keptn trigger evaluation ${where} --timeframe=5m`;
   switch (keptn.cli.trigger) {
     case 'sequence':

@@ -4,7 +4,6 @@ import select from '@inquirer/select';
 import { ANSWERS, normalise, notApplying, type Ask } from './answers.js';
 import { colour } from './ui.js';
 
-
 /** `text` wrapped at words to the terminal's width, each line indented. */
 function wrap(text: string, indent = '  '): string {
   const width = Math.max(40, (process.stdout.columns || 80) - indent.length);
@@ -25,7 +24,11 @@ function withHint(hint: string | undefined, input: boolean) {
   const below = hint ? `\n${colour.out.dim(wrap(hint))}` : '';
   // An input's answer is typed after the message: on a line of its own below the hint.
   const typing = hint && input ? '\n  ›' : '';
-  return { style: { message: (text: string, status: string) => (status === 'done' ? colour.out.bold(text) : `${colour.out.bold(text)}${below}${typing}`) } };
+  return {
+    style: {
+      message: (text: string, status: string) => (status === 'done' ? colour.out.bold(text) : `${colour.out.bold(text)}${below}${typing}`),
+    },
+  };
 }
 
 /** A yes/no question that asks again on anything but y, yes, n, no (or Enter for the default). */

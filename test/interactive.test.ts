@@ -86,8 +86,14 @@ describe('interactive prompts', () => {
     expect(below(asked, '? Integration name')).toMatch(/^ {2}Used as Helm release, Deployment/);
     expect(asked).toMatch(/^ {2}› \(my-tests\)/m);
     // Answered: one line per question and its answer, no hint left between them.
-    const answered = r.transcript.slice(0, r.transcript.lastIndexOf('\n', r.transcript.indexOf('Wrote '))).trim().split('\n');
-    expect(answered.filter((l) => !l.startsWith('✔')), r.transcript).toEqual([]);
+    const answered = r.transcript
+      .slice(0, r.transcript.lastIndexOf('\n', r.transcript.indexOf('Wrote ')))
+      .trim()
+      .split('\n');
+    expect(
+      answered.filter((l) => !l.startsWith('✔')),
+      r.transcript,
+    ).toEqual([]);
     expect(answered).toContain('✔ Integration name my-tests');
     expect(answered.at(-1)).toMatch(/\(y\/N\) no$/);
     expect(existsSync(join(cwd, 'my-tests', '.keptn-integration.json'))).toBe(true);
@@ -105,7 +111,6 @@ describe('interactive prompts', () => {
     expect(r.exitCode).toBe(130);
     expect(r.screens[4]).not.toContain('You must provide a value');
   });
-
 
   it('walks a new user through, re-asking on invalid input', async () => {
     const cwd = tempDir();
@@ -130,7 +135,15 @@ describe('interactive prompts', () => {
     expect(r.stdout).toContain('Chosen per project with `keptn configure monitoring <provider>`');
     expect(r.stdout).toContain('npm run send-event test-events/get-sli.triggered.json');
     const record = JSON.parse(readFileSync(join(cwd, 'my-prom', '.keptn-integration.json'), 'utf8'));
-    expect(record.answers).toMatchObject({ kind: 'sli-provider', name: 'my-prom', keptn: '1.4', 'sli-provider': 'my-prom', metrics: 'http-json', owner: 'acme', image: 'ghcr.io/acme/my-prom' });
+    expect(record.answers).toMatchObject({
+      kind: 'sli-provider',
+      name: 'my-prom',
+      keptn: '1.4',
+      'sli-provider': 'my-prom',
+      metrics: 'http-json',
+      owner: 'acme',
+      image: 'ghcr.io/acme/my-prom',
+    });
   });
 
   it('offers the test tools and the job-executor runtime, each with a line saying what it is', async () => {
@@ -186,7 +199,8 @@ describe('interactive prompts', () => {
       ['Change the example Keptn coordinates', ENTER],
     ]);
     expect(r.exitCode, r.stdout).toBe(0);
-    const warning = 'warning: --events: sh.keptn.event.evaluaton.finished: task "evaluaton" is close to Keptn\'s built-in "evaluation" (a typo?)';
+    const warning =
+      'warning: --events: sh.keptn.event.evaluaton.finished: task "evaluaton" is close to Keptn\'s built-in "evaluation" (a typo?)';
     expect(r.stdout).toContain(warning);
     expect(r.stdout.indexOf(warning)).toBeLessThan(r.stdout.indexOf('Which message format'));
     const record = JSON.parse(readFileSync(join(cwd, 'notes', '.keptn-integration.json'), 'utf8'));
@@ -209,8 +223,40 @@ describe('interactive prompts', () => {
     const cwd = tempDir();
     mkdirSync(join(cwd, 'svc'));
     writeFileSync(join(cwd, 'svc', 'README.md'), 'mine');
-    const flags = ['--kind', 'generic', '--task', 't', '--name', 'svc', '--events', 'sh.keptn.event.t.triggered', '--keptn', '1.4', '--runtime', 'service', '--project', 'p', '--stage', 's', '--service', 'c', '--description', 'd', '--owner', 'acme', '--image', 'ghcr.io/acme/svc'];
-    const r = await drive(cwd, [['--force replaces 1 existing file:', ''], ['Replace this file with the generated one?', 'n' + ENTER]], ['svc', '--force', ...flags]);
+    const flags = [
+      '--kind',
+      'generic',
+      '--task',
+      't',
+      '--name',
+      'svc',
+      '--events',
+      'sh.keptn.event.t.triggered',
+      '--keptn',
+      '1.4',
+      '--runtime',
+      'service',
+      '--project',
+      'p',
+      '--stage',
+      's',
+      '--service',
+      'c',
+      '--description',
+      'd',
+      '--owner',
+      'acme',
+      '--image',
+      'ghcr.io/acme/svc',
+    ];
+    const r = await drive(
+      cwd,
+      [
+        ['--force replaces 1 existing file:', ''],
+        ['Replace this file with the generated one?', 'n' + ENTER],
+      ],
+      ['svc', '--force', ...flags],
+    );
     expect(r.exitCode, r.stdout).toBe(130);
     expect(r.stdout).toMatch(/--force replaces 1 existing file:\r?\n {2}README\.md/);
     expect(r.stdout).toContain('Cancelled: nothing was written.');

@@ -72,7 +72,8 @@ export const TEST_TOOLS: readonly TestTool[] = [
       // exist and hold no failed sample. /keptn is the job's one writable folder.
       cmd: ['/bin/sh', '-c'],
       args: [
-        `jmeter -n -t /keptn/${uri} -l /keptn/results.jtl -j /keptn/jmeter.log -JTARGET_URL="$TARGET_URL" && test -s /keptn/results.jtl && ! grep -q ',false,' /keptn/results.jtl`,
+        `jmeter -n -t /keptn/${uri} -l /keptn/results.jtl -j /keptn/jmeter.log -JTARGET_URL="$TARGET_URL" && ` +
+          `test -s /keptn/results.jtl && ! grep -q ',false,' /keptn/results.jtl`,
       ],
       env: [
         TARGET,
@@ -102,7 +103,11 @@ export const TEST_TOOLS: readonly TestTool[] = [
     definition: (s) => `${s}.js`,
     image: 'grafana/k6:0.54.0',
     job: (uri) => ({ cmd: ['k6'], args: ['run', '--env', 'TARGET_URL=$(TARGET_URL)', `/keptn/${uri}`], env: [TARGET] }),
-    docker: { stages: ['FROM grafana/k6:0.54.0 AS k6'], install: ['COPY --from=k6 /usr/bin/k6 /usr/local/bin/k6'], memory: { request: '128Mi', limit: '512Mi' } },
+    docker: {
+      stages: ['FROM grafana/k6:0.54.0 AS k6'],
+      install: ['COPY --from=k6 /usr/bin/k6 /usr/local/bin/k6'],
+      memory: { request: '128Mi', limit: '512Mi' },
+    },
   },
   {
     id: 'artillery',
@@ -110,7 +115,11 @@ export const TEST_TOOLS: readonly TestTool[] = [
     definition: (s) => `${s}.yaml`,
     image: 'artilleryio/artillery:2.0.21',
     job: (uri) => ({ cmd: ['/home/node/artillery/bin/run'], args: ['run', '--target', '$(TARGET_URL)', `/keptn/${uri}`], env: [TARGET] }),
-    docker: { stages: [], install: ['RUN npm install --global --no-audit --no-fund artillery@2.0.21'], memory: { request: '128Mi', limit: '512Mi' } },
+    docker: {
+      stages: [],
+      install: ['RUN npm install --global --no-audit --no-fund artillery@2.0.21'],
+      memory: { request: '128Mi', limit: '512Mi' },
+    },
   },
   {
     id: 'custom',

@@ -102,7 +102,10 @@ export function replyProblems(triggered: CloudEvent<any>, replies: any[], bluepr
     want(typeof r.id === 'string' && r.id !== triggered.id, `${phase}: id is not new`);
     want(r.shkeptncontext === triggered.shkeptncontext, `${phase}: shkeptncontext not copied`);
     want(r.triggeredid === triggered.id, `${phase}: triggeredid ${r.triggeredid} is not ${triggered.id}`);
-    want(r.shkeptnspecversion === blueprint.keptn.specVersion, `${phase}: shkeptnspecversion ${r.shkeptnspecversion} is not ${blueprint.keptn.specVersion}`);
+    want(
+      r.shkeptnspecversion === blueprint.keptn.specVersion,
+      `${phase}: shkeptnspecversion ${r.shkeptnspecversion} is not ${blueprint.keptn.specVersion}`,
+    );
     for (const key of ['project', 'stage', 'service', 'labels']) {
       want(JSON.stringify(r.data?.[key]) === JSON.stringify(triggered.data?.[key]), `${phase}: data.${key} not copied`);
     }

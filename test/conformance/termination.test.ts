@@ -19,7 +19,12 @@ describe.each(['1.4', '0.8'])('a pod of the chart for Keptn %s stopped with even
   beforeAll(async () => {
     ({ dir } = await generate('generic', keptn));
     // An owner's task that takes as long as the event asks: one still running when the pod stops.
-    edit(dir, 'src/handler.ts', "  ctx.log.info('running task',", "  if (typeof properties.waitMs === 'number') await new Promise((r) => setTimeout(r, properties.waitMs as number));\n  ctx.log.info('running task',");
+    edit(
+      dir,
+      'src/handler.ts',
+      "  ctx.log.info('running task',",
+      "  if (typeof properties.waitMs === 'number') await new Promise((r) => setTimeout(r, properties.waitMs as number));\n  ctx.log.info('running task',",
+    );
     await linkDependencies(dir);
     await execa('npm', ['run', 'build'], { cwd: dir });
     const { docs, problems } = await renderChart(dir, [], [`terminationGracePeriodSeconds=${GRACE_SECONDS}`]);
@@ -87,23 +92,39 @@ describe.each(['1.4', '0.8'])('a pod of the chart for Keptn %s stopped with even
         at: f?.at,
         outcome: f?.outcome,
         statuses: f?.statuses,
-        replies: f ? distributor.repliesTo(f.id).map((r) => `${r.body.type.split('.').pop()}${r.body.data?.status ? ` ${r.body.data.status}` : ''} at ${r.at - start} ms`) : [],
+        replies: f
+          ? distributor
+              .repliesTo(f.id)
+              .map((r) => `${r.body.type.split('.').pop()}${r.body.data?.status ? ` ${r.body.data.status}` : ''} at ${r.at - start} ms`)
+          : [],
       }));
       const context = `${JSON.stringify({ moments, report }, null, 1)}\n${service.output()}`;
       // Every event was in the window and reached the integration.
-      expect(sent.map((f) => f?.outcome), context).toEqual(at.map(() => 'delivered'));
+      expect(
+        sent.map((f) => f?.outcome),
+        context,
+      ).toEqual(at.map(() => 'delivered'));
       // Each got .started and then one .finished, before the distributor unsubscribed and closed
       // its proxy; the slow task, cut short, reports errored.
       for (const f of [slow!, ...sent]) {
         const replies = distributor.repliesTo(f.id);
-        expect(replies.map((r) => r.body.type.split('.').pop()), context).toEqual(['started', 'finished']);
-        expect(replies.every((r) => r.at - start < gone), context).toBe(true);
+        expect(
+          replies.map((r) => r.body.type.split('.').pop()),
+          context,
+        ).toEqual(['started', 'finished']);
+        expect(
+          replies.every((r) => r.at - start < gone),
+          context,
+        ).toBe(true);
       }
       expect(distributor.repliesTo(slow!.id)[1].body.data).toMatchObject({ status: 'errored', result: 'fail' });
       expect(distributor.repliesTo(sent[0]!.id)[1].body.data).toMatchObject({ status: 'succeeded', result: 'pass' });
       // The integration outlived the distributor's subscription and ended by itself, before SIGKILL.
       expect(exit && exit.at > gone, context).toBe(true);
-      expect(moments.some((m) => m.what === 'SIGKILL'), context).toBe(false);
+      expect(
+        moments.some((m) => m.what === 'SIGKILL'),
+        context,
+      ).toBe(false);
       expect((await child).exitCode, context).toBe(0);
     } finally {
       child.kill('SIGKILL');

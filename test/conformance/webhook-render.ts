@@ -8,7 +8,6 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { need, removeOnExit, removeStaleFolders } from './tools.js';
 
-
 const SOURCE = fileURLToPath(new URL('../webhook-render/main.go', import.meta.url));
 const PREFIX = 'cki-webhook-render-';
 

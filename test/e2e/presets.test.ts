@@ -36,32 +36,78 @@ const before = (marker: string, text: string) => (file: string) => file.replace(
 const OBJECTIVE = '  - sli: memory\n    displayName: Memory\n    pass:\n      - criteria:\n          - "<=+20%"\n';
 type FirstEdit = [preset: string, edit: string, args: string[], change: Record<string, (file: string) => string>, passing: string];
 const FIRST_EDITS: FirstEdit[] = [
-  ['test-tool custom', 'a check added to checks.yaml', ['--kind', 'test-tool'], {
-    'keptn/resources/p-edit/checks.yaml': (f) => `${f}  - path: /health\n    expectStatus: 204\n`,
-  }, 'pass against a service that answers each as it expects'],
-  ['test-tool locust', 'a task added to functional.py', ['--kind', 'test-tool', '--test-tool', 'locust'], {
-    'keptn/resources/locust/functional.py': (f) => `${f}\n    @task\n    def health(self):\n        self.client.get("/health")\n`,
-  }, 'passes the functional test'],
-  ['test-tool k6', 'a check added to functional.js', ['--kind', 'test-tool', '--test-tool', 'k6'], {
-    'keptn/resources/k6/functional.js': before('  sleep\\(1\\);', "  check(http.get(`${base}/health`), { 'health answers 200': (r) => r.status === 200 });\n"),
-  }, 'passes the functional test'],
-  ['test-tool artillery', 'a request added to functional.yaml', ['--kind', 'test-tool', '--test-tool', 'artillery'], {
-    'keptn/resources/artillery/functional.yaml': (f) => `${f}      - get:\n          url: "/health"\n`,
-  }, 'passes the functional test'],
-  ['test-tool jmeter', "functional.jmx's path changed", ['--kind', 'test-tool', '--test-tool', 'jmeter'], {
-    'keptn/resources/jmeter/functional.jmx': (f) => f.replace('${__P(TARGET_URL)}</stringProp>', '${__P(TARGET_URL)}/health</stringProp>'),
-  }, 'passes the functional test'],
-  ...['prometheus', 'http-json'].map((metrics): FirstEdit => [`sli-provider ${metrics}`, 'an indicator added to sli.yaml and scored in slo.yaml', ['--kind', 'sli-provider', '--metrics', metrics], {
-    'keptn/resources/p-edit/sli.yaml': (f) => `${f}  memory: ${metrics === 'http-json' ? '"metrics/memory?service=$SERVICE | $.data.value"' : 'max(container_memory_working_set_bytes{pod=~"$SERVICE-.*"})'}\n`,
-    'keptn/resources/slo.yaml': before('total_score:', OBJECTIVE),
-  }, 'gives each objective a value']),
+  [
+    'test-tool custom',
+    'a check added to checks.yaml',
+    ['--kind', 'test-tool'],
+    {
+      'keptn/resources/p-edit/checks.yaml': (f) => `${f}  - path: /health\n    expectStatus: 204\n`,
+    },
+    'pass against a service that answers each as it expects',
+  ],
+  [
+    'test-tool locust',
+    'a task added to functional.py',
+    ['--kind', 'test-tool', '--test-tool', 'locust'],
+    {
+      'keptn/resources/locust/functional.py': (f) => `${f}\n    @task\n    def health(self):\n        self.client.get("/health")\n`,
+    },
+    'passes the functional test',
+  ],
+  [
+    'test-tool k6',
+    'a check added to functional.js',
+    ['--kind', 'test-tool', '--test-tool', 'k6'],
+    {
+      'keptn/resources/k6/functional.js': before(
+        '  sleep\\(1\\);',
+        "  check(http.get(`${base}/health`), { 'health answers 200': (r) => r.status === 200 });\n",
+      ),
+    },
+    'passes the functional test',
+  ],
+  [
+    'test-tool artillery',
+    'a request added to functional.yaml',
+    ['--kind', 'test-tool', '--test-tool', 'artillery'],
+    {
+      'keptn/resources/artillery/functional.yaml': (f) => `${f}      - get:\n          url: "/health"\n`,
+    },
+    'passes the functional test',
+  ],
+  [
+    'test-tool jmeter',
+    "functional.jmx's path changed",
+    ['--kind', 'test-tool', '--test-tool', 'jmeter'],
+    {
+      'keptn/resources/jmeter/functional.jmx': (f) =>
+        f.replace('${__P(TARGET_URL)}</stringProp>', '${__P(TARGET_URL)}/health</stringProp>'),
+    },
+    'passes the functional test',
+  ],
+  ...['prometheus', 'http-json'].map((metrics): FirstEdit => [
+    `sli-provider ${metrics}`,
+    'an indicator added to sli.yaml and scored in slo.yaml',
+    ['--kind', 'sli-provider', '--metrics', metrics],
+    {
+      'keptn/resources/p-edit/sli.yaml': (f) =>
+        `${f}  memory: ${metrics === 'http-json' ? '"metrics/memory?service=$SERVICE | $.data.value"' : 'max(container_memory_working_set_bytes{pod=~"$SERVICE-.*"})'}\n`,
+      'keptn/resources/slo.yaml': before('total_score:', OBJECTIVE),
+    },
+    'gives each objective a value',
+  ]),
 ];
 
 /** Runs a generated project's tests with a TMPDIR of their own, which must be empty afterwards. */
 async function runTests(dir: string, command: string[]) {
   const tmp = tempDir('cki-tmpdir-');
   try {
-    const test = await execa(command[0], command.slice(1), { cwd: dir, reject: false, all: true, env: { CI: 'true', NO_COLOR: '1', TMPDIR: tmp } });
+    const test = await execa(command[0], command.slice(1), {
+      cwd: dir,
+      reject: false,
+      all: true,
+      env: { CI: 'true', NO_COLOR: '1', TMPDIR: tmp },
+    });
     return { test, leftInTmpdir: readdirSync(tmp) };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
@@ -87,7 +133,16 @@ describe.concurrent('presets', () => {
 
     // The image, as its Dockerfile builds /app: compiled code without src/dev/, and it starts.
     const image = await imageApp(dir);
-    expect(image.files).toEqual(expect.arrayContaining(['package.json', 'node_modules/', 'dist/main.js', 'dist/handler.js', 'dist/keptn/service.js', 'dist/keptn/events.js']));
+    expect(image.files).toEqual(
+      expect.arrayContaining([
+        'package.json',
+        'node_modules/',
+        'dist/main.js',
+        'dist/handler.js',
+        'dist/keptn/service.js',
+        'dist/keptn/events.js',
+      ]),
+    );
     expect(image.files.filter((f) => !/^(dist\/.*\.js|node_modules\/|package\.json)$/.test(f))).toEqual([]);
     expect(image.files.filter((f) => /^dist\/dev\/|dev-broker|send-event/.test(f))).toEqual([]);
     const service = await startService(image.root, {});
@@ -116,12 +171,18 @@ describe.concurrent('presets', () => {
   it('test-tool --test-tool locust: its own tests run real Locust against a local service', async () => {
     await need('locust', 'python3-locust');
     const cwd = tempDir();
-    expect((await cli(['real-locust', '--kind', 'test-tool', '--test-tool', 'locust', '--yes', '--no-install', '--no-git'], { cwd })).exitCode).toBe(0);
+    expect(
+      (await cli(['real-locust', '--kind', 'test-tool', '--test-tool', 'locust', '--yes', '--no-install', '--no-git'], { cwd })).exitCode,
+    ).toBe(0);
     const dir = join(cwd, 'real-locust');
     await linkDependencies(dir);
     const { test, leftInTmpdir } = await runTests(dir, ['npx', 'vitest', 'run', 'test/handler.test.ts', '--reporter=verbose']);
     expect(test.exitCode, test.all).toBe(0);
-    for (const name of ['passes the functional test', 'passes the performance test', 'fails when the service under test answers with errors']) {
+    for (const name of [
+      'passes the functional test',
+      'passes the performance test',
+      'fails when the service under test answers with errors',
+    ]) {
       expect(test.all).toContain(`run by locust itself > ${name}`);
     }
     expect(leftInTmpdir, 'left in TMPDIR by the tests').toEqual([]);
@@ -129,8 +190,11 @@ describe.concurrent('presets', () => {
 });
 
 describe('the preset list', () => {
-  it('has every message format, metrics backend and test tool of the kinds\' tables', () => {
-    const listed = (flag: string) => PRESETS.filter((p) => p[1] === flag).map((p) => p[2]).sort();
+  it("has every message format, metrics backend and test tool of the kinds' tables", () => {
+    const listed = (flag: string) =>
+      PRESETS.filter((p) => p[1] === flag)
+        .map((p) => p[2])
+        .sort();
     expect(listed('--webhook')).toEqual(WEBHOOK_FORMATS.map((f) => f.id).sort());
     expect(listed('--metrics')).toEqual(METRICS_BACKENDS.map((b) => b.id).sort());
     expect(listed('--test-tool')).toEqual(TEST_TOOLS.map((t) => t.id).sort());

@@ -140,7 +140,16 @@ describe('layers', () => {
 
   it('a tool preset replaces the default handler and keeps the shared service', async () => {
     const k6 = await files({ kind: 'test-tool', 'test-tool': 'k6' });
-    expect(k6).toEqual(expect.arrayContaining(['src/handler.ts', 'src/tool.ts', 'src/keptn/run-tool.ts', 'src/keptn/service.ts', 'test/stand-in.mjs', 'chart/values.yaml']));
+    expect(k6).toEqual(
+      expect.arrayContaining([
+        'src/handler.ts',
+        'src/tool.ts',
+        'src/keptn/run-tool.ts',
+        'src/keptn/service.ts',
+        'test/stand-in.mjs',
+        'chart/values.yaml',
+      ]),
+    );
     expect(k6).not.toContain('keptn/resources/x/checks.yaml');
     expect(await files({ kind: 'test-tool' })).toEqual(expect.arrayContaining(['src/handler.ts', 'keptn/resources/x/checks.yaml']));
   });
@@ -150,7 +159,11 @@ describe.each(['custom', 'locust', 'jmeter', 'k6', 'artillery'])('the Dockerfile
   it('installs the tool in the runtime stage as root, from stages it declares', async () => {
     const plan = renderPlan(toBlueprint(await resolveAnswers({ kind: 'test-tool', name: 'x', 'test-tool': tool })));
     // Continuation lines belong to the instruction before them.
-    const lines = plan.get('Dockerfile')!.replace(/\\\n/g, ' ').split('\n').filter((l) => l.trim() && !l.startsWith('#'));
+    const lines = plan
+      .get('Dockerfile')!
+      .replace(/\\\n/g, ' ')
+      .split('\n')
+      .filter((l) => l.trim() && !l.startsWith('#'));
     const KEYWORDS = ['FROM', 'WORKDIR', 'COPY', 'RUN', 'ENV', 'USER', 'EXPOSE', 'CMD'];
     expect(lines.filter((l) => !KEYWORDS.includes(l.split(' ')[0]))).toEqual([]);
     const stages = lines.filter((l) => l.startsWith('FROM ')).map((l) => / AS (\S+)$/.exec(l)?.[1]);
@@ -204,9 +217,16 @@ describe.each(SERVICE_PROJECTS.map((a) => [Object.values(a).join(' '), a] as con
   it("keeps the owner's files at the top of src/, the machinery in src/keptn/, development code in src/dev/", async () => {
     const src = [...(await plan()).keys()].filter((p) => p.startsWith('src/'));
     const tool = given['test-tool'] !== undefined && given['test-tool'] !== 'custom';
-    expect(src.filter((p) => !/^src\/(keptn|dev)\//.test(p)).sort()).toEqual(tool ? ['src/handler.ts', 'src/main.ts', 'src/tool.ts'] : ['src/handler.ts', 'src/main.ts']);
-    expect(src.filter((p) => p.startsWith('src/dev/')).sort()).toEqual(['src/dev/dev-broker.ts', 'src/dev/dev.ts', 'src/dev/send-event.ts']);
-    for (const need of ['service', 'server', 'tasks', 'events', 'integration', 'resources', 'config', 'log']) expect(src).toContain(`src/keptn/${need}.ts`);
+    expect(src.filter((p) => !/^src\/(keptn|dev)\//.test(p)).sort()).toEqual(
+      tool ? ['src/handler.ts', 'src/main.ts', 'src/tool.ts'] : ['src/handler.ts', 'src/main.ts'],
+    );
+    expect(src.filter((p) => p.startsWith('src/dev/')).sort()).toEqual([
+      'src/dev/dev-broker.ts',
+      'src/dev/dev.ts',
+      'src/dev/send-event.ts',
+    ]);
+    for (const need of ['service', 'server', 'tasks', 'events', 'integration', 'resources', 'config', 'log'])
+      expect(src).toContain(`src/keptn/${need}.ts`);
   });
 
   it('says at the top of each machinery and development file that regenerate maintains it and where the owner’s code goes', async () => {
@@ -237,7 +257,7 @@ describe.each(SERVICE_PROJECTS.map((a) => [Object.values(a).join(' '), a] as con
     },
   );
 
-  it("imports only what exists: every relative import of src/ and test/ names a generated file", async () => {
+  it('imports only what exists: every relative import of src/ and test/ names a generated file', async () => {
     const p = await plan();
     for (const [path, text] of p) {
       if (!/^(src|test)\/.*\.ts$/.test(path)) continue;
@@ -260,7 +280,11 @@ describe.each(SERVICE_PROJECTS.map((a) => [Object.values(a).join(' '), a] as con
     expect(tsconfig.include).toEqual(['src', 'test', 'vitest.config.ts']);
     expect(tsconfig.compilerOptions).toMatchObject({ noEmit: true, strict: true });
     const build = JSON.parse(p.get('tsconfig.build.json')!);
-    expect(build).toMatchObject({ extends: './tsconfig.json', include: ['src'], compilerOptions: { noEmit: false, rootDir: 'src', outDir: 'dist' } });
+    expect(build).toMatchObject({
+      extends: './tsconfig.json',
+      include: ['src'],
+      compilerOptions: { noEmit: false, rootDir: 'src', outDir: 'dist' },
+    });
     const ci = parse(p.get('.github/workflows/ci.yml')!);
     const runs = ci.jobs.test.steps.map((s: any) => s.run).filter(Boolean);
     expect(runs.indexOf('npm test')).toBeGreaterThan(runs.indexOf('npm ci'));
