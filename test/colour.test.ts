@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { generate } from './helpers.js';
-import { BIN, cli, tempDir } from './run.js';
+import { BIN, NODE_BIN, cli, tempDir } from './run.js';
 
 const ESC = /\x1b\[/;
 
@@ -32,7 +32,7 @@ while True:
 sys.stderr.buffer.write(err)
 sys.exit(code)
 `;
-  const r = await execa('python3', ['-c', script, out, 'node', BIN, ...args], {
+  const r = await execa('python3', ['-c', script, out, NODE_BIN, BIN, ...args], {
     reject: false,
     env: { TERM: 'xterm', ...env },
     extendEnv: false,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { BIN, tempDir } from './run.js';
+import { BIN, NODE_BIN, tempDir } from './run.js';
 
 const DRIVER = fileURLToPath(new URL('pty-drive.py', import.meta.url));
 const DOWN = '\x1b[B';
@@ -15,7 +15,7 @@ async function drive(cwd: string, steps: [string, string][], args: string[] = []
   if (python.exitCode !== 0) throw new Error('python3 is needed to drive the prompts in a pseudo-terminal: apt-get install python3');
   // Prompts appear only outside CI.
   const { CI: _, ...env } = process.env;
-  return execa('python3', [DRIVER, JSON.stringify(steps), '--', 'node', BIN, ...args, '--no-install', '--no-git'], {
+  return execa('python3', [DRIVER, JSON.stringify(steps), '--', NODE_BIN, BIN, ...args, '--no-install', '--no-git'], {
     cwd,
     env: { ...env, NO_COLOR: '1' },
     extendEnv: false,
@@ -42,7 +42,7 @@ async function inTerminal(cwd: string, steps: [string, string][], args: string[]
     throw new Error(`waited 10 s for ${JSON.stringify(text)}; the screen:\n${await screen()}`);
   };
   const { CI: _, ...env } = process.env;
-  const command = ['node', BIN, ...args, '--no-install', '--no-git'].map((w) => `'${w}'`).join(' ');
+  const command = [NODE_BIN, BIN, ...args, '--no-install', '--no-git'].map((w) => `'${w}'`).join(' ');
   // The shell waits after the CLI ends (read), so that its last screen can be read.
   await execa('tmux', ['-S', socket, 'new-session', '-d', '-x', '200', '-y', '80', `cd '${cwd}' && ${command}; echo "[exit $?]"; read x`], {
     env: { ...env, NO_COLOR: '1' },

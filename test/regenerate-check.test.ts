@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { changedTemplates, edit, generate, read, regenerate } from './helpers.js';
-import { BIN } from './run.js';
+import { BIN, NODE_BIN } from './run.js';
 
 const VALUES = 'base/chart/values.yaml.ejs';
 const RECORD = '.keptn-integration.json';
@@ -94,7 +94,7 @@ describe('regenerate --check', () => {
     const dirs = Array.from({ length: 10 }, () => `"${dir}"`).join(' ');
     const piped = await execa(
       'bash',
-      ['-c', `set -o pipefail; node "${BIN}" regenerate ${dirs} --check --diff --set keptn=0.8 | head -1`],
+      ['-c', `set -o pipefail; "${NODE_BIN}" "${BIN}" regenerate ${dirs} --check --diff --set keptn=0.8 | head -1`],
       { reject: false, env: { NO_COLOR: '1' } },
     );
     expect(piped.stdout).toMatch(/would change/);

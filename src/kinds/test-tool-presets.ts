@@ -1,5 +1,6 @@
 // The test tools a test-tool integration can run, as data: one row per tool, read by the test-tool
 // kind for both runtimes (the job executor's config and the service's Dockerfile and runner).
+import { NODE } from '../generated-versions.js';
 import type { DockerAdditions, JobTask } from './types.js';
 
 /** The test strategies each preset ships a definition for (shipyard `teststrategy`). */
@@ -24,7 +25,7 @@ export interface TestTool {
   job(uri: string, strategy: Strategy): Pick<JobTask, 'cmd' | 'args' | 'env'>;
   /**
    * Dockerfile of the service runtime: `stages` go before the runtime stage (images to copy
-   * from), `base` replaces its node:20-alpine image, `install` runs in it as root before `USER node`.
+   * from), `base` replaces its NODE.alpine image, `install` runs in it as root before `USER node`.
    */
   docker: DockerAdditions;
   /** How long a strategy's run takes and how hard it pushes, where the tool takes it as flags. */
@@ -51,7 +52,7 @@ export const TEST_TOOLS: readonly TestTool[] = [
     docker: {
       stages: [],
       // Locust's wheels (gevent) are built for glibc: Debian, not Alpine, spares a compiler.
-      base: 'node:20-bookworm-slim',
+      base: NODE.debian,
       install: [
         'RUN apt-get update && apt-get install -y --no-install-recommends python3 python3-venv \\',
         '  && python3 -m venv /opt/locust && /opt/locust/bin/pip install --no-cache-dir locust==2.31.8 \\',

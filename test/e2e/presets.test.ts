@@ -2,10 +2,11 @@
 // is generated, builds and passes its own tests, which talk to local stand-ins over HTTP. Each kind's
 // default is here too (notification's is slack, sli-provider's prometheus), and every project's
 // tests leave its temporary directory as they found it.
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
+import { NODE } from '../../src/generated-versions.js';
 import { WEBHOOK_FORMATS } from '../../src/kinds/notification.js';
 import { METRICS_BACKENDS } from '../../src/kinds/sli-provider.js';
 import { TEST_TOOLS } from '../../src/kinds/test-tool-presets.js';
@@ -146,6 +147,9 @@ describe.concurrent('presets', () => {
     expect(image.files.filter((f) => !/^(dist\/.*\.js|node_modules\/|package\.json)$/.test(f))).toEqual([]);
     expect(image.files.filter((f) => /^dist\/dev\/|dev-broker|send-event/.test(f))).toEqual([]);
     const service = await startService(image.root, {});
+    // On the Node line the project targets (test/global-setup.ts put it first on PATH).
+    const node = await execa(readlinkSync(`/proc/${service.child.pid}/exe`), ['-p', 'process.versions.node']);
+    expect(Number(node.stdout.split('.')[0])).toBe(NODE.major);
     expect(await service.stop(), service.output()).toBe(0);
   });
 

@@ -16,7 +16,7 @@ import { writeProject } from '../../src/writer.js';
 import { chartProblems } from '../conformance/chart.js';
 import { jobProjectProblems } from '../conformance/job-executor.js';
 import { generate, linkDependencies } from '../helpers.js';
-import { BIN, cli, tempDir } from '../run.js';
+import { BIN, NODE_BIN, cli, tempDir } from '../run.js';
 
 const figures: [string, number | string][] = [];
 afterAll(() => {
@@ -216,7 +216,7 @@ describe('interruption', () => {
     // Moments spread over the whole run (start-up, rendering, writing, renaming), with jitter.
     for (let i = 0; i < 40; i++) {
       const cwd = tempDir('killed-');
-      const child = execa('node', [BIN, 'p', '--kind', 'test-tool', '--yes', '--no-install', '--no-git'], {
+      const child = execa(NODE_BIN, [BIN, 'p', '--kind', 'test-tool', '--yes', '--no-install', '--no-git'], {
         cwd,
         reject: false,
         env: { CI: 'true' },

@@ -5,6 +5,7 @@ import { parse } from 'yaml';
 import { resolveAnswers } from '../../src/answers.js';
 import { renderPlan, targetPath } from '../../src/plan.js';
 import { toBlueprint } from '../../src/blueprint.js';
+import { NODE } from '../../src/generated-versions.js';
 import { answersFor, COMBINATIONS, keptnSchema, PRESET_COMBINATIONS } from '../helpers.js';
 
 const REQUIRED = [
@@ -256,6 +257,21 @@ describe.each(SERVICE_PROJECTS.map((a) => [Object.values(a).join(' '), a] as con
       }
     },
   );
+
+  // Issue 23 §1: Node 20 reached its end of life on 2026-04-30; generated projects follow NODE.
+  it.each(PRESET_COMBINATIONS)('$label: runs on the Node line of src/generated-versions.ts', async ({ answers }) => {
+    const p = renderPlan(toBlueprint(await resolveAnswers(answers)));
+    const versions = [...p].flatMap(([path, text]) => [...text.matchAll(/node-version: (\S+)/g)].map((m) => `${path}: ${m[1]}`));
+    expect(versions.length).toBeGreaterThan(0);
+    expect(versions.filter((v) => !v.endsWith(`: ${NODE.major}`))).toEqual([]);
+    if (!p.has('package.json')) return;
+    const pkg = JSON.parse(p.get('package.json')!);
+    expect(pkg.engines.node).toBe(NODE.engines);
+    expect(pkg.devDependencies['@types/node']).toBe(NODE.types);
+    const bases = [...p.get('Dockerfile')!.matchAll(/^FROM (node:\S+)/gm)].map((m) => m[1]);
+    expect(bases.length).toBe(2);
+    for (const base of bases) expect([NODE.alpine, NODE.debian]).toContain(base);
+  });
 
   it('imports only what exists: every relative import of src/ and test/ names a generated file', async () => {
     const p = await plan();
