@@ -42,6 +42,10 @@ export default function setup(): () => Promise<void> {
   // Settings of the npm that started this run (npm test) would reach the generated projects' npm:
   // npm_config_prefix=/usr makes `npm exec` put /usr/bin, and its Node, first on PATH.
   for (const key of Object.keys(process.env)) if (/^npm_/i.test(key) || key === 'NODE') delete process.env[key];
+  // tsc and vite call module.enableCompileCache() (typescript 5.9 lib/tsc.js, vite bin/vite.js),
+  // whose cache goes to $TMPDIR/node-compile-cache on Node 22.1+ and stays there by design: the
+  // suite keeps it in .cache/ instead, where it also lasts from run to run.
+  process.env.NODE_COMPILE_CACHE = fileURLToPath(new URL('../.cache/node-compile-cache', import.meta.url));
   return async () => {
     rmSync(scratch, { recursive: true, force: true, maxRetries: 5 });
     process.env.TMPDIR = system;
