@@ -8,12 +8,16 @@ export async function install(dir: string, where: string, git: boolean): Promise
   // Ctrl-C reaches npm too; the project is written by then, so say what is left to do.
   const onSignal = () => {
     const skipped = git ? '; git init and the first commit were skipped too: run them there after it' : '';
-    process.stderr.write(`\n${colour.err.yellow('Cancelled during npm install:')} the project is at ${where}; run npm install there${skipped}.\n`);
+    process.stderr.write(
+      `\n${colour.err.yellow('Cancelled during npm install:')} the project is at ${where}; run npm install there${skipped}.\n`,
+    );
     process.exit(130);
   };
   process.once('SIGINT', onSignal);
   try {
-    await withSpinner('Installing dependencies with npm', () => execa('npm', ['install', '--no-audit', '--no-fund'], { cwd: dir, stdio: 'pipe' }));
+    await withSpinner('Installing dependencies with npm', () =>
+      execa('npm', ['install', '--no-audit', '--no-fund'], { cwd: dir, stdio: 'pipe' }),
+    );
   } finally {
     process.off('SIGINT', onSignal);
   }
@@ -44,10 +48,20 @@ export function nextSteps(blueprint: Blueprint, dir: string, installed: boolean)
   const where = relative(process.cwd(), dir) || '.';
   const cd = where === '.' ? [] : [`cd ${where}`];
   if (blueprint.runtime === 'webhook-service') {
-    return [...cd, `# create the Keptn secret ${blueprint.name} (see README.md), then:`, ...blueprint.wiring.slice(0, 2), 'KEPTN_ENDPOINT=… KEPTN_API_TOKEN=… ./keptn/subscribe.sh'];
+    return [
+      ...cd,
+      `# create the Keptn secret ${blueprint.name} (see README.md), then:`,
+      ...blueprint.wiring.slice(0, 2),
+      'KEPTN_ENDPOINT=… KEPTN_API_TOKEN=… ./keptn/subscribe.sh',
+    ];
   }
   if (blueprint.runtime === 'job-executor') {
-    return [...cd, `# install job-executor-service ${blueprint.keptn.jobExecutor.version}, subscribed to ${blueprint.subscriptions.join(',')}: see README.md`, ...blueprint.wiring];
+    return [
+      ...cd,
+      `# install job-executor-service ${blueprint.keptn.jobExecutor.version}, subscribed to ` +
+        `${blueprint.subscriptions.join(',')}: see README.md`,
+      ...blueprint.wiring,
+    ];
   }
   return [
     ...cd,
@@ -68,7 +82,8 @@ export function banner(blueprint: Blueprint, dir: string, installed: boolean): s
   const steps = nextSteps(blueprint, dir, installed).map((s) => `  ${colour.out.cyan(s)}`);
   return [
     '',
-    `${colour.out.green('✔')} Created ${colour.out.bold(blueprint.name)}, a Keptn ${blueprint.keptn.release} integration (${blueprint.kind.id}).`,
+    `${colour.out.green('✔')} Created ${colour.out.bold(blueprint.name)}, a Keptn ` +
+      `${blueprint.keptn.release} integration (${blueprint.kind.id}).`,
     '',
     'Next steps:',
     ...steps,

@@ -18,7 +18,11 @@ export function readAnswersFile(path: string): Answers {
   }
   // Checked before parsing: both parsers recurse per level and overflow the stack.
   if (depthOf(text) > MAX_DEPTH) {
-    throw new InputError('--answers', path, `must nest at most ${MAX_DEPTH} levels of [ ] and { } (answers are a map of strings and lists)`);
+    throw new InputError(
+      '--answers',
+      path,
+      `must nest at most ${MAX_DEPTH} levels of [ ] and { } (answers are a map of strings and lists)`,
+    );
   }
   let doc: unknown;
   try {
@@ -26,7 +30,9 @@ export function readAnswersFile(path: string): Answers {
     doc = path.endsWith('.json') ? JSON.parse(text) : parse(text, { schema: 'failsafe' });
   } catch (err) {
     // Its first line, without the colon that introduced the code frame under it.
-    const first = String((err as Error).message).split('\n')[0].replace(/:\s*$/, '');
+    const first = String((err as Error).message)
+      .split('\n')[0]
+      .replace(/:\s*$/, '');
     throw new InputError('--answers', path, `must be valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${first}`);
   }
   return checkAnswers(doc, path);
@@ -38,8 +44,9 @@ function readBounded(path: string): string {
   try {
     const buffer = Buffer.alloc(MAX_BYTES + 1);
     let size = 0;
-    for (let n; size <= MAX_BYTES && (n = readSync(fd, buffer, size, buffer.length - size, null)) > 0; ) size += n;
-    if (size > MAX_BYTES) throw new InputError('--answers', path, `must be at most ${MAX_BYTES / 1024} KiB (answers files are a few lines)`);
+    for (let n; size <= MAX_BYTES && (n = readSync(fd, buffer, size, buffer.length - size, null)) > 0;) size += n;
+    if (size > MAX_BYTES)
+      throw new InputError('--answers', path, `must be at most ${MAX_BYTES / 1024} KiB (answers files are a few lines)`);
     return buffer.toString('utf8', 0, size);
   } finally {
     closeSync(fd);

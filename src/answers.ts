@@ -71,7 +71,11 @@ const pick = (list: (a: Answers) => Choice[]) => ({ choices: list, rule: (a: Ans
 
 /** A job-executor definition builds no image of its own. */
 const noImage = (a: Answers) =>
-  isJob(a) ? "--runtime job-executor builds no image (the job runs the tool's)" : isWebhook(a) ? '--runtime webhook-service builds no image' : undefined;
+  isJob(a)
+    ? "--runtime job-executor builds no image (the job runs the tool's)"
+    : isWebhook(a)
+      ? '--runtime webhook-service builds no image'
+      : undefined;
 
 const kindDefault = (key: KindAnswer) => (a: Answers) => kindById(a.kind)?.defaults[key]?.(a);
 
@@ -98,24 +102,37 @@ export const ANSWERS: readonly AnswerDef[] = [
   {
     key: 'name',
     flag: '--name <name>',
-    help: "integration name: Helm release, Deployment, container and CloudEvent source (default: the directory name); not one YAML reads as a boolean, number or date (true, y, 0777, 1e3, 2024), nor one of Keptn's own services (api-service, shipyard-controller, …), which the distributor does not register",
+    help:
+      'integration name: Helm release, Deployment, container and CloudEvent source (default: the directory ' +
+      'name); not one YAML reads as a boolean, number or date (true, y, 0777, 1e3, 2024), nor one of ' +
+      "Keptn's own services (api-service, shipyard-controller, …), which the distributor does not register",
     example: '--name locust-tests',
     message: 'Integration name',
-    hint: "Used as Helm release, Deployment and the `source` of every event it sends; not a word YAML reads as something else (true, y, 2024) nor one of Keptn's own services.",
-    default: () => undefined,
+    hint:
+      'Used as Helm release, Deployment and the `source` of every event it sends; not a word YAML reads as ' +
+      "something else (true, y, 2024) nor one of Keptn's own services.",
+    // Without a directory the prompt still offers a name (the directory's, when given, comes first).
+    default: (a) => kindById(a.kind)?.sampleName,
     rule: () => (v) => yamlName(dnsLabel(53))(v) ?? notKeptnService(v),
   },
   {
     key: 'keptn',
     flag: '--keptn <version>',
-    help: `target Keptn release, ${KEPTN_RANGE}: a minor (${KEPTN_MINORS.join(', ')}) or a full release such as 1.4.5, whose distributor tag is then used exactly (picks distributor image, NATS URL, event spec, shipyard, resource API, CLI commands and job-executor release)`,
+    help:
+      `target Keptn release, ${KEPTN_RANGE}: a minor (${KEPTN_MINORS.join(', ')}) or a full release such ` +
+      `as 1.4.5, whose distributor tag is then used exactly (picks distributor image, NATS URL, event ` +
+      `spec, shipyard, resource API, CLI commands and job-executor release)`,
     example: '--keptn 0.8',
     message: 'Which Keptn release will it run against?',
     hint: 'A full release such as 1.4.5 can be given with --keptn; a minor takes its last release.',
     choices: () =>
       [...KEPTN_MINORS].reverse().map((minor) => {
         const v = keptnVersion(minor)!;
-        return { value: minor, name: minor, description: `Keptn ${v.release}: distributor ${v.distributorImage}:${v.distributorTag}, ${v.natsUrl}` };
+        return {
+          value: minor,
+          name: minor,
+          description: `Keptn ${v.release}: distributor ${v.distributorImage}:${v.distributorTag}, ${v.natsUrl}`,
+        };
       }),
     default: () => DEFAULT_KEPTN,
     rule: () => keptnRule,
@@ -134,7 +151,9 @@ export const ANSWERS: readonly AnswerDef[] = [
   {
     key: 'runtime',
     flag: '--runtime <runtime>',
-    help: `how it runs: ${RUNTIMES.map((r) => r.id).join(', ')} (${KINDS.filter((k) => k.runtimes && k.runtimes.length > 1).map((k) => `${k.id}: ${k.runtimes!.join(', ')}`).join('; ')})`,
+    help: `how it runs: ${RUNTIMES.map((r) => r.id).join(', ')} (${KINDS.filter((k) => k.runtimes && k.runtimes.length > 1)
+      .map((k) => `${k.id}: ${k.runtimes!.join(', ')}`)
+      .join('; ')})`,
     example: '--runtime job-executor',
     message: 'How does it run?',
     ...pick((a) => RUNTIMES.filter((r) => runtimesOf(a).includes(r.id)).map((r) => ({ value: r.id, name: r.id, description: r.summary }))),
@@ -158,14 +177,22 @@ export const ANSWERS: readonly AnswerDef[] = [
   {
     key: 'events',
     flag: '--events <types>',
-    help: "notification and generic: comma-separated event types to subscribe to, each ending in a phase Keptn sends (triggered, started, status.changed, finished, invalidated; notification: or a NATS wildcard); a type listed twice is subscribed once, types that overlap and a task name one typo from Keptn's own are warned about (a remote execution plane receives only .triggered ones: Keptn's API serves no others)",
+    help:
+      'notification and generic: comma-separated event types to subscribe to, each ending in a phase Keptn ' +
+      'sends (triggered, started, status.changed, finished, invalidated; notification: or a NATS ' +
+      'wildcard); a type listed twice is subscribed once, types that overlap and a task name one typo from ' +
+      "Keptn's own are warned about (a remote execution plane receives only .triggered ones: Keptn's API " +
+      'serves no others)',
     example: '--events sh.keptn.event.evaluation.finished,sh.keptn.event.approval.triggered',
     message: 'Which events should it receive? (comma-separated)',
     hint: (a) =>
       ({
         'job-executor': 'The job-executor-service is subscribed to these task triggers and runs a job for each.',
         'webhook-service': 'The webhook-service is subscribed to these types; each gets its own webhook.',
-      })[a.runtime] ?? 'The distributor sidecar subscribes to these types and forwards each event to the service, once for every type it matches. Each ends in a phase: triggered, started, status.changed, finished or invalidated.',
+      })[a.runtime] ??
+      'The distributor sidecar subscribes to these types and forwards each event to the service, once for ' +
+        'every type it matches. Each ends in a phase: triggered, started, status.changed, finished or ' +
+        'invalidated.',
     list: true,
     default: kindDefault('events'),
     rule: (a) => {
@@ -190,7 +217,9 @@ export const ANSWERS: readonly AnswerDef[] = [
       ...eventTypeWarnings(listOf(v), a.task),
       ...overlappingSubscriptions(listOf(v)).map(
         ([x, y, both]) =>
-          `${x} and ${y} both match events such as ${both}: Keptn's distributor (0.8 to 1.4.5) forwards an event once for each subscription it matches, so such an event arrives twice; list only one of them unless the shipyard needs both`,
+          `${x} and ${y} both match events such as ${both}: Keptn's distributor (0.8 to 1.4.5) forwards an ` +
+          `event once for each subscription it matches, so such an event arrives twice; list only one of them ` +
+          `unless the shipyard needs both`,
       ),
     ],
   },
@@ -225,16 +254,23 @@ export const ANSWERS: readonly AnswerDef[] = [
   {
     key: 'endpoint',
     flag: '--endpoint <url>',
-    help: 'with --runtime webhook-service: where the webhook-service calls. generic: the https URL called when the task is triggered (a token for it goes into a Keptn secret); notification: the scheme and host of the incoming webhook (https://hooks.slack.com for slack), the rest of its URL, which holds its secret, goes into a Keptn secret',
+    help:
+      'with --runtime webhook-service: where the webhook-service calls. generic: the https URL called when ' +
+      'the task is triggered (a token for it goes into a Keptn secret); notification: the scheme and host ' +
+      'of the incoming webhook (https://hooks.slack.com for slack), the rest of its URL, which holds its ' +
+      'secret, goes into a Keptn secret',
     example: '--endpoint https://ci.example.com/job/deploy/build',
     message: 'Which https endpoint does the webhook-service call?',
-    hint: "Keptn's webhook-service checks the host before it fills in the request, so it is written into the file; secrets go into a Keptn secret.",
+    hint:
+      "Keptn's webhook-service checks the host before it fills in the request, so it is written into the " +
+      'file; secrets go into a Keptn secret.',
     skip: (a) => (isWebhook(a) ? undefined : 'only --runtime webhook-service calls an endpoint'),
     default: kindDefault('endpoint'),
     rule: (a) => (a.kind === 'notification' ? endpointRule(originExample(a.webhook)) : endpointRule()),
     whenMissing: (a) =>
       a.kind === 'notification'
-        ? `required for --webhook ${a.webhook} (only slack has a default, ${originExample('slack')}): pass the scheme and host of its incoming webhook, e.g. --endpoint ${originExample(a.webhook)}`
+        ? `required for --webhook ${a.webhook} (only slack has a default, ${originExample('slack')}): pass the ` +
+          `scheme and host of its incoming webhook, e.g. --endpoint ${originExample(a.webhook)}`
         : undefined,
   },
   {

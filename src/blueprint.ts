@@ -1,4 +1,5 @@
 // From validated answers to everything the templates need: one plain object, computed once.
+import { NODE } from './generated-versions.js';
 import type { Answers } from './answers.js';
 import { kindById, type Kind } from './kinds/index.js';
 import type { DockerAdditions, JobAction, KeptnResource, KindEnv, ShipyardSequence } from './kinds/types.js';
@@ -54,6 +55,8 @@ export interface Blueprint {
   webhooks: Webhook[];
   /** What the service's Dockerfile adds for the tool it runs. */
   docker: DockerAdditions;
+  /** The Node.js line it runs on (src/generated-versions.ts). */
+  node: typeof NODE;
   /** The kind's own template values (Kind.view). */
   view: Record<string, unknown>;
   generator: { name: string; version: string };
@@ -94,6 +97,7 @@ export function toBlueprint(answers: Answers): Blueprint {
     jobActions: (kind.jobActions?.(answers, keptn) ?? []).map(inJobVolume),
     webhooks: kind.webhooks?.(answers, keptn) ?? [],
     docker: kind.docker?.(answers) ?? { stages: [], install: [] },
+    node: NODE,
     view: kind.view?.(answers) ?? {},
     generator: GENERATOR,
   };
@@ -113,7 +117,8 @@ function wiring(a: Answers, keptn: KeptnVersion): string[] {
 /** `keptn trigger …` for the sequence: delivery and evaluation have their own commands. */
 function triggerCommand(sequence: string, a: Answers, keptn: KeptnVersion, sampleEvent: string): string {
   const where = `--project=${a.project} --stage=${a.stage} --service=${a.service}`;
-  if (sequence === 'delivery') return `keptn trigger delivery --project=${a.project} --service=${a.service} --image=<image of ${a.service}>`;
+  if (sequence === 'delivery')
+    return `keptn trigger delivery --project=${a.project} --service=${a.service} --image=<image of ${a.service}>`;
   if (sequence === 'evaluation') return `keptn trigger evaluation ${where} --timeframe=5m`;
   switch (keptn.cli.trigger) {
     case 'sequence':

@@ -31,7 +31,9 @@ Examples:
 
 function program(): Command {
   const cmd = new Command('create-keptn-integration')
-    .description('Create a complete, working Keptn integration: service, tests, Helm chart, shipyard and resources (or a job-executor definition).')
+    .description(
+      'Create a complete, working Keptn integration: service, tests, Helm chart, shipyard and resources (or a job-executor definition).',
+    )
     .version(GENERATOR.version, '-v, --version')
     .argument('[directory]', 'where to create the project (default: the integration name)')
     .showHelpAfterError('(run with --help for every option)')
@@ -43,10 +45,16 @@ function program(): Command {
     .option('-y, --yes', 'never prompt: take defaults; a missing required answer is an error; e.g. --kind generic --task my-task --yes')
     .option('--answers <file>', 'read answers from a JSON or YAML file (keys = long option names; flags win); e.g. --answers answers.yaml')
     .option('--dry-run', 'print the files that would be written, write nothing; e.g. --kind test-tool --yes --dry-run')
-    .option('--force', 'write into a non-empty directory (files the templates do not produce are kept; regenerate keeps your edits instead); e.g. . --force')
+    .option(
+      '--force',
+      'write into a non-empty directory (files the templates do not produce are kept; regenerate keeps your edits instead); e.g. . --force',
+    )
     .option('--no-install', 'skip npm install in the new project; e.g. --no-install, then npm install yourself')
     .option('--no-git', 'skip git init and the initial commit; e.g. --no-git inside a monorepo')
-    .option('--color', 'colours even when the output is no terminal (above FORCE_COLOR and NO_COLOR); e.g. --color in a CI log that shows them')
+    .option(
+      '--color',
+      'colours even when the output is no terminal (above FORCE_COLOR and NO_COLOR); e.g. --color in a CI log that shows them',
+    )
     .option('--no-color', 'no colours, also on a terminal; e.g. --no-color for a screen reader')
     .hook('preAction', (root) => chooseColour(root.opts().color as boolean | undefined))
     .addHelpText('after', EXAMPLES);
@@ -82,16 +90,29 @@ function regenerateCommand(cmd: Command, done: (code: number) => void): void {
     .argument('[directories...]', 'projects to regenerate (default: .)')
     .option('--check', 'write nothing; exit 1 when regenerate would change something, listing the files; e.g. --check in CI')
     .option('--diff', 'with --check (or without), print unified diffs of what changes; e.g. --check --diff')
-    .option('--set <key=value>', `change an answer (repeatable), key one of ${ANSWERS.map((d) => d.key).join(', ')}; e.g. --set keptn=0.8`, collect)
+    .option(
+      '--set <key=value>',
+      `change an answer (repeatable), key one of ${ANSWERS.map((d) => d.key).join(', ')}; e.g. --set keptn=0.8`,
+      collect,
+    )
     .option('--restore <path>', 'bring back a generated file you deleted (repeatable); e.g. --restore .github/workflows/ci.yml', collect)
     .option('--json', 'machine-readable report on stdout; e.g. --json | jq .projects')
-    .option('--allow-downgrade', 'regenerate a project recorded by a newer create-keptn-integration with these older templates; e.g. --allow-downgrade to go back one release')
+    .option(
+      '--allow-downgrade',
+      'regenerate a project recorded by a newer create-keptn-integration with these older templates; e.g. ' +
+        '--allow-downgrade to go back one release',
+    )
     .option('-y, --yes', 'never prompt (regenerate never does; accepted for symmetry with create); e.g. --yes')
     .addHelpText('after', REGENERATE_EXAMPLES)
-    .action(async (directories: string[], flags: { check?: boolean; diff?: boolean; json?: boolean; allowDowngrade?: boolean; set?: string[]; restore?: string[] }) => {
-      const { regenerate } = await import('./regenerate-command.js');
-      done(await regenerate(directories, { ...flags, set: flags.set ?? [], restore: flags.restore ?? [] }));
-    });
+    .action(
+      async (
+        directories: string[],
+        flags: { check?: boolean; diff?: boolean; json?: boolean; allowDowngrade?: boolean; set?: string[]; restore?: string[] },
+      ) => {
+        const { regenerate } = await import('./regenerate-command.js');
+        done(await regenerate(directories, { ...flags, set: flags.set ?? [], restore: flags.restore ?? [] }));
+      },
+    );
 }
 
 /**
@@ -101,7 +122,9 @@ function regenerateCommand(cmd: Command, done: (code: number) => void): void {
 function commandTypo(word: string | undefined): string | undefined {
   if (!word || word.startsWith('-') || word.includes('/') || existsSync(word)) return undefined;
   // `help` is short: only a slip of its own letters (`hlep`), not a name like `kelp`.
-  return ['regenerate', 'help'].find((command) => word !== command && word[0] === command[0] && editDistance(word, command) <= (command.length > 4 ? 2 : 1));
+  return ['regenerate', 'help'].find(
+    (command) => word !== command && word[0] === command[0] && editDistance(word, command) <= (command.length > 4 ? 2 : 1),
+  );
 }
 
 /** Runs the CLI; returns the exit code. */
@@ -110,7 +133,10 @@ export async function main(argv: string[]): Promise<number> {
   if (argv[2] === 'help') argv = [...argv.slice(0, 2), ...argv.slice(3), '--help'];
   const typo = commandTypo(argv[2]);
   if (typo) {
-    console.error(`${colour.err.red('error:')} unknown command ${JSON.stringify(argv[2])}: did you mean ${typo}? (to create a project in a folder of that name, pass ./${argv[2]})`);
+    console.error(
+      `${colour.err.red('error:')} unknown command ${JSON.stringify(argv[2])}: did you mean ${typo}? (to ` +
+        `create a project in a folder of that name, pass ./${argv[2]})`,
+    );
     return 1;
   }
   // -V as well as -v, as many CLIs spell it (commander takes one short flag for the version).

@@ -31,7 +31,11 @@ export async function create(directory: string | undefined, flagged: Answers, fl
   if (!directory && !given.name && !interactive) {
     // Say what turned the prompts off: a person in a terminal with CI=true set may not know.
     const off = flags.yes ? '--yes' : flags.answers ? '--answers' : process.env.CI === 'true' ? 'CI=true' : 'no terminal';
-    throw new InputError('directory', undefined, `required without prompts (${off} turns them off); pass it first or give --name, e.g. create-keptn-integration my-tests --yes`);
+    throw new InputError(
+      'directory',
+      undefined,
+      `required without prompts (${off} turns them off); pass it first or give --name, e.g. create-keptn-integration my-tests --yes`,
+    );
   }
   // The target is checked before any question: a non-empty one is raised first, as create-vite does.
   let force = flags.force ?? false;
@@ -49,10 +53,18 @@ export async function create(directory: string | undefined, flagged: Answers, fl
   const ask = interactive ? (await import('./prompts.js')).createAsk() : undefined;
   const warn = (line: string) => console.error(colour.err.yellow(`warning: ${line}`));
   // An answer from the file is refused as the file's key; one taken from the directory as the directory's.
-  const sources = Object.fromEntries(Object.keys(fromFile).filter((key) => !(key in flagged)).map((key) => [key, `${flags.answers}: ${key}`]));
+  const sources = Object.fromEntries(
+    Object.keys(fromFile)
+      .filter((key) => !(key in flagged))
+      .map((key) => [key, `${flags.answers}: ${key}`]),
+  );
   const answers = await resolveAnswers(given, ask, defaults, warn).catch((err: unknown) => {
     if (err instanceof InputError && err.field === '--name' && defaults.name !== undefined && err.value === defaults.name) {
-      throw new InputError('directory', directory, `gives the integration name ${JSON.stringify(defaults.name)}, and ${err.rule.replace(/; choose another$/, '')}: pass --name`);
+      throw new InputError(
+        'directory',
+        directory,
+        `gives the integration name ${JSON.stringify(defaults.name)}, and ${err.rule.replace(/; choose another$/, '')}: pass --name`,
+      );
     }
     throw asGiven(err, sources);
   });
@@ -64,7 +76,9 @@ export async function create(directory: string | undefined, flagged: Answers, fl
   const replacing = (c: typeof colour.out) => (replaced.length > 0 ? replacingNote(where, replaced, c) : '');
 
   if (flags.dryRun) {
-    console.log(`Would write ${plan.size} files to ${dir}:\n${formatTree(plan, where)}${replaced.length > 0 ? `\n${replacing(colour.out)}` : ''}`);
+    console.log(
+      `Would write ${plan.size} files to ${dir}:\n${formatTree(plan, where)}${replaced.length > 0 ? `\n${replacing(colour.out)}` : ''}`,
+    );
     remoteNote(blueprint);
     return 0;
   }
@@ -95,7 +109,12 @@ export async function create(directory: string | undefined, flagged: Answers, fl
  */
 function nameFrom(directory: string): string {
   const base = basename(resolve(directory));
-  const name = base.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 53).replace(/-+$/, '');
+  const name = base
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 53)
+    .replace(/-+$/, '');
   if (name && name !== base) console.error(colour.err.dim(`Integration name ${name} (from the directory ${base}); --name sets another.`));
   if (!name) throw new InputError('directory', directory, 'gives no integration name (letters or digits needed); pass --name');
   return name;
@@ -103,9 +122,17 @@ function nameFrom(directory: string): string {
 
 /** The files --force replaces, and where a project made by this generator keeps its owners' edits instead. */
 function replacingNote(where: string, replaced: string[], c: typeof colour.out): string {
-  const lines = [c.yellow(`--force replaces ${replaced.length} existing file${replaced.length === 1 ? '' : 's'}:`), ...replaced.map((p) => `  ${p}`)];
+  const lines = [
+    c.yellow(`--force replaces ${replaced.length} existing file${replaced.length === 1 ? '' : 's'}:`),
+    ...replaced.map((p) => `  ${p}`),
+  ];
   if (existsSync(join(where, RECORD_FILE))) {
-    lines.push(c.dim(`${where} was made by create-keptn-integration: \`create-keptn-integration regenerate ${where}\` brings new templates in and keeps your edits.`));
+    lines.push(
+      c.dim(
+        `${where} was made by create-keptn-integration: \`create-keptn-integration regenerate ${where}\` ` +
+          `brings new templates in and keeps your edits.`,
+      ),
+    );
   }
   return lines.join('\n');
 }
@@ -114,5 +141,10 @@ function replacingNote(where: string, replaced: string[], c: typeof colour.out):
 function remoteNote(blueprint: Blueprint): void {
   if (blueprint.runtime !== 'service' || blueprint.inClusterOnly.length === 0) return;
   const verb = blueprint.inClusterOnly.length === 1 ? 'reaches' : 'reach';
-  console.error(colour.err.yellow(`note: ${blueprint.inClusterOnly.join(', ')} ${verb} ${blueprint.name} only in Keptn's own cluster: a remote execution plane receives .triggered events only.`));
+  console.error(
+    colour.err.yellow(
+      `note: ${blueprint.inClusterOnly.join(', ')} ${verb} ${blueprint.name} only in Keptn's own cluster: ` +
+        `a remote execution plane receives .triggered events only.`,
+    ),
+  );
 }

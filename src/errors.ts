@@ -10,7 +10,11 @@ export class InputError extends UserError {
     readonly rule: string,
   ) {
     const shown = JSON.stringify(value) ?? String(value);
-    super(value === undefined ? `${field} is missing: ${rule}` : `${field} ${shown.length > 80 ? `${shown.slice(0, 80)}…` : shown} is invalid: ${rule}`);
+    super(
+      value === undefined
+        ? `${field} is missing: ${rule}`
+        : `${field} ${shown.length > 80 ? `${shown.slice(0, 80)}…` : shown} is invalid: ${rule}`,
+    );
   }
 }
 

@@ -8,8 +8,23 @@ import { compareVersions } from './version.js';
 
 /** The Keptn v1 line: every minor and its last patch release (all patches from .0 exist). */
 const MINORS: readonly [minor: string, lastPatch: number][] = [
-  ['0.8', 7], ['0.9', 2], ['0.10', 0], ['0.11', 4], ['0.12', 7], ['0.13', 6], ['0.14', 3], ['0.15', 1],
-  ['0.16', 2], ['0.17', 1], ['0.18', 2], ['0.19', 3], ['1.0', 0], ['1.1', 0], ['1.2', 0], ['1.3', 0], ['1.4', 5],
+  ['0.8', 7],
+  ['0.9', 2],
+  ['0.10', 0],
+  ['0.11', 4],
+  ['0.12', 7],
+  ['0.13', 6],
+  ['0.14', 3],
+  ['0.15', 1],
+  ['0.16', 2],
+  ['0.17', 1],
+  ['0.18', 2],
+  ['0.19', 3],
+  ['1.0', 0],
+  ['1.1', 0],
+  ['1.2', 0],
+  ['1.3', 0],
+  ['1.4', 5],
 ];
 
 export const DEFAULT_KEPTN = '1.4';
@@ -61,7 +76,18 @@ export const KEPTN_PHASES = ['triggered', 'started', 'status.changed', 'finished
  * from v0.8.5 to v0.20.4; `remediation` is a sequence, its tasks get-action and action,
  * 0.8.7:remediation-service/README.md). A task name one typo away from one of them is warned about.
  */
-export const KEPTN_TASKS = ['action', 'approval', 'configure-monitoring', 'deployment', 'evaluation', 'get-action', 'get-sli', 'release', 'rollback', 'test'];
+export const KEPTN_TASKS = [
+  'action',
+  'approval',
+  'configure-monitoring',
+  'deployment',
+  'evaluation',
+  'get-action',
+  'get-sli',
+  'release',
+  'rollback',
+  'test',
+];
 
 /**
  * Deployment names the distributor never registers with Keptn's control plane ("Skipping
@@ -259,11 +285,22 @@ function jobExecutorFor(minor: string): JobExecutor {
         labels: false,
         readOnlyRootFilesystem: false,
         notes: [
-          'job-executor-service 0.1.3 (for Keptn 0.8) puts no `start` and `end` into `.finished` (0.1.4 and later do): an evaluation after the task needs its own timeframe. It passes an event value that is an object as Go prints it (`map[…]`), not as JSON, and its events have no `type`: the jobs get single values by JSON path instead.',
+          'job-executor-service 0.1.3 (for Keptn 0.8) puts no `start` and `end` into `.finished` (0.1.4 and ' +
+            'later do): an evaluation after the task needs its own timeframe. It passes an event value that is ' +
+            'an object as Go prints it (`map[…]`), not as JSON, and its events have no `type`: the jobs get ' +
+            'single values by JSON path instead.',
         ],
       };
     case '0.9':
-      return { version: '0.1.4', install: 'manifest', manifestSed: 's/value: false$/value: "false"/', eventJson: true, labels: false, readOnlyRootFilesystem: false, notes: [] };
+      return {
+        version: '0.1.4',
+        install: 'manifest',
+        manifestSed: 's/value: false$/value: "false"/',
+        eventJson: true,
+        labels: false,
+        readOnlyRootFilesystem: false,
+        notes: [],
+      };
     // The matrix has no row for 0.11: 0.1.6 (built against Keptn 0.10) is the nearest release
     // before 0.1.7 (built for 0.12.2).
     case '0.10':

@@ -4,7 +4,6 @@ import select from '@inquirer/select';
 import { ANSWERS, normalise, notApplying, type Ask } from './answers.js';
 import { colour } from './ui.js';
 
-
 /** `text` wrapped at words to the terminal's width, each line indented. */
 function wrap(text: string, indent = '  '): string {
   const width = Math.max(40, (process.stdout.columns || 80) - indent.length);
@@ -20,13 +19,28 @@ function wrap(text: string, indent = '  '): string {
   return lines.map((l) => indent + l).join('\n');
 }
 
+/** The prompt's message: while asked, with its hint below it; once answered, the question alone. */
+function withHint(hint: string | undefined, input: boolean) {
+  const below = hint ? `\n${colour.out.dim(wrap(hint))}` : '';
+  // An input's answer is typed after the message: on a line of its own below the hint.
+  const typing = hint && input ? '\n  ›' : '';
+  return {
+    style: {
+      message: (text: string, status: string) => (status === 'done' ? colour.out.bold(text) : `${colour.out.bold(text)}${below}${typing}`),
+    },
+  };
+}
+
 /** A yes/no question that asks again on anything but y, yes, n, no (or Enter for the default). */
 async function yesNo(message: string, fallback: boolean): Promise<boolean> {
+  const yes = (v: string) => (v.trim() === '' ? fallback : /^y/i.test(v.trim()));
   const answer = await input({
     message: `${message} ${fallback ? '(Y/n)' : '(y/N)'}`,
     validate: (v) => /^(y|yes|n|no)?$/i.test(v.trim()) || 'please answer y or n',
+    // The answered line says what was decided, also when Enter took the default.
+    transformer: (v, { isFinal }) => (isFinal ? colour.out.cyan(yes(v) ? 'yes' : 'no') : v),
   });
-  return answer.trim() === '' ? fallback : /^y/i.test(answer.trim());
+  return yes(answer);
 }
 
 export function createAsk(): Ask {
@@ -40,18 +54,19 @@ export function createAsk(): Ask {
       if (!customise) return undefined;
     }
     const hint = typeof def.hint === 'function' ? def.hint(answers) : def.hint;
-    if (hint) console.log(colour.out.dim(wrap(hint)));
     const rule = def.rule(answers);
     if (def.choices) {
       // A choice that the answers so far rule out is shown with the reason, and cannot be picked.
       const choices = def.choices(answers).map((choice) => ({ ...choice, disabled: rule(choice.value) ?? false }));
-      return select({ message: def.message, choices, default: fallback });
+      return select({ message: def.message, choices, default: fallback, theme: withHint(hint, false) });
     }
+    // A blank answer with nothing to fall back on gets the answer's own wording, not inquirer's.
+    const blank = `required, e.g. ${def.example.replace(/^--\S+\s+/, '')}`;
     return input({
       message: def.message,
       default: fallback,
-      required: fallback === undefined,
-      validate: (v) => rule(normalise(def, v)) ?? true,
+      theme: withHint(hint, true),
+      validate: (v) => (v.trim() === '' && fallback === undefined ? blank : (rule(normalise(def, v)) ?? true)),
     });
   };
 }

@@ -58,7 +58,9 @@ export function planRegeneration(
 ): FileChange[] {
   // A move happens where the project has the file at its old path only and the templates now
   // produce it at the new one only (and the owner made no file there).
-  const moves = new Map([...MOVES].filter(([from, to]) => base.has(from) && !base.has(to) && next.has(to) && !next.has(from) && read(to) === undefined));
+  const moves = new Map(
+    [...MOVES].filter(([from, to]) => base.has(from) && !base.has(to) && next.has(to) && !next.has(from) && read(to) === undefined),
+  );
   const moved = new Map([...moves].map(([from, to]) => [to, from]));
   const changes: FileChange[] = [];
   for (const path of [...new Set([...base.keys(), ...next.keys()])].sort()) {
@@ -89,7 +91,8 @@ export function planRegeneration(
       changes.push({ path, current: undefined, ...decided });
       continue;
     }
-    const relinked = moves.size > 0 && CODE.test(path) && current !== undefined && was !== undefined && current !== was && now !== undefined;
+    const relinked =
+      moves.size > 0 && CODE.test(path) && current !== undefined && was !== undefined && current !== was && now !== undefined;
     changes.push({
       path,
       current,
@@ -116,7 +119,10 @@ function notText(path: string, from: string | undefined, was: string | undefined
   if (from !== undefined) return [{ path, status: 'conflict', next: now }];
   if (now === undefined) return [{ path, status: 'kept' }];
   if (now === was) return [{ path, status: 'unchanged' }];
-  return [{ path, status: 'conflict', beside: besidePath(path) }, { path: besidePath(path), status: 'added', next: now }];
+  return [
+    { path, status: 'conflict', beside: besidePath(path) },
+    { path: besidePath(path), status: 'added', next: now },
+  ];
 }
 
 /** Files whose module paths relink() follows: TypeScript and JavaScript. */

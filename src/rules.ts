@@ -13,7 +13,8 @@ export const dnsLabel =
   (v) =>
     DNS_LABEL.test(v) && v.length <= max
       ? undefined
-      : `must be a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit, at most ${max} characters`;
+      : `must be a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or ` +
+        `digit, at most ${max} characters`;
 
 /** Keptn project, stage and service names (Keptn's rule; stages and services at most 43 characters in 1.0). */
 export const keptnName =
@@ -21,7 +22,8 @@ export const keptnName =
   (v) =>
     KEPTN_NAME.test(v) && v.length <= max && !v.endsWith('-')
       ? undefined
-      : `must start with a lowercase letter, contain only lowercase letters, digits and '-', not end with '-', and have at most ${max} characters`;
+      : `must start with a lowercase letter, contain only lowercase letters, digits and '-', not end with ` +
+        `'-', and have at most ${max} characters`;
 
 /** Shipyard task names become one segment of an event type, so no dots. */
 export const taskName: Rule = (v) =>
@@ -40,15 +42,14 @@ export const eventType =
   (wildcards: boolean): Rule =>
   (v) => {
     const rule = wildcards
-      ? "must be 'sh.keptn.event.<task>.<phase>' of lowercase segments (a segment may be '*', a last segment '>'), or 'sh.keptn.event.>' or 'sh.keptn.>'"
+      ? "must be 'sh.keptn.event.<task>.<phase>' of lowercase segments (a segment may be '*', a last segment " +
+        "'>'), or 'sh.keptn.event.>' or 'sh.keptn.>'"
       : "must be 'sh.keptn.event.<task>.<phase>' of lowercase letters, digits and '-' (no wildcards)";
     if (wildcards && (v === 'sh.keptn.>' || v === 'sh.keptn.event.>')) return undefined;
     if (!v.startsWith('sh.keptn.event.')) return rule;
     const segs = v.slice('sh.keptn.event.'.length).split('.');
     if (segs.length < 2) return rule;
-    const ok = segs.every(
-      (s, i) => SEGMENT.test(s) || (wildcards && (s === '*' || (s === '>' && i === segs.length - 1))),
-    );
+    const ok = segs.every((s, i) => SEGMENT.test(s) || (wildcards && (s === '*' || (s === '>' && i === segs.length - 1))));
     if (!ok) return rule;
     return phaseOf(segs) === undefined
       ? `must end in a phase Keptn sends: ${KEPTN_PHASES.join(', ')}${wildcards ? " (or a wildcard, '*' or '>')" : ''}`
@@ -132,7 +133,11 @@ export function commonMatch(a: string, b: string): string | undefined {
   }
   // Wildcards left over stand for a task (`test`), a sequence (`delivery`) or a phase (`finished`).
   const concrete = tokens.flatMap((tok, i) =>
-    tok === '>' ? ['event', 'test', 'finished'].slice(Math.min(2, Math.max(0, i - 2))) : tok === '*' ? [i === tokens.length - 1 ? 'finished' : i === 3 ? 'test' : 'delivery'] : [tok],
+    tok === '>'
+      ? ['event', 'test', 'finished'].slice(Math.min(2, Math.max(0, i - 2)))
+      : tok === '*'
+        ? [i === tokens.length - 1 ? 'finished' : i === 3 ? 'test' : 'delivery']
+        : [tok],
   );
   return concrete.join('.');
 }
@@ -169,14 +174,18 @@ export const endpointRule =
     }
     if (url.protocol !== 'https:') return `must be an https URL, e.g. ${example}`;
     if (url.username || url.password) return 'must not carry credentials: they go into a Keptn secret';
-    if (/[\s'"`$|;>{}\\]| &/.test(v)) return "must not contain spaces, quotes, { }, \\ or any of $ | ; > ` (the webhook-service refuses them)";
+    if (/[\s'"`$|;>{}\\]| &/.test(v))
+      return 'must not contain spaces, quotes, { }, \\ or any of $ | ; > ` (the webhook-service refuses them)';
     const denied = ['kubernetes', 'localhost', '127.0.0.1', '::1', 'cluster.local'].find((w) => v.includes(w));
     if (denied) return `must not contain "${denied}": the webhook-service refuses such requests`;
     if ([...url.searchParams.keys()].some((k) => /^(token|access_token|sig|signature|key|api_?key|secret|password|code|auth)$/i.test(k))) {
       return 'must not carry a secret in its query: it would be written into webhook.yaml; the token goes into the Keptn secret';
     }
     if (origin && (url.pathname !== '/' || url.search || url.hash || v.endsWith('/'))) {
-      return `must be only the scheme and host (e.g. ${url.origin}): the rest of the webhook URL holds its secret and goes into a Keptn secret`;
+      return (
+        `must be only the scheme and host (e.g. ${url.origin}): the rest of the webhook URL holds its secret ` +
+        `and goes into a Keptn secret`
+      );
     }
     return undefined;
   };
@@ -194,8 +203,7 @@ export function taskOf(type: string): string | undefined {
 
 /** An image repository without tag or digest, e.g. ghcr.io/acme/my-tests. */
 export const imageRepository: Rule = (v) =>
-  /^([a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?\/)?[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/.test(v) &&
-  v.length <= 255
+  /^([a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?\/)?[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/.test(v) && v.length <= 255
     ? undefined
     : "must be an image repository without tag, e.g. 'ghcr.io/acme/my-tests' (lowercase; registry host optional)";
 
@@ -218,13 +226,18 @@ export function yamlReading(v: string): string | undefined {
   if (/^(~|null|Null|NULL)$/.test(v) || v === '') return 'null';
   if (/^(y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)$/.test(v)) return 'a boolean (YAML 1.1)';
   if (/^(true|True|TRUE|false|False|FALSE)$/.test(v)) return 'a boolean';
-  if (/^[-+]?(\.(inf|Inf|INF)|[0-9]+)$/.test(v) || /^\.(nan|NaN|NAN)$/.test(v) || /^0o[0-7]+$/.test(v) || /^0x[0-9a-fA-F]+$/.test(v)) return 'a number';
+  if (/^[-+]?(\.(inf|Inf|INF)|[0-9]+)$/.test(v) || /^\.(nan|NaN|NAN)$/.test(v) || /^0o[0-7]+$/.test(v) || /^0x[0-9a-fA-F]+$/.test(v))
+    return 'a number';
   if (/^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/.test(v)) return 'a number';
   // YAML 1.1's own, as the yaml package reads it (looser than the spec: `e3` and `009` are
   // numbers there): binary, octal, decimal and hexadecimal with '_', sexagesimal, floats.
   if (/^[-+]?(0b[01_]+|0[0-7_]+|[0-9][0-9_]*|0x[0-9a-fA-F_]+|[0-9][0-9_]*(:[0-5]?[0-9])+)$/.test(v)) return 'a number (YAML 1.1)';
-  if (/^[-+]?(([0-9][0-9_]*)?(\.[0-9_]*)?[eE][-+]?[0-9]+|([0-9][0-9_]*)?\.[0-9_]*|[0-9][0-9_]*(:[0-5]?[0-9])+\.[0-9_]*)$/.test(v)) return 'a number (YAML 1.1)';
-  if (/^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}$/.test(v) || /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(\.[0-9]*)?([ \t]*(Z|[-+][0-9]{1,2}(:[0-9]{2})?))?$/.test(v))
+  if (/^[-+]?(([0-9][0-9_]*)?(\.[0-9_]*)?[eE][-+]?[0-9]+|([0-9][0-9_]*)?\.[0-9_]*|[0-9][0-9_]*(:[0-5]?[0-9])+\.[0-9_]*)$/.test(v))
+    return 'a number (YAML 1.1)';
+  if (
+    /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}$/.test(v) ||
+    /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(\.[0-9]*)?([ \t]*(Z|[-+][0-9]{1,2}(:[0-9]{2})?))?$/.test(v)
+  )
     return 'a date (YAML 1.1)';
   if (v === '<<') return 'a merge key (YAML 1.1)';
   return undefined;
@@ -237,7 +250,10 @@ export const yamlName =
     const broken = rule(v);
     if (broken) return broken;
     const reading = yamlReading(v);
-    return reading && `YAML reads it as ${reading}, not as a name: Chart.yaml, the shipyard and the manifests would carry that instead; choose another`;
+    return (
+      reading &&
+      `YAML reads it as ${reading}, not as a name: Chart.yaml, the shipyard and the manifests would carry that instead; choose another`
+    );
   };
 
 /**
@@ -259,7 +275,12 @@ export const carriable: Rule = (v) =>
  */
 export const notKeptnService: Rule = (v) => {
   const own = KEPTN_OWN_SERVICES.find((s) => s.name === v);
-  return own && `is one of Keptn's own services: the distributor (Keptn ${own.releases}) does not register an integration of that name with Keptn's control plane, so a remote execution plane would receive no event; choose another`;
+  return (
+    own &&
+    `is one of Keptn's own services: the distributor (Keptn ${own.releases}) does not register an ` +
+      `integration of that name with Keptn's control plane, so a remote execution plane would receive no ` +
+      `event; choose another`
+  );
 };
 
 export const oneOf =
@@ -269,5 +290,8 @@ export const oneOf =
 
 /** Split a comma-separated answer ("a, b,,c" → ["a", "b", "c"]). */
 export function listOf(value: string | undefined): string[] {
-  return (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  return (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }

@@ -16,9 +16,7 @@ export const TEMPLATES = fileURLToPath(new URL('../templates', import.meta.url))
 const COMPILED = new URL('./templates/', import.meta.url);
 
 function walk(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)],
-  );
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
 }
 
 /**
@@ -30,13 +28,15 @@ export function compileTemplates(dir: string): TemplateSet {
   const set = new Map<string, [string, Render][]>();
   for (const layer of readdirSync(dir)) {
     const root = join(dir, layer);
-    const files = walk(root).sort().map((file): [string, Render] => {
-      const source = readFileSync(file, 'utf8');
-      const path = relative(root, file);
-      if (!file.endsWith('.ejs')) return [path, () => source];
-      const render = ejs.compile(source, { filename: file, escape: String });
-      return [path, (view) => render(view)];
-    });
+    const files = walk(root)
+      .sort()
+      .map((file): [string, Render] => {
+        const source = readFileSync(file, 'utf8');
+        const path = relative(root, file);
+        if (!file.endsWith('.ejs')) return [path, () => source];
+        const render = ejs.compile(source, { filename: file, escape: String });
+        return [path, (view) => render(view)];
+      });
     set.set(layer, files);
   }
   return set;

@@ -88,7 +88,8 @@ function alive(pid: number): boolean {
 
 /** A staging folder's pid, if `name` is one (or, beside `target`, one of 0.1.0's: .<target>.<pid>-<time>.tmp). */
 function stagingPid(name: string, target?: string): number {
-  const m = STAGING.exec(name) ?? (target && name.startsWith(`.${target}.`) ? /^(\d+)-[a-z0-9]+\.tmp$/.exec(name.slice(target.length + 2)) : null);
+  const m =
+    STAGING.exec(name) ?? (target && name.startsWith(`.${target}.`) ? /^(\d+)-[a-z0-9]+\.tmp$/.exec(name.slice(target.length + 2)) : null);
   return Number(m?.[1] ?? 0);
 }
 
@@ -138,7 +139,9 @@ function inspect(dir: string, force: boolean): Target {
       try {
         real = statSync(p);
       } catch {
-        throw new WriteError(`${p === target ? dir : relative(process.cwd(), p) || p} is a symbolic link to ${readlinkSync(p)}, which does not exist`);
+        throw new WriteError(
+          `${p === target ? dir : relative(process.cwd(), p) || p} is a symbolic link to ${readlinkSync(p)}, which does not exist`,
+        );
       }
       if (!real.isDirectory()) throw fileInWay(p);
     } else if (!st.isDirectory()) throw fileInWay(p);
@@ -147,7 +150,8 @@ function inspect(dir: string, force: boolean): Target {
     if (p !== target) return { anchor: real, missing: relative(p, target).split(sep), entries: [] };
     const entries = readdirSync(real).filter((name) => {
       const pid = stagingPid(name);
-      if (pid && alive(pid) && pid !== process.pid) throw new WriteError(`cannot write ${dir}: another create-keptn-integration run (pid ${pid}) is writing into it`);
+      if (pid && alive(pid) && pid !== process.pid)
+        throw new WriteError(`cannot write ${dir}: another create-keptn-integration run (pid ${pid}) is writing into it`);
       return !pid;
     });
     if (!force && entries.length > 0) {
@@ -211,7 +215,8 @@ function within(root: string, shown: string, path: string): string {
       } catch {
         throw new WriteError(`${where} is a symbolic link to ${link}, which does not exist`);
       }
-      if (real !== root && !real.startsWith(root + sep)) throw new WriteError(`${where} is a symbolic link to ${link}, outside the project: nothing is written through it`);
+      if (real !== root && !real.startsWith(root + sep))
+        throw new WriteError(`${where} is a symbolic link to ${link}, outside the project: nothing is written through it`);
     }
     const last = i === parts.length - 1;
     if (!last && !st.isDirectory()) throw new WriteError(`${where} is a file where a generated folder goes (ENOTDIR)`);
@@ -286,7 +291,11 @@ export async function writeProject(dir: string, plan: Plan, options: WriteOption
   const t = inspect(dir, options.force ?? false);
   try {
     await held(() => {
-      if (t.real) return install(t.real, [...plan].map(([path, content]) => ({ path, content })));
+      if (t.real)
+        return install(
+          t.real,
+          [...plan].map(([path, content]) => ({ path, content })),
+        );
       const staging = join(t.anchor!, stagingName());
       mkdirSync(staging);
       try {
@@ -357,7 +366,8 @@ function install(root: string, entries: Entry[]): void {
     mkdirSync(fresh);
     writeTree(fresh, byPath.keys(), (path) => byPath.get(path)!);
     const created = new Set<string>();
-    for (const { path } of writes) for (let d = dirname(path); d !== '.' && !created.has(d) && !look(join(root, d)); d = dirname(d)) created.add(d);
+    for (const { path } of writes)
+      for (let d = dirname(path); d !== '.' && !created.has(d) && !look(join(root, d)); d = dirname(d)) created.add(d);
     const files = entries.map((e): [string, boolean] => [e.path, e.content !== undefined]);
     // The record last: until it is in place, the project reads as the run before.
     files.sort(([a], [b]) => Number(a === RECORD_FILE) - Number(b === RECORD_FILE));
@@ -452,7 +462,8 @@ export function recover(dir: string, check = false): void {
         // no journal: nothing was moved into place
       }
       if (check) {
-        if (journal) throw new WriteError(`${named(dir, name)} is what a killed run left half-done: run regenerate without --check to roll it back`);
+        if (journal)
+          throw new WriteError(`${named(dir, name)} is what a killed run left half-done: run regenerate without --check to roll it back`);
         continue;
       }
       try {

@@ -12,7 +12,11 @@ import { deflateRawSync } from 'node:zlib';
 
 const cmd = new Command('floor').argument('<dir>').requiredOption('--from <file>', "a project's files as JSON");
 for (let i = 0; i < 30; i++) cmd.option(`--option-${i} <value>`, `option ${i}, e.g. --option-${i} x`);
-cmd.command('regenerate').argument('[dirs...]').option('--check').action(() => {});
+cmd
+  .command('regenerate')
+  .argument('[dirs...]')
+  .option('--check')
+  .action(() => {});
 cmd.action((dir, { from }) => {
   const plan = new Map(Object.entries(JSON.parse(readFileSync(from, 'utf8'))));
   const staging = `${dir}.tmp`;

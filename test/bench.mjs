@@ -37,7 +37,11 @@ const loadAtStart = loadavg()[0];
 /** Wall time (ms) and peak RSS (MiB) of one process, via GNU time's %M. */
 function once(args, cwd = work) {
   const start = process.hrtime.bigint();
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', ...args], { cwd, encoding: 'utf8', env: { ...process.env, CI: 'true', NO_COLOR: '1' } });
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, CI: 'true', NO_COLOR: '1' },
+  });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (r.status !== 0) throw new Error(`${args.join(' ')} failed:\n${r.stderr}`);
   return { ms, mib: Number(r.stderr.trim().split('\n').pop()) / 1024 };
@@ -58,7 +62,9 @@ function paired(commands, fresh = () => {}) {
       if (round >= 0) runs[name].push(r);
     }
   }
-  const figures = Object.fromEntries(names.map((n) => [n, { ms: median(runs[n].map((r) => r.ms)), mib: median(runs[n].map((r) => r.mib)) }]));
+  const figures = Object.fromEntries(
+    names.map((n) => [n, { ms: median(runs[n].map((r) => r.ms)), mib: median(runs[n].map((r) => r.mib)) }]),
+  );
   return { ...figures, ratio: (name, base, key) => median(runs[name].map((r, i) => r[key] / runs[base][i][key])) };
 }
 
@@ -76,7 +82,9 @@ rmSync(work, { recursive: true, force: true });
 // The report.
 const widths = ['what', 'value', 'ratio', 'target'].map((k) => Math.max(k.length, ...rows.map((r) => String(r[k]).length)));
 const line = (cells) => cells.map((c, i) => String(c).padEnd(widths[i])).join('  ');
-console.log(`\nPaired medians of ${RUNS} rounds after a warm-up; Node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model.trim()}), load average ${loadAtStart.toFixed(2)} at the start, ${new Date().toISOString().slice(0, 10)}\n`);
+console.log(
+  `\nPaired medians of ${RUNS} rounds after a warm-up; Node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model.trim()}), load average ${loadAtStart.toFixed(2)} at the start, ${new Date().toISOString().slice(0, 10)}\n`,
+);
 console.log(line(['what', 'value', 'ratio', 'target']) + '  met');
 for (const r of rows) console.log(line([r.what, r.value, r.ratio, r.target]) + (r.target ? `  ${r.ok ? 'yes' : 'NO'}` : ''));
 console.log(`\ntargets met: ${rows.filter((r) => r.target && r.ok).length} of ${rows.filter((r) => r.target).length}`);
@@ -86,7 +94,8 @@ async function cliFigures() {
   // 1. Generation of each kind vs create-vite's react-ts template, in the same rounds, and the
   // floor (test/bench-floor.mjs): commander, the sli-provider's files and a record, nothing else.
   const generate = { vite: ['node', VITE, 'out', '--template', 'react-ts', '--no-interactive'], floor: await floorCommand() };
-  for (const [kind, extra] of Object.entries(KINDS)) generate[kind] = ['node', BIN, 'out', '--kind', kind, ...extra, '--yes', '--no-install', '--no-git'];
+  for (const [kind, extra] of Object.entries(KINDS))
+    generate[kind] = ['node', BIN, 'out', '--kind', kind, ...extra, '--yes', '--no-install', '--no-git'];
   const out = join(work, 'out');
   const gen = paired(generate, () => rmSync(out, { recursive: true, force: true }));
   row('create-vite react-ts (yardstick)', `${ms(gen.vite.ms)}, ${mib(gen.vite.mib)}`, '', '', true);
@@ -94,11 +103,20 @@ async function cliFigures() {
   row('floor: commander + the same files + record', `${ms(gen.floor.ms)}, ${mib(gen.floor.mib)}`, `${times(floor)} create-vite`, '', true);
   for (const [kind, extra] of Object.entries(KINDS)) {
     rmSync(out, { recursive: true, force: true });
-    execFileSync('node', [BIN, out, '--kind', kind, ...extra, '--yes', '--no-install', '--no-git'], { env: { ...process.env, CI: 'true' }, stdio: 'ignore' });
+    execFileSync('node', [BIN, out, '--kind', kind, ...extra, '--yes', '--no-install', '--no-git'], {
+      env: { ...process.env, CI: 'true' },
+      stdio: 'ignore',
+    });
     const files = readdirSync(out, { recursive: true }).filter((f) => statSync(join(out, f)).isFile()).length;
     const wall = gen.ratio(kind, 'vite', 'ms');
     const rss = gen.ratio(kind, 'vite', 'mib');
-    row(`generate ${kind} (${files} files): wall`, ms(gen[kind].ms), `${times(wall)} create-vite`, `≤ ${times(GOAL.wall)}`, wall <= GOAL.wall);
+    row(
+      `generate ${kind} (${files} files): wall`,
+      ms(gen[kind].ms),
+      `${times(wall)} create-vite`,
+      `≤ ${times(GOAL.wall)}`,
+      wall <= GOAL.wall,
+    );
     row(`generate ${kind}: peak RSS`, mib(gen[kind].mib), `${times(rss)} create-vite`, `≤ ${times(GOAL.rss)}`, rss <= GOAL.rss);
   }
 
@@ -119,7 +137,10 @@ async function floorCommand() {
   const bundle = join(work, 'floor.mjs');
   await build({ ...NODE_BUNDLE, entryPoints: [join(ROOT, 'test/bench-floor.mjs')], outfile: bundle });
   const project = join(work, 'floor-project');
-  execFileSync('node', [BIN, project, '--kind', 'sli-provider', '--yes', '--no-install', '--no-git'], { env: { ...process.env, CI: 'true' }, stdio: 'ignore' });
+  execFileSync('node', [BIN, project, '--kind', 'sli-provider', '--yes', '--no-install', '--no-git'], {
+    env: { ...process.env, CI: 'true' },
+    stdio: 'ignore',
+  });
   rmSync(join(project, '.keptn-integration.json'));
   const files = readdirSync(project, { recursive: true }).filter((f) => statSync(join(project, f)).isFile());
   const from = join(work, 'floor-files.json');
@@ -137,7 +158,10 @@ function packageFigures() {
   const kinds = Object.entries(KINDS);
   for (let i = 0; i < 50; i++) {
     const [kind, extra] = kinds[i % kinds.length];
-    execFileSync('node', [BIN, join(many, `p${i}`), '--kind', kind, ...extra, '--yes', '--no-install', '--no-git'], { env: { ...process.env, CI: 'true' }, stdio: 'ignore' });
+    execFileSync('node', [BIN, join(many, `p${i}`), '--kind', kind, ...extra, '--yes', '--no-install', '--no-git'], {
+      env: { ...process.env, CI: 'true' },
+      stdio: 'ignore',
+    });
   }
   const check = measure(['node', BIN, 'regenerate', '--check', ...readdirSync(many).map((d) => join(many, d))]);
   row('regenerate --check, 50 projects', ms(check.ms), '', '< 3000 ms', check.ms < 3000);
@@ -145,7 +169,9 @@ function packageFigures() {
   // 4. The packed package: tarball size, and what installing it pulls in.
   const packDir = join(work, 'pack');
   execFileSync('mkdir', ['-p', packDir]);
-  const [pack] = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', packDir, ROOT], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+  const [pack] = JSON.parse(
+    execFileSync('npm', ['pack', '--json', '--pack-destination', packDir, ROOT], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }),
+  );
   const tarball = join(packDir, pack.filename);
   const kb = statSync(tarball).size / 1000;
   row('npm pack: tarball', `${kb.toFixed(0)} kB (${pack.entryCount} files)`, '', '< 300 kB', kb < 300);
@@ -173,7 +199,10 @@ function packageFigures() {
  */
 async function serviceFigures() {
   const svcDir = join(work, 'svc');
-  execFileSync('node', [BIN, svcDir, '--kind', 'generic', '--task', 'bench', '--yes', '--no-git'], { env: { ...process.env, CI: 'true' }, stdio: 'ignore' });
+  execFileSync('node', [BIN, svcDir, '--kind', 'generic', '--task', 'bench', '--yes', '--no-git'], {
+    env: { ...process.env, CI: 'true' },
+    stdio: 'ignore',
+  });
   execFileSync('npm', ['run', 'build'], { cwd: svcDir, stdio: 'ignore' });
   if (OUTAGE_ONLY) return outageFigures(svcDir);
 
@@ -191,7 +220,13 @@ async function serviceFigures() {
       // lets V8 optimize the hot paths, as a service that has run for a while has.
       await load.burst(svc.port, 'started', 2000, 100);
       const started = await load.burst(svc.port, 'started', 2000, 100);
-      row('service: triggered → .started, 100 concurrent', `${started.perSecond.toFixed(0)} events/s, p99 ${ms(started.p99)}`, '', 'p99 < 20 ms', started.p99 < 20);
+      row(
+        'service: triggered → .started, 100 concurrent',
+        `${started.perSecond.toFixed(0)} events/s, p99 ${ms(started.p99)}`,
+        '',
+        'p99 < 20 ms',
+        started.p99 < 20,
+      );
       loadRows('service', await serviceLoad(load, svc.port));
     }
     await svc.stop();
@@ -248,7 +283,14 @@ async function outageFigures(svcDir) {
     ids.map(
       (id) =>
         new Promise((resolve) => {
-          const headers = { 'content-type': 'application/json', 'ce-specversion': '1.0', 'ce-source': 'bench', 'ce-type': 'sh.keptn.event.bench.triggered', 'ce-shkeptncontext': `ctx-${id}`, 'ce-id': id };
+          const headers = {
+            'content-type': 'application/json',
+            'ce-specversion': '1.0',
+            'ce-source': 'bench',
+            'ce-type': 'sh.keptn.event.bench.triggered',
+            'ce-shkeptncontext': `ctx-${id}`,
+            'ce-id': id,
+          };
           request({ host: '127.0.0.1', port: svc.port, method: 'POST', path: '/', agent, headers }, (res) => {
             res.resume();
             resolve(res.statusCode);
@@ -288,7 +330,12 @@ async function outageFigures(svcDir) {
   if (process.env.BENCH_DEBUG) {
     const missing = ids.filter((id) => !got.finished.has(id));
     console.log({ missing, started: missing.map((id) => got.started.get(id)), waitedMs: performance.now() - backAt });
-    console.log(output.split('\n').filter((l) => missing.some((id) => l.includes(id))).join('\n'));
+    console.log(
+      output
+        .split('\n')
+        .filter((l) => missing.some((id) => l.includes(id)))
+        .join('\n'),
+    );
   }
   row(
     `service: ${OUTAGE.tasks} tasks, distributor down ${OUTAGE.seconds} s`,
@@ -314,7 +361,13 @@ async function serviceLoad(load, port) {
 function loadRows(what, { rates, saturation }, targets = true) {
   for (const { rate, p50, p99, lost } of rates) {
     const met = p99 <= GOAL.p99Ms && lost === 0;
-    row(`${what}: triggered → .finished at ${rate}/s`, `p50 ${ms(p50)}, p99 ${ms(p99)}${lost ? `, ${lost} lost` : ''}`, '', targets ? `p99 ≤ ${GOAL.p99Ms} ms` : '', met);
+    row(
+      `${what}: triggered → .finished at ${rate}/s`,
+      `p50 ${ms(p50)}, p99 ${ms(p99)}${lost ? `, ${lost} lost` : ''}`,
+      '',
+      targets ? `p99 ≤ ${GOAL.p99Ms} ms` : '',
+      met,
+    );
   }
   row(
     `${what}: saturation, 100 in flight`,
@@ -373,7 +426,11 @@ async function startService(args, dir, brokerUrl) {
   const started = process.hrtime.bigint();
   const logFile = join(work, `service-${started}.log`);
   const out = openSync(logFile, 'w');
-  const child = spawn('node', args, { cwd: dir, env: { ...process.env, PORT: '0', EVENT_BROKER_URL: brokerUrl }, stdio: ['ignore', out, 'inherit'] });
+  const child = spawn('node', args, {
+    cwd: dir,
+    env: { ...process.env, PORT: '0', EVENT_BROKER_URL: brokerUrl },
+    stdio: ['ignore', out, 'inherit'],
+  });
   closeSync(out);
   // A failing bench must not leave a service running.
   const orphan = () => child.kill();
@@ -521,7 +578,10 @@ function loadGenerator(receiver) {
         while (next < total) {
           next++;
           const t0 = performance.now();
-          const failed = await Promise.race([new Promise((r) => fire(port, phase, r)), new Promise((r) => setTimeout(r, 10_000, true).unref())]);
+          const failed = await Promise.race([
+            new Promise((r) => fire(port, phase, r)),
+            new Promise((r) => setTimeout(r, 10_000, true).unref()),
+          ]);
           if (!failed) latencies.push(performance.now() - t0);
         }
       };

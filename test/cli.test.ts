@@ -41,7 +41,10 @@ describe('Ctrl-C after writing', () => {
     const cwd = tempDir();
     mkdirSync(join(cwd, 'bin'));
     writeFileSync(join(cwd, 'bin', 'npm'), '#!/bin/sh\nsleep 20\n', { mode: 0o755 });
-    const child = cli(['x', '--kind', 'generic', '--task', 't', '--yes', ...flags], { cwd, env: { PATH: `${join(cwd, 'bin')}:${process.env.PATH}`, NO_COLOR: '1' } });
+    const child = cli(['x', '--kind', 'generic', '--task', 't', '--yes', ...flags], {
+      cwd,
+      env: { PATH: `${join(cwd, 'bin')}:${process.env.PATH}`, NO_COLOR: '1' },
+    });
     for (let i = 0; i < 100 && !existsSync(join(cwd, 'x', 'package.json')); i++) await new Promise((r) => setTimeout(r, 50));
     await new Promise((r) => setTimeout(r, 300));
     child.kill('SIGINT');
@@ -57,7 +60,9 @@ describe('Ctrl-C after writing', () => {
   it('during npm install, with git: says that git init and the first commit were skipped too', async () => {
     const { r, dir } = await interruptedInstall();
     expect(r.exitCode).toBe(130);
-    expect(r.stderr).toContain('Cancelled during npm install: the project is at x; run npm install there; git init and the first commit were skipped too: run them there after it.');
+    expect(r.stderr).toContain(
+      'Cancelled during npm install: the project is at x; run npm install there; git init and the first commit were skipped too: run them there after it.',
+    );
     expect(existsSync(join(dir, '.git'))).toBe(false);
   });
 });
@@ -85,7 +90,10 @@ describe('the target directory', () => {
     const listed = await cli(['svc', '--kind', 'notification', '--yes', '--dry-run', '--force'], { cwd, env: { NO_COLOR: '1' } });
     expect(listed.exitCode).toBe(0);
     expect(listed.stdout).toMatch(/--force replaces 1 existing file:\n {2}README\.md/);
-    const forced = await cli(['svc', '--kind', 'notification', '--yes', '--force', '--no-install', '--no-git'], { cwd, env: { NO_COLOR: '1' } });
+    const forced = await cli(['svc', '--kind', 'notification', '--yes', '--force', '--no-install', '--no-git'], {
+      cwd,
+      env: { NO_COLOR: '1' },
+    });
     expect(forced.stderr).toMatch(/--force replaces 1 existing file:\n {2}README\.md/);
   });
 
@@ -100,16 +108,44 @@ describe('the target directory', () => {
 
 describe('bad input', () => {
   const cases: [string, string[], RegExp][] = [
-    ['a bad name', ['x', '--kind', 'test-tool', '--name', 'Bad_Name', '--yes'], /^error: --name "Bad_Name" is invalid: must be a DNS-1123 label/],
+    [
+      'a bad name',
+      ['x', '--kind', 'test-tool', '--name', 'Bad_Name', '--yes'],
+      /^error: --name "Bad_Name" is invalid: must be a DNS-1123 label/,
+    ],
     ['a missing kind', ['x', '--yes'], /^error: --kind is missing: required; pass --kind <kind>, e.g. --kind test-tool$/],
     ['a missing generic task', ['x', '--kind', 'generic', '--yes'], /^error: --task is missing: required for kind generic/],
-    ['an unknown Keptn version', ['x', '--kind', 'test-tool', '--keptn', '2.0', '--yes'], /^error: --keptn "2.0" is invalid: must be a Keptn v1 release from 0.8 to 1.4: a minor \(0.8, 0.9, .*, 1.4\) or a full release such as 1.4.5$/],
-    ['an event wildcard where tasks are answered', ['x', '--kind', 'generic', '--task', 't', '--events', 'sh.keptn.>', '--yes'], /^error: --events "sh.keptn.>" is invalid/],
+    [
+      'an unknown Keptn version',
+      ['x', '--kind', 'test-tool', '--keptn', '2.0', '--yes'],
+      /^error: --keptn "2.0" is invalid: must be a Keptn v1 release from 0.8 to 1.4: a minor \(0.8, 0.9, .*, 1.4\) or a full release such as 1.4.5$/,
+    ],
+    [
+      'an event wildcard where tasks are answered',
+      ['x', '--kind', 'generic', '--task', 't', '--events', 'sh.keptn.>', '--yes'],
+      /^error: --events "sh.keptn.>" is invalid/,
+    ],
     ['no directory without prompts', ['--kind', 'test-tool', '--yes'], /^error: directory is missing: required without prompts/],
-    ['a folder whose name YAML reads as a number', ['2024', '--kind', 'test-tool', '--yes'], /^error: directory "2024" is invalid: gives the integration name "2024", and YAML reads it as a number, not as a name: .*: pass --name$/],
-    ['a name YAML reads as a boolean', ['x', '--kind', 'test-tool', '--name', 'true', '--yes'], /^error: --name "true" is invalid: YAML reads it as a boolean, not as a name/],
-    ["one of Keptn's own service names", ['x', '--kind', 'test-tool', '--name', 'shipyard-controller', '--yes'], /^error: --name "shipyard-controller" is invalid: is one of Keptn's own services: the distributor \(Keptn 0\.9\.0–1\.4\.5\) does not register/],
-    ['an event phase Keptn never sends', ['x', '--kind', 'notification', '--events', 'sh.keptn.event.evaluation.done', '--yes'], /^error: --events "sh.keptn.event.evaluation.done" is invalid: "sh.keptn.event.evaluation.done" must end in a phase Keptn sends: triggered, started, status.changed, finished, invalidated/],
+    [
+      'a folder whose name YAML reads as a number',
+      ['2024', '--kind', 'test-tool', '--yes'],
+      /^error: directory "2024" is invalid: gives the integration name "2024", and YAML reads it as a number, not as a name: .*: pass --name$/,
+    ],
+    [
+      'a name YAML reads as a boolean',
+      ['x', '--kind', 'test-tool', '--name', 'true', '--yes'],
+      /^error: --name "true" is invalid: YAML reads it as a boolean, not as a name/,
+    ],
+    [
+      "one of Keptn's own service names",
+      ['x', '--kind', 'test-tool', '--name', 'shipyard-controller', '--yes'],
+      /^error: --name "shipyard-controller" is invalid: is one of Keptn's own services: the distributor \(Keptn 0\.9\.0–1\.4\.5\) does not register/,
+    ],
+    [
+      'an event phase Keptn never sends',
+      ['x', '--kind', 'notification', '--events', 'sh.keptn.event.evaluation.done', '--yes'],
+      /^error: --events "sh.keptn.event.evaluation.done" is invalid: "sh.keptn.event.evaluation.done" must end in a phase Keptn sends: triggered, started, status.changed, finished, invalidated/,
+    ],
   ];
   it.each(cases)('%s: one line naming field, value and rule; exit 1; nothing written', async (_, args) => {
     const cwd = tempDir();
@@ -125,7 +161,9 @@ describe('bad input', () => {
     writeFileSync(join(cwd, 'a.json'), '{"kind": "test-tool", "description": "half \\ud800 a pair"}');
     const r = await cli(['x', '--answers', 'a.json'], { cwd });
     expect(r.exitCode).toBe(1);
-    expect(r.stderr.trim()).toBe('error: a.json: description "half \\ud800 a pair" is invalid: holds a lone surrogate (half of a UTF-16 pair, e.g. \\ud800), which neither YAML nor JSON can carry');
+    expect(r.stderr.trim()).toBe(
+      'error: a.json: description "half \\ud800 a pair" is invalid: holds a lone surrogate (half of a UTF-16 pair, e.g. \\ud800), which neither YAML nor JSON can carry',
+    );
     expect(readdirSync(cwd)).toEqual(['a.json']);
   });
 
@@ -137,8 +175,12 @@ describe('bad input', () => {
     const warnings = r.stderr.split('\n').filter((l) => l.startsWith('warning: '));
     expect(warnings).toEqual([
       'warning: --events: sh.keptn.event.evaluaton.finished: task "evaluaton" is close to Keptn\'s built-in "evaluation" (a typo?): no Keptn service runs or answers a task "evaluaton"',
-      expect.stringMatching(/^warning: --events: sh\.keptn\.event\.evaluaton\.finished and sh\.keptn\.event\.> both match events such as sh\.keptn\.event\.evaluaton\.finished: .* arrives twice/),
-      expect.stringMatching(/^warning: --events: sh\.keptn\.event\.> and sh\.keptn\.event\.test\.triggered both match events such as sh\.keptn\.event\.test\.triggered: Keptn's distributor \(0\.8 to 1\.4\.5\) forwards an event once for each subscription it matches/),
+      expect.stringMatching(
+        /^warning: --events: sh\.keptn\.event\.evaluaton\.finished and sh\.keptn\.event\.> both match events such as sh\.keptn\.event\.evaluaton\.finished: .* arrives twice/,
+      ),
+      expect.stringMatching(
+        /^warning: --events: sh\.keptn\.event\.> and sh\.keptn\.event\.test\.triggered both match events such as sh\.keptn\.event\.test\.triggered: Keptn's distributor \(0\.8 to 1\.4\.5\) forwards an event once for each subscription it matches/,
+      ),
     ]);
   });
 
@@ -186,7 +228,14 @@ describe('writing', () => {
     const cwd = tempDir();
     writeFileSync(
       join(cwd, 'answers.yaml'),
-      ['kind: notification', 'keptn: 0.8', 'events:', '  - sh.keptn.event.evaluation.finished', '  - sh.keptn.event.test.finished', 'project: shop'].join('\n'),
+      [
+        'kind: notification',
+        'keptn: 0.8',
+        'events:',
+        '  - sh.keptn.event.evaluation.finished',
+        '  - sh.keptn.event.test.finished',
+        'project: shop',
+      ].join('\n'),
     );
     const r = await cli(['slack', '--answers', 'answers.yaml', '--project', 'podtato', '--no-install', '--no-git'], { cwd });
     expect(r.exitCode, r.all).toBe(0);
@@ -203,13 +252,23 @@ describe('writing', () => {
 
   it('makes an initial commit of exactly what it generated, and prints the next steps', async () => {
     const cwd = tempDir();
-    const r = await cli(['my-task', '--kind', 'generic', '--task', 'my-task', '--yes', '--no-install'], { cwd, env: { NO_COLOR: '1', FORCE_COLOR: '1' } });
+    const r = await cli(['my-task', '--kind', 'generic', '--task', 'my-task', '--yes', '--no-install'], {
+      cwd,
+      env: { NO_COLOR: '1', FORCE_COLOR: '1' },
+    });
     expect(r.exitCode, r.all).toBe(0);
     const dir = join(cwd, 'my-task');
     const log = await execa('git', ['log', '--format=%s'], { cwd: dir });
     expect(log.stdout).toBe('Generated by create-keptn-integration');
     expect((await execa('git', ['status', '--porcelain'], { cwd: dir })).stdout).toBe('');
-    for (const step of ['cd my-task', 'npm install', 'npm test', 'npm run send-event test-events/my-task.triggered.json', 'helm install my-task ./chart', './keptn/add-resources.sh'])
+    for (const step of [
+      'cd my-task',
+      'npm install',
+      'npm test',
+      'npm run send-event test-events/my-task.triggered.json',
+      'helm install my-task ./chart',
+      './keptn/add-resources.sh',
+    ])
       expect(r.stdout).toContain(step);
     expect(r.all).not.toMatch(/\x1b\[/); // NO_COLOR wins over FORCE_COLOR
     expect(existsSync(join(dir, 'test-events', 'my-task.triggered.json'))).toBe(true);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { generate } from './helpers.js';
-import { BIN, cli, tempDir } from './run.js';
+import { BIN, NODE_BIN, cli, tempDir } from './run.js';
 
 const ESC = /\x1b\[/;
 
@@ -32,7 +32,11 @@ while True:
 sys.stderr.buffer.write(err)
 sys.exit(code)
 `;
-  const r = await execa('python3', ['-c', script, out, 'node', BIN, ...args], { reject: false, env: { TERM: 'xterm', ...env }, extendEnv: false });
+  const r = await execa('python3', ['-c', script, out, NODE_BIN, BIN, ...args], {
+    reject: false,
+    env: { TERM: 'xterm', ...env },
+    extendEnv: false,
+  });
   return { exitCode: r.exitCode, stdout: readFileSync(out, 'utf8'), stderr: r.stderr };
 }
 
@@ -64,7 +68,10 @@ describe('colours', () => {
 
   it('--no-color and --color are options of create too', async () => {
     const cwd = tempDir();
-    const plain = await cli(['x', '--kind', 'generic', '--task', 't', '--yes', '--dry-run', '--no-color'], { cwd, env: { FORCE_COLOR: '1' } });
+    const plain = await cli(['x', '--kind', 'generic', '--task', 't', '--yes', '--dry-run', '--no-color'], {
+      cwd,
+      env: { FORCE_COLOR: '1' },
+    });
     expect(plain.exitCode, plain.all).toBe(0);
     expect(plain.all).not.toMatch(ESC);
     const help = await cli(['--help']);

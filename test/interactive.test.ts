@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { BIN, tempDir } from './run.js';
+import { BIN, NODE_BIN, tempDir } from './run.js';
 
 const DRIVER = fileURLToPath(new URL('pty-drive.py', import.meta.url));
 const DOWN = '\x1b[B';
@@ -15,7 +15,7 @@ async function drive(cwd: string, steps: [string, string][], args: string[] = []
   if (python.exitCode !== 0) throw new Error('python3 is needed to drive the prompts in a pseudo-terminal: apt-get install python3');
   // Prompts appear only outside CI.
   const { CI: _, ...env } = process.env;
-  return execa('python3', [DRIVER, JSON.stringify(steps), '--', 'node', BIN, ...args, '--no-install', '--no-git'], {
+  return execa('python3', [DRIVER, JSON.stringify(steps), '--', NODE_BIN, BIN, ...args, '--no-install', '--no-git'], {
     cwd,
     env: { ...env, NO_COLOR: '1' },
     extendEnv: false,
@@ -23,7 +23,95 @@ async function drive(cwd: string, steps: [string, string][], args: string[] = []
   });
 }
 
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
+/**
+ * The CLI in a real terminal emulator (tmux), so that what a person reads is the screen after
+ * inquirer's redraws, not the stream of writes: `screens[i]` is the screen when step i's text
+ * appeared, `transcript` the whole screen at the end. Each wait bounds itself (10 s).
+ */
+async function inTerminal(cwd: string, steps: [string, string][], args: string[] = []) {
+  const socket = join(tempDir(), 'tmux.sock');
+  const tmux = (...a: string[]) => execa('tmux', ['-S', socket, ...a]);
+  const screen = async () => (await tmux('capture-pane', '-p', '-J', '-S', '-')).stdout;
+  const waitFor = async (text: string) => {
+    for (const deadline = Date.now() + 10_000; Date.now() < deadline; await sleep(100)) {
+      const shown = await screen();
+      if (shown.includes(text)) return shown;
+    }
+    throw new Error(`waited 10 s for ${JSON.stringify(text)}; the screen:\n${await screen()}`);
+  };
+  const { CI: _, ...env } = process.env;
+  const command = [NODE_BIN, BIN, ...args, '--no-install', '--no-git'].map((w) => `'${w}'`).join(' ');
+  // The shell waits after the CLI ends (read), so that its last screen can be read.
+  await execa('tmux', ['-S', socket, 'new-session', '-d', '-x', '200', '-y', '80', `cd '${cwd}' && ${command}; echo "[exit $?]"; read x`], {
+    env: { ...env, NO_COLOR: '1' },
+    extendEnv: false,
+  });
+  try {
+    const screens: string[] = [];
+    for (const [text, keys] of steps) {
+      screens.push(await waitFor(text));
+      await tmux('send-keys', '-l', keys);
+    }
+    const transcript = await waitFor('[exit ');
+    return { screens, transcript, exitCode: Number(/\[exit (\d+)\]/.exec(transcript)![1]) };
+  } finally {
+    await execa('tmux', ['-S', socket, 'kill-server'], { reject: false });
+  }
+}
+
+/** The line after the one that contains `text`. */
+const below = (screen: string, text: string) => {
+  const lines = screen.split('\n');
+  return lines[lines.findIndex((l) => l.includes(text)) + 1];
+};
+
 describe('interactive prompts', () => {
+  it('shows each hint with its own question, offers a name without a directory, and says what a y/N line decided', async () => {
+    const cwd = tempDir();
+    const r = await inTerminal(cwd, [
+      ['What kind of integration?', ENTER], // test-tool
+      ['Integration name', ENTER], // the kind's sample name
+      ['Which Keptn release', ENTER],
+      ['Which shipyard task', ENTER],
+      ['How does it run?', ENTER],
+      ['Which test tool', ENTER],
+      ['Change the example Keptn coordinates', ENTER],
+    ]);
+    expect(r.exitCode, r.transcript).toBe(0);
+    // Asked: the question, its hint under it, then where the answer goes; above it the last answer.
+    const asked = r.screens[1];
+    expect(below(asked, 'What kind of integration? test-tool')).toMatch(/^\? Integration name$/);
+    expect(below(asked, '? Integration name')).toMatch(/^ {2}Used as Helm release, Deployment/);
+    expect(asked).toMatch(/^ {2}› \(my-tests\)/m);
+    // Answered: one line per question and its answer, no hint left between them.
+    const answered = r.transcript
+      .slice(0, r.transcript.lastIndexOf('\n', r.transcript.indexOf('Wrote ')))
+      .trim()
+      .split('\n');
+    expect(
+      answered.filter((l) => !l.startsWith('✔')),
+      r.transcript,
+    ).toEqual([]);
+    expect(answered).toContain('✔ Integration name my-tests');
+    expect(answered.at(-1)).toMatch(/\(y\/N\) no$/);
+    expect(existsSync(join(cwd, 'my-tests', '.keptn-integration.json'))).toBe(true);
+  });
+
+  it("answers a blank required answer in the answer's own words", async () => {
+    const cwd = tempDir();
+    const r = await inTerminal(cwd, [
+      ['What kind of integration?', DOWN + DOWN + DOWN + ENTER], // generic
+      ['Integration name', 'mig' + ENTER],
+      ['Which Keptn release', ENTER],
+      ['Which shipyard task', ENTER],
+      ['required, e.g. load-test', '\x03'],
+    ]);
+    expect(r.exitCode).toBe(130);
+    expect(r.screens[4]).not.toContain('You must provide a value');
+  });
+
   it('walks a new user through, re-asking on invalid input', async () => {
     const cwd = tempDir();
     const r = await drive(cwd, [
@@ -47,7 +135,15 @@ describe('interactive prompts', () => {
     expect(r.stdout).toContain('Chosen per project with `keptn configure monitoring <provider>`');
     expect(r.stdout).toContain('npm run send-event test-events/get-sli.triggered.json');
     const record = JSON.parse(readFileSync(join(cwd, 'my-prom', '.keptn-integration.json'), 'utf8'));
-    expect(record.answers).toMatchObject({ kind: 'sli-provider', name: 'my-prom', keptn: '1.4', 'sli-provider': 'my-prom', metrics: 'http-json', owner: 'acme', image: 'ghcr.io/acme/my-prom' });
+    expect(record.answers).toMatchObject({
+      kind: 'sli-provider',
+      name: 'my-prom',
+      keptn: '1.4',
+      'sli-provider': 'my-prom',
+      metrics: 'http-json',
+      owner: 'acme',
+      image: 'ghcr.io/acme/my-prom',
+    });
   });
 
   it('offers the test tools and the job-executor runtime, each with a line saying what it is', async () => {
@@ -103,7 +199,8 @@ describe('interactive prompts', () => {
       ['Change the example Keptn coordinates', ENTER],
     ]);
     expect(r.exitCode, r.stdout).toBe(0);
-    const warning = 'warning: --events: sh.keptn.event.evaluaton.finished: task "evaluaton" is close to Keptn\'s built-in "evaluation" (a typo?)';
+    const warning =
+      'warning: --events: sh.keptn.event.evaluaton.finished: task "evaluaton" is close to Keptn\'s built-in "evaluation" (a typo?)';
     expect(r.stdout).toContain(warning);
     expect(r.stdout.indexOf(warning)).toBeLessThan(r.stdout.indexOf('Which message format'));
     const record = JSON.parse(readFileSync(join(cwd, 'notes', '.keptn-integration.json'), 'utf8'));
@@ -126,8 +223,40 @@ describe('interactive prompts', () => {
     const cwd = tempDir();
     mkdirSync(join(cwd, 'svc'));
     writeFileSync(join(cwd, 'svc', 'README.md'), 'mine');
-    const flags = ['--kind', 'generic', '--task', 't', '--name', 'svc', '--events', 'sh.keptn.event.t.triggered', '--keptn', '1.4', '--runtime', 'service', '--project', 'p', '--stage', 's', '--service', 'c', '--description', 'd', '--owner', 'acme', '--image', 'ghcr.io/acme/svc'];
-    const r = await drive(cwd, [['--force replaces 1 existing file:', ''], ['Replace this file with the generated one?', 'n' + ENTER]], ['svc', '--force', ...flags]);
+    const flags = [
+      '--kind',
+      'generic',
+      '--task',
+      't',
+      '--name',
+      'svc',
+      '--events',
+      'sh.keptn.event.t.triggered',
+      '--keptn',
+      '1.4',
+      '--runtime',
+      'service',
+      '--project',
+      'p',
+      '--stage',
+      's',
+      '--service',
+      'c',
+      '--description',
+      'd',
+      '--owner',
+      'acme',
+      '--image',
+      'ghcr.io/acme/svc',
+    ];
+    const r = await drive(
+      cwd,
+      [
+        ['--force replaces 1 existing file:', ''],
+        ['Replace this file with the generated one?', 'n' + ENTER],
+      ],
+      ['svc', '--force', ...flags],
+    );
     expect(r.exitCode, r.stdout).toBe(130);
     expect(r.stdout).toMatch(/--force replaces 1 existing file:\r?\n {2}README\.md/);
     expect(r.stdout).toContain('Cancelled: nothing was written.');

@@ -12,7 +12,9 @@ describe('messages', () => {
     const cwd = tempDir();
     const r = await cli(['regenerate', 'no-such-dir'], { cwd, env: { NO_COLOR: '1' } });
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toBe('error: no-such-dir does not exist: regenerate takes the directories of projects made by create-keptn-integration');
+    expect(r.stderr).toBe(
+      'error: no-such-dir does not exist: regenerate takes the directories of projects made by create-keptn-integration',
+    );
   });
 
   it('regenerate in a subdirectory of a project finds the project upward and names it', async () => {
@@ -33,10 +35,16 @@ describe('messages', () => {
 
   it('a mistyped command is suggested, not taken for a project name', async () => {
     const cwd = tempDir();
-    for (const [typed, meant] of [['regenrate', 'regenerate'], ['regnerate', 'regenerate'], ['hlep', 'help']]) {
+    for (const [typed, meant] of [
+      ['regenrate', 'regenerate'],
+      ['regnerate', 'regenerate'],
+      ['hlep', 'help'],
+    ]) {
       const r = await cli([typed], { cwd, env: { NO_COLOR: '1' } });
       expect(r.exitCode).toBe(1);
-      expect(r.stderr).toBe(`error: unknown command "${typed}": did you mean ${meant}? (to create a project in a folder of that name, pass ./${typed})`);
+      expect(r.stderr).toBe(
+        `error: unknown command "${typed}": did you mean ${meant}? (to create a project in a folder of that name, pass ./${typed})`,
+      );
     }
     // A name that is no slip of a command, or a folder that exists, is a project.
     const kelp = await cli(['kelp', '--kind', 'generic', '--task', 't', '--yes', '--dry-run'], { cwd });
@@ -48,7 +56,11 @@ describe('messages', () => {
 
   it('--help has an example for every flag, --set lists its keys, and -V prints the version', async () => {
     // Each option's entry: its first line and the wrapped lines under it.
-    const entries = (help: string) => help.split(/\n(?=  -)/).filter((e) => e.startsWith('  -')).map((e) => e.split('\n\n')[0].replace(/\s+/g, ' '));
+    const entries = (help: string) =>
+      help
+        .split(/\n(?=  -)/)
+        .filter((e) => e.startsWith('  -'))
+        .map((e) => e.split('\n\n')[0].replace(/\s+/g, ' '));
     const help = (await cli(['--help'])).stdout;
     const regenerate = (await cli(['help', 'regenerate'])).stdout;
     expect(entries(help).length).toBeGreaterThan(ANSWERS.length);
@@ -64,7 +76,7 @@ describe('messages', () => {
 });
 
 describe('defaults follow the answers they come from', () => {
-  it("regenerate --set kind=generic brings the generic description unless the owner wrote one", async () => {
+  it('regenerate --set kind=generic brings the generic description unless the owner wrote one', async () => {
     const { dir } = await generate('test-tool', '1.0');
     const r = await cli(['regenerate', dir, '--set', 'kind=generic', '--set', 'task=db-migrate'], { env: { NO_COLOR: '1' } });
     expect(r.exitCode, r.all).toBe(0);
@@ -80,7 +92,13 @@ describe('defaults follow the answers they come from', () => {
 
   it('a no-code generic project is not described as having a handler', async () => {
     for (const runtime of ['job-executor', 'webhook-service']) {
-      const a = await resolveAnswers({ kind: 'generic', name: 'x', task: 't', runtime, ...(runtime === 'webhook-service' ? { endpoint: 'https://ci.example.com/hook' } : {}) });
+      const a = await resolveAnswers({
+        kind: 'generic',
+        name: 'x',
+        task: 't',
+        runtime,
+        ...(runtime === 'webhook-service' ? { endpoint: 'https://ci.example.com/hook' } : {}),
+      });
       expect(a.description).not.toMatch(/handler/);
     }
   });
@@ -124,16 +142,34 @@ describe('the webhook-service endpoint of a notification', () => {
   it('missing for Teams or JSON: says only Slack has a default, with an example of that format that is accepted', async () => {
     for (const webhook of ['teams', 'generic']) {
       const a = { kind: 'notification', name: 'x', runtime: 'webhook-service', webhook };
-      const err = await resolveAnswers(a).then(() => undefined, (e: Error) => e);
-      expect(err?.message).toMatch(new RegExp(`^--endpoint is missing: required for --webhook ${webhook} \\(only slack has a default, https://hooks\\.slack\\.com\\): pass the scheme and host of its incoming webhook, e\\.g\\. --endpoint (https://\\S+)$`));
+      const err = await resolveAnswers(a).then(
+        () => undefined,
+        (e: Error) => e,
+      );
+      expect(err?.message).toMatch(
+        new RegExp(
+          `^--endpoint is missing: required for --webhook ${webhook} \\(only slack has a default, https://hooks\\.slack\\.com\\): pass the scheme and host of its incoming webhook, e\\.g\\. --endpoint (https://\\S+)$`,
+        ),
+      );
       const example = /--endpoint (https:\/\/\S+)$/.exec(err!.message)![1];
       await expect(resolveAnswers({ ...a, endpoint: example })).resolves.toMatchObject({ endpoint: example });
     }
   });
 
   it("refused as http: the example is the format's origin, not a path", async () => {
-    const err = await resolveAnswers({ kind: 'notification', name: 'x', runtime: 'webhook-service', webhook: 'teams', endpoint: 'http://x.example.com' }).then(() => undefined, (e: Error) => e);
-    expect(err?.message).toBe('--endpoint "http://x.example.com" is invalid: must be an https URL, e.g. https://prod-00.westeurope.logic.azure.com');
+    const err = await resolveAnswers({
+      kind: 'notification',
+      name: 'x',
+      runtime: 'webhook-service',
+      webhook: 'teams',
+      endpoint: 'http://x.example.com',
+    }).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(err?.message).toBe(
+      '--endpoint "http://x.example.com" is invalid: must be an https URL, e.g. https://prod-00.westeurope.logic.azure.com',
+    );
   });
 });
 
@@ -141,18 +177,20 @@ describe('what turned prompts off, where a runtime belongs, a YAML error', () =>
   it('a missing directory without prompts says CI=true turned them off, and that --name would do', async () => {
     const r = await cli(['--kind', 'generic', '--task', 't'], { cwd: tempDir(), env: { NO_COLOR: '1', CI: 'true' } });
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toBe('error: directory is missing: required without prompts (CI=true turns them off); pass it first or give --name, e.g. create-keptn-integration my-tests --yes');
+    expect(r.stderr).toBe(
+      'error: directory is missing: required without prompts (CI=true turns them off); pass it first or give --name, e.g. create-keptn-integration my-tests --yes',
+    );
     const named = await cli(['--kind', 'generic', '--task', 't', '--name', 'named', '--dry-run'], { cwd: tempDir(), env: { CI: 'true' } });
     expect(named.exitCode, named.all).toBe(0);
   });
 
-  it("a runtime of another kind says the choice depends on the kind", async () => {
+  it('a runtime of another kind says the choice depends on the kind', async () => {
     await expect(resolveAnswers({ kind: 'test-tool', name: 'x', runtime: 'webhook-service' })).rejects.toThrow(
       '--runtime "webhook-service" is invalid: must be one of: service, job-executor for kind test-tool (webhook-service is for notification and generic)',
     );
   });
 
-  it('an answers file that is no YAML: the parser\'s first line, without a dangling colon', async () => {
+  it("an answers file that is no YAML: the parser's first line, without a dangling colon", async () => {
     const cwd = tempDir();
     writeFileSync(join(cwd, 'bad.yaml'), 'kind: a: b\n');
     const r = await cli(['x', '--answers', 'bad.yaml'], { cwd, env: { NO_COLOR: '1' } });

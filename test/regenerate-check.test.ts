@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { changedTemplates, edit, generate, read, regenerate } from './helpers.js';
-import { BIN } from './run.js';
+import { BIN, NODE_BIN } from './run.js';
 
 const VALUES = 'base/chart/values.yaml.ejs';
 const RECORD = '.keptn-integration.json';
@@ -37,7 +37,10 @@ describe('regenerate --check', () => {
   it('passes again once the markers are gone, and the record forgets the conflict', async () => {
     const dir = await conflicted();
     expect(JSON.parse(read(dir, RECORD)).conflicts).toEqual(['chart/values.yaml']);
-    writeFileSync(join(dir, 'chart/values.yaml'), read(dir, 'chart/values.yaml').replace(/<<<<<<< your version\n( {6}cpu: 400m\n)[\s\S]*?>>>>>>> [^\n]*\n/, '$1'));
+    writeFileSync(
+      join(dir, 'chart/values.yaml'),
+      read(dir, 'chart/values.yaml').replace(/<<<<<<< your version\n( {6}cpu: 400m\n)[\s\S]*?>>>>>>> [^\n]*\n/, '$1'),
+    );
     // Resolved is up to date; the next run drops the file from the record.
     expect((await regenerate(dir, '--check')).exitCode).toBe(0);
     expect((await regenerate(dir)).exitCode).toBe(0);
@@ -61,7 +64,11 @@ describe('regenerate --check', () => {
     ['a base of other files', (r: any, other: any) => (r.base = other.base), /would update\s+\.keptn-integration\.json: its base/],
     ['an extra key', (r: any) => (r.extra = 1), /would update\s+\.keptn-integration\.json: it holds keys .* \(extra\)/],
     ['an extra generator key', (r: any) => (r.generator.commit = 'abc'), /\(generator\.commit\)/],
-    ['a version that is none', (r: any) => (r.generator.version = 'garbage'), /generator\.version "garbage" is invalid: must be a semantic version/],
+    [
+      'a version that is none',
+      (r: any) => (r.generator.version = 'garbage'),
+      /generator\.version "garbage" is invalid: must be a semantic version/,
+    ],
   ])('fails on a record with %s, which a run would rewrite or refuse', async (_, change, message) => {
     const { dir } = await generate('generic', '1.0');
     const other = JSON.parse(read((await generate('notification', '1.0')).dir, RECORD));
@@ -85,7 +92,11 @@ describe('regenerate --check', () => {
     const { dir } = await generate('test-tool', '1.0');
     // Ten times the diffs of a move to Keptn 0.8: more than a pipe holds, so `head` closes it early.
     const dirs = Array.from({ length: 10 }, () => `"${dir}"`).join(' ');
-    const piped = await execa('bash', ['-c', `set -o pipefail; node "${BIN}" regenerate ${dirs} --check --diff --set keptn=0.8 | head -1`], { reject: false, env: { NO_COLOR: '1' } });
+    const piped = await execa(
+      'bash',
+      ['-c', `set -o pipefail; "${NODE_BIN}" "${BIN}" regenerate ${dirs} --check --diff --set keptn=0.8 | head -1`],
+      { reject: false, env: { NO_COLOR: '1' } },
+    );
     expect(piped.stdout).toMatch(/would change/);
     expect(piped.exitCode).toBe(1);
   });
@@ -145,11 +156,17 @@ describe("the owner's bytes", () => {
     const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d]);
     const check = await regenerate(dir, '--check');
     expect(check.exitCode).toBe(1);
-    expect(check.stdout).toContain('README.md is not UTF-8 text, so it is kept as it is: the new rendering would go beside it in README.md.regenerated');
+    expect(check.stdout).toContain(
+      'README.md is not UTF-8 text, so it is kept as it is: the new rendering would go beside it in README.md.regenerated',
+    );
     const r = await regenerate(dir, '--json');
     expect(r.exitCode, r.all).toBe(3);
     const files = JSON.parse(r.stdout).projects[0].files;
-    expect(files.find((f: any) => f.path === 'README.md')).toEqual({ path: 'README.md', status: 'conflict', beside: 'README.md.regenerated' });
+    expect(files.find((f: any) => f.path === 'README.md')).toEqual({
+      path: 'README.md',
+      status: 'conflict',
+      beside: 'README.md.regenerated',
+    });
     expect(readFileSync(join(dir, 'README.md'))).toEqual(latin1);
     expect(read(dir, 'README.md.regenerated')).toContain('## Run it locally');
     // A binary in place of a generated file that the templates did not change: left alone.

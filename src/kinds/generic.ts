@@ -15,6 +15,7 @@ const script = (name: string) => `${name}/run.sh`;
 export const generic: Kind = {
   id: 'generic',
   summary: 'serves any shipyard task of yours (.started, your handler, .finished)',
+  sampleName: 'my-integration',
   // Only the service has a handler: the no-code runtimes say what runs instead.
   describe: (a) =>
     ({
@@ -32,7 +33,11 @@ export const generic: Kind = {
     // webhook-service answers only a .triggered event with .started and .finished.
     if ((isJob(a) || isWebhook(a)) && listOf(a.events).length !== tasksOf(a.events).length) {
       const why = isJob(a) ? 'the job executor receives nothing else' : 'the webhook-service reports only on a task it was triggered for';
-      return { key: 'events', value: a.events, rule: `must all be task triggers (sh.keptn.event.<task>.triggered) with --runtime ${a.runtime}: ${why}` };
+      return {
+        key: 'events',
+        value: a.events,
+        rule: `must all be task triggers (sh.keptn.event.<task>.triggered) with --runtime ${a.runtime}: ${why}`,
+      };
     }
     return undefined;
   },
@@ -40,12 +45,21 @@ export const generic: Kind = {
   tasks: (a) => tasksOf(a.events),
   // Every task named by a task event, in the order given: one listened to must run to be heard.
   sequences: (a) => {
-    const named = listOf(a.events).map((t) => t.split('.')).filter((segs) => segs.length === 5).map((segs) => segs[3]);
+    const named = listOf(a.events)
+      .map((t) => t.split('.'))
+      .filter((segs) => segs.length === 5)
+      .map((segs) => segs[3]);
     return [{ name: a.task, tasks: [...new Set(named)].map((name) => ({ name })) }];
   },
   sampleEvent: (a) => `${a.task}.triggered.json`,
-  resources: (a) => (isJob(a) ? [JOB_CONFIG, { uri: script(a.name), why: 'what the job does for each event' }] : isWebhook(a) ? [WEBHOOK_CONFIG] : []),
-  layers: (a) => (isJob(a) ? [...JOB_LAYERS, 'generic/test-events', 'generic-job'] : isWebhook(a) ? [...WEBHOOK_LAYERS, 'generic/test-events'] : ['base', 'generic']),
+  resources: (a) =>
+    isJob(a) ? [JOB_CONFIG, { uri: script(a.name), why: 'what the job does for each event' }] : isWebhook(a) ? [WEBHOOK_CONFIG] : [],
+  layers: (a) =>
+    isJob(a)
+      ? [...JOB_LAYERS, 'generic/test-events', 'generic-job']
+      : isWebhook(a)
+        ? [...WEBHOOK_LAYERS, 'generic/test-events']
+        : ['base', 'generic'],
   // One call per task trigger; the webhook-service reports its outcome as the task's .finished
   // (an HTTP error fails the task). The endpoint gets the coordinates and ids, and a token.
   webhooks: (a) =>
@@ -59,7 +73,10 @@ export const generic: Kind = {
         { key: 'Content-Type', value: 'application/json' },
         { key: 'Authorization', value: 'Bearer {{.env.token}}' },
       ],
-      payload: `{"type":"${taskTrigger(task)}","task":"${task}","project":"${FROM_EVENT.project}","stage":"${FROM_EVENT.stage}","service":"${FROM_EVENT.service}","shkeptncontext":"${FROM_EVENT.context}","triggeredid":"${FROM_EVENT.id}"}`,
+      payload:
+        `{"type":"${taskTrigger(task)}","task":"${task}",` +
+        `"project":"${FROM_EVENT.project}","stage":"${FROM_EVENT.stage}","service":"${FROM_EVENT.service}",` +
+        `"shkeptncontext":"${FROM_EVENT.context}","triggeredid":"${FROM_EVENT.id}"}`,
     })),
   // One job per task trigger, all running the same script. Each action belongs to one event type,
   // so the type is a plain string: the job executor resolves `$.type` wrongly in both release

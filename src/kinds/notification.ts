@@ -1,5 +1,14 @@
 import { isWildcard, listOf } from '../rules.js';
-import { BRIDGE_LINK, eventLabel, FROM_EVENT, ifBridge, isWebhook, resultAs, WEBHOOK_CONFIG, WEBHOOK_LAYERS } from '../runtimes/webhook-service.js';
+import {
+  BRIDGE_LINK,
+  eventLabel,
+  FROM_EVENT,
+  ifBridge,
+  isWebhook,
+  resultAs,
+  WEBHOOK_CONFIG,
+  WEBHOOK_LAYERS,
+} from '../runtimes/webhook-service.js';
 import type { Kind } from './types.js';
 
 /** Keptn's own tasks in the order a sequence runs them, with the properties they need. */
@@ -27,16 +36,29 @@ function subscribedTasks(events: string): string[] {
 
 /** A concrete event type that a subscription matches: `*` becomes test, `>` what is missing. */
 function example(subscription: string): string {
-  const segs = subscription.replace(/^sh\.keptn\.(event\.)?/, '').split('.').map((s) => (s === '*' ? 'test' : s));
+  const segs = subscription
+    .replace(/^sh\.keptn\.(event\.)?/, '')
+    .split('.')
+    .map((s) => (s === '*' ? 'test' : s));
   if (segs.at(-1) === '>') segs.splice(-1, 1, ...(segs.length === 1 ? ['evaluation', 'finished'] : ['finished']));
   return `sh.keptn.event.${segs.join('.')}`;
 }
 
 /** The message formats a notification posts (--webhook), each with one line for the prompt. */
 export const WEBHOOK_FORMATS = [
-  { id: 'slack', name: 'Slack', summary: 'Slack incoming webhook: text and blocks, a button to the Keptn Bridge', origin: 'https://hooks.slack.com' },
+  {
+    id: 'slack',
+    name: 'Slack',
+    summary: 'Slack incoming webhook: text and blocks, a button to the Keptn Bridge',
+    origin: 'https://hooks.slack.com',
+  },
   // A Workflows webhook's URL: https://<region host>:443/workflows/<id>/triggers/manual/paths/invoke?…&sig=…
-  { id: 'teams', name: 'Microsoft Teams', summary: 'Microsoft Teams Workflows webhook: an Adaptive Card with facts, a button to the Keptn Bridge', origin: 'https://prod-00.westeurope.logic.azure.com' },
+  {
+    id: 'teams',
+    name: 'Microsoft Teams',
+    summary: 'Microsoft Teams Workflows webhook: an Adaptive Card with facts, a button to the Keptn Bridge',
+    origin: 'https://prod-00.westeurope.logic.azure.com',
+  },
   { id: 'generic', name: 'JSON', summary: 'plain JSON with the event facts, for your own receiver', origin: 'https://hooks.example.com' },
 ] as const;
 
@@ -49,39 +71,59 @@ const PAYLOADS: Record<string, (type: string) => string> = {
     const e = FROM_EVENT;
     const outcome = type.endsWith('.finished') ? `: ${e.result}` : '';
     const where = `${e.project}/${e.stage}/${e.service}`;
-    const button = `,{"type":"actions","elements":[{"type":"button","text":{"type":"plain_text","text":"Open in Keptn Bridge"},"url":"${BRIDGE_LINK}"}]}`;
-    return `{"text":"Keptn: ${eventLabel(type)} in ${where}${outcome}","blocks":[{"type":"section","text":{"type":"mrkdwn","text":"*${eventLabel(type)}* in *${where}*${outcome}"}}${ifBridge(button)}]}`;
+    const button =
+      `,{"type":"actions","elements":[{"type":"button","text":{"type":"plain_text","text":"Open in Keptn ` +
+      `Bridge"},"url":"${BRIDGE_LINK}"}]}`;
+    return (
+      `{"text":"Keptn: ${eventLabel(type)} in ` +
+      `${where}${outcome}","blocks":[{"type":"section","text":{"type":"mrkdwn","text":"*${eventLabel(type)}* ` +
+      `in *${where}*${outcome}"}}${ifBridge(button)}]}`
+    );
   },
   // A Workflows webhook message with an Adaptive Card 1.4 (no "$schema": `$` is refused).
   teams: (type) => {
     const e = FROM_EVENT;
     const finished = type.endsWith('.finished');
     const result = finished
-      ? `,{"type":"TextBlock","text":"Result: ${e.result}","weight":"Bolder","color":"${resultAs({ pass: 'Good', warning: 'Warning', fail: 'Attention' }, 'Default')}"}`
+      ? `,{"type":"TextBlock","text":"Result: ${e.result}","weight":"Bolder",` +
+        `"color":"${resultAs({ pass: 'Good', warning: 'Warning', fail: 'Attention' }, 'Default')}"}`
       : '';
-    const facts = [['Project', e.project], ['Stage', e.stage], ['Service', e.service], ['Event', type], ['Keptn context', e.context]]
+    const facts = [
+      ['Project', e.project],
+      ['Stage', e.stage],
+      ['Service', e.service],
+      ['Event', type],
+      ['Keptn context', e.context],
+    ]
       .map(([title, value]) => `{"title":"${title}","value":"${value}"}`)
       .join(',');
     const action = `{"type":"Action.OpenUrl","title":"Open in Keptn Bridge","url":"${BRIDGE_LINK}"}`;
-    const card = `{"type":"AdaptiveCard","version":"1.4","body":[{"type":"TextBlock","text":"Keptn: ${eventLabel(type)}","size":"Medium","weight":"Bolder","wrap":true}${result},{"type":"FactSet","facts":[${facts}]}],"actions":[${ifBridge(action)}]}`;
-    return `{"type":"message","attachments":[{"contentType":"application/vnd.microsoft.card.adaptive","contentUrl":null,"content":${card}}]}`;
+    const card =
+      `{"type":"AdaptiveCard","version":"1.4","body":[` +
+      `{"type":"TextBlock","text":"Keptn: ${eventLabel(type)}","size":"Medium","weight":"Bolder","wrap":true}${result},` +
+      `{"type":"FactSet","facts":[${facts}]}],"actions":[${ifBridge(action)}]}`;
+    const attachment = `{"contentType":"application/vnd.microsoft.card.adaptive","contentUrl":null,"content":${card}}`;
+    return `{"type":"message","attachments":[${attachment}]}`;
   },
   generic: (type) => {
     const e = FROM_EVENT;
     const result = type.endsWith('.finished') ? `,"result":"${e.result}"` : '';
-    return `{"type":"${type}","project":"${e.project}","stage":"${e.stage}","service":"${e.service}","shkeptncontext":"${e.context}","id":"${e.id}"${result}${ifBridge(`,"bridge":"${BRIDGE_LINK}"`)}}`;
+    const where = `"project":"${e.project}","stage":"${e.stage}","service":"${e.service}"`;
+    return `{"type":"${type}",${where},"shkeptncontext":"${e.context}","id":"${e.id}"${result}${ifBridge(`,"bridge":"${BRIDGE_LINK}"`)}}`;
   },
 };
 
 export const notification: Kind = {
   id: 'notification',
   summary: 'posts a message to a webhook (Slack, MS Teams or generic JSON) when chosen events happen',
+  sampleName: 'my-notifier',
   describe: (a) => `posts a ${WEBHOOK_FORMATS.find((f) => f.id === a.webhook)?.name ?? ''} message when chosen events happen`,
   runtimes: ['service', 'webhook-service'],
   answers: ['events', 'webhook', 'runtime', 'endpoint'],
   defaults: {
     // The webhook-service can take part in no task (see check): no approval.triggered there.
-    events: (a) => (isWebhook(a) ? 'sh.keptn.event.evaluation.finished' : 'sh.keptn.event.evaluation.finished,sh.keptn.event.approval.triggered'),
+    events: (a) =>
+      isWebhook(a) ? 'sh.keptn.event.evaluation.finished' : 'sh.keptn.event.evaluation.finished,sh.keptn.event.approval.triggered',
     webhook: () => 'slack',
     // Slack's incoming webhooks all live on one host; a Teams workflow's host depends on its region.
     endpoint: (a) => (a.webhook === 'slack' ? originExample('slack') : undefined),
@@ -91,7 +133,12 @@ export const notification: Kind = {
     if (!isWebhook(a)) return undefined;
     const events = listOf(a.events);
     const wildcard = events.find(isWildcard);
-    if (wildcard) return { key: 'events', value: a.events, rule: `must name each event type with --runtime webhook-service (${wildcard} is a wildcard): each webhook answers one subscription` };
+    if (wildcard)
+      return {
+        key: 'events',
+        value: a.events,
+        rule: `must name each event type with --runtime webhook-service (${wildcard} is a wildcard): each webhook answers one subscription`,
+      };
     // A .triggered event belongs to someone else's task (an approval), and the webhook-service
     // answers it: before 0.13 always with .started (0.12.7:webhook-service/handler/handler.go), and
     // at every release with an errored .finished when the call fails (1.4.5:webhook-service/handler/
@@ -101,7 +148,13 @@ export const notification: Kind = {
       const why = keptn.webhook?.sendStarted
         ? 'when its call fails (the chat down, a timeout), the webhook-service reports the task as errored, ending it'
         : `before Keptn 0.13 the webhook-service answers it with .started, and the task would wait for a .finished no notification sends`;
-      return { key: 'events', value: a.events, rule: `must not include ${trigger} with --runtime webhook-service: ${why}; use --runtime service for notifications on .triggered events` };
+      return {
+        key: 'events',
+        value: a.events,
+        rule:
+          `must not include ${trigger} with --runtime webhook-service: ${why}; use --runtime service for ` +
+          `notifications on .triggered events`,
+      };
     }
     return undefined;
   },
@@ -119,7 +172,7 @@ export const notification: Kind = {
   resources: (a) => (isWebhook(a) ? [WEBHOOK_CONFIG] : []),
   layers: (a) => (isWebhook(a) ? [...WEBHOOK_LAYERS, 'notification/test-events'] : ['base', 'notification']),
   // One webhook per event type, none of which takes part in a task: no .started, no .finished.
-  webhooks: (a, keptn) =>
+  webhooks: (a) =>
     listOf(a.events).map((type) => ({
       type,
       sendFinished: false,
@@ -131,20 +184,23 @@ export const notification: Kind = {
       headers: [{ key: 'Content-Type', value: 'application/json' }],
       payload: PAYLOADS[a.webhook](type),
     })),
-  env: (a) => (isWebhook(a) ? [] : [
-    {
-      name: 'WEBHOOK_URL',
-      value: 'webhookUrl',
-      default: '',
-      secret: true,
-      dev: 'http://localhost:8081/webhook',
-      help: 'where messages are posted (the incoming webhook of the chat, or your receiver)',
-    },
-    {
-      name: 'KEPTN_BRIDGE_URL',
-      value: 'bridgeUrl',
-      default: '',
-      help: 'the Keptn Bridge, e.g. https://keptn.example.com/bridge; messages then link to the sequence',
-    },
-  ]),
+  env: (a) =>
+    isWebhook(a)
+      ? []
+      : [
+          {
+            name: 'WEBHOOK_URL',
+            value: 'webhookUrl',
+            default: '',
+            secret: true,
+            dev: 'http://localhost:8081/webhook',
+            help: 'where messages are posted (the incoming webhook of the chat, or your receiver)',
+          },
+          {
+            name: 'KEPTN_BRIDGE_URL',
+            value: 'bridgeUrl',
+            default: '',
+            help: 'the Keptn Bridge, e.g. https://keptn.example.com/bridge; messages then link to the sequence',
+          },
+        ],
 };

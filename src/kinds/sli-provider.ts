@@ -9,6 +9,7 @@ export const METRICS_BACKENDS = [
 export const sliProvider: Kind = {
   id: 'sli-provider',
   summary: "answers Keptn's get-sli requests during an evaluation with metric values",
+  sampleName: 'my-sli-provider',
   answers: ['sli-provider', 'metrics'],
   defaults: { 'sli-provider': (a) => a.name, metrics: () => 'prometheus' },
   subscriptions: () => ['sh.keptn.event.get-sli.triggered'],

@@ -1,5 +1,6 @@
 // The test tools a test-tool integration can run, as data: one row per tool, read by the test-tool
 // kind for both runtimes (the job executor's config and the service's Dockerfile and runner).
+import { NODE } from '../generated-versions.js';
 import type { DockerAdditions, JobTask } from './types.js';
 
 /** The test strategies each preset ships a definition for (shipyard `teststrategy`). */
@@ -24,7 +25,7 @@ export interface TestTool {
   job(uri: string, strategy: Strategy): Pick<JobTask, 'cmd' | 'args' | 'env'>;
   /**
    * Dockerfile of the service runtime: `stages` go before the runtime stage (images to copy
-   * from), `base` replaces its node:20-alpine image, `install` runs in it as root before `USER node`.
+   * from), `base` replaces its NODE.alpine image, `install` runs in it as root before `USER node`.
    */
   docker: DockerAdditions;
   /** How long a strategy's run takes and how hard it pushes, where the tool takes it as flags. */
@@ -51,7 +52,7 @@ export const TEST_TOOLS: readonly TestTool[] = [
     docker: {
       stages: [],
       // Locust's wheels (gevent) are built for glibc: Debian, not Alpine, spares a compiler.
-      base: 'node:20-bookworm-slim',
+      base: NODE.debian,
       install: [
         'RUN apt-get update && apt-get install -y --no-install-recommends python3 python3-venv \\',
         '  && python3 -m venv /opt/locust && /opt/locust/bin/pip install --no-cache-dir locust==2.31.8 \\',
@@ -72,7 +73,8 @@ export const TEST_TOOLS: readonly TestTool[] = [
       // exist and hold no failed sample. /keptn is the job's one writable folder.
       cmd: ['/bin/sh', '-c'],
       args: [
-        `jmeter -n -t /keptn/${uri} -l /keptn/results.jtl -j /keptn/jmeter.log -JTARGET_URL="$TARGET_URL" && test -s /keptn/results.jtl && ! grep -q ',false,' /keptn/results.jtl`,
+        `jmeter -n -t /keptn/${uri} -l /keptn/results.jtl -j /keptn/jmeter.log -JTARGET_URL="$TARGET_URL" && ` +
+          `test -s /keptn/results.jtl && ! grep -q ',false,' /keptn/results.jtl`,
       ],
       env: [
         TARGET,
@@ -102,7 +104,11 @@ export const TEST_TOOLS: readonly TestTool[] = [
     definition: (s) => `${s}.js`,
     image: 'grafana/k6:0.54.0',
     job: (uri) => ({ cmd: ['k6'], args: ['run', '--env', 'TARGET_URL=$(TARGET_URL)', `/keptn/${uri}`], env: [TARGET] }),
-    docker: { stages: ['FROM grafana/k6:0.54.0 AS k6'], install: ['COPY --from=k6 /usr/bin/k6 /usr/local/bin/k6'], memory: { request: '128Mi', limit: '512Mi' } },
+    docker: {
+      stages: ['FROM grafana/k6:0.54.0 AS k6'],
+      install: ['COPY --from=k6 /usr/bin/k6 /usr/local/bin/k6'],
+      memory: { request: '128Mi', limit: '512Mi' },
+    },
   },
   {
     id: 'artillery',
@@ -110,7 +116,11 @@ export const TEST_TOOLS: readonly TestTool[] = [
     definition: (s) => `${s}.yaml`,
     image: 'artilleryio/artillery:2.0.21',
     job: (uri) => ({ cmd: ['/home/node/artillery/bin/run'], args: ['run', '--target', '$(TARGET_URL)', `/keptn/${uri}`], env: [TARGET] }),
-    docker: { stages: [], install: ['RUN npm install --global --no-audit --no-fund artillery@2.0.21'], memory: { request: '128Mi', limit: '512Mi' } },
+    docker: {
+      stages: [],
+      install: ['RUN npm install --global --no-audit --no-fund artillery@2.0.21'],
+      memory: { request: '128Mi', limit: '512Mi' },
+    },
   },
   {
     id: 'custom',

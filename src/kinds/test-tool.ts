@@ -11,8 +11,7 @@ const toolOf = (a: Answers): TestTool => {
 };
 
 /** A real tool's definitions, one per strategy, at `<tool>/<file>`. */
-const definitions = (tool: TestTool) =>
-  STRATEGIES.map((strategy) => ({ strategy, uri: `${tool.id}/${tool.definition!(strategy)}` }));
+const definitions = (tool: TestTool) => STRATEGIES.map((strategy) => ({ strategy, uri: `${tool.id}/${tool.definition!(strategy)}` }));
 
 /** The custom tool's own definition: HTTP checks the service reads, or a script the job runs. */
 const customDefinition = (a: Answers): KeptnResource =>
@@ -23,6 +22,7 @@ const customDefinition = (a: Answers): KeptnResource =>
 export const testTool: Kind = {
   id: 'test-tool',
   summary: 'runs tests when Keptn asks (answers the test task with .started and .finished)',
+  sampleName: 'my-tests',
   runtimes: ['service', 'job-executor'],
   answers: ['task', 'runtime', 'test-tool'],
   defaults: { task: () => 'test', 'test-tool': () => 'custom' },
@@ -64,13 +64,27 @@ export const testTool: Kind = {
       const script = customDefinition(a).uri;
       // The same checks for every strategy: the job executor fails a job whose env reads a path
       // the event lacks, so the script is not told the teststrategy.
-      return [{ name: `Run ${a.name}`, events: [{ name: trigger }], tasks: [{ name: 'HTTP checks', image: tool.image, files: [script], ...tool.job(script, 'functional') }] }];
+      return [
+        {
+          name: `Run ${a.name}`,
+          events: [{ name: trigger }],
+          tasks: [{ name: 'HTTP checks', image: tool.image, files: [script], ...tool.job(script, 'functional') }],
+        },
+      ];
     }
     // One action per strategy, chosen by the event's teststrategy (a job executor jsonpath match).
     return definitions(tool).map(({ strategy: s, uri }): JobAction => ({
       name: `${tool.id} ${s} test`,
       events: [{ name: trigger, jsonpath: { property: strategy, match: s } }],
-      tasks: [{ name: `${tool.id}-${s}`, image: tool.image, files: [uri], ...tool.job(uri, s), maxPollDuration: s === 'performance' ? 1200 : 300 }],
+      tasks: [
+        {
+          name: `${tool.id}-${s}`,
+          image: tool.image,
+          files: [uri],
+          ...tool.job(uri, s),
+          maxPollDuration: s === 'performance' ? 1200 : 300,
+        },
+      ],
     }));
   },
   docker: (a) => toolOf(a).docker,

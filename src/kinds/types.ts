@@ -36,6 +36,8 @@ export interface Kind {
   id: string;
   /** One line shown in the kind prompt and in --help. */
   summary: string;
+  /** The integration name offered at the prompt when no directory was given to suggest one. */
+  sampleName: string;
   /** The summary for the answers given (a chosen format rather than every one): the default description. */
   describe?(a: Answers): string;
   /** The runtimes it offers (see runtimes/index.ts), its default first; only 'service' when absent. */

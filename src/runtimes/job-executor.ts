@@ -3,8 +3,17 @@
 import type { Answers } from '../answers.js';
 import type { JobAction, KeptnResource } from '../kinds/types.js';
 
-/** The template layers of such a project: Keptn files, Git settings and the regeneration workflow of the service layout, and the job's own. */
-export const JOB_LAYERS = ['base/keptn', 'base/dot-gitignore', 'base/dot-gitattributes', 'base/dot-github/workflows/keptn-integration.yml.ejs', 'job-executor'];
+/**
+ * The template layers of such a project: Keptn files, Git settings and the regeneration workflow of
+ * the service layout, and the job's own.
+ */
+export const JOB_LAYERS = [
+  'base/keptn',
+  'base/dot-gitignore',
+  'base/dot-gitattributes',
+  'base/dot-github/workflows/keptn-integration.yml.ejs',
+  'job-executor',
+];
 
 export const JOB_CONFIG: KeptnResource = { uri: 'job/config.yaml', why: 'which job the job executor runs for which event' };
 
@@ -31,7 +40,11 @@ export function inJobVolume(action: JobAction): JobAction {
     tasks: action.tasks.map((task) => ({
       ...task,
       workingDir: JOB_VOLUME,
-      env: [...task.env, { name: 'HOME', value: JOB_VOLUME, valueFrom: 'string' }, { name: 'TMPDIR', value: JOB_VOLUME, valueFrom: 'string' }],
+      env: [
+        ...task.env,
+        { name: 'HOME', value: JOB_VOLUME, valueFrom: 'string' },
+        { name: 'TMPDIR', value: JOB_VOLUME, valueFrom: 'string' },
+      ],
     })),
   };
 }

@@ -9,10 +9,22 @@
 import type { Answers } from '../answers.js';
 import type { KeptnResource } from '../kinds/types.js';
 
-/** The template layers of such a project: Keptn files, Git settings and the regeneration workflow of the service layout, and the webhook's own. */
-export const WEBHOOK_LAYERS = ['base/keptn', 'base/dot-gitignore', 'base/dot-gitattributes', 'base/dot-github/workflows/keptn-integration.yml.ejs', 'webhook-service'];
+/**
+ * The template layers of such a project: Keptn files, Git settings and the regeneration workflow of
+ * the service layout, and the webhook's own.
+ */
+export const WEBHOOK_LAYERS = [
+  'base/keptn',
+  'base/dot-gitignore',
+  'base/dot-gitattributes',
+  'base/dot-github/workflows/keptn-integration.yml.ejs',
+  'webhook-service',
+];
 
-export const WEBHOOK_CONFIG: KeptnResource = { uri: 'webhook/webhook.yaml', why: 'which HTTP call the webhook-service makes for which event' };
+export const WEBHOOK_CONFIG: KeptnResource = {
+  uri: 'webhook/webhook.yaml',
+  why: 'which HTTP call the webhook-service makes for which event',
+};
 
 export const isWebhook = (a: Answers) => a.runtime === 'webhook-service';
 
@@ -44,7 +56,10 @@ export const FROM_EVENT = {
 /** data.result mapped onto words of our choosing; `index` tolerates an event without a result. */
 export function resultAs(words: Record<'pass' | 'warning' | 'fail', string>, otherwise: string): string {
   const result = '(print (index .data "result"))';
-  return `{{if eq ${result} "pass"}}${words.pass}{{else if eq ${result} "warning"}}${words.warning}{{else if eq ${result} "fail"}}${words.fail}{{else}}${otherwise}{{end}}`;
+  return (
+    `{{if eq ${result} "pass"}}${words.pass}{{else if eq ${result} "warning"}}${words.warning}{{else if ` +
+    `eq ${result} "fail"}}${words.fail}{{else}}${otherwise}{{end}}`
+  );
 }
 
 /** The sequence in the Keptn Bridge, when the secret names one (its `bridge` key may be empty). */
@@ -54,4 +69,8 @@ export const BRIDGE_LINK = `{{.env.bridge}}/project/${FROM_EVENT.project}/sequen
 export const ifBridge = (text: string) => `{{if .env.bridge}}${text}{{end}}`;
 
 /** `sh.keptn.event.evaluation.finished` → `evaluation finished`. */
-export const eventLabel = (type: string) => type.replace(/^sh\.keptn\.event\./, '').split('.').join(' ');
+export const eventLabel = (type: string) =>
+  type
+    .replace(/^sh\.keptn\.event\./, '')
+    .split('.')
+    .join(' ');

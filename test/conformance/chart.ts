@@ -28,7 +28,14 @@ export async function renderChart(dir: string, valueFiles: string[] = [], set: s
   const chart = join(dir, 'chart');
   // The release is named after the chart, so names come out as the chart's name alone.
   const name = String(parse(readFileSync(join(chart, 'Chart.yaml'), 'utf8'))?.name);
-  const common = [...valueFiles.flatMap((f) => ['-f', join(dir, f)]), ...set.flatMap((v) => ['--set', v]), '--namespace', 'keptn', '--kube-version', '1.27.0'];
+  const common = [
+    ...valueFiles.flatMap((f) => ['-f', join(dir, f)]),
+    ...set.flatMap((v) => ['--set', v]),
+    '--namespace',
+    'keptn',
+    '--kube-version',
+    '1.27.0',
+  ];
   const options = { reject: false, env: helmEnv() } as const;
   const [r, lint] = await Promise.all([
     execa(bin, ['template', name, chart, ...common], options),
@@ -48,14 +55,19 @@ export async function renderChart(dir: string, valueFiles: string[] = [], set: s
   // Helm renders a value that does not exist as nothing (it has no strict mode: `helm lint
   // --strict` only fails on warnings), so `name: {{ .Values.typo }}` leaves a null behind.
   for (const doc of docs) {
-    for (const path of nulls(doc)) problems.push(`${doc.kind} ${doc.metadata?.name}: ${path} is empty (null): a value that does not exist?`);
+    for (const path of nulls(doc))
+      problems.push(`${doc.kind} ${doc.metadata?.name}: ${path} is empty (null): a value that does not exist?`);
   }
   return { docs, problems };
 }
 
 /** Helm's error on one line, without its advice to use --debug. */
 const helmError = (stderr: string) =>
-  stderr.split('\n').filter((l) => l.trim() && !l.startsWith('Use --debug')).map((l) => l.replace(/^Error: /, '')).join(' ');
+  stderr
+    .split('\n')
+    .filter((l) => l.trim() && !l.startsWith('Use --debug'))
+    .map((l) => l.replace(/^Error: /, ''))
+    .join(' ');
 
 /** Where a rendered document holds null, as paths like spec.containers[0].env[3].value. */
 function nulls(value: unknown, path = ''): string[] {
@@ -94,7 +106,8 @@ export function integrationProblems(docs: any[], blueprint: Blueprint, remote: b
   const problems: string[] = [];
   const want = (ok: unknown, what: string) => ok || problems.push(what);
   const kinds = docs.map((d) => d.kind);
-  for (const forbidden of ['ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding']) want(!kinds.includes(forbidden), `renders a ${forbidden}`);
+  for (const forbidden of ['ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding'])
+    want(!kinds.includes(forbidden), `renders a ${forbidden}`);
   const deployments = docs.filter((d) => d.kind === 'Deployment');
   want(deployments.length === 1, `renders ${deployments.length} Deployments, not 1`);
   const deployment = deployments[0];
@@ -123,9 +136,13 @@ export function integrationProblems(docs: any[], blueprint: Blueprint, remote: b
     `MAX_EVENT_BYTES ${env(service, 'MAX_EVENT_BYTES')?.value} does not match the distributor's limit`,
   );
   const probe = distributor.livenessProbe?.httpGet;
-  want(probe?.port === k.distributorHealthPort, `distributor probe on ${probe?.port ?? 'no port'}, where Keptn ${k.release} serves ${k.distributorHealthPort ?? 'none a probe can reach'}`);
+  want(
+    probe?.port === k.distributorHealthPort,
+    `distributor probe on ${probe?.port ?? 'no port'}, where Keptn ${k.release} serves ${k.distributorHealthPort ?? 'none a probe can reach'}`,
+  );
   if (remote) {
-    for (const t of String(env(distributor, 'PUBSUB_TOPIC')?.value).split(',')) want(t.endsWith('.triggered'), `remote plane subscribed to ${t}, which Keptn's API never hands out`);
+    for (const t of String(env(distributor, 'PUBSUB_TOPIC')?.value).split(','))
+      want(t.endsWith('.triggered'), `remote plane subscribed to ${t}, which Keptn's API never hands out`);
   }
   want(env(distributor, 'PUBSUB_URL')?.value === blueprint.keptn.natsUrl, `PUBSUB_URL ${env(distributor, 'PUBSUB_URL')?.value}`);
   const topic = (remote ? blueprint.remoteSubscriptions : blueprint.subscriptions).join(',');
@@ -134,7 +151,10 @@ export function integrationProblems(docs: any[], blueprint: Blueprint, remote: b
   const port = service.ports?.find((p: any) => p.name === 'http')?.containerPort;
   want(env(distributor, 'PUBSUB_RECIPIENT_PORT')?.value === String(port), `PUBSUB_RECIPIENT_PORT is not the service's port ${port}`);
   want(env(service, 'PORT')?.value === String(port), `PORT is not the service's port ${port}`);
-  want(Boolean(env(distributor, 'PUBSUB_GROUP')) === blueprint.keptn.queueGroup, `PUBSUB_GROUP ${blueprint.keptn.queueGroup ? 'missing' : 'set before Keptn 0.10'}`);
+  want(
+    Boolean(env(distributor, 'PUBSUB_GROUP')) === blueprint.keptn.queueGroup,
+    `PUBSUB_GROUP ${blueprint.keptn.queueGroup ? 'missing' : 'set before Keptn 0.10'}`,
+  );
   want(
     env(service, 'CONFIGURATION_SERVICE_URL')?.value === `http://localhost:8081${blueprint.keptn.resourceServicePath}`,
     `CONFIGURATION_SERVICE_URL ${env(service, 'CONFIGURATION_SERVICE_URL')?.value}`,
@@ -156,8 +176,14 @@ export function integrationProblems(docs: any[], blueprint: Blueprint, remote: b
   const subscribed = sleepOf(distributor);
   const accepting = sleepOf(service) + Number(env(service, 'SHUTDOWN_ACCEPT_SECONDS')?.value ?? 0);
   const reported = sleepOf(service) + Number(env(service, 'SHUTDOWN_GRACE_SECONDS')?.value ?? 25);
-  want(accepting > subscribed && accepting < grace, `the integration takes events until ${accepting} s, the distributor forwards them until ${subscribed} s (grace period ${grace} s)`);
-  want(reported + 2 <= subscribed, `cut-short tasks report at ${reported} s, too late for the distributor, which leaves at ${subscribed} s`);
+  want(
+    accepting > subscribed && accepting < grace,
+    `the integration takes events until ${accepting} s, the distributor forwards them until ${subscribed} s (grace period ${grace} s)`,
+  );
+  want(
+    reported + 2 <= subscribed,
+    `cut-short tasks report at ${reported} s, too late for the distributor, which leaves at ${subscribed} s`,
+  );
   want(service.readinessProbe?.httpGet?.path === '/ready', 'no readiness probe on /ready');
   want(service.livenessProbe?.httpGet?.path === '/health', 'no liveness probe on /health');
 
@@ -174,7 +200,10 @@ export function integrationProblems(docs: any[], blueprint: Blueprint, remote: b
   }
   // With a read-only root, the integration (and a test tool it runs) still needs a writable /tmp.
   const tmp = service.volumeMounts?.find((m: any) => m.mountPath === '/tmp');
-  want(tmp && pod.volumes?.some((v: any) => v.name === tmp.name && v.emptyDir), 'no writable /tmp (an emptyDir) in the integration container');
+  want(
+    tmp && pod.volumes?.some((v: any) => v.name === tmp.name && v.emptyDir),
+    'no writable /tmp (an emptyDir) in the integration container',
+  );
 
   const endpoint = env(distributor, 'KEPTN_API_ENDPOINT');
   const token = env(distributor, 'KEPTN_API_TOKEN');
@@ -183,7 +212,8 @@ export function integrationProblems(docs: any[], blueprint: Blueprint, remote: b
     want(token?.valueFrom?.secretKeyRef?.key === 'keptn-api-token', 'KEPTN_API_TOKEN does not come from a Secret');
     const secret = docs.find((d) => d.kind === 'Secret' && d.metadata?.name === token?.valueFrom?.secretKeyRef?.name);
     want(secret?.data?.['keptn-api-token'], 'no Secret holding the Keptn API token');
-    if (k.distributorEnv.includes('LOCATION')) want(env(distributor, 'LOCATION')?.value === 'remote-execution-plane', 'LOCATION is not remote-execution-plane');
+    if (k.distributorEnv.includes('LOCATION'))
+      want(env(distributor, 'LOCATION')?.value === 'remote-execution-plane', 'LOCATION is not remote-execution-plane');
   } else {
     want(!endpoint && !token, 'KEPTN_API_ENDPOINT set without a remote control plane');
   }
@@ -207,7 +237,12 @@ export function schemaProblems(dir: string): string[] {
     node = resolve(node);
     if (!node) return void problems.push(`${path}: in values.yaml, not in values.schema.json`);
     if (value === null || typeof value !== 'object' || Array.isArray(value) || !node.properties) return;
-    for (const [key, v] of Object.entries(value as object)) walk(v, node.properties[key] ?? (node.additionalProperties === false ? undefined : node.additionalProperties ?? {}), path ? `${path}.${key}` : key);
+    for (const [key, v] of Object.entries(value as object))
+      walk(
+        v,
+        node.properties[key] ?? (node.additionalProperties === false ? undefined : (node.additionalProperties ?? {})),
+        path ? `${path}.${key}` : key,
+      );
   };
   walk(values, schema, '');
   // An empty map in values.yaml (strategy: {}) leaves what goes in it to the operator.
@@ -225,7 +260,10 @@ export function schemaProblems(dir: string): string[] {
   const ajv = new Ajv({ allErrors: true, strict: false });
   const validate = ajv.compile(schema);
   const ci = join(dir, 'chart', 'ci', 'remote-control-plane-values.yaml');
-  for (const [label, v] of [['defaults', values], ...(existsSync(ci) ? [['defaults with ci/remote-control-plane-values.yaml', merge(values, parse(readFileSync(ci, 'utf8')))]] : [])] as const) {
+  for (const [label, v] of [
+    ['defaults', values],
+    ...(existsSync(ci) ? [['defaults with ci/remote-control-plane-values.yaml', merge(values, parse(readFileSync(ci, 'utf8')))]] : []),
+  ] as const) {
     if (!validate(v)) problems.push(`${label} break values.schema.json: ${ajv.errorsText(validate.errors)}`);
   }
   return problems;
@@ -245,7 +283,9 @@ export async function chartProblems(dir: string, blueprint: Blueprint): Promise<
   const remoteValues = 'chart/ci/remote-control-plane-values.yaml';
   // No remote values where the integration hears no .triggered event: it cannot run remotely.
   if (existsSync(join(dir, remoteValues)) !== blueprint.remoteSubscriptions.length > 0) {
-    problems.push(`${remoteValues} ${blueprint.remoteSubscriptions.length > 0 ? 'is missing' : 'exists, though a remote plane would receive none of its events'}`);
+    problems.push(
+      `${remoteValues} ${blueprint.remoteSubscriptions.length > 0 ? 'is missing' : 'exists, though a remote plane would receive none of its events'}`,
+    );
   }
   for (const [label, files, remote] of [
     ['default values', [], false],

@@ -17,13 +17,17 @@ export function example(name: string): any {
   return JSON.parse(readFileSync(new URL(`${name}.json`, EXAMPLES), 'utf8'));
 }
 
-/** Starts `node dist/main.js` in `dir`; resolves once it logs the port it listens on. */
-export async function startService(dir: string, env: Record<string, string>) {
+/**
+ * Starts `node dist/main.js` in `dir`; resolves once it logs the port it listens on. `options`
+ * for the process, e.g. `forceKillAfterDelay: false` where the test plays the kubelet.
+ */
+export async function startService(dir: string, env: Record<string, string>, options: { forceKillAfterDelay?: false } = {}) {
   const child: ResultPromise<{ all: true; reject: false }> = execa('node', ['dist/main.js'], {
     cwd: dir,
     env: { PORT: '0', ...env },
     reject: false,
     all: true,
+    ...options,
   });
   let output = '';
   const port = await new Promise<number>((resolve, reject) => {
@@ -36,6 +40,8 @@ export async function startService(dir: string, env: Record<string, string>) {
   });
   return {
     url: `http://127.0.0.1:${port}/`,
+    port,
+    child,
     output: () => output,
     /** SIGTERM, as Kubernetes stops a pod; resolves with the exit code. */
     async stop(): Promise<number | undefined> {
@@ -96,7 +102,10 @@ export function replyProblems(triggered: CloudEvent<any>, replies: any[], bluepr
     want(typeof r.id === 'string' && r.id !== triggered.id, `${phase}: id is not new`);
     want(r.shkeptncontext === triggered.shkeptncontext, `${phase}: shkeptncontext not copied`);
     want(r.triggeredid === triggered.id, `${phase}: triggeredid ${r.triggeredid} is not ${triggered.id}`);
-    want(r.shkeptnspecversion === blueprint.keptn.specVersion, `${phase}: shkeptnspecversion ${r.shkeptnspecversion} is not ${blueprint.keptn.specVersion}`);
+    want(
+      r.shkeptnspecversion === blueprint.keptn.specVersion,
+      `${phase}: shkeptnspecversion ${r.shkeptnspecversion} is not ${blueprint.keptn.specVersion}`,
+    );
     for (const key of ['project', 'stage', 'service', 'labels']) {
       want(JSON.stringify(r.data?.[key]) === JSON.stringify(triggered.data?.[key]), `${phase}: data.${key} not copied`);
     }

@@ -30,7 +30,10 @@ describe.concurrent.each(COMBINATIONS)('$kind for Keptn $keptn', ({ kind, keptn 
     const { dir, blueprint } = await generate(kind, keptn);
     expect(commandProblems(readFileSync(join(dir, 'README.md'), 'utf8'), blueprint)).toEqual([]);
     expect(commandProblems(nextSteps(blueprint, dir, true).join('\n'), blueprint)).toEqual([]);
-    const header = readFileSync(join(dir, 'keptn/shipyard.yaml'), 'utf8').split('\n').filter((l) => l.startsWith('#')).map((l) => l.replace(/^#/, ''));
+    const header = readFileSync(join(dir, 'keptn/shipyard.yaml'), 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('#'))
+      .map((l) => l.replace(/^#/, ''));
     expect(commandProblems(header.join('\n'), blueprint)).toEqual([]);
     expect(readFileSync(join(dir, 'README.md'), 'utf8')).toContain(`A Keptn ${blueprint.keptn.release} integration`);
   });
@@ -46,7 +49,10 @@ describe("the distributor's event limit (Keptn 0.17 on)", () => {
       return (name: string, key: string) => containers.find((c: any) => c.name === name).env.find((e: any) => e.name === key)?.value;
     };
     const byDefault = await env([]);
-    expect([byDefault('distributor', 'API_PROXY_MAX_PAYLOAD_BYTES_KB'), byDefault('my-generic', 'MAX_EVENT_BYTES')]).toEqual(['64', '65536']);
+    expect([byDefault('distributor', 'API_PROXY_MAX_PAYLOAD_BYTES_KB'), byDefault('my-generic', 'MAX_EVENT_BYTES')]).toEqual([
+      '64',
+      '65536',
+    ]);
     const off = await env(['distributor.maxPayloadKB=0']);
     expect([off('distributor', 'API_PROXY_MAX_PAYLOAD_BYTES_KB'), off('my-generic', 'MAX_EVENT_BYTES')]).toEqual(['0', undefined]);
   });
@@ -73,7 +79,11 @@ describe("the chart's values.schema.json", () => {
     ['1.4', 'image.pullPolicy=Sometimes', /image\.pullPolicy must be one of the following/],
     ['1.4', 'remoteControlPlane.api.protocol=ftp', /remoteControlPlane\.api\.protocol must be one of the following/],
     ['1.4', 'remoteControlPlane.api.hostname=https://keptn.example.com', /remoteControlPlane\.api\.hostname: Does not match pattern/],
-    ['1.4', 'distributor.pubsubTopic=sh.keptn.event.a.triggered\\, sh.keptn.event.b.triggered', /distributor\.pubsubTopic: Does not match pattern/],
+    [
+      '1.4',
+      'distributor.pubsubTopic=sh.keptn.event.a.triggered\\, sh.keptn.event.b.triggered',
+      /distributor\.pubsubTopic: Does not match pattern/,
+    ],
     ['1.4', 'tmpSizeLimit=lots', /tmpSizeLimit: Does not match pattern/],
     ['1.4', 'queueGroup=true', /Additional property queueGroup is not allowed/],
     ['1.4', 'distributor.queueGroup=yes', /distributor\.queueGroup: Invalid type\. Expected: boolean/],
@@ -114,10 +124,15 @@ describe('a remote execution plane', () => {
     const { dir } = await generate('notification', '1.4');
     const remote = ['chart/ci/remote-control-plane-values.yaml'];
     expect((await renderChart(dir, remote)).problems).toEqual([]);
-    const refused = await renderChart(dir, remote, ['distributor.pubsubTopic=sh.keptn.event.approval.triggered\\,sh.keptn.event.evaluation.finished']);
+    const refused = await renderChart(dir, remote, [
+      'distributor.pubsubTopic=sh.keptn.event.approval.triggered\\,sh.keptn.event.evaluation.finished',
+    ]);
     expect(refused.problems.join('\n')).toMatch(/sh\.keptn\.event\.evaluation\.finished never reaches a remote execution plane/);
     // In Keptn's own cluster the same topics are fine.
-    expect((await renderChart(dir, [], ['distributor.pubsubTopic=sh.keptn.event.approval.triggered\\,sh.keptn.event.evaluation.finished'])).problems).toEqual([]);
+    expect(
+      (await renderChart(dir, [], ['distributor.pubsubTopic=sh.keptn.event.approval.triggered\\,sh.keptn.event.evaluation.finished']))
+        .problems,
+    ).toEqual([]);
   });
 
   it('runs one replica: the chart refuses more, since each replica would run every task', async () => {
@@ -126,11 +141,15 @@ describe('a remote execution plane', () => {
     // Each distributor's poller remembers only in its own memory what it forwarded
     // (0.8.7:distributor/pkg/lib/events/poller.go and 1.4.5:distributor/pkg/poller/poller.go, ceCache).
     const refused = await renderChart(dir, remote, ['replicaCount=2']);
-    expect(refused.problems[0]).toMatch(/^chart does not render: .*replicaCount: 2 replicas in a remote execution plane would each run every task/);
+    expect(refused.problems[0]).toMatch(
+      /^chart does not render: .*replicaCount: 2 replicas in a remote execution plane would each run every task/,
+    );
     expect((await renderChart(dir, remote, ['replicaCount=1'])).problems).toEqual([]);
     // In Keptn's own cluster the queue group shares the events among replicas.
     expect((await renderChart(dir, [], ['replicaCount=3'])).problems).toEqual([]);
-    expect(readFileSync(join(dir, 'chart/values.yaml'), 'utf8')).toMatch(/In Keptn's own cluster several replicas share the events through the distributor's queue group\n# \(PUBSUB_GROUP, from Keptn 0\.10\)\. A remote execution plane has no queue group/);
+    expect(readFileSync(join(dir, 'chart/values.yaml'), 'utf8')).toMatch(
+      /In Keptn's own cluster several replicas share the events through the distributor's queue group\n# \(PUBSUB_GROUP, from Keptn 0\.10\)\. A remote execution plane has no queue group/,
+    );
   });
 
   it('is left out of a project whose events it can never receive, and the CLI says so', async () => {
@@ -140,9 +159,22 @@ describe('a remote execution plane', () => {
     expect(existsSync(join(dir, 'chart/ci/remote-control-plane-values.yaml'))).toBe(false);
     expect(readFileSync(join(dir, 'README.md'), 'utf8')).toMatch(/runs only in Keptn's own cluster/);
     expect(await chartProblems(dir, blueprint)).toEqual([]);
-    const run = await cli(['x', '--kind', 'notification', '--events', 'sh.keptn.event.evaluation.finished,sh.keptn.event.approval.triggered', '--yes', '--dry-run'], { cwd: tempDir() });
+    const run = await cli(
+      [
+        'x',
+        '--kind',
+        'notification',
+        '--events',
+        'sh.keptn.event.evaluation.finished,sh.keptn.event.approval.triggered',
+        '--yes',
+        '--dry-run',
+      ],
+      { cwd: tempDir() },
+    );
     expect(run.exitCode).toBe(0);
-    expect(run.stderr).toContain("note: sh.keptn.event.evaluation.finished reaches x only in Keptn's own cluster: a remote execution plane receives .triggered events only.");
+    expect(run.stderr).toContain(
+      "note: sh.keptn.event.evaluation.finished reaches x only in Keptn's own cluster: a remote execution plane receives .triggered events only.",
+    );
   });
 });
 

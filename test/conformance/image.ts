@@ -20,7 +20,17 @@ export function dockerignore(text: string): (path: string) => boolean {
       const pattern = posix.normalize(l.replace(/^!/, '').replace(/^\/+/, '')).replace(/\/+$/, '');
       const source = pattern
         .split('')
-        .map((ch, i, all) => (ch === '*' ? (all[i + 1] === '*' ? '' : all[i - 1] === '*' ? '.*' : '[^/]*') : ch === '?' ? '[^/]' : ch.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+        .map((ch, i, all) =>
+          ch === '*'
+            ? all[i + 1] === '*'
+              ? ''
+              : all[i - 1] === '*'
+                ? '.*'
+                : '[^/]*'
+            : ch === '?'
+              ? '[^/]'
+              : ch.replace(/[.+^${}()|[\]\\]/g, '\\$&'),
+        )
         .join('');
       return { include, regex: new RegExp(`^${source}$`) };
     });
@@ -35,11 +45,13 @@ export function dockerignore(text: string): (path: string) => boolean {
 
 /** Every file under `dir` (relative, sorted); a symlinked folder counts as one entry ending in /. */
 function list(dir: string, under = ''): string[] {
-  return readdirSync(join(dir, under), { withFileTypes: true }).flatMap((e) => {
-    const rel = under ? `${under}/${e.name}` : e.name;
-    if (e.isSymbolicLink()) return [`${rel}/`];
-    return e.isDirectory() ? list(dir, rel) : [rel];
-  }).sort();
+  return readdirSync(join(dir, under), { withFileTypes: true })
+    .flatMap((e) => {
+      const rel = under ? `${under}/${e.name}` : e.name;
+      if (e.isSymbolicLink()) return [`${rel}/`];
+      return e.isDirectory() ? list(dir, rel) : [rel];
+    })
+    .sort();
 }
 
 /** The Dockerfile's instructions, continuation lines joined, comments and blank lines dropped. */

@@ -26,7 +26,21 @@ import { need, shellcheck } from './tools.js';
 // Releases and their families
 
 /** The tags whose source was read (0.1.0–0.1.2 read config v1; there is no tag 0.1.9). */
-export const JES_TAGS = ['0.1.3', '0.1.4', '0.1.5', '0.1.6', '0.1.7', '0.1.8', '0.2.0', '0.2.1', '0.2.2', '0.2.3', '0.2.4', '0.2.5', '0.3.0'] as const;
+export const JES_TAGS = [
+  '0.1.3',
+  '0.1.4',
+  '0.1.5',
+  '0.1.6',
+  '0.1.7',
+  '0.1.8',
+  '0.2.0',
+  '0.2.1',
+  '0.2.2',
+  '0.2.3',
+  '0.2.4',
+  '0.2.5',
+  '0.3.0',
+] as const;
 
 /** What a release does that a job/config.yaml depends on; releases alike in all of it are one family. */
 export interface JesTraits {
@@ -80,7 +94,13 @@ export interface JesTraits {
 const traitsOf = (tag: string): JesTraits => {
   const from = (since: string) => compareVersions(tag, since) >= 0;
   return {
-    fields: { as: from('0.1.4'), namespace: from('0.1.4'), pullPolicyAndTtl: from('0.1.5'), securityContextAndServiceAccount: from('0.2.0'), annotations: from('0.2.4') },
+    fields: {
+      as: from('0.1.4'),
+      namespace: from('0.1.4'),
+      pullPolicyAndTtl: from('0.1.5'),
+      securityContextAndServiceAccount: from('0.2.0'),
+      annotations: from('0.2.4'),
+    },
     eventMap: from('0.3.0') ? 'sdk' : from('0.2.4') ? 'typed-commit' : from('0.1.4') ? 'typed' : 'no-type',
     print: from('0.1.4') ? 'json-maps' : 'go',
     actions: from('0.3.0') ? 'until-non-silent' : from('0.2.1') ? 'every' : 'first',
@@ -104,7 +124,10 @@ export const JES_FAMILIES: readonly JesFamily[] = familiesOf(JES_TAGS, traitsOf)
  * Consecutive tags whose traits are all the same, as one family named by its first and last tag
  * (`0.2.4–0.2.5`). Shared with the webhook-service model (webhook.ts).
  */
-export function familiesOf<T extends object>(tags: readonly string[], traitsOf: (tag: string) => T): (T & { name: string; tags: string[] })[] {
+export function familiesOf<T extends object>(
+  tags: readonly string[],
+  traitsOf: (tag: string) => T,
+): (T & { name: string; tags: string[] })[] {
   return tags.reduce<(T & { name: string; tags: string[] })[]>((families, tag) => {
     const traits = traitsOf(tag);
     const last = families.at(-1);
@@ -149,7 +172,10 @@ const resources = strict({ cpu: str, memory: str });
  */
 export function jobConfigSchema(family: JesFamily): object {
   const f = family.fields;
-  const env = strict({ name: str, value: str, valueFrom: { enum: ['event', 'secret', 'string'] }, ...(f.as ? { as: str } : {}) }, ['name', 'valueFrom']);
+  const env = strict({ name: str, value: str, valueFrom: { enum: ['event', 'secret', 'string'] }, ...(f.as ? { as: str } : {}) }, [
+    'name',
+    'valueFrom',
+  ]);
   const task: Record<string, object> = {
     name: str,
     files: strings,
@@ -193,7 +219,11 @@ export function jobConfigSchema(family: JesFamily): object {
           {
             name: str,
             silent: bool,
-            events: { type: 'array', minItems: 1, items: strict({ name: str, jsonpath: strict({ property: str, match: str }, ['property', 'match']) }, ['name']) },
+            events: {
+              type: 'array',
+              minItems: 1,
+              items: strict({ name: str, jsonpath: strict({ property: str, match: str }, ['property', 'match']) }, ['name']),
+            },
             tasks: { type: 'array', minItems: 1, items: strict(task, ['name', 'image']) },
           },
           ['name', 'events', 'tasks'],
@@ -213,7 +243,10 @@ export function jobConfigProblems(config: unknown, version: string): string[] {
   validators.set(family.name, validate);
   if (validate(config)) return [];
   return (validate.errors ?? []).map((e: { instancePath: string; message?: string; params?: Record<string, unknown> }) => {
-    const unknown = e.params && 'additionalProperty' in e.params ? `: ${e.params.additionalProperty} (unknown to job-executor-service ${family.name}, which then rejects the whole file)` : '';
+    const unknown =
+      e.params && 'additionalProperty' in e.params
+        ? `: ${e.params.additionalProperty} (unknown to job-executor-service ${family.name}, which then rejects the whole file)`
+        : '';
     return `job/config.yaml${e.instancePath} ${e.message}${unknown}`;
   });
 }
@@ -309,7 +342,12 @@ export function eventMapOf(family: JesFamily, event: CloudEventJson): Record<str
     data: JSON.parse(JSON.stringify(event.data ?? null)),
   };
   if (family.eventMap === 'sdk') {
-    Object.assign(map, { source: new GoPointer(event.source, address()), type: new GoPointer(event.type, address()), specversion: event.specversion, gitcommitid: event.gitcommitid ?? '' });
+    Object.assign(map, {
+      source: new GoPointer(event.source, address()),
+      type: new GoPointer(event.type, address()),
+      specversion: event.specversion,
+      gitcommitid: event.gitcommitid ?? '',
+    });
   } else {
     map.source = event.source;
     if (family.eventMap !== 'no-type') Object.assign(map, { specversion: event.specversion, type: event.type });
@@ -366,10 +404,21 @@ function parsePath(path: string): Step[] {
   return steps;
 }
 
-const isMap = (v: GoValue): v is { [key: string]: GoValue } => v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof GoPointer) && !(v instanceof GoTime);
+const isMap = (v: GoValue): v is { [key: string]: GoValue } =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof GoPointer) && !(v instanceof GoTime);
 
 const goType = (v: GoValue) =>
-  v === null ? '<nil>' : v instanceof GoPointer ? '*string' : v instanceof GoTime ? 'time.Time' : typeof v === 'number' ? 'float64' : typeof v === 'boolean' ? 'bool' : 'string';
+  v === null
+    ? '<nil>'
+    : v instanceof GoPointer
+      ? '*string'
+      : v instanceof GoTime
+        ? 'time.Time'
+        : typeof v === 'number'
+          ? 'float64'
+          : typeof v === 'boolean'
+            ? 'bool'
+            : 'string';
 
 /** jsonpath.Get: the value at `path`, or the JesError the library returns (selector.go selectValue). */
 export function jsonPathGet(path: string, root: GoValue): GoValue {
@@ -414,16 +463,25 @@ export function goPrint(v: GoValue): string {
   if (v instanceof GoPointer) return v.address;
   if (v instanceof GoTime) return goTimeString(v);
   if (Array.isArray(v)) return `[${v.map(goPrint).join(' ')}]`;
-  if (isMap(v)) return `map[${Object.keys(v).sort().map((k) => `${k}:${goPrint(v[k])}`).join(' ')}]`;
+  if (isMap(v))
+    return `map[${Object.keys(v)
+      .sort()
+      .map((k) => `${k}:${goPrint(v[k])}`)
+      .join(' ')}]`;
   return typeof v === 'number' ? goFloat(v) : String(v);
 }
 
 /** encoding/json's Marshal: sorted keys, <, > and & escaped, pointers followed, time as RFC 3339. */
 export function goJson(v: GoValue): string {
   if (v instanceof GoPointer) return goJson(v.value);
-  if (v instanceof GoTime) return JSON.stringify((v.rfc3339 ?? '0001-01-01T00:00:00Z').replace(/(\.\d*?)0+(?=Z|[+-])/, '$1').replace(/\.(?=Z|[+-])/, ''));
+  if (v instanceof GoTime)
+    return JSON.stringify((v.rfc3339 ?? '0001-01-01T00:00:00Z').replace(/(\.\d*?)0+(?=Z|[+-])/, '$1').replace(/\.(?=Z|[+-])/, ''));
   if (Array.isArray(v)) return `[${v.map(goJson).join(',')}]`;
-  if (isMap(v)) return `{${Object.keys(v).sort().map((k) => `${goJson(k)}:${goJson(v[k])}`).join(',')}}`;
+  if (isMap(v))
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${goJson(k)}:${goJson(v[k])}`)
+      .join(',')}}`;
   return JSON.stringify(v).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
@@ -448,15 +506,21 @@ export function resolveEnv(family: JesFamily, task: JobConfigTask, event: CloudE
   const q = (s: string | undefined) => (family.print === 'go' ? `${s}` : `'${s}'`);
   for (const e of task.env ?? []) {
     if (e.valueFrom === 'string') env[e.name] = e.value ?? '';
-    else if (e.valueFrom === 'secret') problems.push(`${e.name}: valueFrom secret exports the keys of the Kubernetes Secret ${e.name}, which this check cannot see`);
-    else if (e.valueFrom !== 'event') return { env, failed: `could not add env with name ${e.name}, unknown valueFrom ${e.valueFrom}`, problems };
+    else if (e.valueFrom === 'secret')
+      problems.push(`${e.name}: valueFrom secret exports the keys of the Kubernetes Secret ${e.name}, which this check cannot see`);
+    else if (e.valueFrom !== 'event')
+      return { env, failed: `could not add env with name ${e.name}, unknown valueFrom ${e.valueFrom}`, problems };
     else {
       let value: GoValue;
       try {
         value = jsonPathGet(e.value ?? '', map);
       } catch (err) {
         if (!(err instanceof JesError)) throw err;
-        return { env, failed: `could not add env with name ${q(e.name)}, value ${q(e.value)}, valueFrom ${q(e.valueFrom)}: ${err.message}`, problems };
+        return {
+          env,
+          failed: `could not add env with name ${q(e.name)}, value ${q(e.value)}, valueFrom ${q(e.valueFrom)}: ${err.message}`,
+          problems,
+        };
       }
       const as = family.print === 'json-maps' ? (e.as ?? '').toLowerCase() : '';
       if (as === 'yaml') throw new OutsideModel(`${e.name}: as: yaml is not modelled`);
@@ -471,16 +535,20 @@ export function resolveEnv(family: JesFamily, task: JobConfigTask, event: CloudE
             : Array.isArray(value)
               ? 'a Go slice print, not JSON (as: json would give JSON)'
               : value === null
-                ? 'Go\'s <nil>: the event has no such value'
+                ? "Go's <nil>: the event has no such value"
                 : undefined;
-      if (what) problems.push(`${e.name}: ${e.value} gives ${JSON.stringify(env[e.name].length > 80 ? `${env[e.name].slice(0, 80)}…` : env[e.name])}, ${what}`);
+      if (what)
+        problems.push(
+          `${e.name}: ${e.value} gives ${JSON.stringify(env[e.name].length > 80 ? `${env[e.name].slice(0, 80)}…` : env[e.name])}, ${what}`,
+        );
     }
   }
   const data = isMap(map.data) ? map.data : {};
   const text = (v: GoValue | undefined) => (typeof v === 'string' ? v : '');
   Object.assign(env, { KEPTN_PROJECT: text(data.project), KEPTN_STAGE: text(data.stage), KEPTN_SERVICE: text(data.service) });
   if (family.labels && isMap(data.labels ?? null)) {
-    for (const [key, value] of Object.entries(data.labels as Record<string, GoValue>)) env[`LABELS_${key.replace(/[- ]/g, '_').toUpperCase()}`] = text(value);
+    for (const [key, value] of Object.entries(data.labels as Record<string, GoValue>))
+      env[`LABELS_${key.replace(/[- ]/g, '_').toUpperCase()}`] = text(value);
   }
   return { env, problems };
 }
@@ -491,7 +559,8 @@ export function resolveEnv(family: JesFamily, task: JobConfigTask, event: CloudE
 /** Go's regexp.MatchString, unanchored; an invalid expression never matches (the error is ignored). */
 function typeMatches(pattern: string, type: string): boolean {
   // Syntax where RE2 and JavaScript part ways: flags, lookaround, POSIX classes, backreferences.
-  if (/\(\?[^:]|\[:|\\[1-9k]/.test(pattern)) throw new OutsideModel(`the event name ${pattern} uses regular expression syntax that is not modelled`);
+  if (/\(\?[^:]|\[:|\\[1-9k]/.test(pattern))
+    throw new OutsideModel(`the event name ${pattern} uses regular expression syntax that is not modelled`);
   try {
     return new RegExp(pattern).test(type);
   } catch {
@@ -679,8 +748,14 @@ const PROGRAMS: Record<string, (words: string[], env: Record<string, string>, re
     const report = option(words, '-o', '--reportoutputfolder');
     if (report) writes.push({ path: report, what: "JMeter's report (-o)" });
     writes.push({ path: jvmOption(jvm, 'java.io.tmpdir') ?? '/tmp', what: "the JVM's temp dir (java.io.tmpdir)" });
-    if (jvmOption(jvm, 'UsePerfData') !== '-') writes.push({ path: `/tmp/hsperfdata_${JOB_POD.uid}`, what: "the JVM's perf data (-XX:-UsePerfData turns it off)" });
-    if (jvmOption(jvm, 'HeapDumpOnOutOfMemoryError') === '+') writes.push({ path: jvmOption(jvm, 'HeapDumpPath') ?? 'java_pid1.hprof', what: "the JVM's heap dump on OutOfMemoryError", mebibytes: mebibytes(jmeterHeap(env)) });
+    if (jvmOption(jvm, 'UsePerfData') !== '-')
+      writes.push({ path: `/tmp/hsperfdata_${JOB_POD.uid}`, what: "the JVM's perf data (-XX:-UsePerfData turns it off)" });
+    if (jvmOption(jvm, 'HeapDumpOnOutOfMemoryError') === '+')
+      writes.push({
+        path: jvmOption(jvm, 'HeapDumpPath') ?? 'java_pid1.hprof',
+        what: "the JVM's heap dump on OutOfMemoryError",
+        mebibytes: mebibytes(jmeterHeap(env)),
+      });
     return writes;
   },
   /**
@@ -704,7 +779,8 @@ const PROGRAMS: Record<string, (words: string[], env: Record<string, string>, re
     if (console) writes.push({ path: console, what: "k6's --console-output" });
     const script = read(words.filter((w) => !w.startsWith('-')).at(-1) ?? '') ?? '';
     if (/\bhandleSummary\b/.test(script)) throw new OutsideModel('the k6 script has a handleSummary(), whose files are not modelled');
-    if (/from\s+['"]k6\/(experimental\/)?browser['"]/.test(script)) writes.push({ path: env.TMPDIR ?? '/tmp', what: "k6's browser profile (TMPDIR)" });
+    if (/from\s+['"]k6\/(experimental\/)?browser['"]/.test(script))
+      writes.push({ path: env.TMPDIR ?? '/tmp', what: "k6's browser profile (TMPDIR)" });
     return writes;
   },
   /** Artillery 2.0.21: a JSON report to -o/--output only (packages/artillery/lib/cmds/run.js); nothing else on run. */
@@ -727,7 +803,8 @@ const PROGRAMS: Record<string, (words: string[], env: Record<string, string>, re
     const logfile = option(words, '--logfile');
     if (logfile) writes.push({ path: logfile, what: "Locust's --logfile" });
     const file = option(words, '-f', '--locustfile');
-    if (file && /\btempfile\b/.test(read(file) ?? '')) writes.push({ path: env.TMPDIR ?? '/tmp', what: 'the locustfile\'s temporary files (tempfile: TMPDIR)' });
+    if (file && /\btempfile\b/.test(read(file) ?? ''))
+      writes.push({ path: env.TMPDIR ?? '/tmp', what: "the locustfile's temporary files (tempfile: TMPDIR)" });
     return writes;
   },
   /** A shell script run by /bin/sh: see scriptWrites. */
@@ -752,15 +829,22 @@ PROGRAMS['/home/node/artillery/bin/run'] = PROGRAMS.artillery;
 export function scriptWrites(text: string, env: Record<string, string>): JobWrite[] {
   const writes: JobWrite[] = [];
   const home = env.HOME ?? IMAGE_HOME;
-  const path = (p: string) => p.replace(/^["']|["']$/g, '').replace(/^~(?=\/|$)/, home).replace(/\$\{?HOME\}?/g, home).replace(/\$\{?TMPDIR\}?/g, env.TMPDIR ?? '/tmp');
+  const path = (p: string) =>
+    p
+      .replace(/^["']|["']$/g, '')
+      .replace(/^~(?=\/|$)/, home)
+      .replace(/\$\{?HOME\}?/g, home)
+      .replace(/\$\{?TMPDIR\}?/g, env.TMPDIR ?? '/tmp');
   // Comments and the bodies of here-documents hold no commands.
   const code = text
     .replace(/<<-?\s*'?(\w+)'?[^\n]*\n[^]*?\n\1\n/g, '\n')
     .split('\n')
     .map((l) => l.replace(/(^|\s)#.*$/, ''))
     .join('\n');
-  for (const m of code.matchAll(/(?<![<&\d])>>?\s*([^\s;&|)]+)/g)) if (!m[1].startsWith('&') && m[1] !== '/dev/null') writes.push({ path: path(m[1]), what: `a redirection (${m[0]})` });
-  for (const m of code.matchAll(/\bcurl\b[^\n]*?\s(?:-o|--output)\s+(\S+)/g)) if (m[1] !== '/dev/null') writes.push({ path: path(m[1]), what: "curl's --output" });
+  for (const m of code.matchAll(/(?<![<&\d])>>?\s*([^\s;&|)]+)/g))
+    if (!m[1].startsWith('&') && m[1] !== '/dev/null') writes.push({ path: path(m[1]), what: `a redirection (${m[0]})` });
+  for (const m of code.matchAll(/\bcurl\b[^\n]*?\s(?:-o|--output)\s+(\S+)/g))
+    if (m[1] !== '/dev/null') writes.push({ path: path(m[1]), what: "curl's --output" });
   for (const m of code.matchAll(/\btee\s+(?:-a\s+)?(\S+)/g)) writes.push({ path: path(m[1]), what: 'tee' });
   if (/\bmktemp\b/.test(code)) writes.push({ path: env.TMPDIR ?? '/tmp', what: 'mktemp (TMPDIR)' });
   return writes;
@@ -777,7 +861,8 @@ export function jobWrites(task: JobConfigTask, read: (path: string) => string | 
   const commands = argv[0] === '/bin/sh' && argv[1] === '-c' ? shellCommands(argv.slice(2).join(' '), env) : [argv];
   const cwd = task.workingDir ?? IMAGE_WORKDIR;
   const home = env.HOME ?? IMAGE_HOME;
-  const absolute = (p: string) => (p.startsWith('/') || p.startsWith('<') ? p : p.startsWith('~/') ? `${home}/${p.slice(2)}` : `${cwd}/${p.replace(/^\.\//, '')}`);
+  const absolute = (p: string) =>
+    p.startsWith('/') || p.startsWith('<') ? p : p.startsWith('~/') ? `${home}/${p.slice(2)}` : `${cwd}/${p.replace(/^\.\//, '')}`;
   return commands.flatMap((words) => {
     const program = PROGRAMS[words[0]];
     if (!program) throw new OutsideModel(`what ${words[0]} writes is not modelled`);
@@ -786,13 +871,28 @@ export function jobWrites(task: JobConfigTask, read: (path: string) => string | 
 }
 
 /** JMeter's maximum heap: the last -Xmx of bin/jmeter's HEAP (-Xms1g -Xmx1g by default), then JVM_ARGS. */
-const jmeterHeap = (env: Record<string, string>) => [env.HEAP ?? '-Xms1g -Xmx1g', env.JVM_ARGS ?? ''].join(' ').match(/-Xmx\S+/g)?.at(-1)?.slice('-Xmx'.length) ?? '1g';
+const jmeterHeap = (env: Record<string, string>) =>
+  [env.HEAP ?? '-Xms1g -Xmx1g', env.JVM_ARGS ?? '']
+    .join(' ')
+    .match(/-Xmx\S+/g)
+    ?.at(-1)
+    ?.slice('-Xmx'.length) ?? '1g';
 
 /** Mebibytes of a Kubernetes quantity (Mi, Gi, M, G, plain bytes) or of a JVM size (m, g). */
 const mebibytes = (q: string) => {
   const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|k|K|M|G|m|g)?$/.exec(q);
   if (!m) throw new OutsideModel(`the size ${q} is not modelled`);
-  const factor: Record<string, number> = { Ki: 1 / 1024, k: 1 / 1024, K: 1 / 1024, Mi: 1, m: 1, M: 1e6 / 2 ** 20, Gi: 1024, g: 1024, G: 1e9 / 2 ** 20 };
+  const factor: Record<string, number> = {
+    Ki: 1 / 1024,
+    k: 1 / 1024,
+    K: 1 / 1024,
+    Mi: 1,
+    m: 1,
+    M: 1e6 / 2 ** 20,
+    Gi: 1024,
+    g: 1024,
+    G: 1e9 / 2 ** 20,
+  };
   return Number(m[1]) * (m[2] ? factor[m[2]] : 1 / 2 ** 20);
 };
 
@@ -808,10 +908,17 @@ export function writeProblems(family: JesFamily, task: JobConfigTask, read: (pat
   try {
     for (const w of jobWrites(task, read)) {
       if (writable(family, w.path)) {
-        if ((w.mebibytes ?? 0) > JOB_POD.volumeLimitMi) problems.push(`${where}: ${w.what} (up to ${w.mebibytes}Mi) goes to ${w.path}, more than the ${JOB_POD.volumeLimitMi}Mi of ${JOB_POD.volume}: the pod is evicted`);
+        if ((w.mebibytes ?? 0) > JOB_POD.volumeLimitMi)
+          problems.push(
+            `${where}: ${w.what} (up to ${w.mebibytes}Mi) goes to ${w.path}, more than the ${JOB_POD.volumeLimitMi}Mi of ${JOB_POD.volume}: the pod is evicted`,
+          );
         continue;
       }
-      const why = w.path.startsWith('<') ? 'the image decides whether uid 1000 may write there' : family.readOnlyRoot ? 'its root filesystem is read-only' : `uid ${JOB_POD.uid} may not write there`;
+      const why = w.path.startsWith('<')
+        ? 'the image decides whether uid 1000 may write there'
+        : family.readOnlyRoot
+          ? 'its root filesystem is read-only'
+          : `uid ${JOB_POD.uid} may not write there`;
       problems.push(`${where}: ${w.what} goes to ${w.path}, outside ${JOB_POD.volume}: ${why}`);
     }
   } catch (err) {
@@ -824,7 +931,10 @@ export function writeProblems(family: JesFamily, task: JobConfigTask, read: (pat
     const xmx = jmeterHeap(env);
     try {
       const limit = task.resources?.limits?.memory ? mebibytes(task.resources.limits.memory) : JOB_POD.memoryLimitMi;
-      if (mebibytes(xmx) > limit / 2) problems.push(`${where}: JMeter's heap of up to ${xmx} (-Xmx) leaves too little of the job's ${limit}Mi memory limit to the rest of the JVM: the job is killed (OOMKilled)`);
+      if (mebibytes(xmx) > limit / 2)
+        problems.push(
+          `${where}: JMeter's heap of up to ${xmx} (-Xmx) leaves too little of the job's ${limit}Mi memory limit to the rest of the JVM: the job is killed (OOMKilled)`,
+        );
     } catch (err) {
       if (!(err instanceof OutsideModel)) throw err;
       problems.push(`${where}: ${err.message}`);
@@ -848,7 +958,8 @@ export const shipyardTrigger = (blueprint: Blueprint, task: string) => taskTrigg
 /** Everything a job-executor project must get right, as a list of problems. */
 export function jobProjectProblems(dir: string, blueprint: Blueprint): string[] {
   const problems: string[] = [];
-  for (const absent of ['package.json', 'src', 'chart', 'Dockerfile']) if (existsSync(join(dir, absent))) problems.push(`a job-executor definition has ${absent}`);
+  for (const absent of ['package.json', 'src', 'chart', 'Dockerfile'])
+    if (existsSync(join(dir, absent))) problems.push(`a job-executor definition has ${absent}`);
   const configFile = join(dir, 'keptn/resources/job/config.yaml');
   if (!existsSync(configFile)) return [...problems, 'no keptn/resources/job/config.yaml'];
   const version = blueprint.keptn.jobExecutor.version;
@@ -865,13 +976,15 @@ export function jobProjectProblems(dir: string, blueprint: Blueprint): string[] 
   for (const action of config.actions) {
     for (const event of action.events) {
       matched.add(event.name);
-      if (!blueprint.subscriptions.includes(event.name)) problems.push(`action "${action.name}" matches ${event.name}, which the README does not subscribe the job executor to`);
+      if (!blueprint.subscriptions.includes(event.name))
+        problems.push(`action "${action.name}" matches ${event.name}, which the README does not subscribe the job executor to`);
       const task = taskOf(event.name);
       // 0.1.3 drops other events; from 0.2 on it polls Keptn for open triggers only.
       if (!task) problems.push(`action "${action.name}" matches ${event.name}, which the job executor never receives: only task triggers`);
       // The job executor's JSON paths (PaesslerAG/jsonpath) take a name with '-' only in brackets.
       const data = task && /-/.test(task) ? `$.data["${task}"].` : `$.data.${task}.`;
-      if (event.jsonpath && !event.jsonpath.property.startsWith(data)) problems.push(`action "${action.name}" matches on ${event.jsonpath.property}, not on ${data}…, the task's data`);
+      if (event.jsonpath && !event.jsonpath.property.startsWith(data))
+        problems.push(`action "${action.name}" matches on ${event.jsonpath.property}, not on ${data}…, the task's data`);
     }
     for (const task of action.tasks) {
       for (const file of task.files ?? []) {
@@ -881,16 +994,22 @@ export function jobProjectProblems(dir: string, blueprint: Blueprint): string[] 
       // Every resource the command reads (/keptn/<folder>/<file>) is listed in files, and every
       // file listed is read; what a tool writes goes straight into /keptn/.
       const command = [...(task.cmd ?? []), ...(task.args ?? [])].join(' ');
-      for (const file of task.files ?? []) if (!command.includes(`/keptn/${file}`)) problems.push(`the job copies ${file} but its command does not use it`);
+      for (const file of task.files ?? [])
+        if (!command.includes(`/keptn/${file}`)) problems.push(`the job copies ${file} but its command does not use it`);
       for (const part of [...(task.cmd ?? []), ...(task.args ?? [])]) {
-        for (const [, path] of part.matchAll(/\/keptn\/([^\s"']+\/[^\s"']+)/g)) if (!(task.files ?? []).includes(path)) problems.push(`the job uses /keptn/${path}, which is not in its files`);
-        for (const [, name] of part.matchAll(/\$\(([A-Z_]+)\)/g)) if (!(task.env ?? []).some((e) => e.name === name)) problems.push(`the job uses $(${name}), which its env does not set`);
+        for (const [, path] of part.matchAll(/\/keptn\/([^\s"']+\/[^\s"']+)/g))
+          if (!(task.files ?? []).includes(path)) problems.push(`the job uses /keptn/${path}, which is not in its files`);
+        for (const [, name] of part.matchAll(/\$\(([A-Z_]+)\)/g))
+          if (!(task.env ?? []).some((e) => e.name === name)) problems.push(`the job uses $(${name}), which its env does not set`);
       }
     }
   }
   for (const s of blueprint.subscriptions) if (!matched.has(s)) problems.push(`${s} is subscribed, but no action matches it`);
   // Where each task writes, as the release runs it.
-  const read = (path: string) => (path.startsWith(`${JOB_POD.volume}/`) && existsSync(join(dir, 'keptn/resources', path.slice(JOB_POD.volume.length + 1))) ? readFileSync(join(dir, 'keptn/resources', path.slice(JOB_POD.volume.length + 1)), 'utf8') : undefined);
+  const read = (path: string) =>
+    path.startsWith(`${JOB_POD.volume}/`) && existsSync(join(dir, 'keptn/resources', path.slice(JOB_POD.volume.length + 1)))
+      ? readFileSync(join(dir, 'keptn/resources', path.slice(JOB_POD.volume.length + 1)), 'utf8')
+      : undefined;
   for (const task of config.actions.flatMap((a) => a.tasks)) problems.push(...writeProblems(family, task, read));
   // Each task trigger of the shipyard, as the release would run it.
   for (const type of blueprint.subscriptions) {
@@ -914,9 +1033,12 @@ export function triggerProblems(family: JesFamily, config: JobConfig, event: Clo
         if (failed) problems.push(`${where}: ${failed} (no job is created; the task ends errored)`);
         problems.push(...envProblems.map((p) => `${where}: ${p}`));
         const { copied, missing } = mountedFiles(family, task.files ?? [], uploaded);
-        for (const file of missing) problems.push(`${where}: could not find file or directory ${file}: the init container fails, and the task with it`);
+        for (const file of missing)
+          problems.push(`${where}: could not find file or directory ${file}: the init container fails, and the task with it`);
         for (const part of [...(task.cmd ?? []), ...(task.args ?? [])]) {
-          for (const [, path] of part.matchAll(/\/keptn\/([^\s"']+)/g)) if (/\//.test(path) && !copied.includes(path)) problems.push(`${where}: the command reads /keptn/${path}, which is not mounted`);
+          for (const [, path] of part.matchAll(/\/keptn\/([^\s"']+)/g))
+            if (/\//.test(path) && !copied.includes(path))
+              problems.push(`${where}: the command reads /keptn/${path}, which is not mounted`);
         }
       }
     }
@@ -928,7 +1050,8 @@ export function triggerProblems(family: JesFamily, config: JobConfig, event: Clo
 }
 
 /** Kubernetes' $(VAR) expansion of command and args ($$ is a literal $; an unknown name stays). */
-const expand = (s: string, env: Record<string, string>) => s.replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (m, name) => (m === '$$' ? '$' : (env[name] ?? m)));
+const expand = (s: string, env: Record<string, string>) =>
+  s.replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (m, name) => (m === '$$' ? '$' : (env[name] ?? m)));
 
 /** Where the sandbox of runJobTask mounts the job's volume: an empty folder of every Debian system. */
 const SANDBOX_VOLUME = '/srv';
@@ -946,7 +1069,8 @@ const IMAGE_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export async function runJobTask(dir: string, family: JesFamily, task: JobConfigTask, event: CloudEventJson) {
   const { env, failed } = resolveEnv(family, task, event);
   if (failed) return { failed, env };
-  if (process.getuid?.() !== 0) throw new Error('running a job as its job-executor-service release would needs root (a mount namespace and another uid), as in CI');
+  if (process.getuid?.() !== 0)
+    throw new Error('running a job as its job-executor-service release would needs root (a mount namespace and another uid), as in CI');
   await need('unshare', 'util-linux');
   await need('setpriv', 'util-linux');
   const staged = tempDir('jes-keptn-');
@@ -969,7 +1093,12 @@ export async function runJobTask(dir: string, family: JesFamily, task: JobConfig
       `exec setpriv --reuid=${JOB_POD.uid} --regid=2000 --clear-groups env -i "$@"`,
     ].join('\n');
     const cwd = inMount(task.workingDir ?? JOB_POD.volume);
-    const run = await execa('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', pod, 'pod', staged, cwd, ...jobEnv, ...argv], { extendEnv: false, env: { PATH: IMAGE_PATH }, reject: false, all: true });
+    const run = await execa('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', pod, 'pod', staged, cwd, ...jobEnv, ...argv], {
+      extendEnv: false,
+      env: { PATH: IMAGE_PATH },
+      reject: false,
+      all: true,
+    });
     return { run, env };
   } finally {
     rmSync(staged, { recursive: true, force: true });
@@ -1006,7 +1135,8 @@ export async function definitionProblems(dir: string, uri: string): Promise<stri
     } finally {
       rmSync(copyDir, { recursive: true, force: true });
     }
-    if (!/export const options\s*=/.test(text) || !/export default function/.test(text)) problems.push(`${uri}: a k6 script exports options and a default function`);
+    if (!/export const options\s*=/.test(text) || !/export default function/.test(text))
+      problems.push(`${uri}: a k6 script exports options and a default function`);
     if (!/thresholds\s*:/.test(text)) problems.push(`${uri}: no thresholds, so k6 cannot fail the test`);
     return problems;
   }
@@ -1031,10 +1161,17 @@ assert all(p and '__P(TARGET_URL)' in p for p in paths), 'a sampler does not req
 function artilleryProblems(uri: string, doc: any): string[] {
   const problems: string[] = [];
   const phases = doc?.config?.phases;
-  if (!Array.isArray(phases) || phases.length === 0 || !phases.every((p: any) => Number.isFinite(p.duration) && Number.isFinite(p.arrivalRate))) problems.push(`${uri}: config.phases must list phases with duration and arrivalRate`);
+  if (
+    !Array.isArray(phases) ||
+    phases.length === 0 ||
+    !phases.every((p: any) => Number.isFinite(p.duration) && Number.isFinite(p.arrivalRate))
+  )
+    problems.push(`${uri}: config.phases must list phases with duration and arrivalRate`);
   const ensure = doc?.config?.plugins?.ensure;
-  if (!Array.isArray(ensure?.thresholds) && !Array.isArray(ensure?.conditions)) problems.push(`${uri}: no config.plugins.ensure checks, so Artillery cannot fail the test`);
+  if (!Array.isArray(ensure?.thresholds) && !Array.isArray(ensure?.conditions))
+    problems.push(`${uri}: no config.plugins.ensure checks, so Artillery cannot fail the test`);
   const scenarios = doc?.scenarios;
-  if (!Array.isArray(scenarios) || scenarios.length === 0 || !scenarios.every((s: any) => Array.isArray(s.flow) && s.flow.length > 0)) problems.push(`${uri}: scenarios must each have a flow`);
+  if (!Array.isArray(scenarios) || scenarios.length === 0 || !scenarios.every((s: any) => Array.isArray(s.flow) && s.flow.length > 0))
+    problems.push(`${uri}: scenarios must each have a flow`);
   return problems;
 }

@@ -78,7 +78,9 @@ export async function startKeptnApiStub(token: string, integrations: Integration
     if (faults.unauthorized || header !== token) return json(res, 401, { code: 401, message: 'invalid token' });
     if (faults.serverError) {
       res.writeHead(500, { 'content-type': 'text/html' });
-      return void res.end('<html>\r\n<head><title>500 Internal Server Error</title></head>\r\n<body>\r\n<center><h1>500 Internal Server Error</h1></center>\r\n</body>\r\n</html>\r\n');
+      return void res.end(
+        '<html>\r\n<head><title>500 Internal Server Error</title></head>\r\n<body>\r\n<center><h1>500 Internal Server Error</h1></center>\r\n</body>\r\n</html>\r\n',
+      );
     }
     const visible = () => (faults.noWebhookService ? integrations.filter((i) => i.name !== 'webhook-service') : integrations);
 
@@ -86,7 +88,11 @@ export async function startKeptnApiStub(token: string, integrations: Integration
     const rest = url.pathname.slice(PREFIX.length);
     if (req.method === 'GET' && rest === '') {
       const name = url.searchParams.get('name');
-      return json(res, 200, visible().filter((i) => !name || i.name === name));
+      return json(
+        res,
+        200,
+        visible().filter((i) => !name || i.name === name),
+      );
     }
     const match = /^\/([^/]+)\/subscription$/.exec(rest);
     if (match) {
@@ -97,9 +103,17 @@ export async function startKeptnApiStub(token: string, integrations: Integration
         const s = body as Partial<Subscription> | undefined;
         if (!s || typeof s !== 'object' || !s.event) return json(res, 400, { code: 400, message: 'event must be specified' });
         const f = s.filter ?? {};
-        if (f.services && !f.stages) return json(res, 400, { code: 400, message: 'at least one stage must be specified when setting up a subscription filter for a service' });
+        if (f.services && !f.stages)
+          return json(res, 400, {
+            code: 400,
+            message: 'at least one stage must be specified when setting up a subscription filter for a service',
+          });
         const id = randomUUID();
-        integration.subscriptions.push({ id, event: s.event, filter: { projects: f.projects ?? null, stages: f.stages ?? null, services: f.services ?? null } });
+        integration.subscriptions.push({
+          id,
+          event: s.event,
+          filter: { projects: f.projects ?? null, stages: f.stages ?? null, services: f.services ?? null },
+        });
         return json(res, 201, { id });
       }
     }

@@ -11,7 +11,9 @@ const STAGE = /^[a-z][a-z0-9-]*$/;
 
 /** Every event type a shipyard's sequences emit for its tasks: sh.keptn.event.<task>.<phase>. */
 function taskNames(shipyard: any): string[] {
-  return (shipyard?.spec?.stages ?? []).flatMap((s: any) => (s.sequences ?? []).flatMap((q: any) => (q.tasks ?? []).map((t: any) => t.name)));
+  return (shipyard?.spec?.stages ?? []).flatMap((s: any) =>
+    (s.sequences ?? []).flatMap((q: any) => (q.tasks ?? []).map((t: any) => t.name)),
+  );
 }
 
 export function shipyardProblems(dir: string, blueprint: Blueprint): string[] {
@@ -24,7 +26,8 @@ export function shipyardProblems(dir: string, blueprint: Blueprint): string[] {
   }
   const validate = keptnSchema('shipyard');
   if (!validate(shipyard)) problems.push(`shipyard.yaml breaks the shipyard schema: ${JSON.stringify(validate.errors)}`);
-  if (shipyard?.apiVersion !== blueprint.keptn.shipyardApiVersion) problems.push(`apiVersion ${shipyard?.apiVersion} is not ${blueprint.keptn.shipyardApiVersion}`);
+  if (shipyard?.apiVersion !== blueprint.keptn.shipyardApiVersion)
+    problems.push(`apiVersion ${shipyard?.apiVersion} is not ${blueprint.keptn.shipyardApiVersion}`);
   if (shipyard?.kind !== 'Shipyard') problems.push(`kind ${shipyard?.kind} is not Shipyard`);
   for (const stage of shipyard?.spec?.stages ?? []) {
     if (!STAGE.test(stage.name) || stage.name.length > 43) problems.push(`stage name ${stage.name} is not a valid Keptn stage name`);
@@ -61,7 +64,9 @@ function uploads(script: string): Upload[] {
 
 /** The resource URIs the script uploads. */
 export function uploadedUris(dir: string): string[] {
-  return uploads(readFileSync(join(dir, 'keptn/add-resources.sh'), 'utf8')).map((u) => String(u.flags.get('resourceUri') ?? u.flags.get('resource')));
+  return uploads(readFileSync(join(dir, 'keptn/add-resources.sh'), 'utf8')).map((u) =>
+    String(u.flags.get('resourceUri') ?? u.flags.get('resource')),
+  );
 }
 
 export async function scriptProblems(dir: string, blueprint: Blueprint): Promise<string[]> {
@@ -85,7 +90,8 @@ export async function scriptProblems(dir: string, blueprint: Blueprint): Promise
     }
   }
   const uris = uploadedUris(dir);
-  for (const r of blueprint.resources) if (!uris.includes(r.uri)) problems.push(`the service reads ${r.uri}, which the script does not upload`);
+  for (const r of blueprint.resources)
+    if (!uris.includes(r.uri)) problems.push(`the service reads ${r.uri}, which the script does not upload`);
   return problems;
 }
 
@@ -97,7 +103,10 @@ export async function scriptProblems(dir: string, blueprint: Blueprint): Promise
 export function commandProblems(text: string, blueprint: Blueprint): string[] {
   const cli = blueprint.keptn.cli;
   const problems: string[] = [];
-  const lines = text.split('\n').filter((l) => /^\s*(\$\s*)?keptn /.test(l)).map((l) => l.replace(/^\s*(\$\s*)?/, ''));
+  const lines = text
+    .split('\n')
+    .filter((l) => /^\s*(\$\s*)?keptn /.test(l))
+    .map((l) => l.replace(/^\s*(\$\s*)?/, ''));
   const release = `Keptn ${blueprint.keptn.release}`;
   for (const line of lines) {
     if (line.startsWith('keptn trigger sequence')) {
@@ -107,7 +116,8 @@ export function commandProblems(text: string, blueprint: Blueprint): string[] {
       if (cli.trigger === 'sequence' && flag) problems.push(`${release} takes the sequence as an argument: ${line}`);
     }
     if (line.startsWith('keptn create project') && cli.gitUpstream) {
-      for (const flag of ['--git-user=', '--git-token=', '--git-remote-url=']) if (!line.includes(flag)) problems.push(`${release} needs a Git upstream (${flag}…): ${line}`);
+      for (const flag of ['--git-user=', '--git-token=', '--git-remote-url='])
+        if (!line.includes(flag)) problems.push(`${release} needs a Git upstream (${flag}…): ${line}`);
     }
   }
   if (!lines.some((l) => l.startsWith('keptn create project'))) problems.push('no `keptn create project` command');

@@ -32,7 +32,12 @@ export async function startKeptnStub(resourcesDir: string, maxEventBytes?: numbe
     const chunks: Buffer[] = [];
     for await (const c of req as AsyncIterable<Buffer>) chunks.push(c);
     const text = Buffer.concat(chunks).toString('utf8');
-    if (req.method === 'POST' && url.pathname === '/event' && maxEventBytes !== undefined && chunks.reduce((n, c) => n + c.length, 0) > maxEventBytes) {
+    if (
+      req.method === 'POST' &&
+      url.pathname === '/event' &&
+      maxEventBytes !== undefined &&
+      chunks.reduce((n, c) => n + c.length, 0) > maxEventBytes
+    ) {
       refused.push({ at: Date.now(), body: JSON.parse(text) });
       return void res.writeHead(500).end('http: request body too large');
     }
@@ -63,9 +68,20 @@ export async function startKeptnStub(resourcesDir: string, maxEventBytes?: numbe
       // Prometheus over a service that answered every request with 200 (unless failedRequests):
       // the rate of failed requests (status!~"2..") has no series, so a query over it is an empty
       // vector, and 0 where it falls back on `or vector(0)`. Every other query is 0.25.
-      const value = !query.includes('status!~') ? '0.25' : faults.failedRequests ? '0.5' : /\bor\s+vector\(0\)/.test(query) ? '0' : undefined;
+      const value = !query.includes('status!~')
+        ? '0.25'
+        : faults.failedRequests
+          ? '0.5'
+          : /\bor\s+vector\(0\)/.test(query)
+            ? '0'
+            : undefined;
       res.writeHead(200, { 'content-type': 'application/json' });
-      return void res.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: value === undefined ? [] : [{ metric: {}, value: [0, value] }] } }));
+      return void res.end(
+        JSON.stringify({
+          status: 'success',
+          data: { resultType: 'vector', result: value === undefined ? [] : [{ metric: {}, value: [0, value] }] },
+        }),
+      );
     }
     if (req.method === 'GET' && url.pathname === '/') return void res.writeHead(200).end('ok');
     res.writeHead(404).end();

@@ -67,7 +67,8 @@ interface Slo {
 /** slo.yaml as parseSLO reads it (0.8.7, 1.0.0, 1.4.5: common.go): a weight of 0 or none is 1. */
 export function parseSlo(text: string): Slo {
   const doc = (parse(text) ?? {}) as Record<string, any>;
-  const criteria = (sets: unknown): string[][] => (Array.isArray(sets) ? sets.map((s) => (Array.isArray(s?.criteria) ? s.criteria.map(String) : [])) : []);
+  const criteria = (sets: unknown): string[][] =>
+    Array.isArray(sets) ? sets.map((s) => (Array.isArray(s?.criteria) ? s.criteria.map(String) : [])) : [];
   const objectives = (Array.isArray(doc.objectives) ? doc.objectives : [])
     // 1.0.0 and 1.4.5 drop an empty entry; 0.8.7 would fail on it (a nil pointer), which no generated file has.
     .filter((o: unknown) => o !== null && typeof o === 'object')
@@ -159,10 +160,22 @@ export function evaluate(tag: LighthouseTag, reply: GetSliFinished, sloText: str
   // From 0.14 on an errored (or aborted) reply ends the evaluation unscored, the provider's message
   // in its own (1.0.0 and 1.4.5: processGetSliFinishedEvent); 0.8.7 does not read the status.
   if (tag !== '0.8.7' && reply.status === 'errored') {
-    return { status: 'errored', result: 'fail', message: `evaluation performed by lighthouse received an unexpected error: ${reply.message ?? ''}`, score: 0, indicatorResults: null };
+    return {
+      status: 'errored',
+      result: 'fail',
+      message: `evaluation performed by lighthouse received an unexpected error: ${reply.message ?? ''}`,
+      score: 0,
+      indicatorResults: null,
+    };
   }
   if (tag !== '0.8.7' && slo.objectives.length === 0) {
-    return { status: 'succeeded', result: 'fail', message: 'lighthouse failed because no SLO objective was provided', score: 0, indicatorResults: null };
+    return {
+      status: 'succeeded',
+      result: 'fail',
+      message: 'lighthouse failed because no SLO objective was provided',
+      score: 0,
+      indicatorResults: null,
+    };
   }
 
   const results: IndicatorResult[] = [];
@@ -227,13 +240,18 @@ export function evaluate(tag: LighthouseTag, reply: GetSliFinished, sloText: str
   }
 
   // 1.0.0 and 1.4.5: values no objective asked for are named (checkLeftoverSLI).
-  let message = tag !== '0.8.7' && values.length > 0 ? `Lighthouse received additional SLIs, which are not specified as SLO: ${values.map((v) => v.metric).join(', ')} . Please consider using them as an SLO.` : '';
+  let message =
+    tag !== '0.8.7' && values.length > 0
+      ? `Lighthouse received additional SLIs, which are not specified as SLO: ${values.map((v) => v.metric).join(', ')} . Please consider using them as an SLO.`
+      : '';
   const total = slo.totalScore;
   const sent = (result: string, score: number): Evaluation => ({ status: 'succeeded', result, message, score, indicatorResults: results });
   // calculateScore. 1.0.0 and 1.4.5 check the targets first; 0.8.7 only after a score was made.
-  if (tag !== '0.8.7' && (!total || total.pass === '')) return { status: 'errored', result: 'fail', message: 'no target score defined', score: 0, indicatorResults: null };
+  if (tag !== '0.8.7' && (!total || total.pass === ''))
+    return { status: 'errored', result: 'fail', message: 'no target score defined', score: 0, indicatorResults: null };
   if (maximum === 0) return sent('pass', 100);
-  if (!total || total.pass === '') return { status: 'errored', result: 'fail', message: 'no target score defined', score: 0, indicatorResults: null };
+  if (!total || total.pass === '')
+    return { status: 'errored', result: 'fail', message: 'no target score defined', score: 0, indicatorResults: null };
   // 1.4.5 sums only objectives with pass criteria (the others score 0 anyway).
   const score = (100 * results.reduce((sum, r) => sum + r.score, 0)) / maximum;
   let result: string;
@@ -250,7 +268,8 @@ export function evaluate(tag: LighthouseTag, reply: GetSliFinished, sloText: str
     result = 'fail';
     // 1.4.5 names the key SLI (1.2.0 on); 1.0.0 says the score.
     if (tag === '1.4.5' && keySli) message = `Evaluation failed due to key_sli objective '${keySli.name}': ${keySli.message}`;
-    else if (tag !== '0.8.7') message = `Evaluation failed since the calculated score of ${score} is below the target value of ${pct(total.pass)}`;
+    else if (tag !== '0.8.7')
+      message = `Evaluation failed since the calculated score of ${score} is below the target value of ${pct(total.pass)}`;
   }
   // 1.0.0 and 1.4.5 (0.19.0 on): a reply with result fail fails the evaluation, its message instead.
   if (tag !== '0.8.7' && reply.result === 'fail') {
@@ -289,7 +308,11 @@ export function sloProblems(sloText: string): string[] {
     if (!o.displayName) problems.push(`objective ${o.sli} has no displayName`);
     if (!o.keySli) continue;
     const reason = 'the reason of the SLI provider';
-    const reply: GetSliFinished = { status: 'succeeded', result: 'warning', 'get-sli': { indicatorValues: [{ metric: o.sli, value: 0, success: false, message: reason }] } };
+    const reply: GetSliFinished = {
+      status: 'succeeded',
+      result: 'warning',
+      'get-sli': { indicatorValues: [{ metric: o.sli, value: 0, success: false, message: reason }] },
+    };
     const { result, message } = evaluate('1.4.5', reply, sloText);
     if (result !== 'fail' || !message.includes(`key_sli objective '${o.displayName}'`) || !o.displayName || !message.includes(reason)) {
       problems.push(`key SLI ${o.sli} failing: 1.4.5 says ${result} "${message}", not naming it with the reason`);

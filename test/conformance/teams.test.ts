@@ -7,7 +7,17 @@ import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveAnswers } from '../../src/answers.js';
 import { generateFrom, linkDependencies } from '../helpers.js';
-import { BRIDGE, changedHandlerTemplates, formatWithProject, HOSTILE_EVENT, libraryProblems, messageCardTemplates, SPEC_EXAMPLES, specExample, workflowsProblems } from './teams.js';
+import {
+  BRIDGE,
+  changedHandlerTemplates,
+  formatWithProject,
+  HOSTILE_EVENT,
+  libraryProblems,
+  messageCardTemplates,
+  SPEC_EXAMPLES,
+  specExample,
+  workflowsProblems,
+} from './teams.js';
 
 /** A teams notification project from `templates` (the current ones by default), built. */
 async function builtTeamsProject(templates?: string): Promise<string> {
@@ -65,7 +75,14 @@ describe('--webhook teams: a Teams Workflows message with an Adaptive Card', () 
     const event = specExample('evaluation-finished.json');
     const [message] = await formatWithProject(dir, [event], BRIDGE);
     const card = message.attachments[0].content;
-    expect(card.body[0]).toEqual({ type: 'TextBlock', text: 'Keptn: evaluation finished', size: 'Medium', weight: 'Bolder', wrap: true, color: 'Good' });
+    expect(card.body[0]).toEqual({
+      type: 'TextBlock',
+      text: 'Keptn: evaluation finished',
+      size: 'Medium',
+      weight: 'Bolder',
+      wrap: true,
+      color: 'Good',
+    });
     expect(card.body.find((e: any) => e.type === 'FactSet').facts).toEqual([
       { title: 'Project', value: 'sockshop' },
       { title: 'Stage', value: 'dev' },
@@ -75,7 +92,9 @@ describe('--webhook teams: a Teams Workflows message with an Adaptive Card', () 
       { title: 'Keptn context', value: event.shkeptncontext },
       { title: 'label-key', value: 'label-value' },
     ]);
-    expect(card.actions).toEqual([{ type: 'Action.OpenUrl', title: 'Open in Keptn Bridge', url: `${BRIDGE}/project/sockshop/sequence/${event.shkeptncontext}` }]);
+    expect(card.actions).toEqual([
+      { type: 'Action.OpenUrl', title: 'Open in Keptn Bridge', url: `${BRIDGE}/project/sockshop/sequence/${event.shkeptncontext}` },
+    ]);
     expect(card.fallbackText).toBe('Keptn: evaluation finished · in sockshop / dev / carts · result: pass · score: 0');
   });
 
@@ -102,11 +121,31 @@ describe('the Teams checks catch', () => {
   });
 
   it.each([
-    ['the score fact left out', "      ['Score', s.score?.toString()],\n", '', /evaluation-finished\.json \(bridge unset\): fact Score: undefined, not "0"/],
-    ['a Bridge button without a Bridge URL', '...(s.link ? { actions:', '...(true ? { actions:', /\(bridge unset\): .*PropertyCantBeNull: Property "url" must be set[^]*actions without a Bridge link/],
+    [
+      'the score fact left out',
+      "      ['Score', s.score?.toString()],\n",
+      '',
+      /evaluation-finished\.json \(bridge unset\): fact Score: undefined, not "0"/,
+    ],
+    [
+      'a Bridge button without a Bridge URL',
+      '...(s.link ? { actions:',
+      '...(true ? { actions:',
+      /\(bridge unset\): .*PropertyCantBeNull: Property "url" must be set[^]*actions without a Bridge link/,
+    ],
     ['a card of version 1.5', "version: '1.4',", "version: '1.5',", /card version "1\.5", not "1\.4"/],
-    ['the result colour of the MessageCard', "fail: 'Attention'", "fail: 'E01E5A'", /with result fail \(bridge unset\): library \(parse\): InvalidPropertyValue: Invalid value "E01E5A" for property "color"[^]*title colour E01E5A for result fail/],
-    ['facts not escaped for Markdown', '[{ title: markdown(title), value: markdown(value) }]', '[{ title, value }]', /with hostile text \(bridge unset\): a Markdown link in "\[Keptn Bridge\]\(https:\/\/evil\.example\)"/],
+    [
+      'the result colour of the MessageCard',
+      "fail: 'Attention'",
+      "fail: 'E01E5A'",
+      /with result fail \(bridge unset\): library \(parse\): InvalidPropertyValue: Invalid value "E01E5A" for property "color"[^]*title colour E01E5A for result fail/,
+    ],
+    [
+      'facts not escaped for Markdown',
+      '[{ title: markdown(title), value: markdown(value) }]',
+      '[{ title, value }]',
+      /with hostile text \(bridge unset\): a Markdown link in "\[Keptn Bridge\]\(https:\/\/evil\.example\)"/,
+    ],
   ])('%s', async (_, from, to, message) => {
     const dir = await builtTeamsProject(changedHandlerTemplates(from, to));
     expect((await problemsOf(dir)).join('\n')).toMatch(message);
@@ -115,13 +154,27 @@ describe('the Teams checks catch', () => {
   it("the event's message in a TextBlock, where its Markdown link would render", () => {
     const card = (text: any) => ({
       type: 'message',
-      attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', contentUrl: null, content: {
-        $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', type: 'AdaptiveCard', version: '1.4',
-        body: [{ type: 'TextBlock', text: 'Keptn: evaluation finished', size: 'Medium', weight: 'Bolder', wrap: true, color: 'Good' }, text],
-      } }],
+      attachments: [
+        {
+          contentType: 'application/vnd.microsoft.card.adaptive',
+          contentUrl: null,
+          content: {
+            $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+            type: 'AdaptiveCard',
+            version: '1.4',
+            body: [
+              { type: 'TextBlock', text: 'Keptn: evaluation finished', size: 'Medium', weight: 'Bolder', wrap: true, color: 'Good' },
+              text,
+            ],
+          },
+        },
+      ],
     });
     const message = HOSTILE_EVENT.data.message;
-    const asRun = workflowsProblems(card({ type: 'RichTextBlock', inlines: [{ type: 'TextRun', text: message.replace('{{', '{\u200b{') }] }), HOSTILE_EVENT).join('\n');
+    const asRun = workflowsProblems(
+      card({ type: 'RichTextBlock', inlines: [{ type: 'TextRun', text: message.replace('{{', '{\u200b{') }] }),
+      HOSTILE_EVENT,
+    ).join('\n');
     expect(asRun).not.toMatch(/message|Markdown link/);
     const asBlock = workflowsProblems(card({ type: 'TextBlock', text: message, wrap: true }), HOSTILE_EVENT).join('\n');
     expect(asBlock).toMatch(/is not shown as a TextRun/);
@@ -130,8 +183,16 @@ describe('the Teams checks catch', () => {
 
   it('a MessageCard in the Workflows envelope: by the card type and by the library, which drops all of it', () => {
     const event = specExample('evaluation-finished.json');
-    const messageCard = { '@type': 'MessageCard', '@context': 'https://schema.org/extensions', summary: 'Keptn', sections: [{ facts: [{ name: 'Project', value: 'sockshop' }] }] };
-    const message = { type: 'message', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', contentUrl: null, content: messageCard }] };
+    const messageCard = {
+      '@type': 'MessageCard',
+      '@context': 'https://schema.org/extensions',
+      summary: 'Keptn',
+      sections: [{ facts: [{ name: 'Project', value: 'sockshop' }] }],
+    };
+    const message = {
+      type: 'message',
+      attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', contentUrl: null, content: messageCard }],
+    };
     const problems = workflowsProblems(message, event).join('\n');
     expect(problems).toMatch(/card type is "MessageCard", not AdaptiveCard/);
     expect(problems).toMatch(/card version undefined/);
@@ -140,10 +201,22 @@ describe('the Teams checks catch', () => {
   });
 
   it.each([
-    ['an element type that is not in 1.4', (c: any) => c.body.push({ type: 'Table', columns: [], rows: [] }), /UnknownElementType: Unknown element type "Table"/],
+    [
+      'an element type that is not in 1.4',
+      (c: any) => c.body.push({ type: 'Table', columns: [], rows: [] }),
+      /UnknownElementType: Unknown element type "Table"/,
+    ],
     ['a property of 1.5', (c: any) => (c.body[0].style = 'heading'), /UnsupportedProperty: Property "style" is supported in version 1\.5/],
-    ['a colour that is not in the palette', (c: any) => (c.body[0].color = 'red'), /InvalidPropertyValue: Invalid value "red" for property "color"/],
-    ['facts named like the MessageCard', (c: any) => (c.body.find((e: any) => e.type === 'FactSet').facts = [{ name: 'Project', value: 'sockshop' }]), /library: writes the card back/],
+    [
+      'a colour that is not in the palette',
+      (c: any) => (c.body[0].color = 'red'),
+      /InvalidPropertyValue: Invalid value "red" for property "color"/,
+    ],
+    [
+      'facts named like the MessageCard',
+      (c: any) => (c.body.find((e: any) => e.type === 'FactSet').facts = [{ name: 'Project', value: 'sockshop' }]),
+      /library: writes the card back/,
+    ],
     ['a version the library does not know', (c: any) => (c.version = '1.7'), /UnsupportedCardVersion/],
     ['an OpenUrl without url', (c: any) => delete c.actions[0].url, /PropertyCantBeNull: Property "url" must be set/],
   ])('%s (by the library)', (_, change, message) => {

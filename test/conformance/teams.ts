@@ -20,7 +20,9 @@ export const CARD_VERSION = '1.4';
 export const BRIDGE = 'https://keptn.example.com/bridge';
 
 /** The Keptn spec's example events, vendored in test/keptn-spec/examples. */
-export const SPEC_EXAMPLES = readdirSync(new URL('../keptn-spec/examples', import.meta.url)).filter((f) => f.endsWith('.json')).sort();
+export const SPEC_EXAMPLES = readdirSync(new URL('../keptn-spec/examples', import.meta.url))
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 export const specExample = (file: string) => JSON.parse(readFileSync(new URL(`../keptn-spec/examples/${file}`, import.meta.url), 'utf8'));
 
 /**
@@ -40,8 +42,10 @@ export function libraryProblems(content: unknown): string[] {
     const e = context.getEventAt(i);
     problems.push(`library (parse): ${AC.ValidationEvent[e.event]}: ${e.message}`);
   }
-  for (const e of card.validateProperties().validationEvents) problems.push(`library (validation): ${AC.ValidationEvent[e.event]}: ${e.message}`);
-  if (card.version?.toString() !== CARD_VERSION) problems.push(`library: reads card version ${card.version?.toString()}, not ${CARD_VERSION}`);
+  for (const e of card.validateProperties().validationEvents)
+    problems.push(`library (validation): ${AC.ValidationEvent[e.event]}: ${e.message}`);
+  if (card.version?.toString() !== CARD_VERSION)
+    problems.push(`library: reads card version ${card.version?.toString()}, not ${CARD_VERSION}`);
   const written = card.toJSON(context);
   if (!isDeepStrictEqual(written, content)) problems.push(`library: writes the card back as ${JSON.stringify(written)}`);
   return problems;
@@ -86,7 +90,10 @@ export function workflowsProblems(message: any, event: any, bridge?: string): st
     return ok;
   };
   if (!want(message?.type === 'message', `not a Workflows message: type is ${JSON.stringify(message?.type)}`)) return problems;
-  want(isDeepStrictEqual(Object.keys(message).sort(), ['attachments', 'type']), `message has other fields than type and attachments: ${Object.keys(message)}`);
+  want(
+    isDeepStrictEqual(Object.keys(message).sort(), ['attachments', 'type']),
+    `message has other fields than type and attachments: ${Object.keys(message)}`,
+  );
   if (!want(Array.isArray(message.attachments) && message.attachments.length === 1, 'not exactly one attachment')) return problems;
   const attachment = message.attachments[0];
   want(attachment.contentType === 'application/vnd.microsoft.card.adaptive', `attachment contentType ${attachment.contentType}`);
@@ -101,8 +108,14 @@ export function workflowsProblems(message: any, event: any, bridge?: string): st
   const d = event.data ?? {};
   const body: any[] = card.body ?? [];
   const title = body[0];
-  const what = event.type.replace(/^sh\.keptn\.event\./, '').split('.').join(' ');
-  want(title?.type === 'TextBlock' && shownText(title.text ?? '') === `Keptn: ${what}` && title.weight === 'Bolder', `no title TextBlock "Keptn: ${what}"`);
+  const what = event.type
+    .replace(/^sh\.keptn\.event\./, '')
+    .split('.')
+    .join(' ');
+  want(
+    title?.type === 'TextBlock' && shownText(title.text ?? '') === `Keptn: ${what}` && title.weight === 'Bolder',
+    `no title TextBlock "Keptn: ${what}"`,
+  );
   want(title?.color === FACT_COLOURS[d.result], `title colour ${title?.color} for result ${d.result}`);
   const factSets = body.filter((e) => e.type === 'FactSet');
   want(factSets.length === 1, `${factSets.length} FactSets, not 1`);
@@ -124,14 +137,24 @@ export function workflowsProblems(message: any, event: any, bridge?: string): st
   // The event's message in a TextRun, which shows no Markdown (a TextBlock would render its links).
   if (d.message) {
     const runs = body.filter((e) => e.type === 'RichTextBlock').flatMap((e) => e.inlines ?? []);
-    want(runs.some((r: any) => r.type === 'TextRun' && shownText(r.text) === d.message), `the event's message "${d.message}" is not shown as a TextRun`);
+    want(
+      runs.some((r: any) => r.type === 'TextRun' && shownText(r.text) === d.message),
+      `the event's message "${d.message}" is not shown as a TextRun`,
+    );
   }
   const markdown = [...body.filter((e) => e.type === 'TextBlock').map((e) => e.text as string), ...[...facts].flat()];
   for (const text of markdown) want(!LIVE_LINK.test(text), `a Markdown link in ${JSON.stringify(text)}`);
 
   const opens = (card.actions ?? []).filter((a: any) => a.type === 'Action.OpenUrl');
-  const link = bridge && d.project && event.shkeptncontext ? `${bridge.replace(/\/+$/, '')}/project/${encodeURIComponent(d.project)}/sequence/${encodeURIComponent(event.shkeptncontext)}` : undefined;
-  if (link) want(opens.length === 1 && opens[0].title === 'Open in Keptn Bridge' && opens[0].url === link, `no "Open in Keptn Bridge" action to ${link}: ${JSON.stringify(card.actions)}`);
+  const link =
+    bridge && d.project && event.shkeptncontext
+      ? `${bridge.replace(/\/+$/, '')}/project/${encodeURIComponent(d.project)}/sequence/${encodeURIComponent(event.shkeptncontext)}`
+      : undefined;
+  if (link)
+    want(
+      opens.length === 1 && opens[0].title === 'Open in Keptn Bridge' && opens[0].url === link,
+      `no "Open in Keptn Bridge" action to ${link}: ${JSON.stringify(card.actions)}`,
+    );
   else want(card.actions === undefined, `actions without a Bridge link: ${JSON.stringify(card.actions)}`);
   return problems;
 }

@@ -8,6 +8,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { edit, generate, linkDependencies } from '../helpers.js';
 import { renderChart } from './chart.js';
+import { startService } from './contract.js';
 import { startDistributorStandIn, stopPod, terminationOf, type Container } from './pod.js';
 
 const GRACE_SECONDS = 10;
@@ -18,7 +19,12 @@ describe.each(['1.4', '0.8'])('a pod of the chart for Keptn %s stopped with even
   beforeAll(async () => {
     ({ dir } = await generate('generic', keptn));
     // An owner's task that takes as long as the event asks: one still running when the pod stops.
-    edit(dir, 'src/handler.ts', "  ctx.log.info('running task',", "  if (typeof properties.waitMs === 'number') await new Promise((r) => setTimeout(r, properties.waitMs as number));\n  ctx.log.info('running task',");
+    edit(
+      dir,
+      'src/handler.ts',
+      "  ctx.log.info('running task',",
+      "  if (typeof properties.waitMs === 'number') await new Promise((r) => setTimeout(r, properties.waitMs as number));\n  ctx.log.info('running task',",
+    );
     await linkDependencies(dir);
     await execa('npm', ['run', 'build'], { cwd: dir });
     const { docs, problems } = await renderChart(dir, [], [`terminationGracePeriodSeconds=${GRACE_SECONDS}`]);
@@ -42,24 +48,14 @@ describe.each(['1.4', '0.8'])('a pod of the chart for Keptn %s stopped with even
     const distributor = await startDistributorStandIn();
     // The integration container: the service with the chart's settings, on a free port.
     const env = Object.fromEntries(integration.env.filter((e: any) => 'value' in e).map((e: any) => [e.name, e.value]));
-    const child = execa('node', ['dist/main.js'], {
-      cwd: dir,
-      env: { ...env, PORT: '0', EVENT_BROKER_URL: `${distributor.url}/event`, CONFIGURATION_SERVICE_URL: `${distributor.url}/resource-service` },
-      reject: false,
-      all: true,
+    const service = await startService(
+      dir,
+      { ...env, EVENT_BROKER_URL: `${distributor.url}/event`, CONFIGURATION_SERVICE_URL: `${distributor.url}/resource-service` },
       // The kubelet kills at the grace period, not execa 5 s after SIGTERM.
-      forceKillAfterDelay: false,
-    });
+      { forceKillAfterDelay: false },
+    );
+    const { child, port } = service;
     running.push(child);
-    let output = '';
-    const port = await new Promise<number>((resolve, reject) => {
-      child.all.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        const m = /"msg":"listening","port":(\d+)/.exec(output);
-        if (m) resolve(Number(m[1]));
-      });
-      void child.then(() => reject(new Error(`service exited before listening:\n${output}`)));
-    });
     const container: Container = { sigterm: () => child.kill('SIGTERM'), sigkill: () => child.kill('SIGKILL'), exited: child };
 
     const event = (waitMs?: number) => ({
@@ -75,7 +71,7 @@ describe.each(['1.4', '0.8'])('a pod of the chart for Keptn %s stopped with even
       // A task longer than the pod has left, running when the pod is told to stop.
       const slow = await distributor.forward(port, event(600_000), Date.now());
       await waitFor(() => distributor.repliesTo(slow!.id).length === 1, 5_000).catch((err) => {
-        throw new Error(`${err.message}: ${JSON.stringify(slow)}\n${output}`);
+        throw new Error(`${err.message}: ${JSON.stringify(slow)}\n${service.output()}`);
       });
 
       const start = Date.now();
@@ -96,23 +92,39 @@ describe.each(['1.4', '0.8'])('a pod of the chart for Keptn %s stopped with even
         at: f?.at,
         outcome: f?.outcome,
         statuses: f?.statuses,
-        replies: f ? distributor.repliesTo(f.id).map((r) => `${r.body.type.split('.').pop()}${r.body.data?.status ? ` ${r.body.data.status}` : ''} at ${r.at - start} ms`) : [],
+        replies: f
+          ? distributor
+              .repliesTo(f.id)
+              .map((r) => `${r.body.type.split('.').pop()}${r.body.data?.status ? ` ${r.body.data.status}` : ''} at ${r.at - start} ms`)
+          : [],
       }));
-      const context = `${JSON.stringify({ moments, report }, null, 1)}\n${output}`;
+      const context = `${JSON.stringify({ moments, report }, null, 1)}\n${service.output()}`;
       // Every event was in the window and reached the integration.
-      expect(sent.map((f) => f?.outcome), context).toEqual(at.map(() => 'delivered'));
+      expect(
+        sent.map((f) => f?.outcome),
+        context,
+      ).toEqual(at.map(() => 'delivered'));
       // Each got .started and then one .finished, before the distributor unsubscribed and closed
       // its proxy; the slow task, cut short, reports errored.
       for (const f of [slow!, ...sent]) {
         const replies = distributor.repliesTo(f.id);
-        expect(replies.map((r) => r.body.type.split('.').pop()), context).toEqual(['started', 'finished']);
-        expect(replies.every((r) => r.at - start < gone), context).toBe(true);
+        expect(
+          replies.map((r) => r.body.type.split('.').pop()),
+          context,
+        ).toEqual(['started', 'finished']);
+        expect(
+          replies.every((r) => r.at - start < gone),
+          context,
+        ).toBe(true);
       }
       expect(distributor.repliesTo(slow!.id)[1].body.data).toMatchObject({ status: 'errored', result: 'fail' });
       expect(distributor.repliesTo(sent[0]!.id)[1].body.data).toMatchObject({ status: 'succeeded', result: 'pass' });
       // The integration outlived the distributor's subscription and ended by itself, before SIGKILL.
       expect(exit && exit.at > gone, context).toBe(true);
-      expect(moments.some((m) => m.what === 'SIGKILL'), context).toBe(false);
+      expect(
+        moments.some((m) => m.what === 'SIGKILL'),
+        context,
+      ).toBe(false);
       expect((await child).exitCode, context).toBe(0);
     } finally {
       child.kill('SIGKILL');

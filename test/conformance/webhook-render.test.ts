@@ -41,7 +41,13 @@ describe('webhook renderer (Go text/template as the webhook-service runs it)', (
 
   it('knows Go built-ins only: toJson (sprig) does not parse', async () => {
     const out = await renderGoTemplates(
-      { sprig: '{{ toJson .data }}', js: '{{ js .data.project }}', printf: '{{ printf "%q" .data.stage }}', urlquery: '{{ urlquery "a b&c" }}', len: '{{ len .data }}' },
+      {
+        sprig: '{{ toJson .data }}',
+        js: '{{ js .data.project }}',
+        printf: '{{ printf "%q" .data.stage }}',
+        urlquery: '{{ urlquery "a b&c" }}',
+        len: '{{ len .data }}',
+      },
       event,
       {},
     );
@@ -55,7 +61,12 @@ describe('webhook renderer (Go text/template as the webhook-service runs it)', (
 
   it('prints numbers as Go prints float64 (the event is decoded JSON)', async () => {
     const out = await renderGoTemplates({ n: '{{.data.n}}', big: '{{.data.big}}', id: '{{.data.id}}', half: '{{.data.half}}' }, event, {});
-    expect(Object.fromEntries(Object.entries(out).map(([k, v]) => [k, v.output]))).toEqual({ n: '3', big: '1e+06', id: '1.234567e+06', half: '0.5' });
+    expect(Object.fromEntries(Object.entries(out).map(([k, v]) => [k, v.output]))).toEqual({
+      n: '3',
+      big: '1e+06',
+      id: '1.234567e+06',
+      half: '0.5',
+    });
     expect(Object.values(out).every((r) => r.error === '')).toBe(true);
   });
 
@@ -89,7 +100,11 @@ describe('webhook renderer (Go text/template as the webhook-service runs it)', (
     const helper = fileURLToPath(new URL('./webhook-render.ts', import.meta.url));
     const program = async (tail: string) => {
       const result = await build({
-        stdin: { contents: `import { renderGoTemplates, webhookRenderer } from ${JSON.stringify(helper)};\n${tail}`, resolveDir: dirname(helper), loader: 'ts' },
+        stdin: {
+          contents: `import { renderGoTemplates, webhookRenderer } from ${JSON.stringify(helper)};\n${tail}`,
+          resolveDir: dirname(helper),
+          loader: 'ts',
+        },
         bundle: true,
         // execa and the rest are imported by Node from the repository's node_modules (cwd below).
         packages: 'external',
@@ -104,7 +119,9 @@ describe('webhook renderer (Go text/template as the webhook-service runs it)', (
     };
 
     const exits = await execa('node', ['--input-type=module'], {
-      input: await program(`const out = await renderGoTemplates({ p: '{{.data.project}}' }, { data: { project: 'x' } }, {});\nconsole.log(await webhookRenderer(), out.p.output);`),
+      input: await program(
+        `const out = await renderGoTemplates({ p: '{{.data.project}}' }, { data: { project: 'x' } }, {});\nconsole.log(await webhookRenderer(), out.p.output);`,
+      ),
       cwd: root,
       reject: false,
     });

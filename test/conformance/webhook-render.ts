@@ -8,7 +8,6 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { need, removeOnExit, removeStaleFolders } from './tools.js';
 
-
 const SOURCE = fileURLToPath(new URL('../webhook-render/main.go', import.meta.url));
 const PREFIX = 'cki-webhook-render-';
 
@@ -75,7 +74,7 @@ async function build(): Promise<string> {
     });
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
-    throw new Error(`could not build ${SOURCE}: ${(error as Error).message}`);
+    throw new Error(`could not build ${SOURCE}: ${(error as Error).message}`, { cause: error });
   }
   // Only the binary is needed from here on.
   for (const entry of readdirSync(dir)) if (entry !== 'webhook-render') rmSync(join(dir, entry), { recursive: true, force: true });

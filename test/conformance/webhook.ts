@@ -27,7 +27,23 @@ import { renderGoTemplates, type Rendered } from './webhook-render.js';
 // Releases and their families
 
 /** The tags whose webhook-service source was read: the last release of every minor from 0.10. */
-export const WEBHOOK_TAGS = ['0.10.0', '0.11.4', '0.12.7', '0.13.6', '0.14.3', '0.15.1', '0.16.2', '0.17.1', '0.18.2', '0.19.3', '1.0.0', '1.1.0', '1.2.0', '1.3.0', '1.4.5'] as const;
+export const WEBHOOK_TAGS = [
+  '0.10.0',
+  '0.11.4',
+  '0.12.7',
+  '0.13.6',
+  '0.14.3',
+  '0.15.1',
+  '0.16.2',
+  '0.17.1',
+  '0.18.2',
+  '0.19.3',
+  '1.0.0',
+  '1.1.0',
+  '1.2.0',
+  '1.3.0',
+  '1.4.5',
+] as const;
 
 export const ALPHA = 'webhookconfig.keptn.sh/v1alpha1';
 export const BETA = 'webhookconfig.keptn.sh/v1beta1';
@@ -118,12 +134,14 @@ export const WEBHOOK_FAMILIES: readonly WebhookFamily[] = familiesOf(WEBHOOK_TAG
 /** The family of a Keptn release; throws for one whose webhook-service source was not read. */
 export function webhookFamily(release: string): WebhookFamily {
   const family = WEBHOOK_FAMILIES.find((f) => f.tags.includes(release));
-  if (!family) throw new Error(`Keptn ${release}'s webhook-service is not modelled: its source was not read (known: ${WEBHOOK_TAGS.join(', ')})`);
+  if (!family)
+    throw new Error(`Keptn ${release}'s webhook-service is not modelled: its source was not read (known: ${WEBHOOK_TAGS.join(', ')})`);
   return family;
 }
 
 /** The format a family reads a file in: only v1beta1 is decoded as request objects, and only from 0.15 (1.4.5:lib/webhook_config.go:96-100). */
-export const formatOf = (family: WebhookFamily, apiVersion: unknown): WebhookFormat => (family.beta && apiVersion === BETA ? 'v1beta1' : 'v1alpha1');
+export const formatOf = (family: WebhookFamily, apiVersion: unknown): WebhookFormat =>
+  family.beta && apiVersion === BETA ? 'v1beta1' : 'v1alpha1';
 
 // ---------------------------------------------------------------------------------------------
 // The config format
@@ -165,7 +183,13 @@ export function webhookConfigSchema(family: WebhookFamily, format: WebhookFormat
       ...(family.sendStarted ? { sendStarted: bool } : {}),
       envFrom: {
         type: 'array',
-        items: strict({ name: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }, secretRef: strict({ name: nonEmpty, key: nonEmpty }, ['name', 'key']) }, ['name', 'secretRef']),
+        items: strict(
+          {
+            name: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
+            secretRef: strict({ name: nonEmpty, key: nonEmpty }, ['name', 'key']),
+          },
+          ['name', 'secretRef'],
+        ),
       },
       requests: { type: 'array', minItems: 1, items: request },
     },
@@ -202,14 +226,18 @@ export function webhookConfigProblems(config: unknown, family: WebhookFamily): s
   return (validate.errors as AjvError[]).map((e) => {
     let why = '';
     const unknown = e.params && 'additionalProperty' in e.params ? String(e.params.additionalProperty) : undefined;
-    if (unknown === 'sendStarted') why = `: sendStarted (unknown to ${wh}, which ignores it: before Keptn 0.13 a .triggered event always gets .started, 0.13.6:lib/webhook_config.go:29)`;
-    else if (unknown) why = `: ${unknown} (unknown to ${wh}, whose yaml.v3 Unmarshal drops it without a word: the setting has no effect, 1.4.5:lib/webhook_config.go:67-103)`;
+    if (unknown === 'sendStarted')
+      why = `: sendStarted (unknown to ${wh}, which ignores it: before Keptn 0.13 a .triggered event always gets .started, 0.13.6:lib/webhook_config.go:29)`;
+    else if (unknown)
+      why = `: ${unknown} (unknown to ${wh}, whose yaml.v3 Unmarshal drops it without a word: the setting has no effect, 1.4.5:lib/webhook_config.go:67-103)`;
     else if (/\/requests\/\d+$/.test(e.instancePath) && e.keyword === 'type' && !family.beta) {
       why = ` (${wh} decodes requests as []string: a mapping fails yaml.v3, and the whole file is skipped as if there were none, 0.10.0:lib/webhook_config.go:41-48)`;
     } else if (/\/requests\/\d+$/.test(e.instancePath) && e.keyword === 'type') {
       why = ` (${wh}: under ${format} each request is ${format === 'v1beta1' ? '{url, method, headers, payload, options}' : 'a curl string'}, 1.4.5:lib/webhook_config.go:33,96-100)`;
-    } else if (e.instancePath === '/apiVersion' && !family.beta) why = ` (${wh} has only v1alpha1, curl strings; v1beta1 came with 0.15.1:lib/webhook_config.go)`;
-    else if (e.instancePath === '/apiVersion' && family.apiVersionChecked) why = ` (${wh} rejects the file, 1.4.5:lib/webhook_config.go:74-76)`;
+    } else if (e.instancePath === '/apiVersion' && !family.beta)
+      why = ` (${wh} has only v1alpha1, curl strings; v1beta1 came with 0.15.1:lib/webhook_config.go)`;
+    else if (e.instancePath === '/apiVersion' && family.apiVersionChecked)
+      why = ` (${wh} rejects the file, 1.4.5:lib/webhook_config.go:74-76)`;
     return `webhook.yaml${e.instancePath} ${e.message}${why}`;
   });
 }
@@ -260,13 +288,16 @@ export const POD_ENV = { KUBERNETES_SERVICE_HOST: '10.96.0.1', KUBERNETES_SERVIC
  */
 export function eventRefusal(event: CloudEventJson): string | undefined {
   const data = event.data;
-  if (data !== undefined && data !== null && (typeof data !== 'object' || Array.isArray(data))) return 'could not decode incoming event payload: data is not an object';
+  if (data !== undefined && data !== null && (typeof data !== 'object' || Array.isArray(data)))
+    return 'could not decode incoming event payload: data is not an object';
   const d = data ?? {};
   for (const field of ['project', 'stage', 'service', 'status', 'result', 'message']) {
-    if (d[field] !== undefined && d[field] !== null && typeof d[field] !== 'string') return `could not decode incoming event payload: data.${field} is a ${typeof d[field]}, EventData.${field} a string`;
+    if (d[field] !== undefined && d[field] !== null && typeof d[field] !== 'string')
+      return `could not decode incoming event payload: data.${field} is a ${typeof d[field]}, EventData.${field} a string`;
   }
   if (d.labels !== undefined && d.labels !== null) {
-    if (typeof d.labels !== 'object' || Array.isArray(d.labels)) return 'could not decode incoming event payload: data.labels is not a string map';
+    if (typeof d.labels !== 'object' || Array.isArray(d.labels))
+      return 'could not decode incoming event payload: data.labels is not a string map';
     const bad = Object.entries(d.labels).find(([, v]) => v !== null && typeof v !== 'string');
     if (bad) return `could not decode incoming event payload: label ${bad[0]} is not a string`;
   }
@@ -318,7 +349,12 @@ const isTaskTrigger = (type: string) => /^sh\.keptn\.event\.[^.]+\.triggered$/.t
  * event it fails on, a non-triggered one with a type of its own making: its SDK appends `.finished`
  * to whatever the type is (sh.keptn.event.evaluation.finished.finished, 0.10.0:go-sdk/pkg/sdk/keptn.go:248).
  */
-export function answersTo(family: WebhookFamily, webhook: Pick<WebhookEntry, 'sendFinished' | 'sendStarted' | 'requests'>, type: string, outcome: 'succeeded' | 'failed'): { started: number; finished: number } {
+export function answersTo(
+  family: WebhookFamily,
+  webhook: Pick<WebhookEntry, 'sendFinished' | 'sendStarted' | 'requests'>,
+  type: string,
+  outcome: 'succeeded' | 'failed',
+): { started: number; finished: number } {
   const triggered = isTaskTrigger(type);
   const perRequest = webhook.sendFinished ? 1 : webhook.requests.length;
   const startedOff = family.sendStarted && webhook.sendStarted === false;
@@ -333,10 +369,18 @@ export function answersTo(family: WebhookFamily, webhook: Pick<WebhookEntry, 'se
 /** The words no request may contain, for this pod's env (see WebhookTraits.deniedWords). */
 export function deniedWords(family: WebhookFamily): string[] {
   const { KUBERNETES_SERVICE_HOST: ip, KUBERNETES_SERVICE_PORT: port } = POD_ENV;
-  if (family.deniedWords === 'kube-port') return [`${ip}:${port}`, ...['kubernetes', 'kubernetes.default', 'kubernetes.default.svc.cluster.local'].map((h) => `${h}:${port}`)];
+  if (family.deniedWords === 'kube-port')
+    return [`${ip}:${port}`, ...['kubernetes', 'kubernetes.default', 'kubernetes.default.svc.cluster.local'].map((h) => `${h}:${port}`)];
   const words = ['kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local'];
   if (family.deniedWords === 'cluster') words.push('svc.cluster.local', 'cluster.local');
-  words.push('localhost', '127.0.0.1', '::1', ip, ...['kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local'].map((h) => `${h}:${port}`), `${ip}:${port}`);
+  words.push(
+    'localhost',
+    '127.0.0.1',
+    '::1',
+    ip,
+    ...['kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local'].map((h) => `${h}:${port}`),
+    `${ip}:${port}`,
+  );
   return words;
 }
 
@@ -412,7 +456,8 @@ function checkWords(family: WebhookFamily, text: string): void {
   const seen = family.wordsUnescaped ? text.replaceAll('\\', '') : text;
   const word = deniedWords(family).find((w) => seen.includes(w));
   if (!word) return;
-  if (family.wordsChecked === 'template') throw new ServiceError(`creating CURL request failed: curl command contains denied URL '${word}'`);
+  if (family.wordsChecked === 'template')
+    throw new ServiceError(`creating CURL request failed: curl command contains denied URL '${word}'`);
   throw new ServiceError(`curl command contains invalid URL ${word}`);
 }
 
@@ -434,7 +479,8 @@ export function curlArgs(family: WebhookFamily, command: string): string[] {
     if (option) throw new ServiceError(`curl command contains invalid option '${option}'`);
     if (family.atCheck && (arg === '--data' || arg === '-d')) {
       // `len(args) >= i+1` always holds: a trailing -d indexes past the end and the service panics.
-      if (i + 1 >= args.length) throw new ServiceError('runtime error: index out of range (the webhook-service panics on a trailing --data)');
+      if (i + 1 >= args.length)
+        throw new ServiceError('runtime error: index out of range (the webhook-service panics on a trailing --data)');
       if (args[i + 1].startsWith('@')) throw new ServiceError('file uploads using @ in --data is not allowed');
     }
   });
@@ -459,8 +505,14 @@ export function betaUrlCheck(family: WebhookFamily, url: string): { refusals: st
   const at = `webhook-service ${family.name}`;
   if (url === '') return { refusals: [`${at}: curl command contains empty URL (1.4.5:lib/request_validator.go:25-45)`], problems };
   const word = deniedWords(family).find((w) => url.includes(w));
-  if (word) refusals.push(`${at}: creating CURL request failed: curl command contains denied URL '${word}' (checked on the URL before it is rendered, 1.4.5:lib/request_validator.go:25-45)`);
-  const hostless = (what: string) => (family.dnsFatal ? refusals : problems).push(`${at}: ${what} before rendering, ${family.dnsFatal ? 'so the request fails (0.16.2:lib/ip_resolver.go:36,42)' : 'which 0.15.1 only logs (0.15.1:lib/ip_resolver.go:34-44) and every later release refuses'}`);
+  if (word)
+    refusals.push(
+      `${at}: creating CURL request failed: curl command contains denied URL '${word}' (checked on the URL before it is rendered, 1.4.5:lib/request_validator.go:25-45)`,
+    );
+  const hostless = (what: string) =>
+    (family.dnsFatal ? refusals : problems).push(
+      `${at}: ${what} before rendering, ${family.dnsFatal ? 'so the request fails (0.16.2:lib/ip_resolver.go:36,42)' : 'which 0.15.1 only logs (0.15.1:lib/ip_resolver.go:34-44) and every later release refuses'}`,
+    );
   const m = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)/.exec(url);
   if (!m) hostless(`${JSON.stringify(url)} has no literal scheme://host for the DNS check`);
   else {
@@ -470,7 +522,12 @@ export function betaUrlCheck(family: WebhookFamily, url: string): { refusals: st
     const host = m[2].replace(/^[^@]*@/, '');
     const colon = host.lastIndexOf(':');
     const port = colon >= 0 && !host.startsWith('[') ? host.slice(colon) : '';
-    const error = port && !/^:\d*$/.test(port) ? `invalid port ${JSON.stringify(port)} after host` : /[{}]/.test(host) ? 'invalid character "{" in host name' : undefined;
+    const error =
+      port && !/^:\d*$/.test(port)
+        ? `invalid port ${JSON.stringify(port)} after host`
+        : /[{}]/.test(host)
+          ? 'invalid character "{" in host name'
+          : undefined;
     if (error) hostless(`the URL's host ${JSON.stringify(host)} holds a template: url.Parse gives '${error}'`);
     else if (host === '' || host.startsWith(':')) hostless('the URL has no host');
     if (m[2].includes('@')) problems.push(`${at}: the URL carries credentials (${m[2].split('@')[0]}@): they belong in a Keptn secret`);
@@ -504,13 +561,25 @@ export function betaBuildTemplate(r: WebhookRequest): string {
 
 /** buildBetaCurlRequest had there been no Sprintf: what the request's author meant. */
 export const betaMeant = (r: WebhookRequest) =>
-  [r.method ? `curl --request ${r.method}` : '', ...(r.headers ?? []).map((h) => ` --header '${h.key}: ${h.value}'`), r.payload ? ` --data '${r.payload}'` : '', r.options ? ` ${r.options}` : '', r.url ? ` ${r.url}` : ''].join('');
+  [
+    r.method ? `curl --request ${r.method}` : '',
+    ...(r.headers ?? []).map((h) => ` --header '${h.key}: ${h.value}'`),
+    r.payload ? ` --data '${r.payload}'` : '',
+    r.options ? ` ${r.options}` : '',
+    r.url ? ` ${r.url}` : '',
+  ].join('');
 
 const renders = new Map<string, Promise<Record<string, Rendered>>>();
 
 /** renderGoTemplates, each distinct (templates, event, env) once per test process. */
-export function renderOnce(templates: Record<string, string>, event: object, env: Record<string, string>): Promise<Record<string, Rendered>> {
-  const key = createHash('sha256').update(JSON.stringify([templates, event, env])).digest('hex');
+export function renderOnce(
+  templates: Record<string, string>,
+  event: object,
+  env: Record<string, string>,
+): Promise<Record<string, Rendered>> {
+  const key = createHash('sha256')
+    .update(JSON.stringify([templates, event, env]))
+    .digest('hex');
   if (!renders.has(key)) renders.set(key, renderGoTemplates(templates, event, env));
   return renders.get(key)!;
 }
@@ -572,8 +641,13 @@ export async function prepareRequests(family: WebhookFamily, config: WebhookConf
       if ((r.headers ?? []).some((h) => `${h.key}${h.value}`.includes('%'))) pct.push('headers');
       if (pct.length > 0) {
         const meant = betaMeant(r);
-        const changed = b.output === meant ? 'this time without harm, by luck of its position' : `it becomes ${JSON.stringify(b.output)}, not ${JSON.stringify(meant)}`;
-        p.problems.push(`${at}: a % in the ${pct.join(', ')} as written is a format verb to buildBetaCurlRequest's fmt.Sprintf (1.4.5:handler/handler.go:296-316): ${changed}; write it as {{"\\x25"}}`);
+        const changed =
+          b.output === meant
+            ? 'this time without harm, by luck of its position'
+            : `it becomes ${JSON.stringify(b.output)}, not ${JSON.stringify(meant)}`;
+        p.problems.push(
+          `${at}: a % in the ${pct.join(', ')} as written is a format verb to buildBetaCurlRequest's fmt.Sprintf (1.4.5:handler/handler.go:296-316): ${changed}; write it as {{"\\x25"}}`,
+        );
       }
     }
   }
@@ -602,8 +676,35 @@ export function runRendered(family: WebhookFamily, rendered: Rendered): RequestR
 // What the endpoint receives
 
 /** curl options that take a value, as the generator may use them; any other option is outside the model. */
-const VALUE_OPTIONS = new Set(['--request', '-X', '--header', '-H', '--data', '-d', '--max-time', '-m', '--connect-timeout', '--retry', '--retry-max-time', '--user-agent', '-A']);
-const FLAG_OPTIONS = new Set(['--fail-with-body', '--fail', '-f', '--silent', '-s', '--show-error', '-S', '--location', '-L', '--insecure', '-k', '--compressed']);
+const VALUE_OPTIONS = new Set([
+  '--request',
+  '-X',
+  '--header',
+  '-H',
+  '--data',
+  '-d',
+  '--max-time',
+  '-m',
+  '--connect-timeout',
+  '--retry',
+  '--retry-max-time',
+  '--user-agent',
+  '-A',
+]);
+const FLAG_OPTIONS = new Set([
+  '--fail-with-body',
+  '--fail',
+  '-f',
+  '--silent',
+  '-s',
+  '--show-error',
+  '-S',
+  '--location',
+  '-L',
+  '--insecure',
+  '-k',
+  '--compressed',
+]);
 
 export interface CurlCall {
   method?: string;
@@ -645,7 +746,9 @@ export function secretLooking(literal: string): string | undefined {
     return undefined;
   }
   if (url.username || url.password) return 'credentials in the URL';
-  for (const [key] of url.searchParams) if (/^(sig|signature|token|access_token|api[-_]?key|key|secret|password|pass|code|auth)$/i.test(key)) return `the query parameter ${key}`;
+  for (const [key] of url.searchParams)
+    if (/^(sig|signature|token|access_token|api[-_]?key|key|secret|password|pass|code|auth)$/i.test(key))
+      return `the query parameter ${key}`;
   if (/^\/services\/T[^/]+\/B[^/]+\/[^/]+/.test(url.pathname)) return "a Slack incoming webhook's path (services/T…/B…/…)";
   if (/\/workflows\/[^/]+\/triggers\//.test(url.pathname)) return "a Teams workflow's path";
   const token = url.pathname.split('/').find((seg) => seg.length >= 20 && /[0-9]/.test(seg) && /[A-Za-z]/.test(seg));
@@ -660,14 +763,18 @@ export function secretLooking(literal: string): string | undefined {
  */
 export const SECRET_PATHS: Record<string, string> = {
   slack: '/services/T000/B000/XXXX',
-  teams: '/workflows/0f8fad5bd9cb469fa16570867728950e/triggers/manual/paths/invoke?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=AbCdEf0123456789-_xyz',
+  teams:
+    '/workflows/0f8fad5bd9cb469fa16570867728950e/triggers/manual/paths/invoke?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=AbCdEf0123456789-_xyz',
   generic: '/keptn/notify/4f8a2c',
 };
 export const BRIDGE = 'https://keptn.example.com/bridge';
 export const TOKEN = 't0ken-123';
 
 /** The URL the project is meant to call: the task's endpoint, or the endpoint plus the webhook's secret path. */
-export const targetUrl = (blueprint: Blueprint) => (blueprint.answers.kind === 'notification' ? `${blueprint.answers.endpoint}${SECRET_PATHS[blueprint.answers.webhook ?? 'generic']}` : (blueprint.answers.endpoint ?? ''));
+export const targetUrl = (blueprint: Blueprint) =>
+  blueprint.answers.kind === 'notification'
+    ? `${blueprint.answers.endpoint}${SECRET_PATHS[blueprint.answers.webhook ?? 'generic']}`
+    : (blueprint.answers.endpoint ?? '');
 
 /**
  * The secret the README has the user create, as the webhook's .env: `path` is whatever follows in
@@ -677,12 +784,21 @@ export const targetUrl = (blueprint: Blueprint) => (blueprint.answers.kind === '
 export function secretValues(blueprint: Blueprint, urlTemplate: string, bridge: string): Record<string, string> {
   const full = targetUrl(blueprint);
   const before = urlTemplate.split('{{.env.path}}')[0];
-  return { path: full.startsWith(before) ? full.slice(before.length) : SECRET_PATHS[blueprint.answers.webhook ?? 'generic'], bridge, token: TOKEN };
+  return {
+    path: full.startsWith(before) ? full.slice(before.length) : SECRET_PATHS[blueprint.answers.webhook ?? 'generic'],
+    bridge,
+    token: TOKEN,
+  };
 }
 
-const label = (type: string) => type.replace(/^sh\.keptn\.event\./, '').split('.').join(' ');
+const label = (type: string) =>
+  type
+    .replace(/^sh\.keptn\.event\./, '')
+    .split('.')
+    .join(' ');
 /** What data.result maps to in a message: one of the three words, else unknown (whatever it is). */
-export const resultWord = (event: CloudEventJson) => (['pass', 'warning', 'fail'].includes(event.data?.result) ? event.data.result : 'unknown');
+export const resultWord = (event: CloudEventJson) =>
+  ['pass', 'warning', 'fail'].includes(event.data?.result) ? event.data.result : 'unknown';
 const link = (event: CloudEventJson, bridge: string) => `${bridge}/project/${event.data.project}/sequence/${event.shkeptncontext}`;
 
 /** A card as written back by the Adaptive Cards library, apart from what it adds ($schema) or drops (an empty actions list). */
@@ -708,7 +824,15 @@ export function payloadProblems(blueprint: Blueprint, type: string, body: any, e
   const finished = type.endsWith('.finished');
   const result = resultWord(event);
   if (blueprint.answers.kind === 'generic') {
-    const expected = { type, task: type.split('.')[3], project: d.project, stage: d.stage, service: d.service, shkeptncontext: event.shkeptncontext, triggeredid: event.id };
+    const expected = {
+      type,
+      task: type.split('.')[3],
+      project: d.project,
+      stage: d.stage,
+      service: d.service,
+      shkeptncontext: event.shkeptncontext,
+      triggeredid: event.id,
+    };
     want(isDeepStrictEqual(body, expected), `the task's call sends ${JSON.stringify(body)}, not ${JSON.stringify(expected)}`);
     return problems;
   }
@@ -716,22 +840,51 @@ export function payloadProblems(blueprint: Blueprint, type: string, body: any, e
   switch (blueprint.answers.webhook) {
     case 'slack': {
       if (!want(body !== null && typeof body === 'object' && !Array.isArray(body), 'a Slack message is a JSON object')) return problems;
-      want(isDeepStrictEqual(Object.keys(body).sort(), ['blocks', 'text']), `Slack message fields ${Object.keys(body)}, not text and blocks`);
-      want(typeof body.text === 'string' && body.text.includes(label(type)) && body.text.includes(where) && (!finished || body.text.endsWith(`: ${result}`)), `Slack text ${JSON.stringify(body.text)} does not say ${label(type)} in ${where}${finished ? ` and ${result}` : ''}`);
+      want(
+        isDeepStrictEqual(Object.keys(body).sort(), ['blocks', 'text']),
+        `Slack message fields ${Object.keys(body)}, not text and blocks`,
+      );
+      want(
+        typeof body.text === 'string' &&
+          body.text.includes(label(type)) &&
+          body.text.includes(where) &&
+          (!finished || body.text.endsWith(`: ${result}`)),
+        `Slack text ${JSON.stringify(body.text)} does not say ${label(type)} in ${where}${finished ? ` and ${result}` : ''}`,
+      );
       const blocks: any[] = Array.isArray(body.blocks) ? body.blocks : [];
       const section = blocks[0];
-      want(section?.type === 'section' && ['mrkdwn', 'plain_text'].includes(section.text?.type) && typeof section.text.text === 'string' && section.text.text.length <= 3000, `the first Slack block is not a section with text: ${JSON.stringify(section)}`);
+      want(
+        section?.type === 'section' &&
+          ['mrkdwn', 'plain_text'].includes(section.text?.type) &&
+          typeof section.text.text === 'string' &&
+          section.text.text.length <= 3000,
+        `the first Slack block is not a section with text: ${JSON.stringify(section)}`,
+      );
       const actions = blocks.filter((b) => b.type === 'actions');
       if (bridge) {
         const button = actions[0]?.elements?.[0];
-        want(actions.length === 1 && button?.type === 'button' && button.text?.type === 'plain_text' && button.text.text?.length <= 75 && button.url === link(event, bridge), `no Slack button to ${link(event, bridge)}: ${JSON.stringify(actions)}`);
+        want(
+          actions.length === 1 &&
+            button?.type === 'button' &&
+            button.text?.type === 'plain_text' &&
+            button.text.text?.length <= 75 &&
+            button.url === link(event, bridge),
+          `no Slack button to ${link(event, bridge)}: ${JSON.stringify(actions)}`,
+        );
       } else want(actions.length === 0, `a Slack button without a Bridge: ${JSON.stringify(actions)}`);
-      want(blocks.every((b) => ['section', 'actions'].includes(b.type)), `Slack blocks of other types: ${blocks.map((b) => b.type)}`);
+      want(
+        blocks.every((b) => ['section', 'actions'].includes(b.type)),
+        `Slack blocks of other types: ${blocks.map((b) => b.type)}`,
+      );
       break;
     }
     case 'teams': {
-      if (!want(body?.type === 'message', `not a Workflows message: type ${JSON.stringify(body?.type ?? body?.['@type'])}`)) return problems;
-      want(isDeepStrictEqual(Object.keys(body).sort(), ['attachments', 'type']), `message fields ${Object.keys(body)}, not type and attachments`);
+      if (!want(body?.type === 'message', `not a Workflows message: type ${JSON.stringify(body?.type ?? body?.['@type'])}`))
+        return problems;
+      want(
+        isDeepStrictEqual(Object.keys(body).sort(), ['attachments', 'type']),
+        `message fields ${Object.keys(body)}, not type and attachments`,
+      );
       const attachment = body.attachments?.[0];
       want(Array.isArray(body.attachments) && body.attachments.length === 1, 'not exactly one attachment');
       want(attachment?.contentType === 'application/vnd.microsoft.card.adaptive', `attachment contentType ${attachment?.contentType}`);
@@ -740,22 +893,46 @@ export function payloadProblems(blueprint: Blueprint, type: string, body: any, e
       want(card.version === CARD_VERSION, `card version ${JSON.stringify(card.version)}, not ${CARD_VERSION}`);
       problems.push(...cardProblems(card));
       const body0: any[] = card.body ?? [];
-      want(body0[0]?.type === 'TextBlock' && body0[0].text === `Keptn: ${label(type)}`, `no title "Keptn: ${label(type)}": ${JSON.stringify(body0[0])}`);
+      want(
+        body0[0]?.type === 'TextBlock' && body0[0].text === `Keptn: ${label(type)}`,
+        `no title "Keptn: ${label(type)}": ${JSON.stringify(body0[0])}`,
+      );
       const facts = new Map<string, string>((body0.find((e) => e.type === 'FactSet')?.facts ?? []).map((f: any) => [f.title, f.value]));
-      for (const [title, value] of [['Project', d.project], ['Stage', d.stage], ['Service', d.service], ['Event', type], ['Keptn context', event.shkeptncontext]]) {
+      for (const [title, value] of [
+        ['Project', d.project],
+        ['Stage', d.stage],
+        ['Service', d.service],
+        ['Event', type],
+        ['Keptn context', event.shkeptncontext],
+      ]) {
         want(facts.get(title) === value, `fact ${title}: ${JSON.stringify(facts.get(title))}, not ${JSON.stringify(value)}`);
       }
       const colours: Record<string, string> = { pass: 'Good', warning: 'Warning', fail: 'Attention', unknown: 'Default' };
       const shown = body0.find((e) => e.type === 'TextBlock' && String(e.text).startsWith('Result: '));
-      if (finished) want(shown?.text === `Result: ${result}` && shown.color === colours[result], `result block ${JSON.stringify(shown)}, not "Result: ${result}" in ${colours[result]}`);
+      if (finished)
+        want(
+          shown?.text === `Result: ${result}` && shown.color === colours[result],
+          `result block ${JSON.stringify(shown)}, not "Result: ${result}" in ${colours[result]}`,
+        );
       else want(shown === undefined, `a result on ${type}`);
       const opens = card.actions ?? [];
-      if (bridge) want(opens.length === 1 && opens[0].type === 'Action.OpenUrl' && opens[0].url === link(event, bridge), `no "Open in Keptn Bridge" action to ${link(event, bridge)}: ${JSON.stringify(opens)}`);
+      if (bridge)
+        want(
+          opens.length === 1 && opens[0].type === 'Action.OpenUrl' && opens[0].url === link(event, bridge),
+          `no "Open in Keptn Bridge" action to ${link(event, bridge)}: ${JSON.stringify(opens)}`,
+        );
       else want(opens.length === 0, `actions without a Bridge: ${JSON.stringify(opens)}`);
       break;
     }
     default: {
-      const expected: Record<string, string> = { type, project: d.project, stage: d.stage, service: d.service, shkeptncontext: event.shkeptncontext, id: event.id };
+      const expected: Record<string, string> = {
+        type,
+        project: d.project,
+        stage: d.stage,
+        service: d.service,
+        shkeptncontext: event.shkeptncontext,
+        id: event.id,
+      };
       if (finished) expected.result = result;
       if (bridge) expected.bridge = link(event, bridge);
       want(isDeepStrictEqual(body, expected), `the notification sends ${JSON.stringify(body)}, not ${JSON.stringify(expected)}`);
@@ -775,11 +952,17 @@ export const WEBHOOK_FILE = 'keptn/resources/webhook/webhook.yaml';
  * the project's subscriptions, what the service sends back to Keptn, and each request made for
  * each event, with a Bridge in the secret and without (its `bridge` key may be empty).
  */
-export async function webhookProblems(dir: string, blueprint: Blueprint, events: CloudEventJson[], bridges: string[] = [BRIDGE, '']): Promise<string[]> {
+export async function webhookProblems(
+  dir: string,
+  blueprint: Blueprint,
+  events: CloudEventJson[],
+  bridges: string[] = [BRIDGE, ''],
+): Promise<string[]> {
   const problems: string[] = [];
   const file = join(dir, WEBHOOK_FILE);
   if (!existsSync(file)) return [`no ${WEBHOOK_FILE}`];
-  for (const absent of ['package.json', 'src', 'chart', 'Dockerfile']) if (existsSync(join(dir, absent))) problems.push(`a webhook-service definition has ${absent}`);
+  for (const absent of ['package.json', 'src', 'chart', 'Dockerfile'])
+    if (existsSync(join(dir, absent))) problems.push(`a webhook-service definition has ${absent}`);
   const family = webhookFamily(blueprint.keptn.release);
   const text = readFileSync(file, 'utf8');
   const parsed = parseWebhookConfig(text);
@@ -807,7 +990,10 @@ export async function webhookProblems(dir: string, blueprint: Blueprint, events:
   webhooks.forEach((w, i) => {
     const at_ = lines.findIndex((l) => new RegExp(`^(\\s*)- type: ["']?${w.type.replaceAll('.', '\\.')}["']?\\s*$`).test(l));
     const indent = at_ >= 0 ? /^(\s*)/.exec(lines[at_])![1] : '';
-    if (at_ < 0 || !lines[at_ + 1]?.startsWith(`${indent}  subscriptionID:`)) problems.push(`webhook ${i} (${w.type}): no subscriptionID line right after its - type: line, where keptn/subscribe.sh writes the id`);
+    if (at_ < 0 || !lines[at_ + 1]?.startsWith(`${indent}  subscriptionID:`))
+      problems.push(
+        `webhook ${i} (${w.type}): no subscriptionID line right after its - type: line, where keptn/subscribe.sh writes the id`,
+      );
   });
   const kind = blueprint.answers.kind;
   for (const w of webhooks) {
@@ -815,19 +1001,29 @@ export async function webhookProblems(dir: string, blueprint: Blueprint, events:
     if (kind === 'notification') {
       // Nothing back to Keptn: a notification takes part in no task.
       if (w.sendFinished !== false) problems.push(`${where}: a notification needs sendFinished: false`);
-      if (family.sendStarted && w.sendStarted !== false) problems.push(`${where}: a notification needs sendStarted: false on ${at} (absent means true, 0.13.6:lib/webhook_config.go:74-79)`);
+      if (family.sendStarted && w.sendStarted !== false)
+        problems.push(`${where}: a notification needs sendStarted: false on ${at} (absent means true, 0.13.6:lib/webhook_config.go:74-79)`);
       const sent = answersTo(family, w, w.type, 'succeeded');
-      if (sent.started + sent.finished > 0) problems.push(`${where}: ${at} answers a successful call with ${sent.started} .started and ${sent.finished} .finished; a notification must answer nothing`);
+      if (sent.started + sent.finished > 0)
+        problems.push(
+          `${where}: ${at} answers a successful call with ${sent.started} .started and ${sent.finished} .finished; a notification must answer nothing`,
+        );
     } else {
       // The task's .started and .finished are the webhook-service's (1.4.5:handler/handler.go:176-202, 127-156).
-      if (w.sendFinished !== true) problems.push(`${where}: a task needs sendFinished: true, or Keptn waits for ${w.requests.length} .finished from the endpoint`);
+      if (w.sendFinished !== true)
+        problems.push(`${where}: a task needs sendFinished: true, or Keptn waits for ${w.requests.length} .finished from the endpoint`);
       if (w.sendStarted === false) problems.push(`${where}: sendStarted: false leaves the task without .started`);
       for (const outcome of ['succeeded', 'failed'] as const) {
         const sent = answersTo(family, w, w.type, outcome);
-        if (sent.started !== 1 || sent.finished !== 1) problems.push(`${where}: ${at} answers a ${outcome} call with ${sent.started} .started and ${sent.finished} .finished, not 1 and 1`);
+        if (sent.started !== 1 || sent.finished !== 1)
+          problems.push(
+            `${where}: ${at} answers a ${outcome} call with ${sent.started} .started and ${sent.finished} .finished, not 1 and 1`,
+          );
       }
     }
-    for (const e of w.envFrom ?? []) if (e.secretRef.name !== blueprint.name) problems.push(`${where}: reads the secret ${e.secretRef.name}, not ${blueprint.name}, which the README has the user create`);
+    for (const e of w.envFrom ?? [])
+      if (e.secretRef.name !== blueprint.name)
+        problems.push(`${where}: reads the secret ${e.secretRef.name}, not ${blueprint.name}, which the README has the user create`);
   }
 
   // 2. Each request as written: the URL and its secret.
@@ -838,11 +1034,18 @@ export async function webhookProblems(dir: string, blueprint: Blueprint, events:
       const literal = url.replace(/\{\{.*?\}\}/g, '');
       if (kind === 'notification') {
         const before = url.split('{{.env.path}}')[0];
-        if (!url.endsWith('{{.env.path}}') || url.indexOf('{{') !== before.length) problems.push(`webhook ${w.type}: the URL ${url} must be the endpoint followed by {{.env.path}}: the rest of a webhook URL is its secret`);
-        else if (before !== endpoint && before !== `${endpoint}/`) problems.push(`webhook ${w.type}: the URL ${url} is not ${endpoint}[/]{{.env.path}}`);
+        if (!url.endsWith('{{.env.path}}') || url.indexOf('{{') !== before.length)
+          problems.push(
+            `webhook ${w.type}: the URL ${url} must be the endpoint followed by {{.env.path}}: the rest of a webhook URL is its secret`,
+          );
+        else if (before !== endpoint && before !== `${endpoint}/`)
+          problems.push(`webhook ${w.type}: the URL ${url} is not ${endpoint}[/]{{.env.path}}`);
       }
       const secret = secretLooking(literal);
-      if (secret) problems.push(`webhook ${w.type}: the URL ${url} holds what looks like a secret (${secret}) in the file, which goes to Git; it belongs in the Keptn secret`);
+      if (secret)
+        problems.push(
+          `webhook ${w.type}: the URL ${url} holds what looks like a secret (${secret}) in the file, which goes to Git; it belongs in the Keptn secret`,
+        );
     }
   }
 
@@ -870,14 +1073,19 @@ export async function webhookProblems(dir: string, blueprint: Blueprint, events:
       const env: Record<string, string> = {};
       for (const e of webhook.envFrom ?? []) {
         // A key the secret lacks reads as "" without an error (lib/secret_reader.go:23-33, every tag).
-        if (!(e.secretRef.key in values)) problems.push(`webhook ${webhook.type}: reads the secret key ${e.secretRef.key}, which the generated secret has not`);
+        if (!(e.secretRef.key in values))
+          problems.push(`webhook ${webhook.type}: reads the secret key ${e.secretRef.key}, which the generated secret has not`);
         env[e.name] = values[e.secretRef.key] ?? '';
       }
       const templates = Object.fromEntries(ready.map((p) => [p.where, p.template!]));
       const what = `${event.type} (${describe(event)})${bridges.length > 1 ? (bridge ? ' with a Bridge' : ' without a Bridge') : ''}`;
       runs.push(
         renderOnce(templates, map, env).then((rendered) =>
-          ready.flatMap((p) => requestProblems(blueprint, family, webhook, p, runRendered(family, rendered[p.where]), event, values, bridge).map((x) => `${p.where}, ${what}: ${x}`)),
+          ready.flatMap((p) =>
+            requestProblems(blueprint, family, webhook, p, runRendered(family, rendered[p.where]), event, values, bridge).map(
+              (x) => `${p.where}, ${what}: ${x}`,
+            ),
+          ),
         ),
       );
     }
@@ -887,12 +1095,26 @@ export async function webhookProblems(dir: string, blueprint: Blueprint, events:
 }
 
 /** A request's URL as written: the v1beta1 url, or the http(s) argument of the curl string. */
-const urlOf = (family: WebhookFamily, r: string | WebhookRequest) => (typeof r === 'string' ? (parseCommandLine(family, r).filter((a) => /^https?:/.test(a)).at(-1) ?? '') : r.url);
+const urlOf = (family: WebhookFamily, r: string | WebhookRequest) =>
+  typeof r === 'string'
+    ? (parseCommandLine(family, r)
+        .filter((a) => /^https?:/.test(a))
+        .at(-1) ?? '')
+    : r.url;
 
 const describe = (event: CloudEventJson) => (event as { _variant?: string })._variant ?? `id ${event.id}`;
 
 /** What is wrong with one request made for one event: the service's error, or the call itself. */
-function requestProblems(blueprint: Blueprint, family: WebhookFamily, webhook: WebhookEntry, p: PreparedRequest, run: RequestRun, event: CloudEventJson, secrets: Record<string, string>, bridge: string): string[] {
+function requestProblems(
+  blueprint: Blueprint,
+  family: WebhookFamily,
+  webhook: WebhookEntry,
+  p: PreparedRequest,
+  run: RequestRun,
+  event: CloudEventJson,
+  secrets: Record<string, string>,
+  bridge: string,
+): string[] {
   if (run.error) {
     const sent = answersTo(family, webhook, event.type, 'failed');
     const answer = sent.finished > 0 ? ` (and Keptn gets ${sent.finished} errored .finished)` : '';
@@ -901,17 +1123,25 @@ function requestProblems(blueprint: Blueprint, family: WebhookFamily, webhook: W
   const problems: string[] = [];
   const args = run.args!;
   const mangled = args.find((a) => /[\u0080-\u00ff]/.test(a));
-  if (mangled) problems.push(`non-ASCII text reaches the command, whose parser re-encodes it byte by byte (1.4.5:lib/curl_executor.go:173-235): ${JSON.stringify(mangled.slice(0, 80))}`);
+  if (mangled)
+    problems.push(
+      `non-ASCII text reaches the command, whose parser re-encodes it byte by byte (1.4.5:lib/curl_executor.go:173-235): ${JSON.stringify(mangled.slice(0, 80))}`,
+    );
   const call = curlCall(args);
   problems.push(...call.problems);
   const request = p.request;
   const method = typeof request === 'string' ? 'POST' : request.method;
   if (call.method !== method) problems.push(`--request ${call.method}, not ${method}`);
-  if (call.maxTime === undefined || !/^\d+$/.test(call.maxTime) || Number(call.maxTime) < 1) problems.push(`no --max-time: the webhook-service waits as long as curl does (research §9, lib/cmd_executor.go)`);
+  if (call.maxTime === undefined || !/^\d+$/.test(call.maxTime) || Number(call.maxTime) < 1)
+    problems.push(`no --max-time: the webhook-service waits as long as curl does (research §9, lib/cmd_executor.go)`);
   const url = targetUrl(blueprint);
   if (!isDeepStrictEqual(call.urls, [url])) problems.push(`calls ${JSON.stringify(call.urls)}, not [${JSON.stringify(url)}]`);
-  const headers = ['Content-Type: application/json', ...(blueprint.answers.kind === 'generic' ? [`Authorization: Bearer ${secrets.token}`] : [])];
-  if (!isDeepStrictEqual([...call.headers].sort(), [...headers].sort())) problems.push(`headers ${JSON.stringify(call.headers)}, not ${JSON.stringify(headers)}`);
+  const headers = [
+    'Content-Type: application/json',
+    ...(blueprint.answers.kind === 'generic' ? [`Authorization: Bearer ${secrets.token}`] : []),
+  ];
+  if (!isDeepStrictEqual([...call.headers].sort(), [...headers].sort()))
+    problems.push(`headers ${JSON.stringify(call.headers)}, not ${JSON.stringify(headers)}`);
   if (call.data.length !== 1) return [...problems, `${call.data.length} --data arguments, not 1`];
   let body: unknown;
   try {
@@ -966,7 +1196,7 @@ export function eventVariants(example: CloudEventJson): CloudEventJson[] {
   return [
     variant('as the spec has it', () => {}),
     variant('hostile labels and message', (e) => {
-      e.data.labels = { team: HOSTILE, 'label-key': HOSTILE, [`key with 'quotes' and "more"`]: HOSTILE, 'ünïcode': 'ok' };
+      e.data.labels = { team: HOSTILE, 'label-key': HOSTILE, [`key with 'quotes' and "more"`]: HOSTILE, ünïcode: 'ok' };
       e.data.message = HOSTILE;
     }),
     variant('hostile data.result', (e) => (e.data.result = `pass' --data '@/etc/passwd' "x": "${HOSTILE}`)),
@@ -978,7 +1208,17 @@ export function eventVariants(example: CloudEventJson): CloudEventJson[] {
     variant('data.evaluation missing', (e) => delete e.data.evaluation),
     variant('only project, stage and service', (e) => {
       e.data = { project: e.data.project, stage: e.data.stage, service: e.data.service };
-      for (const key of ['triggeredid', 'gitcommitid', 'shkeptnspecversion', 'contenttype', 'datacontenttype', 'time', 'specversion', 'source']) delete e[key];
+      for (const key of [
+        'triggeredid',
+        'gitcommitid',
+        'shkeptnspecversion',
+        'contenttype',
+        'datacontenttype',
+        'time',
+        'specversion',
+        'source',
+      ])
+        delete e[key];
     }),
   ];
 }

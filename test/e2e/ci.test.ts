@@ -13,7 +13,10 @@ import { cli, tempDir } from '../run.js';
 /** The projects the `--help` examples make (those that ask nothing: --yes, no answers file). */
 async function helpExamples(): Promise<{ label: string; args: string[] }[]> {
   const help = await cli(['--help']);
-  const examples = help.stdout.split('\nExamples:\n')[1].replace(/\\\n\s*/g, '').split('\n');
+  const examples = help.stdout
+    .split('\nExamples:\n')[1]
+    .replace(/\\\n\s*/g, '')
+    .split('\n');
   return examples
     .map((line) => /^\s*\$ npx create-keptn-integration (.*?)(\s+#.*)?$/.exec(line)?.[1].split(/\s+/))
     .filter((args): args is string[] => !!args && args.includes('--yes') && !args.includes('--answers') && !args.includes('--dry-run'))
@@ -26,7 +29,11 @@ const EXAMPLES = await helpExamples();
  * test/e2e/presets.test.ts (RUN_IN_PRESETS) and not again here; an example's run here too.
  */
 const PROJECTS: { label: string; args: string[]; ranElsewhere: boolean }[] = [
-  ...PRESET_COMBINATIONS.map(({ label, answers }) => ({ label, args: [answers.name, ...Object.entries(answers).flatMap(([k, v]) => [`--${k}`, v]), '--yes'], ranElsewhere: true })),
+  ...PRESET_COMBINATIONS.map(({ label, answers }) => ({
+    label,
+    args: [answers.name, ...Object.entries(answers).flatMap(([k, v]) => [`--${k}`, v]), '--yes'],
+    ranElsewhere: true,
+  })),
   ...EXAMPLES.map((e) => ({ ...e, ranElsewhere: false })),
 ];
 
@@ -70,9 +77,22 @@ describe.concurrent.each(PROJECTS)('$label', ({ args, ranElsewhere }) => {
       // Only what needs the registry or Docker (each covered elsewhere: NOT_RUN_HERE says where),
       // and for a preset its build and tests, which presets.test.ts runs.
       const notRun = skipped.map((s) => s.replace(/^[\w-]+: /, ''));
-      expect(notRun).toEqual(ranElsewhere ? ['npm ci', 'npm run build', 'npm test', expect.stringMatching(/^docker build /)] : ['npm ci', expect.stringMatching(/^docker build /)]);
-      for (const command of notRun) expect([...NOT_RUN_HERE, ...(ranElsewhere ? RUN_IN_PRESETS : [])].some((n) => n.command.test(command)), command).toBe(true);
-      expect(ran).toEqual(expect.arrayContaining(['chart: helm lint --strict ./chart', ...(ranElsewhere ? [] : ['test: npm run build', 'test: Type-check and test'])]));
+      expect(notRun).toEqual(
+        ranElsewhere
+          ? ['npm ci', 'npm run build', 'npm test', expect.stringMatching(/^docker build /)]
+          : ['npm ci', expect.stringMatching(/^docker build /)],
+      );
+      for (const command of notRun)
+        expect(
+          [...NOT_RUN_HERE, ...(ranElsewhere ? RUN_IN_PRESETS : [])].some((n) => n.command.test(command)),
+          command,
+        ).toBe(true);
+      expect(ran).toEqual(
+        expect.arrayContaining([
+          'chart: helm lint --strict ./chart',
+          ...(ranElsewhere ? [] : ['test: npm run build', 'test: Type-check and test']),
+        ]),
+      );
     } else expect(skipped).toEqual([]);
   });
 });
@@ -80,10 +100,21 @@ describe.concurrent.each(PROJECTS)('$label', ({ args, ranElsewhere }) => {
 describe('the CI check itself', () => {
   it('fails where a step fails: a chart linted with a values file the project does not have', async () => {
     // The CI as it was before it asked whether the file is generated.
-    const templates = changedTemplates([['base/dot-github/workflows/ci.yml.ejs', /<% if \(remoteSubscriptions\.length > 0\) \{ -%>\n[^]*?( {6}- run: helm lint [^\n]*\n)[^]*?<% \} -%>\n/, '$1']]);
-    const { dir } = await generateFrom(await resolveAnswers({ kind: 'notification', name: 'finished-only', events: 'sh.keptn.event.evaluation.finished' }), templates);
+    const templates = changedTemplates([
+      [
+        'base/dot-github/workflows/ci.yml.ejs',
+        /<% if \(remoteSubscriptions\.length > 0\) \{ -%>\n[^]*?( {6}- run: helm lint [^\n]*\n)[^]*?<% \} -%>\n/,
+        '$1',
+      ],
+    ]);
+    const { dir } = await generateFrom(
+      await resolveAnswers({ kind: 'notification', name: 'finished-only', events: 'sh.keptn.event.evaluation.finished' }),
+      templates,
+    );
     folders.push(templates, dirname(dir));
     const { problems } = await twoAtATime(() => ciRun(dir, { ranElsewhere: true }));
-    expect(problems.join('\n')).toMatch(/job chart: step "helm lint --strict \.\/chart -f chart\/ci\/remote-control-plane-values\.yaml" failed \(exit 1\): .*remote-control-plane-values\.yaml/);
+    expect(problems.join('\n')).toMatch(
+      /job chart: step "helm lint --strict \.\/chart -f chart\/ci\/remote-control-plane-values\.yaml" failed \(exit 1\): .*remote-control-plane-values\.yaml/,
+    );
   });
 });

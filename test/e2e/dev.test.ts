@@ -53,7 +53,12 @@ describe('the dev loop (npm run dev, npm run send-event) of an SLI provider', ()
       const res = await fetch(`http://127.0.0.1:${DEV_DISTRIBUTOR_PORT}${path}`);
       expect(res.status).toBeLessThan(500);
     }
-    const send = await execa('npm', ['run', 'send-event', 'test-events/get-sli.triggered.json'], { cwd: dir, env: { PORT }, reject: false, all: true });
+    const send = await execa('npm', ['run', 'send-event', 'test-events/get-sli.triggered.json'], {
+      cwd: dir,
+      env: { PORT },
+      reject: false,
+      all: true,
+    });
     expect(send.exitCode, send.all).toBe(0);
     for (let i = 0; i < 100 && !/get-sli\.finished/.test(run.output()); i++) await new Promise((r) => setTimeout(r, 100));
     const finished = run.output().slice(run.output().indexOf('"type": "sh.keptn.event.get-sli.finished"'));
@@ -67,15 +72,28 @@ describe('the dev loop (npm run dev, npm run send-event) of an SLI provider', ()
       const busy = await dev({ PORT: String(await freePort()), DEV_DISTRIBUTOR_PORT: String(portOf(held)) });
       await busy.child;
       expect(busy.child.exitCode).toBe(1);
-      expect(busy.output()).toContain(`distributor stand-in: port ${portOf(held)} is in use; stop what listens there or set DEV_DISTRIBUTOR_PORT=<another port>`);
+      expect(busy.output()).toContain(
+        `distributor stand-in: port ${portOf(held)} is in use; stop what listens there or set DEV_DISTRIBUTOR_PORT=<another port>`,
+      );
       expect(busy.output()).not.toMatch(/\n\s+at /);
     } finally {
       held.close();
     }
-    const nobody = await execa('npm', ['run', '--silent', 'send-event', 'test-events/get-sli.triggered.json'], { cwd: dir, env: { PORT: String(await freePort()) }, reject: false, all: true });
+    const nobody = await execa('npm', ['run', '--silent', 'send-event', 'test-events/get-sli.triggered.json'], {
+      cwd: dir,
+      env: { PORT: String(await freePort()) },
+      reject: false,
+      all: true,
+    });
     expect(nobody.exitCode).toBe(1);
-    expect(nobody.all?.trim()).toMatch(/^send-event: nothing answers at http:\/\/localhost:\d+\/: start the service first \(npm run dev\), or set PORT$/);
-    const missing = await execa('npm', ['run', '--silent', 'send-event', 'test-events/nosuch.json'], { cwd: dir, reject: false, all: true });
+    expect(nobody.all?.trim()).toMatch(
+      /^send-event: nothing answers at http:\/\/localhost:\d+\/: start the service first \(npm run dev\), or set PORT$/,
+    );
+    const missing = await execa('npm', ['run', '--silent', 'send-event', 'test-events/nosuch.json'], {
+      cwd: dir,
+      reject: false,
+      all: true,
+    });
     expect(missing.exitCode).toBe(1);
     expect(missing.all?.trim()).toBe('send-event: cannot read test-events/nosuch.json: is it there? (the examples are in test-events/)');
   });

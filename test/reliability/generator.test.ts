@@ -16,7 +16,7 @@ import { writeProject } from '../../src/writer.js';
 import { chartProblems } from '../conformance/chart.js';
 import { jobProjectProblems } from '../conformance/job-executor.js';
 import { generate, linkDependencies } from '../helpers.js';
-import { BIN, cli, tempDir } from '../run.js';
+import { BIN, NODE_BIN, cli, tempDir } from '../run.js';
 
 const figures: [string, number | string][] = [];
 afterAll(() => {
@@ -105,11 +105,13 @@ function planProblems(blueprint: Blueprint): string[] {
   const script = spawnSync('bash', ['-n'], { input: plan.get('keptn/add-resources.sh') });
   if (script.status !== 0) problems.push(`add-resources.sh: ${script.stderr}`);
   if (blueprint.runtime === 'job-executor') {
-    if (!plan.has('keptn/resources/job/config.yaml') || plan.has('chart/Chart.yaml')) problems.push('a job-executor definition without job/config.yaml, or with a chart');
+    if (!plan.has('keptn/resources/job/config.yaml') || plan.has('chart/Chart.yaml'))
+      problems.push('a job-executor definition without job/config.yaml, or with a chart');
     return problems;
   }
   // The free text arrives as written, wherever it is read back.
-  if (JSON.parse(plan.get('package.json')!).description !== blueprint.answers.description) problems.push('package.json description changed');
+  if (JSON.parse(plan.get('package.json')!).description !== blueprint.answers.description)
+    problems.push('package.json description changed');
   if (parse(plan.get('chart/Chart.yaml')!).description !== blueprint.answers.description) problems.push('Chart.yaml description changed');
   const readme = readmeDescription(plan.get('README.md')!);
   if (readme !== blueprint.answers.description.trim()) problems.push(`README renders the description as ${JSON.stringify(readme)}`);
@@ -122,7 +124,14 @@ function planProblems(blueprint: Blueprint): string[] {
  */
 function readmeDescription(readme: string): string {
   const blocks = readme.split('\n\n');
-  const doc = new MarkdownParser().parse(blocks.slice(1, blocks.findIndex((b) => b.startsWith('A Keptn '))).join('\n\n'));
+  const doc = new MarkdownParser().parse(
+    blocks
+      .slice(
+        1,
+        blocks.findIndex((b) => b.startsWith('A Keptn ')),
+      )
+      .join('\n\n'),
+  );
   let text = '';
   const walker = doc.walker();
   for (let step = walker.next(); step; step = walker.next()) {
@@ -154,7 +163,8 @@ describe('hostile answers', () => {
           return;
         }
         accepted++;
-        const same = (s: Blueprint) => s.kind.id === blueprint.kind.id && s.answers.keptn === blueprint.answers.keptn && s.runtime === blueprint.runtime;
+        const same = (s: Blueprint) =>
+          s.kind.id === blueprint.kind.id && s.answers.keptn === blueprint.answers.keptn && s.runtime === blueprint.runtime;
         if (samples.length < 16 && !samples.some(same)) samples.push(blueprint);
         const problems = planProblems(blueprint);
         if (problems.length > 0) crashes.push(`${JSON.stringify(blueprint.answers)}: ${problems.join('; ')}`);
@@ -180,8 +190,16 @@ describe('hostile answers', () => {
         compiled++;
       }
     }
-    figures.push(['answer sets tried', rejected + accepted], ['rejected with a one-line error', rejected], ['accepted and checked', accepted]);
-    figures.push(['written, chart-rendered or job-checked', written], ['TypeScript-compiled', compiled], ['crashes or broken projects', crashes.length]);
+    figures.push(
+      ['answer sets tried', rejected + accepted],
+      ['rejected with a one-line error', rejected],
+      ['accepted and checked', accepted],
+    );
+    figures.push(
+      ['written, chart-rendered or job-checked', written],
+      ['TypeScript-compiled', compiled],
+      ['crashes or broken projects', crashes.length],
+    );
     expect(crashes).toEqual([]);
     expect(accepted).toBeGreaterThan(100);
     expect(rejected).toBeGreaterThan(100);
@@ -198,7 +216,11 @@ describe('interruption', () => {
     // Moments spread over the whole run (start-up, rendering, writing, renaming), with jitter.
     for (let i = 0; i < 40; i++) {
       const cwd = tempDir('killed-');
-      const child = execa('node', [BIN, 'p', '--kind', 'test-tool', '--yes', '--no-install', '--no-git'], { cwd, reject: false, env: { CI: 'true' } });
+      const child = execa(NODE_BIN, [BIN, 'p', '--kind', 'test-tool', '--yes', '--no-install', '--no-git'], {
+        cwd,
+        reject: false,
+        env: { CI: 'true' },
+      });
       await new Promise((r) => setTimeout(r, i * 7 + Math.random() * 7));
       child.kill(i % 2 ? 'SIGINT' : 'SIGTERM');
       await child;
@@ -207,10 +229,17 @@ describe('interruption', () => {
       else if (left.join() === 'p' && readdirSync(join(cwd, 'p'), { recursive: true }).length === expected) complete++;
       else {
         partial++;
-        leftovers.push(`${left.join(', ')}${left.includes('p') ? ` (${readdirSync(join(cwd, 'p'), { recursive: true }).length} of ${expected} entries)` : ''}`);
+        leftovers.push(
+          `${left.join(', ')}${left.includes('p') ? ` (${readdirSync(join(cwd, 'p'), { recursive: true }).length} of ${expected} entries)` : ''}`,
+        );
       }
     }
-    figures.push(['kills at random moments', 40], ['left the finished project', complete], ['left nothing', nothing], ['left something partial', partial]);
+    figures.push(
+      ['kills at random moments', 40],
+      ['left the finished project', complete],
+      ['left nothing', nothing],
+      ['left something partial', partial],
+    );
     expect(partial, leftovers.join('\n')).toBe(0);
   });
 

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeRecord } from '../../src/record.js';
 import { recover } from '../../src/writer.js';
 import { generate } from '../helpers.js';
-import { BIN, tempDir } from '../run.js';
+import { BIN, NODE_BIN, tempDir } from '../run.js';
 import { snapshot } from './tree.js';
 
 const KILLS = Number(process.env.KILLS ?? 10);
@@ -35,7 +35,7 @@ afterAll(() => {
  */
 function run(args: string[], cwd: string, kill?: { after: number; staging?: string }): Promise<number> {
   const started = Date.now();
-  const child = spawn('node', [BIN, ...args], { cwd, stdio: 'ignore', env: { ...process.env, CI: 'true', NO_COLOR: '1' } });
+  const child = spawn(NODE_BIN, [BIN, ...args], { cwd, stdio: 'ignore', env: { ...process.env, CI: 'true', NO_COLOR: '1' } });
   let timer: NodeJS.Timeout | undefined;
   const watcher = kill?.staging
     ? watch(kill.staging, (_event, name) => {
@@ -82,7 +82,10 @@ async function killRepeatedly(name: string, scenario: Scenario) {
     const writing = i % 2 === 1;
     await run(scenario.args, cwd, writing ? { after: Math.random() * 25, staging } : { after: Math.random() * took * 1.1 });
     const left = temporaries(cwd);
-    if (left.length > 0) counts.midWrite++, writing && counts.whileWriting++;
+    if (left.length > 0) {
+      counts.midWrite++;
+      if (writing) counts.whileWriting++;
+    }
     // Killed between its first move into place and the commit: the journal is rolled back.
     if (left.some((p) => existsSync(join(cwd, p, 'journal.json')))) counts.rolledBack++;
     recover(dir);

@@ -144,10 +144,19 @@ describe('reliability of a generated generic service (Keptn 1.0, task db-migrate
       const complete = (id: string) => distributor.repliesTo(id, 'started').length > 0 && distributor.repliesTo(id, 'finished').length > 0;
       await until(() => ids.every(complete), OUTAGE_MS + 20_000);
 
-      const received = ids.reduce((n, id) => n + Math.min(1, distributor.repliesTo(id, 'started').length) + Math.min(1, distributor.repliesTo(id, 'finished').length), 0);
-      const duplicates = ids.reduce((n, id) => n + Math.max(0, distributor.repliesTo(id, 'started').length - 1) + Math.max(0, distributor.repliesTo(id, 'finished').length - 1), 0);
+      const received = ids.reduce(
+        (n, id) => n + Math.min(1, distributor.repliesTo(id, 'started').length) + Math.min(1, distributor.repliesTo(id, 'finished').length),
+        0,
+      );
+      const duplicates = ids.reduce(
+        (n, id) =>
+          n + Math.max(0, distributor.repliesTo(id, 'started').length - 1) + Math.max(0, distributor.repliesTo(id, 'finished').length - 1),
+        0,
+      );
       const strangers = distributor.accepted.filter((r) => !ids.includes(r.triggeredid)).length;
-      const outOfOrder = ids.filter((id) => complete(id) && distributor.repliesTo(id, 'finished')[0].at < distributor.repliesTo(id, 'started')[0].at).length;
+      const outOfOrder = ids.filter(
+        (id) => complete(id) && distributor.repliesTo(id, 'finished')[0].at < distributor.repliesTo(id, 'started')[0].at,
+      ).length;
       const retriesLogged = (service.output().match(/"msg":"sending event failed, will retry"/g) ?? []).length;
       const lostLogged = (service.output().match(/"msg":"reply given up"/g) ?? []).length;
       const lastReply = distributor.accepted.length ? Math.max(...distributor.accepted.map((r) => r.at)) : NaN;
@@ -228,7 +237,10 @@ describe('reliability of a generated generic service (Keptn 1.0, task db-migrate
     try {
       const sent = await Promise.all(Array.from({ length: M }, () => deliver(service.url, fresh(), 'binary')));
       const ids = sent.map((s) => s.event.id);
-      const held = await until(() => ids.every((id) => distributor.received.some((r) => r.triggeredid === id && r.type.endsWith('.started'))), 5_000);
+      const held = await until(
+        () => ids.every((id) => distributor.received.some((r) => r.triggeredid === id && r.type.endsWith('.started'))),
+        5_000,
+      );
       const finishedBefore = ids.filter((id) => distributor.repliesTo(id, 'finished').length > 0).length;
 
       const sigtermAt = Date.now();
@@ -236,12 +248,23 @@ describe('reliability of a generated generic service (Keptn 1.0, task db-migrate
       // Once it logs "stopping" the service is draining: a new event must be refused (503, or
       // no answer once it has closed), never accepted and then dropped by the exit.
       const draining = await until(() => /"msg":"stopping"/.test(service.output()), 2_000);
-      const late = draining ? await deliver(service.url, fresh(), 'binary').then((r) => String(r.status), (err) => `no answer (${err.cause?.code ?? err.message})`) : 'not sent';
+      const late = draining
+        ? await deliver(service.url, fresh(), 'binary').then(
+            (r) => String(r.status),
+            (err) => `no answer (${err.cause?.code ?? err.message})`,
+          )
+        : 'not sent';
       const exitCode = await within(exiting, 20_000);
 
       const finishedAfter = ids.filter((id) => distributor.repliesTo(id, 'finished').some((r) => r.at >= sigtermAt)).length;
       const loggedInFlight = Number(/"msg":"stopping","signal":"SIGTERM","inFlight":(\d+)/.exec(service.output())?.[1] ?? NaN);
-      const statuses = ids.map((id) => distributor.repliesTo(id, 'finished').map((r) => r.status).join('+') || 'none');
+      const statuses = ids.map(
+        (id) =>
+          distributor
+            .repliesTo(id, 'finished')
+            .map((r) => r.status)
+            .join('+') || 'none',
+      );
       figure('sigterm: events sent', M);
       figure('sigterm: in flight at SIGTERM (no .finished yet)', M - finishedBefore);
       figure('sigterm: in flight at SIGTERM (service log)', loggedInFlight);
@@ -378,12 +401,20 @@ describe('reliability of a generated generic service (Keptn 1.0, task db-migrate
       add(10, 'random bytes, no headers', [400], () => post({}, bytes(1 + int(2000))));
       add(30, 'invalid JSON (truncated event)', [400], () => post(structured, Buffer.from(valid.slice(0, 1 + int(valid.length - 1)))));
       add(30, 'JSON that is not a CloudEvent', [400], () => post(structured, Buffer.from(pick(notCloudEvents))));
-      add(10, 'batch of events', [400], () => post({ 'content-type': 'application/cloudevents-batch+json' }, Buffer.from(`[${valid},${valid}]`)));
+      add(10, 'batch of events', [400], () =>
+        post({ 'content-type': 'application/cloudevents-batch+json' }, Buffer.from(`[${valid},${valid}]`)),
+      );
       add(30, 'binary without ce- headers', [400], () => post(pick(withoutCeHeaders), Buffer.from(JSON.stringify(triggered.data))));
-      add(10, 'another CloudEvents version', [400], () => post({ ...json, ...ce(), 'ce-specversion': pick(['0.3', '2.0']) }, Buffer.from(JSON.stringify(triggered.data))));
-      add(15, 'binary with data not an object', [400], () => post({ ...ce(), 'content-type': pick(['text/plain', 'application/json']) }, Buffer.from(pick(['"text"', '42', 'plain words', '']))));
+      add(10, 'another CloudEvents version', [400], () =>
+        post({ ...json, ...ce(), 'ce-specversion': pick(['0.3', '2.0']) }, Buffer.from(JSON.stringify(triggered.data))),
+      );
+      add(15, 'binary with data not an object', [400], () =>
+        post({ ...ce(), 'content-type': pick(['text/plain', 'application/json']) }, Buffer.from(pick(['"text"', '42', 'plain words', '']))),
+      );
       add(10, 'body over MAX_BODY_BYTES', [413], () => post(structured, bytes(MAX_BODY_BYTES + 1 + int(64 * 1024))));
-      add(10, 'body over MAX_BODY_BYTES, chunked', [413], () => post(structured, bytes(MAX_BODY_BYTES + 1 + int(64 * 1024)), { chunked: true }));
+      add(10, 'body over MAX_BODY_BYTES, chunked', [413], () =>
+        post(structured, bytes(MAX_BODY_BYTES + 1 + int(64 * 1024)), { chunked: true }),
+      );
       add(10, 'Content-Length of 1 GB, body never sent', [413], () => post(structured, Buffer.from('{'), { declared: 1024 ** 3 }));
       add(25, 'cut off mid-body', [], cutOff);
 
@@ -400,10 +431,16 @@ describe('reliability of a generated generic service (Keptn 1.0, task db-migrate
         const batch = cases.slice(i, i + 10);
         results.push(...(await Promise.all(batch.map(async (c) => ({ ...c, ...(await c.run()) })))));
         // Alive after every batch: a crash shows up next to the requests that caused it.
-        const health = await fetch(new URL('/health', service.url)).then((r) => r.status, () => 0);
+        const health = await fetch(new URL('/health', service.url)).then(
+          (r) => r.status,
+          () => 0,
+        );
         if (health !== 200) healthFailures++;
       }
-      const healthAfter = await fetch(new URL('/health', service.url)).then((r) => r.status, () => 0);
+      const healthAfter = await fetch(new URL('/health', service.url)).then(
+        (r) => r.status,
+        () => 0,
+      );
       // Still serves real work afterwards.
       const good = await deliver(service.url, fresh(), 'binary').catch(() => undefined);
       const goodId = good?.event.id ?? 'none';

@@ -100,13 +100,17 @@ describe('odd targets: one line naming the path and the rule, exit 1, nothing wr
 
   it('a target under /proc ends at once instead of spinning', async () => {
     const cwd = tempDir();
-    expect(await refused('/proc/cki-target', cwd)).toMatch(/^error: cannot write \/proc\/cki-target: \/proc is a kernel file system \(proc\), not a place for files$/);
+    expect(await refused('/proc/cki-target', cwd)).toMatch(
+      /^error: cannot write \/proc\/cki-target: \/proc is a kernel file system \(proc\), not a place for files$/,
+    );
   });
 
   it('a name too long for the file system (ENAMETOOLONG)', async () => {
     const cwd = tempDir();
     const long = 'p'.repeat(300);
-    expect(await refused(long, cwd, ['--name', 'p'])).toBe(`error: cannot write ${long}: a name in the path is longer than the file system allows (ENAMETOOLONG)`);
+    expect(await refused(long, cwd, ['--name', 'p'])).toBe(
+      `error: cannot write ${long}: a name in the path is longer than the file system allows (ENAMETOOLONG)`,
+    );
   });
 
   it('a folder where a generated file goes (EISDIR), with --force: no file written before it', async () => {
@@ -159,7 +163,9 @@ describe('nothing outside the project, through symbolic links either', () => {
     const before = snapshot(outside);
     const r = await regenerate(dir);
     expect(r.exitCode).toBe(1);
-    expect(r.stderr.trim()).toMatch(/^error: .*\/src\/keptn is a symbolic link to .*elsewhere\/keptn, outside the project: nothing is written through it$/);
+    expect(r.stderr.trim()).toMatch(
+      /^error: .*\/src\/keptn is a symbolic link to .*elsewhere\/keptn, outside the project: nothing is written through it$/,
+    );
     expect(snapshot(outside)).toEqual(before);
   });
 
@@ -175,36 +181,46 @@ describe('nothing outside the project, through symbolic links either', () => {
 });
 
 describe('the record and a killed regenerate', () => {
-  it.runIf(canMount)('a full disk during regenerate: the whole regeneration, or one line with every file and the record as they were', async () => {
-    // A project of templates without README.md: regenerate adds it, and the record grows with it.
-    const older = changedTemplates([]);
-    rmSync(join(older, 'base', 'README.md.ejs'));
-    const { dir } = await generate('test-tool', '1.0', older);
-    const outcomes: string[] = [];
-    // Room for some of the files, or for all of them but not a grown record (0.1.0 truncated it).
-    for (const kib of [4, 8, 12, 16, 20, 24]) {
-      const disk = mount('size=1m');
-      const project = join(disk, 'p');
-      spawnSync('cp', ['-a', dir, project]);
-      const free = Number(spawnSync('df', ['--output=avail', '-B1', disk]).stdout.toString().split('\n')[1]);
-      writeFileSync(join(disk, 'filler'), Buffer.alloc(Math.max(0, free - kib * 1024)));
-      const before = snapshot(project);
-      const r = await regenerate(project);
-      if (r.exitCode === 0) {
-        expect(existsSync(join(project, 'README.md'))).toBe(true);
-        expect(() => JSON.parse(read(project, '.keptn-integration.json'))).not.toThrow();
-        outcomes.push(`${kib} KiB: regenerated`);
-        continue;
+  it.runIf(canMount)(
+    'a full disk during regenerate: the whole regeneration, or one line with every file and the record as they were',
+    async () => {
+      // A project of templates without README.md: regenerate adds it, and the record grows with it.
+      const older = changedTemplates([]);
+      rmSync(join(older, 'base', 'README.md.ejs'));
+      const { dir } = await generate('test-tool', '1.0', older);
+      const outcomes: string[] = [];
+      // Room for some of the files, or for all of them but not a grown record (0.1.0 truncated it).
+      for (const kib of [4, 8, 12, 16, 20, 24]) {
+        const disk = mount('size=1m');
+        const project = join(disk, 'p');
+        spawnSync('cp', ['-a', dir, project]);
+        const free = Number(spawnSync('df', ['--output=avail', '-B1', disk]).stdout.toString().split('\n')[1]);
+        writeFileSync(join(disk, 'filler'), Buffer.alloc(Math.max(0, free - kib * 1024)));
+        const before = snapshot(project);
+        const r = await regenerate(project);
+        if (r.exitCode === 0) {
+          expect(existsSync(join(project, 'README.md'))).toBe(true);
+          expect(() => JSON.parse(read(project, '.keptn-integration.json'))).not.toThrow();
+          outcomes.push(`${kib} KiB: regenerated`);
+          continue;
+        }
+        expect(r.stderr.trim(), `${kib} KiB free`).toMatch(/^error: cannot write .*: the disk is full \(ENOSPC\)$/);
+        expect(snapshot(project), `${kib} KiB free`).toEqual(before);
+        outcomes.push(`${kib} KiB: refused, unchanged`);
       }
-      expect(r.stderr.trim(), `${kib} KiB free`).toMatch(/^error: cannot write .*: the disk is full \(ENOSPC\)$/);
-      expect(snapshot(project), `${kib} KiB free`).toEqual(before);
-      outcomes.push(`${kib} KiB: refused, unchanged`);
-    }
-    expect(outcomes.some((o) => o.endsWith('unchanged')), outcomes.join(', ')).toBe(true);
-  });
+      expect(
+        outcomes.some((o) => o.endsWith('unchanged')),
+        outcomes.join(', '),
+      ).toBe(true);
+    },
+  );
 
   it('temporary files a killed regenerate left beside the files are removed by the next run', async () => {
-    const { dir } = await generate('test-tool', '1.0', changedTemplates([['base/chart/values.yaml.ejs', '      cpu: 250m', '      cpu: 100m']]));
+    const { dir } = await generate(
+      'test-tool',
+      '1.0',
+      changedTemplates([['base/chart/values.yaml.ejs', '      cpu: 250m', '      cpu: 100m']]),
+    );
     // What regenerate 0.1.0 left when killed between writing and renaming: <file>.<pid>-<time>.tmp.
     writeFileSync(join(dir, 'chart', 'values.yaml.999999-abc.tmp'), 'half');
     writeFileSync(join(dir, 'README.md.999999-abd.tmp'), '');

@@ -7,7 +7,18 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { tempDir } from '../run.js';
 import { KEPTN_OWN_SERVICES, KEPTN_PHASES } from '../../src/keptn-versions.js';
-import { commonMatch, dnsLabel, editDistance, eventType, freeText, imageRepository, keptnName, nearBuiltinTask, taskName, yamlReading } from '../../src/rules.js';
+import {
+  commonMatch,
+  dnsLabel,
+  editDistance,
+  eventType,
+  freeText,
+  imageRepository,
+  keptnName,
+  nearBuiltinTask,
+  taskName,
+  yamlReading,
+} from '../../src/rules.js';
 
 const fails = (p: Promise<unknown>, field: string, value: unknown, rule: RegExp) =>
   expect(p).rejects.toSatisfy((err: unknown) => {
@@ -51,7 +62,8 @@ describe('rules', () => {
 
   it('free text is one printable line', () => {
     for (const ok of ['Runs our tests', '{{ .Values.x }} $(rm -rf /) "quoted" <b>', 'ünïcödé ✓']) expect(freeText(200)(ok)).toBeUndefined();
-    for (const bad of ['', '   ', 'two\nlines', 'tab\there', 'x'.repeat(201), 'nul\u0000', 'sep\u2028']) expect(freeText(200)(bad)).toBeDefined();
+    for (const bad of ['', '   ', 'two\nlines', 'tab\there', 'x'.repeat(201), 'nul\u0000', 'sep\u2028'])
+      expect(freeText(200)(bad)).toBeDefined();
   });
 
   it('image repositories without tags', () => {
@@ -73,7 +85,7 @@ describe('resolveAnswers', () => {
       project: 'sockshop',
       stage: 'dev',
       service: 'carts',
-      description: "Keptn test-tool integration: runs tests when Keptn asks (answers the test task with .started and .finished)",
+      description: 'Keptn test-tool integration: runs tests when Keptn asks (answers the test task with .started and .finished)',
       owner: 'your-org',
       image: 'ghcr.io/your-org/my-tests',
     });
@@ -94,20 +106,40 @@ describe('resolveAnswers', () => {
     await fails(resolveAnswers({ kind: 'test-tool', name: 'My_Tests' }), '--name', 'My_Tests', /DNS-1123/);
     await fails(resolveAnswers({ kind: 'nope', name: 'x' }), '--kind', 'nope', /one of: test-tool, notification/);
     for (const bad of ['0.7', '0.20', '1.5', '2.0', 'latest', '1.4.x']) {
-      await fails(resolveAnswers({ kind: 'test-tool', name: 'x', keptn: bad }), '--keptn', bad, /must be a Keptn v1 release from 0\.8 to 1\.4/);
+      await fails(
+        resolveAnswers({ kind: 'test-tool', name: 'x', keptn: bad }),
+        '--keptn',
+        bad,
+        /must be a Keptn v1 release from 0\.8 to 1\.4/,
+      );
     }
-    await fails(resolveAnswers({ kind: 'test-tool', name: 'x', keptn: '1.4.9' }), '--keptn', '1.4.9', /must be a Keptn v1 release from 0\.8 to 1\.4: 1\.4 has 1\.4\.0 to 1\.4\.5/);
+    await fails(
+      resolveAnswers({ kind: 'test-tool', name: 'x', keptn: '1.4.9' }),
+      '--keptn',
+      '1.4.9',
+      /must be a Keptn v1 release from 0\.8 to 1\.4: 1\.4 has 1\.4\.0 to 1\.4\.5/,
+    );
     await fails(
       resolveAnswers({ kind: 'notification', name: 'x', events: 'sh.keptn.event.test.finished,nope' }),
       '--events',
       'sh.keptn.event.test.finished,nope',
       /"nope" must be/,
     );
-    await fails(resolveAnswers({ kind: 'test-tool', name: 'x', project: 'p'.repeat(40), stage: 's'.repeat(30) }), '--stage', 's'.repeat(30), /at most 63/);
+    await fails(
+      resolveAnswers({ kind: 'test-tool', name: 'x', project: 'p'.repeat(40), stage: 's'.repeat(30) }),
+      '--stage',
+      's'.repeat(30),
+      /at most 63/,
+    );
   });
 
   it('refuses answers that do not apply to the kind', async () => {
-    await fails(resolveAnswers({ kind: 'test-tool', name: 'x', events: 'sh.keptn.event.a.b' }), '--events', 'sh.keptn.event.a.b', /does not apply to kind test-tool \(it is for: notification, generic\)/);
+    await fails(
+      resolveAnswers({ kind: 'test-tool', name: 'x', events: 'sh.keptn.event.a.b' }),
+      '--events',
+      'sh.keptn.event.a.b',
+      /does not apply to kind test-tool \(it is for: notification, generic\)/,
+    );
   });
 
   it('checks answers against each other (generic events must include the task trigger)', async () => {
@@ -140,12 +172,16 @@ describe('resolveAnswers', () => {
       rules[def.key] = def.rule(a);
       return fallback;
     });
-    expect(rules.events('sh.keptn.event.t.triggered,sh.keptn.event.x.finished')).toMatch(/must all be task triggers .* with --runtime job-executor/);
+    expect(rules.events('sh.keptn.event.t.triggered,sh.keptn.event.x.finished')).toMatch(
+      /must all be task triggers .* with --runtime job-executor/,
+    );
     expect(rules.events('sh.keptn.event.t.triggered')).toBeUndefined();
   });
 
-  it("describes a notification by the format chosen, not every format", async () => {
-    expect((await resolveAnswers({ kind: 'notification', name: 'x', webhook: 'teams' })).description).toBe('Keptn notification integration: posts a Microsoft Teams message when chosen events happen');
+  it('describes a notification by the format chosen, not every format', async () => {
+    expect((await resolveAnswers({ kind: 'notification', name: 'x', webhook: 'teams' })).description).toBe(
+      'Keptn notification integration: posts a Microsoft Teams message when chosen events happen',
+    );
   });
 
   it('asks a job-executor definition nothing about images, and refuses one given', async () => {
@@ -161,14 +197,30 @@ describe('resolveAnswers', () => {
       'a/b',
       /--runtime job-executor builds no image/,
     );
-    await fails(resolveAnswers({ kind: 'sli-provider', name: 'x', runtime: 'service' }), '--runtime', 'service', /for: test-tool, notification, generic/);
     await fails(
-      resolveAnswers({ kind: 'generic', name: 'x', task: 't', runtime: 'job-executor', events: 'sh.keptn.event.t.triggered,sh.keptn.event.evaluation.finished' }),
+      resolveAnswers({ kind: 'sli-provider', name: 'x', runtime: 'service' }),
+      '--runtime',
+      'service',
+      /for: test-tool, notification, generic/,
+    );
+    await fails(
+      resolveAnswers({
+        kind: 'generic',
+        name: 'x',
+        task: 't',
+        runtime: 'job-executor',
+        events: 'sh.keptn.event.t.triggered,sh.keptn.event.evaluation.finished',
+      }),
       '--events',
       'sh.keptn.event.t.triggered,sh.keptn.event.evaluation.finished',
       /must all be task triggers .* with --runtime job-executor/,
     );
-    await fails(resolveAnswers({ kind: 'test-tool', name: 'x', 'test-tool': 'gatling' }), '--test-tool', 'gatling', /one of: locust, jmeter, k6, artillery, custom/);
+    await fails(
+      resolveAnswers({ kind: 'test-tool', name: 'x', 'test-tool': 'gatling' }),
+      '--test-tool',
+      'gatling',
+      /one of: locust, jmeter, k6, artillery, custom/,
+    );
   });
 });
 
@@ -192,7 +244,7 @@ describe('answers files', () => {
     writeFileSync(join(dir, 'deep.json'), `{"kind": ${deep('[', ']')}}`);
     writeFileSync(join(dir, 'deep.yaml'), `kind: ${deep('{', '}')}\n`);
     writeFileSync(join(dir, 'big.yaml'), `description: "${'x'.repeat(2 * 1024 * 1024)}"\n`);
-    writeFileSync(join(dir, 'fine.yaml'), "kind: test-tool\ndescription: \"[[[ it's {{ fine }} ]]]\"\n");
+    writeFileSync(join(dir, 'fine.yaml'), 'kind: test-tool\ndescription: "[[[ it\'s {{ fine }} ]]]"\n');
     expect(() => readAnswersFile(join(dir, 'deep.json'))).toThrow(/^--answers ".*deep\.json" is invalid: must nest at most 16 levels/);
     expect(() => readAnswersFile(join(dir, 'deep.yaml'))).toThrow(/^--answers ".*deep\.yaml" is invalid: must nest at most 16 levels/);
     expect(() => readAnswersFile(join(dir, 'big.yaml'))).toThrow(/^--answers ".*big\.yaml" is invalid: must be at most 1024 KiB/);
@@ -235,8 +287,37 @@ describe('names YAML would read as something else', () => {
     const names = [...all];
     for (const a of all) for (const b of all) names.push(a + b);
     for (const a of wordy) for (const b of wordy) for (const c of wordy) names.push(a + b + c);
-    for (const a of '0179') for (const b of numeric) for (const c of numeric) for (const d of numeric) names.push(a + b + c + d, `1${b}${c}${d}0`);
-    names.push('true', 'false', 'null', 'yes', 'off', 'True', 'NULL', '0777', '1e3', '1e-3', '2024', '0x1f', '0o17', '0b101', '1_000', '2001-12-14', '2001-1-14', '1:20', '.inf', '-.inf', '.nan', '12e3', '1.5', 'e3', 'x1e3', '2024-01', '0-1-2');
+    for (const a of '0179')
+      for (const b of numeric) for (const c of numeric) for (const d of numeric) names.push(a + b + c + d, `1${b}${c}${d}0`);
+    names.push(
+      'true',
+      'false',
+      'null',
+      'yes',
+      'off',
+      'True',
+      'NULL',
+      '0777',
+      '1e3',
+      '1e-3',
+      '2024',
+      '0x1f',
+      '0o17',
+      '0b101',
+      '1_000',
+      '2001-12-14',
+      '2001-1-14',
+      '1:20',
+      '.inf',
+      '-.inf',
+      '.nan',
+      '12e3',
+      '1.5',
+      'e3',
+      'x1e3',
+      '2024-01',
+      '0-1-2',
+    );
     const wrong = names.filter((v) => {
       const [v11, v12] = readings(v);
       if (v11 === 'error' || v12 === 'error' || v11 === 'object' || v12 === 'object') return false;
@@ -249,28 +330,71 @@ describe('names YAML would read as something else', () => {
   it('refuses them wherever a name is written into YAML unquoted, naming the field, the value and why', async () => {
     const base = { kind: 'generic', name: 'x', task: 't' };
     const cases: [string, string][] = [
-      ['name', 'true'], ['name', 'null'], ['name', 'y'], ['name', '0777'], ['name', '1e3'], ['name', '2024'], ['name', '2001-12-14'],
-      ['task', 'on'], ['project', 'yes'], ['stage', 'off'], ['service', 'n'],
+      ['name', 'true'],
+      ['name', 'null'],
+      ['name', 'y'],
+      ['name', '0777'],
+      ['name', '1e3'],
+      ['name', '2024'],
+      ['name', '2001-12-14'],
+      ['task', 'on'],
+      ['project', 'yes'],
+      ['stage', 'off'],
+      ['service', 'n'],
     ];
     for (const [key, value] of cases) {
-      await fails(resolveAnswers({ ...base, [key]: value }), `--${key}`, value, /^YAML reads it as (a boolean|null|a number|a date)( \(YAML 1\.1\))?, not as a name: Chart\.yaml, the shipyard and the manifests would carry that instead/);
+      await fails(
+        resolveAnswers({ ...base, [key]: value }),
+        `--${key}`,
+        value,
+        /^YAML reads it as (a boolean|null|a number|a date)( \(YAML 1\.1\))?, not as a name: Chart\.yaml, the shipyard and the manifests would carry that instead/,
+      );
     }
-    await fails(resolveAnswers({ kind: 'sli-provider', name: 'x', 'sli-provider': 'false' }), '--sli-provider', 'false', /^YAML reads it as a boolean/);
+    await fails(
+      resolveAnswers({ kind: 'sli-provider', name: 'x', 'sli-provider': 'false' }),
+      '--sli-provider',
+      'false',
+      /^YAML reads it as a boolean/,
+    );
     expect((await resolveAnswers({ ...base, name: 'yes-tests', stage: 'on-prem' })).stage).toBe('on-prem');
   });
 
   it("refuses Keptn's own service names, which the distributor never registers", async () => {
     for (const { name } of KEPTN_OWN_SERVICES) {
-      await fails(resolveAnswers({ kind: 'test-tool', name }), '--name', name, /^is one of Keptn's own services: the distributor \(Keptn [0-9.]+–[0-9.]+\) does not register an integration of that name .* a remote execution plane would receive no event/);
+      await fails(
+        resolveAnswers({ kind: 'test-tool', name }),
+        '--name',
+        name,
+        /^is one of Keptn's own services: the distributor \(Keptn [0-9.]+–[0-9.]+\) does not register an integration of that name .* a remote execution plane would receive no event/,
+      );
     }
-    expect(KEPTN_OWN_SERVICES.map((s) => s.name)).toEqual(expect.arrayContaining(['api-service', 'shipyard-controller', 'resource-service', 'configuration-service']));
+    expect(KEPTN_OWN_SERVICES.map((s) => s.name)).toEqual(
+      expect.arrayContaining(['api-service', 'shipyard-controller', 'resource-service', 'configuration-service']),
+    );
   });
 
   it('refuses text that YAML or JSON cannot carry, in any answer, in one line', async () => {
-    await fails(resolveAnswers({ kind: 'test-tool', name: 'x', description: 'half a pair \ud800 here' }), '--description', 'half a pair \ud800 here', /^holds a lone surrogate .* neither YAML nor JSON can carry/);
-    await fails(resolveAnswers({ kind: 'test-tool', name: 'x', description: 'trailing low \udc00' }), '--description', 'trailing low \udc00', /lone surrogate/);
-    await fails(resolveAnswers({ kind: 'test-tool', name: 'x', description: 'not a char \uffff' }), '--description', 'not a char \uffff', /^holds U\+FFFE or U\+FFFF, which YAML cannot carry/);
-    expect((await resolveAnswers({ kind: 'test-tool', name: 'x', description: 'emoji 🚀 are pairs' })).description).toBe('emoji 🚀 are pairs');
+    await fails(
+      resolveAnswers({ kind: 'test-tool', name: 'x', description: 'half a pair \ud800 here' }),
+      '--description',
+      'half a pair \ud800 here',
+      /^holds a lone surrogate .* neither YAML nor JSON can carry/,
+    );
+    await fails(
+      resolveAnswers({ kind: 'test-tool', name: 'x', description: 'trailing low \udc00' }),
+      '--description',
+      'trailing low \udc00',
+      /lone surrogate/,
+    );
+    await fails(
+      resolveAnswers({ kind: 'test-tool', name: 'x', description: 'not a char \uffff' }),
+      '--description',
+      'not a char \uffff',
+      /^holds U\+FFFE or U\+FFFF, which YAML cannot carry/,
+    );
+    expect((await resolveAnswers({ kind: 'test-tool', name: 'x', description: 'emoji 🚀 are pairs' })).description).toBe(
+      'emoji 🚀 are pairs',
+    );
     let rule: ((v: string) => string | undefined) | undefined;
     await resolveAnswers({ kind: 'test-tool', name: 'x' }, async (def, a, fallback) => {
       if (def.key === 'description') rule = def.rule(a);
@@ -283,10 +407,23 @@ describe('names YAML would read as something else', () => {
 describe('event types', () => {
   it('end in a phase Keptn sends, or a wildcard', async () => {
     for (const phase of KEPTN_PHASES) expect(eventType(false)(`sh.keptn.event.evaluation.${phase}`)).toBeUndefined();
-    for (const ok of ['sh.keptn.event.dev.delivery.finished', 'sh.keptn.event.evaluation.*', 'sh.keptn.event.evaluation.status.*', 'sh.keptn.event.*.*', 'sh.keptn.event.>'])
+    for (const ok of [
+      'sh.keptn.event.dev.delivery.finished',
+      'sh.keptn.event.evaluation.*',
+      'sh.keptn.event.evaluation.status.*',
+      'sh.keptn.event.*.*',
+      'sh.keptn.event.>',
+    ])
       expect(eventType(true)(ok)).toBeUndefined();
-    for (const bad of ['sh.keptn.event.evaluation.done', 'sh.keptn.event.evaluation.changed', 'sh.keptn.event.*.done', 'sh.keptn.event.status.changed'])
-      expect(eventType(true)(bad)).toBe("must end in a phase Keptn sends: triggered, started, status.changed, finished, invalidated (or a wildcard, '*' or '>')");
+    for (const bad of [
+      'sh.keptn.event.evaluation.done',
+      'sh.keptn.event.evaluation.changed',
+      'sh.keptn.event.*.done',
+      'sh.keptn.event.status.changed',
+    ])
+      expect(eventType(true)(bad)).toBe(
+        "must end in a phase Keptn sends: triggered, started, status.changed, finished, invalidated (or a wildcard, '*' or '>')",
+      );
     await fails(
       resolveAnswers({ kind: 'notification', name: 'x', events: 'sh.keptn.event.evaluation.done' }),
       '--events',
@@ -302,15 +439,29 @@ describe('event types', () => {
   };
 
   it('warn of a task name one typo from a built-in one, and only then', async () => {
-    const { lines } = await warnings({ kind: 'notification', name: 'x', events: 'sh.keptn.event.evaluaton.finished,sh.keptn.event.test.finished' });
+    const { lines } = await warnings({
+      kind: 'notification',
+      name: 'x',
+      events: 'sh.keptn.event.evaluaton.finished,sh.keptn.event.test.finished',
+    });
     expect(lines).toEqual([
       '--events: sh.keptn.event.evaluaton.finished: task "evaluaton" is close to Keptn\'s built-in "evaluation" (a typo?): no Keptn service runs or answers a task "evaluaton"',
     ]);
     expect((await warnings({ kind: 'generic', name: 'x', task: 'deploymnet' })).lines).toEqual([
       '--task: task "deploymnet" is close to Keptn\'s built-in "deployment" (a typo?): no Keptn service runs or answers a task "deploymnet"',
     ]);
-    for (const task of ['load-test', 'jest', 'best', 'tests-e2e', 'deploy-db', 'evaluation', 'test', 'actions-x']) expect(nearBuiltinTask(task)).toBeUndefined();
-    for (const [typo, meant] of [['tset', 'test'], ['tests', 'test'], ['aproval', 'approval'], ['get-slo', 'get-sli'], ['relase', 'release'], ['rollbak', 'rollback'], ['evalutaion', 'evaluation'], ['deploymnet', 'deployment']])
+    for (const task of ['load-test', 'jest', 'best', 'tests-e2e', 'deploy-db', 'evaluation', 'test', 'actions-x'])
+      expect(nearBuiltinTask(task)).toBeUndefined();
+    for (const [typo, meant] of [
+      ['tset', 'test'],
+      ['tests', 'test'],
+      ['aproval', 'approval'],
+      ['get-slo', 'get-sli'],
+      ['relase', 'release'],
+      ['rollbak', 'rollback'],
+      ['evalutaion', 'evaluation'],
+      ['deploymnet', 'deployment'],
+    ])
       expect(nearBuiltinTask(typo)).toMatch(`built-in "${meant}"`);
     expect(editDistance('evaluaton', 'evaluation')).toBe(1);
     expect(editDistance('tset', 'test')).toBe(1);
@@ -328,7 +479,10 @@ describe('event types', () => {
       '--events lists sh.keptn.event.test.triggered more than once: subscribed once',
       "--events: sh.keptn.event.> and sh.keptn.event.test.triggered both match events such as sh.keptn.event.test.triggered: Keptn's distributor (0.8 to 1.4.5) forwards an event once for each subscription it matches, so such an event arrives twice; list only one of them unless the shipyard needs both",
     ]);
-    expect((await warnings({ kind: 'notification', name: 'x', events: 'sh.keptn.event.evaluation.finished,sh.keptn.event.approval.triggered' })).lines).toEqual([]);
+    expect(
+      (await warnings({ kind: 'notification', name: 'x', events: 'sh.keptn.event.evaluation.finished,sh.keptn.event.approval.triggered' }))
+        .lines,
+    ).toEqual([]);
   });
 
   it('overlap where NATS delivers one event to both subjects', () => {

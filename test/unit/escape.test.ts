@@ -26,7 +26,21 @@ describe('q.md', () => {
   });
 
   it('renders as the text, with no link, HTML, emphasis, code or heading', () => {
-    const text = fc.oneof(fc.string({ maxLength: 40 }), fc.constantFrom('<https://evil.example|Bridge>', '[x](https://evil.example)', '&copy; &#169;', '<b>bold</b>', '# title', '1. one', '**x** _y_ `z`', '> quote', '0) zero', '~~~ fence'));
+    const text = fc.oneof(
+      fc.string({ maxLength: 40 }),
+      fc.constantFrom(
+        '<https://evil.example|Bridge>',
+        '[x](https://evil.example)',
+        '&copy; &#169;',
+        '<b>bold</b>',
+        '# title',
+        '1. one',
+        '**x** _y_ `z`',
+        '> quote',
+        '0) zero',
+        '~~~ fence',
+      ),
+    );
     fc.assert(
       fc.property(text, (v) => {
         // One line, as the description's rule allows; leading and trailing blanks are no text.

@@ -5,7 +5,8 @@ import { parse } from 'yaml';
 import { resolveAnswers } from '../../src/answers.js';
 import { renderPlan, targetPath } from '../../src/plan.js';
 import { toBlueprint } from '../../src/blueprint.js';
-import { answersFor, COMBINATIONS, keptnSchema } from '../helpers.js';
+import { NODE } from '../../src/generated-versions.js';
+import { answersFor, COMBINATIONS, keptnSchema, PRESET_COMBINATIONS } from '../helpers.js';
 
 const REQUIRED = [
   'package.json',
@@ -140,7 +141,16 @@ describe('layers', () => {
 
   it('a tool preset replaces the default handler and keeps the shared service', async () => {
     const k6 = await files({ kind: 'test-tool', 'test-tool': 'k6' });
-    expect(k6).toEqual(expect.arrayContaining(['src/handler.ts', 'src/tool.ts', 'src/keptn/run-tool.ts', 'src/keptn/service.ts', 'test/stand-in.mjs', 'chart/values.yaml']));
+    expect(k6).toEqual(
+      expect.arrayContaining([
+        'src/handler.ts',
+        'src/tool.ts',
+        'src/keptn/run-tool.ts',
+        'src/keptn/service.ts',
+        'test/stand-in.mjs',
+        'chart/values.yaml',
+      ]),
+    );
     expect(k6).not.toContain('keptn/resources/x/checks.yaml');
     expect(await files({ kind: 'test-tool' })).toEqual(expect.arrayContaining(['src/handler.ts', 'keptn/resources/x/checks.yaml']));
   });
@@ -150,7 +160,11 @@ describe.each(['custom', 'locust', 'jmeter', 'k6', 'artillery'])('the Dockerfile
   it('installs the tool in the runtime stage as root, from stages it declares', async () => {
     const plan = renderPlan(toBlueprint(await resolveAnswers({ kind: 'test-tool', name: 'x', 'test-tool': tool })));
     // Continuation lines belong to the instruction before them.
-    const lines = plan.get('Dockerfile')!.replace(/\\\n/g, ' ').split('\n').filter((l) => l.trim() && !l.startsWith('#'));
+    const lines = plan
+      .get('Dockerfile')!
+      .replace(/\\\n/g, ' ')
+      .split('\n')
+      .filter((l) => l.trim() && !l.startsWith('#'));
     const KEYWORDS = ['FROM', 'WORKDIR', 'COPY', 'RUN', 'ENV', 'USER', 'EXPOSE', 'CMD'];
     expect(lines.filter((l) => !KEYWORDS.includes(l.split(' ')[0]))).toEqual([]);
     const stages = lines.filter((l) => l.startsWith('FROM ')).map((l) => / AS (\S+)$/.exec(l)?.[1]);
@@ -204,9 +218,16 @@ describe.each(SERVICE_PROJECTS.map((a) => [Object.values(a).join(' '), a] as con
   it("keeps the owner's files at the top of src/, the machinery in src/keptn/, development code in src/dev/", async () => {
     const src = [...(await plan()).keys()].filter((p) => p.startsWith('src/'));
     const tool = given['test-tool'] !== undefined && given['test-tool'] !== 'custom';
-    expect(src.filter((p) => !/^src\/(keptn|dev)\//.test(p)).sort()).toEqual(tool ? ['src/handler.ts', 'src/main.ts', 'src/tool.ts'] : ['src/handler.ts', 'src/main.ts']);
-    expect(src.filter((p) => p.startsWith('src/dev/')).sort()).toEqual(['src/dev/dev-broker.ts', 'src/dev/dev.ts', 'src/dev/send-event.ts']);
-    for (const need of ['service', 'server', 'tasks', 'events', 'integration', 'resources', 'config', 'log']) expect(src).toContain(`src/keptn/${need}.ts`);
+    expect(src.filter((p) => !/^src\/(keptn|dev)\//.test(p)).sort()).toEqual(
+      tool ? ['src/handler.ts', 'src/main.ts', 'src/tool.ts'] : ['src/handler.ts', 'src/main.ts'],
+    );
+    expect(src.filter((p) => p.startsWith('src/dev/')).sort()).toEqual([
+      'src/dev/dev-broker.ts',
+      'src/dev/dev.ts',
+      'src/dev/send-event.ts',
+    ]);
+    for (const need of ['service', 'server', 'tasks', 'events', 'integration', 'resources', 'config', 'log'])
+      expect(src).toContain(`src/keptn/${need}.ts`);
   });
 
   it('says at the top of each machinery and development file that regenerate maintains it and where the owner’s code goes', async () => {
@@ -220,7 +241,39 @@ describe.each(SERVICE_PROJECTS.map((a) => [Object.values(a).join(' '), a] as con
     }
   });
 
-  it("imports only what exists: every relative import of src/ and test/ names a generated file", async () => {
+  // Issue 22 §17: on a loaded machine a generated project's own tests timed out (vitest's 5 s, a
+  // test's 30 s). One limit against a hang, scaled by TEST_TIME_SCALE, and no test sets its own.
+  it.each(PRESET_COMBINATIONS.filter((c) => (c.answers.runtime ?? 'service') === 'service'))(
+    '$label: one time limit for its tests, against a hang only, and none of their own',
+    async ({ answers }) => {
+      const p = renderPlan(toBlueprint(await resolveAnswers(answers)));
+      const config = p.get('vitest.config.ts');
+      expect(config, 'vitest.config.ts').toBeDefined();
+      expect(config).toMatch(/testTimeout: LIMIT, hookTimeout: LIMIT/);
+      expect(config).toMatch(/const LIMIT = 10 \* 60_000 \* Math\.max\(1, Number\(process\.env\.TEST_TIME_SCALE\) \|\| 1\);/);
+      for (const [path, text] of p) {
+        if (!path.startsWith('test/')) continue;
+        expect(text.match(/\{ timeout: \d[\d_]* \}|, \d[\d_]*\)\.to|(until|waitFor)\([^;]*, \d[\d_]*\);/g) ?? [], path).toEqual([]);
+      }
+    },
+  );
+
+  // Issue 23 §1: Node 20 reached its end of life on 2026-04-30; generated projects follow NODE.
+  it.each(PRESET_COMBINATIONS)('$label: runs on the Node line of src/generated-versions.ts', async ({ answers }) => {
+    const p = renderPlan(toBlueprint(await resolveAnswers(answers)));
+    const versions = [...p].flatMap(([path, text]) => [...text.matchAll(/node-version: (\S+)/g)].map((m) => `${path}: ${m[1]}`));
+    expect(versions.length).toBeGreaterThan(0);
+    expect(versions.filter((v) => !v.endsWith(`: ${NODE.major}`))).toEqual([]);
+    if (!p.has('package.json')) return;
+    const pkg = JSON.parse(p.get('package.json')!);
+    expect(pkg.engines.node).toBe(NODE.engines);
+    expect(pkg.devDependencies['@types/node']).toBe(NODE.types);
+    const bases = [...p.get('Dockerfile')!.matchAll(/^FROM (node:\S+)/gm)].map((m) => m[1]);
+    expect(bases.length).toBe(2);
+    for (const base of bases) expect([NODE.alpine, NODE.debian]).toContain(base);
+  });
+
+  it('imports only what exists: every relative import of src/ and test/ names a generated file', async () => {
     const p = await plan();
     for (const [path, text] of p) {
       if (!/^(src|test)\/.*\.ts$/.test(path)) continue;
@@ -240,10 +293,14 @@ describe.each(SERVICE_PROJECTS.map((a) => [Object.values(a).join(' '), a] as con
     expect(pkg.scripts.dev).toMatch(/ node dist\/dev\/dev\.js$/);
     expect(pkg.scripts['send-event']).toMatch(/ node dist\/dev\/send-event\.js$/);
     const tsconfig = JSON.parse(p.get('tsconfig.json')!);
-    expect(tsconfig.include).toEqual(['src', 'test']);
+    expect(tsconfig.include).toEqual(['src', 'test', 'vitest.config.ts']);
     expect(tsconfig.compilerOptions).toMatchObject({ noEmit: true, strict: true });
     const build = JSON.parse(p.get('tsconfig.build.json')!);
-    expect(build).toMatchObject({ extends: './tsconfig.json', include: ['src'], compilerOptions: { noEmit: false, rootDir: 'src', outDir: 'dist' } });
+    expect(build).toMatchObject({
+      extends: './tsconfig.json',
+      include: ['src'],
+      compilerOptions: { noEmit: false, rootDir: 'src', outDir: 'dist' },
+    });
     const ci = parse(p.get('.github/workflows/ci.yml')!);
     const runs = ci.jobs.test.steps.map((s: any) => s.run).filter(Boolean);
     expect(runs.indexOf('npm test')).toBeGreaterThan(runs.indexOf('npm ci'));

@@ -10,7 +10,11 @@ const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
 
 describe('README', () => {
   it('starts with a command that generates outside the checkout, and the test command .ci/run runs', () => {
-    const [generate, test] = README.split('```sh\n')[1].split('```')[0].trim().split('\n').map((l) => l.replace(/\s+#.*$/, ''));
+    const [generate, test] = README.split('```sh\n')[1]
+      .split('```')[0]
+      .trim()
+      .split('\n')
+      .map((l) => l.replace(/\s+#.*$/, ''));
     expect(generate).toMatch(/create-keptn-integration\.js \.\.\/\S+ /);
     expect(test).toBe('npm ci && npm test');
     expect(readFileSync(new URL('../../.ci/run', import.meta.url), 'utf8')).toMatch(/\nnpm ci --no-audit --no-fund && npm test\n$/);
@@ -46,7 +50,8 @@ describe('README', () => {
     ];
     const generated = new Set<string>();
     for (const given of projects) {
-      for (const path of renderPlan(toBlueprint(await resolveAnswers({ name: 'x', ...given }))).keys()) if (path.startsWith('src/')) generated.add(path);
+      for (const path of renderPlan(toBlueprint(await resolveAnswers({ name: 'x', ...given }))).keys())
+        if (path.startsWith('src/')) generated.add(path);
     }
     expect(drawn.filter((p) => p.startsWith('src/') && !p.endsWith('/')).sort()).toEqual([...generated].sort());
   });

@@ -24,10 +24,9 @@ describe('merge3', () => {
 describe('planRegeneration', () => {
   const run = (current: Record<string, string>, base: Record<string, string>, next: Record<string, string>, restore: string[] = []) =>
     Object.fromEntries(
-      planRegeneration((p) => current[p], new Map(Object.entries(base)), new Map(Object.entries(next)), labels, new Set(restore)).map((c) => [
-        c.path,
-        [c.status, c.next],
-      ]),
+      planRegeneration((p) => current[p], new Map(Object.entries(base)), new Map(Object.entries(next)), labels, new Set(restore)).map(
+        (c) => [c.path, [c.status, c.next]],
+      ),
     );
 
   it('decides every case of the owner × template table', () => {
@@ -62,7 +61,9 @@ describe('planRegeneration', () => {
 
   it('never decodes a file that is not text: kept, or the rendering beside it', () => {
     const changes = (base: Record<string, string>, next: Record<string, string>) =>
-      planRegeneration(() => NOT_TEXT, new Map(Object.entries(base)), new Map(Object.entries(next)), labels).map(({ path, status, next, beside }) => ({ path, status, next, beside }));
+      planRegeneration(() => NOT_TEXT, new Map(Object.entries(base)), new Map(Object.entries(next)), labels).map(
+        ({ path, status, next, beside }) => ({ path, status, next, beside }),
+      );
     expect(changes({ f: 'old' }, { f: 'new' })).toEqual([
       { path: 'f', status: 'conflict', next: undefined, beside: 'f.regenerated' },
       { path: 'f.regenerated', status: 'added', next: 'new', beside: undefined },
@@ -82,8 +83,18 @@ describe('moved files (the flat src/ of 0.1.0 → src/keptn/ and src/dev/)', () 
   const HANDLER = (imports: string, body = 'export const x = 1;\n') => `// handler\nimport { join } from 'node:path';\n${imports}\n${body}`;
   const OLD = "import type { Integration } from './integration.js';\nimport type { Outcome } from './keptn.js';";
   const NEW = "import type { Integration } from './keptn/integration.js';\nimport type { Outcome } from './keptn/events.js';";
-  const base = { 'src/handler.ts': HANDLER(OLD), 'src/integration.ts': 'I', 'src/keptn.ts': "import { log } from './log.js';\nK", 'src/log.ts': 'L' };
-  const next = { 'src/handler.ts': HANDLER(NEW), 'src/keptn/integration.ts': 'I2', 'src/keptn/events.ts': "import { log } from './log.js';\nK2", 'src/keptn/log.ts': 'L' };
+  const base = {
+    'src/handler.ts': HANDLER(OLD),
+    'src/integration.ts': 'I',
+    'src/keptn.ts': "import { log } from './log.js';\nK",
+    'src/log.ts': 'L',
+  };
+  const next = {
+    'src/handler.ts': HANDLER(NEW),
+    'src/keptn/integration.ts': 'I2',
+    'src/keptn/events.ts': "import { log } from './log.js';\nK2",
+    'src/keptn/log.ts': 'L',
+  };
 
   it('moves untouched files: the old removed, the new added', () => {
     expect(run(base, base, next)).toEqual({
@@ -103,7 +114,10 @@ describe('moved files (the flat src/ of 0.1.0 → src/keptn/ and src/dev/)', () 
       'src/handler.ts': HANDLER(`${OLD}\nimport { log } from './log.js';`, 'export const x = 2;\n'),
       'src/keptn.ts': "import { log } from './log.js';\nK\n// ours",
     };
-    const result = run(edited, base, { ...next, 'src/keptn/events.ts': "// regenerate maintains this\nimport { log } from './log.js';\nK" });
+    const result = run(edited, base, {
+      ...next,
+      'src/keptn/events.ts': "// regenerate maintains this\nimport { log } from './log.js';\nK",
+    });
     expect(result['src/handler.ts']).toEqual(['merged', HANDLER(`${NEW}\nimport { log } from './keptn/log.js';`, 'export const x = 2;\n')]);
     expect(result['src/keptn.ts']).toEqual(['removed', null]);
     expect(result['src/keptn/events.ts']).toEqual(['merged', "// regenerate maintains this\nimport { log } from './log.js';\nK\n// ours"]);
@@ -120,18 +134,39 @@ describe('moved files (the flat src/ of 0.1.0 → src/keptn/ and src/dev/)', () 
   });
 
   it('relink points relative module paths at where their targets are now', () => {
-    const moves = new Map([['src/keptn.ts', 'src/keptn/events.ts'], ['src/service.ts', 'src/keptn/service.ts'], ['src/dev-broker.ts', 'src/dev/dev-broker.ts']]);
+    const moves = new Map([
+      ['src/keptn.ts', 'src/keptn/events.ts'],
+      ['src/service.ts', 'src/keptn/service.ts'],
+      ['src/dev-broker.ts', 'src/dev/dev-broker.ts'],
+    ]);
     // A file that stays: only paths to moved files change, in any quoted form.
-    expect(relink("import { a } from './keptn.js';\nimport b from \"./handler.js\";\nvi.mock('./keptn.js');", 'src/handler.ts', 'src/handler.ts', moves)).toBe(
-      "import { a } from './keptn/events.js';\nimport b from \"./handler.js\";\nvi.mock('./keptn/events.js');",
-    );
-    expect(relink("import { s } from '../src/service.js';\nimport { d } from '../src/dev-broker.js';\nnew URL('../test-events', import.meta.url);", 'test/h.ts', 'test/h.ts', moves)).toBe(
+    expect(
+      relink(
+        "import { a } from './keptn.js';\nimport b from \"./handler.js\";\nvi.mock('./keptn.js');",
+        'src/handler.ts',
+        'src/handler.ts',
+        moves,
+      ),
+    ).toBe("import { a } from './keptn/events.js';\nimport b from \"./handler.js\";\nvi.mock('./keptn/events.js');");
+    expect(
+      relink(
+        "import { s } from '../src/service.js';\nimport { d } from '../src/dev-broker.js';\nnew URL('../test-events', import.meta.url);",
+        'test/h.ts',
+        'test/h.ts',
+        moves,
+      ),
+    ).toBe(
       "import { s } from '../src/keptn/service.js';\nimport { d } from '../src/dev/dev-broker.js';\nnew URL('../test-events', import.meta.url);",
     );
     // A moved file: every module path relative to its new folder.
-    expect(relink("import { i } from './handler.js';\nimport { k } from './keptn.js';\nimport { d } from './dev-broker.js';", 'src/service.ts', 'src/keptn/service.ts', moves)).toBe(
-      "import { i } from '../handler.js';\nimport { k } from './events.js';\nimport { d } from '../dev/dev-broker.js';",
-    );
+    expect(
+      relink(
+        "import { i } from './handler.js';\nimport { k } from './keptn.js';\nimport { d } from './dev-broker.js';",
+        'src/service.ts',
+        'src/keptn/service.ts',
+        moves,
+      ),
+    ).toBe("import { i } from '../handler.js';\nimport { k } from './events.js';\nimport { d } from '../dev/dev-broker.js';");
   });
 
   it('names a new path for every old one, inside src/keptn/ or src/dev/', () => {

@@ -18,7 +18,11 @@ function killedMidInstall(pid: number): { dir: string; staging: string } {
   writeFileSync(join(staging, 'new', 'README.md'), 'our readme');
   writeFileSync(join(staging, 'new', 'src', 'new.ts'), 'ours');
   writeFileSync(join(staging, 'old', 'package.json'), 'owner package');
-  const files = [['package.json', true], ['src/new.ts', true], ['README.md', true]];
+  const files = [
+    ['package.json', true],
+    ['src/new.ts', true],
+    ['README.md', true],
+  ];
   writeFileSync(join(staging, 'journal.json'), JSON.stringify({ files, created: ['src'] }));
   return { dir, staging };
 }

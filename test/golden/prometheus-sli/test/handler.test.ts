@@ -1,17 +1,38 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { fillPlaceholders, INSERT, parseSliFile, SLI_RESOURCE } from '../src/handler.js';
-import { expectReplyTo, startStack, testEvent, type Stack } from './harness.js';
+import { expectReplyTo, RESOURCES, startStack, testEvent, type Stack } from './harness.js';
 
 const EVENT_FILE = 'get-sli.triggered.json';
 
 /** What these tests write goes into this folder, removed when they end (also when one fails). */
 const scratch = mkdtempSync(join(tmpdir(), 'handler-test-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+/**
+ * The machinery is tested with an sli.yaml of its own, so that these tests hold whatever yours in
+ * keptn/resources/ says; the tests at the end hold your sli.yaml and slo.yaml to being valid.
+ */
+const FIXTURE = {
+  throughput: 'sum(rate(http_requests_total{job="$SERVICE-$PROJECT-$STAGE"}[$DURATION_SECONDS]))',
+  error_rate: 'sum(rate(http_requests_total{job="$SERVICE",status!~"2.."}[$DURATION_SECONDS])) or vector(0)',
+  response_time_p95: 'histogram_quantile(0.95, sum(rate(http_request_duration_seconds_bucket[$DURATION_SECONDS])) by (le))',
+};
+const INDICATORS = Object.keys(FIXTURE);
+const FIXTURES = resourcesWith(FIXTURE);
+
+/** A resource folder of this test's own, holding an sli.yaml with these queries. */
+function resourcesWith(indicators: Record<string, string>): string {
+  const dir = mkdtempSync(join(scratch, 'resources-'));
+  mkdirSync(dirname(join(dir, SLI_RESOURCE)), { recursive: true });
+  writeFileSync(join(dir, SLI_RESOURCE), JSON.stringify({ indicators }));
+  return dir;
+}
 
 /** Part of the request that names the p95 indicator. */
 const P95 = 'histogram_quantile';
@@ -54,9 +75,14 @@ afterEach(async () => {
   servers.splice(0).forEach((s) => s.close());
 });
 
-async function evaluate(metricsUrl: string, mode: 'binary' | 'structured' = 'binary', resourcesDir?: string, data: Record<string, unknown> = {}) {
+/** A get-sli request for these indicators (the fixture's by default), window and provider from the sample event. */
+function getSli(extra: Record<string, unknown> = {}) {
+  return { ...(testEvent(EVENT_FILE).data?.['get-sli'] as object), indicators: INDICATORS, customFilters: [], ...extra };
+}
+
+async function evaluate(metricsUrl: string, mode: 'binary' | 'structured' = 'binary', resourcesDir = FIXTURES, data: Record<string, unknown> = {}) {
   stack = await startStack({ env: { METRICS_URL: metricsUrl }, resourcesDir });
-  const event = testEvent(EVENT_FILE, data);
+  const event = testEvent(EVENT_FILE, { 'get-sli': getSli(), ...data });
   expect((await stack.post(event, mode)).status).toBe(202);
   await stack.broker.until(() => stack!.replies().length >= 2);
   const [started, finished] = stack.replies();
@@ -134,15 +160,13 @@ describe('get-sli.triggered', () => {
   });
 
   it("fills slo.yaml's filters and the event's labels into the queries, escaped", async () => {
-    const resources = mkdtempSync(join(scratch, 'filters-'));
-    mkdirSync(join(resources, SLI_RESOURCE, '..'), { recursive: true });
-    writeFileSync(join(resources, SLI_RESOURCE), 'indicators:\n  throughput: sum(rate(http_requests_total{handler="$handler",team=\'$LABEL.team\'}[$DURATION_SECONDS]))\n');
+    const resources = resourcesWith({ throughput: 'sum(rate(http_requests_total{handler="$handler",team=\'$LABEL.team\'}[$DURATION_SECONDS]))' });
     const prom = await backend(() => 5);
     servers.push(prom.server);
     const hostile = 'x"} or vector(1) #';
     const finished = await evaluate(prom.url, 'binary', resources, {
       labels: { team: "o'neil" },
-      'get-sli': { ...(testEvent(EVENT_FILE).data?.['get-sli'] as object), indicators: ['throughput'], customFilters: [{ key: 'handler', value: hostile }] },
+      'get-sli': getSli({ indicators: ['throughput'], customFilters: [{ key: 'handler', value: hostile }] }),
     });
     expect(finished.data['get-sli'].indicatorValues).toEqual([{ metric: 'throughput', value: 5, success: true }]);
     expect(prom.requests[0].searchParams.get('query')).toBe(`sum(rate(http_requests_total{handler="x\\"} or vector(1) #",team='o\\'neil'}[600s]))`);
@@ -156,23 +180,18 @@ describe('get-sli.triggered', () => {
   });
 
   it('stays silent for another SLI provider', async () => {
-    stack = await startStack();
-    const event = testEvent(EVENT_FILE, { 'get-sli': { sliProvider: 'someone-else', indicators: ['throughput'] } });
+    stack = await startStack({ resourcesDir: FIXTURES });
+    const event = testEvent(EVENT_FILE, { 'get-sli': getSli({ sliProvider: 'someone-else' }) });
     expect((await stack.post(event)).status).toBe(200);
     await new Promise((r) => setTimeout(r, 100));
     expect(stack.replies()).toEqual([]);
   });
 });
 
-describe('sli.yaml', () => {
-  it('parses the generated file and fills placeholders', async () => {
-    const { readFileSync } = await import('node:fs');
-    const text = readFileSync(new URL('../keptn/resources/prometheus-sli/sli.yaml', import.meta.url), 'utf8');
-    const queries = parseSliFile(text);
-    expect(Object.keys(queries)).toEqual(['throughput', 'error_rate', 'response_time_p95']);
-    expect(fillPlaceholders('job="$SERVICE-$PROJECT-$STAGE"', testEvent(EVENT_FILE) as never, INSERT)).toBe(
-      'job="carts-sockshop-dev"',
-    );
+describe('placeholders', () => {
+  it("fills the event's coordinates", () => {
+    const event = testEvent(EVENT_FILE, { project: 'shop', stage: 'prod', service: 'cart' }) as never;
+    expect(fillPlaceholders('job="$SERVICE-$PROJECT-$STAGE"', event, INSERT)).toBe('job="cart-shop-prod"');
   });
 
   it('fills each placeholder once, by its whole name, a filter before a name of the same spelling', () => {
@@ -201,5 +220,32 @@ describe('sli.yaml', () => {
 
   it('names what is wrong in a broken file', () => {
     expect(() => parseSliFile('indicators: [a, b]')).toThrow(/map "indicators"/);
+  });
+});
+
+describe('your sli.yaml and slo.yaml (keptn/resources/, yours to edit)', () => {
+  // Read in each test, so that a file that does not parse fails a test that names it.
+  const yours = () => {
+    const queries = parseSliFile(readFileSync(join(RESOURCES, SLI_RESOURCE), 'utf8'));
+    const slo = parse(readFileSync(join(RESOURCES, 'slo.yaml'), 'utf8')) as { objectives?: { sli: string }[]; filter?: Record<string, string> };
+    return { queries, slo, scored: (slo?.objectives ?? []).map((o) => o.sli) };
+  };
+
+  it('slo.yaml scores only indicators that sli.yaml defines', () => {
+    const { queries, scored } = yours();
+    expect(scored.length, 'slo.yaml has no objectives').toBeGreaterThan(0);
+    expect(scored.filter((sli) => !(sli in queries)), 'objectives with no query in sli.yaml').toEqual([]);
+  });
+
+  // A healthy service (see `healthy`): a query over failed requests needs `or vector(0)`.
+  it("gives each objective a value on a healthy service, with slo.yaml's filters", async () => {
+    const metrics = await backend(healthy);
+    servers.push(metrics.server);
+    const { slo, scored } = yours();
+    const customFilters = Object.entries(slo.filter ?? {}).map(([key, value]) => ({ key, value }));
+    const finished = await evaluate(metrics.url, 'binary', RESOURCES, { 'get-sli': getSli({ indicators: scored, customFilters }) });
+    const values = finished.data['get-sli'].indicatorValues as { metric: string; success: boolean; message?: string }[];
+    expect(values.filter((v) => !v.success)).toEqual([]);
+    expect(values.map((v) => v.metric)).toEqual(scored);
   });
 });

@@ -14,6 +14,13 @@ import { startService } from '../src/keptn/service.js';
 
 export const RESOURCES = fileURLToPath(new URL('../keptn/resources', import.meta.url));
 
+/**
+ * How long a test waits for what must happen (a process to end, a file to appear): a bound against
+ * a hang, not a speed check, so a slow or loaded machine is only slower. vitest.config.ts has the
+ * one limit per test.
+ */
+export const PATIENCE_MS = 120_000;
+
 /** Keeps log lines for assertions instead of printing them. */
 export function memoryLog() {
   const lines: { level: string; msg: string; fields?: Record<string, unknown> }[] = [];

@@ -201,7 +201,8 @@ describe('tasks', () => {
 });
 
 /** Polls `done` every 10 ms; throws after `ms`. */
-async function waitFor(done: () => boolean, ms = 5000): Promise<void> {
+/** Like the broker's `until`: a bound against a hang, not a speed check. */
+async function waitFor(done: () => boolean, ms = 120_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (!done()) {
     if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms`);
@@ -355,7 +356,7 @@ describe('replies the distributor cannot take now', () => {
     const events = Array.from({ length: 20 }, () => triggered());
     expect((await Promise.all(events.map((e) => stack!.post(e)))).map((r) => r.status)).toEqual(Array(20).fill(202));
     await back;
-    await waitFor(() => stack!.replies().length >= 40, 10_000);
+    await waitFor(() => stack!.replies().length >= 40);
     expect(events.map((e) => [repliesTo(e, 'started').length, repliesTo(e, 'finished').map((r) => r.data.status)])).toEqual(Array(20).fill([1, ['succeeded']]));
     expect(givenUp()).toEqual([]);
     // The outage was met: one warning per reply when its trouble began, not one per attempt.
@@ -398,7 +399,7 @@ describe('replies the distributor cannot take now', () => {
     await sleep(50);
     const event = triggered();
     await stack.post(event);
-    await waitFor(() => givenUp().length >= 2, 5000);
+    await waitFor(() => givenUp().length >= 2);
     await back;
     await sleep(100); // would anything more be sent or logged?
     const fields = { id: event.id, shkeptncontext: event.shkeptncontext, error: expect.stringMatching(/ECONNREFUSED/), attempts: expect.any(Number) };
@@ -422,7 +423,7 @@ describe('replies the distributor cannot take now', () => {
     expect(refused.status).toBe(503);
     expect(await refused.json()).toEqual({ error: 'too many replies wait for the distributor: not taking new tasks' });
     await back;
-    await waitFor(() => stack!.replies().length >= 4, 10_000);
+    await waitFor(() => stack!.replies().length >= 4);
     expect([a, b].map((e) => [repliesTo(e, 'started').length, repliesTo(e, 'finished').length])).toEqual([
       [1, 1],
       [1, 1],

@@ -54,8 +54,7 @@ async function run(status: number | ((url: string) => number), options: { mode?:
   const event = testEvent(EVENT_FILE, { deployment: { deploymentURIsLocal: [svc.url + (options.path ?? '')] } });
   const res = await stack.post(event, options.mode);
   expect(res.status).toBe(202);
-  // Long enough for a thousand checks on a slow machine; the test's own timeout is the limit.
-  await stack.broker.until(() => stack!.replies().length >= 2, 30_000);
+  await stack.broker.until(() => stack!.replies().length >= 2);
   const [started, finished] = stack.replies();
   expectReplyTo(event, started, 'started');
   expectReplyTo(event, finished, 'finished');
@@ -85,7 +84,7 @@ describe(`${TASK}.triggered`, () => {
     expect(requests).toEqual(['/app/health', '/app/health', '/app/items?limit=1']);
   });
 
-  it('keeps the .finished under 64 KiB when 1,100 checks fail', { timeout: 30_000 }, async () => {
+  it('keeps the .finished under 64 KiB when 1,100 checks fail', async () => {
     // Keptn's distributor refuses events over 64 KiB: listing every failure would lose the .finished.
     const checks = `checks:\n${Array.from({ length: 1100 }, (_, i) => `  - path: /check-${i}\n`).join('')}`;
     const { finished } = await run(500, { resourcesDir: resources(checks) });

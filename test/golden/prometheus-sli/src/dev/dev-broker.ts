@@ -100,8 +100,11 @@ export async function startDevBroker(options: BrokerOptions) {
     url: `http://127.0.0.1:${port}`,
     events,
     webhooks,
-    /** Resolves once `done()` holds, checking after every arrival; rejects after `ms`. */
-    async until(done: () => boolean, ms = 5000): Promise<void> {
+    /**
+     * Resolves once `done()` holds, checking after every arrival; rejects after `ms`, a bound
+     * against a hang rather than a speed check (so it is long: a loaded machine is only slower).
+     */
+    async until(done: () => boolean, ms = 120_000): Promise<void> {
       const deadline = Date.now() + ms;
       while (!done()) {
         const left = deadline - Date.now();

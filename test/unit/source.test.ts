@@ -1,0 +1,26 @@
+// The generator's own source stays readable: no line over 140 characters (Prettier's printWidth,
+// which cannot break a long string or comment by itself).
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+const LIMIT = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).prettier.printWidth as number;
+
+function sources(dir: string): string[] {
+  return readdirSync(join(ROOT, dir), { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && /\.(ts|mjs|js)$/.test(e.name))
+    .map((e) => join(e.parentPath, e.name));
+}
+
+describe('source lines', () => {
+  it(`are at most ${LIMIT} characters in src/ and bin/`, () => {
+    expect(LIMIT).toBe(140);
+    const long = [...sources('src'), ...sources('bin')].flatMap((file) =>
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .flatMap((line, i) => (line.length > LIMIT ? [`${file.slice(ROOT.length)}:${i + 1} (${line.length})`] : [])),
+    );
+    expect(long).toEqual([]);
+  });
+});
