@@ -8,7 +8,7 @@
 // first on the PATH of every process the tests start. The generator itself runs on this
 // machine's Node (process.execPath, test/run.ts), and on that line too (test/node-lines.test.ts).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,10 +35,27 @@ function nodeLine(major: number): string {
  */
 const VITEST_OWN = /^[A-Za-z0-9_-]{21}$/;
 
+/** Each run's scratch folder, with the process id of the run that owns it. */
+const SCRATCH = 'cki-run-';
+const RUN_PID = '.run-pid';
+
+/** The scratch folder of another copy of the suite, running beside this one: not ours to report. */
+function otherRun(system: string, name: string): boolean {
+  if (!name.startsWith(SCRATCH)) return false;
+  try {
+    const pid = Number(readFileSync(join(system, name, RUN_PID), 'utf8'));
+    process.kill(pid, 0);
+    return pid !== process.pid;
+  } catch {
+    return false;
+  }
+}
+
 export default function setup(): () => Promise<void> {
   const system = tmpdir();
   const before = new Set(readdirSync(system));
-  const scratch = mkdtempSync(join(system, 'cki-run-'));
+  const scratch = mkdtempSync(join(system, SCRATCH));
+  writeFileSync(join(scratch, RUN_PID), String(process.pid));
   process.env.TMPDIR = scratch;
   process.env.PATH = `${nodeLine(NODE.major)}${delimiter}${process.env.PATH}`;
   // Settings of the npm that started this run (npm test) would reach the generated projects' npm:
@@ -63,7 +80,7 @@ export default function setup(): () => Promise<void> {
     // is still there a moment later: a folder being removed is no leak.
     const added = () =>
       readdirSync(system, { withFileTypes: true })
-        .filter((entry) => entry.isDirectory() && !before.has(entry.name) && !VITEST_OWN.test(entry.name))
+        .filter((entry) => entry.isDirectory() && !before.has(entry.name) && !VITEST_OWN.test(entry.name) && !otherRun(system, entry.name))
         .map((entry) => entry.name);
     const seen = new Set(added());
     await new Promise((r) => setTimeout(r, 1500));

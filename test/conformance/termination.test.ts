@@ -46,11 +46,17 @@ describe.each(['1.4', '0.8'])('a pod of the chart for Keptn %s stopped with even
     expect(subscribedSeconds).toBeGreaterThan(3);
 
     const distributor = await startDistributorStandIn();
-    // The integration container: the service with the chart's settings, on a free port.
+    // The integration container: the service with the chart's settings, but on a free port (a pod
+    // has its port to itself; this machine runs other tests, and maybe another copy of the suite).
     const env = Object.fromEntries(integration.env.filter((e: any) => 'value' in e).map((e: any) => [e.name, e.value]));
     const service = await startService(
       dir,
-      { ...env, EVENT_BROKER_URL: `${distributor.url}/event`, CONFIGURATION_SERVICE_URL: `${distributor.url}/resource-service` },
+      {
+        ...env,
+        PORT: '0',
+        EVENT_BROKER_URL: `${distributor.url}/event`,
+        CONFIGURATION_SERVICE_URL: `${distributor.url}/resource-service`,
+      },
       // The kubelet kills at the grace period, not execa 5 s after SIGTERM.
       { forceKillAfterDelay: false },
     );

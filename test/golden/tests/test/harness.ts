@@ -102,7 +102,10 @@ export type Stack = Awaited<ReturnType<typeof startStack>>;
 /** The distributor's /event route in front of the broker, answering as `answer` says. */
 async function startGate(brokerEventUrl: string, answer: NonNullable<StackOptions['answer']>) {
   const attempts: Attempt[] = [];
+  let down = false;
   const server = createServer(async (req, res) => {
+    // A request on a connection kept alive from before the outage: nothing arrives either.
+    if (down) return void req.socket.resetAndDestroy();
     const chunks: Buffer[] = [];
     for await (const c of req as AsyncIterable<Buffer>) chunks.push(c);
     const text = Buffer.concat(chunks).toString('utf8');
@@ -123,19 +126,22 @@ async function startGate(brokerEventUrl: string, answer: NonNullable<StackOption
     }
     res.writeHead(status).end();
   });
+  server.on('connection', (socket) => down && socket.resetAndDestroy());
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/event`,
     attempts,
-    /** Stops listening as a restarting distributor does (requests being answered finish), for `ms`. */
+    /**
+     * Takes nothing for `ms`, as a restarting distributor (requests being answered finish): every
+     * connection is reset, which the sender, like a refused one, knows was not read. The port stays
+     * this server's: closed and opened again, it could go to another process on the machine.
+     */
     async outage(ms: number): Promise<void> {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
+      down = true;
+      server.closeIdleConnections();
       await new Promise((r) => setTimeout(r, ms));
-      await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+      down = false;
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -224,7 +224,7 @@ export interface SenderOptions {
 export class SendError extends Error {
   constructor(
     message: string,
-    /** Why the last attempt failed: `HTTP 500`, `connect ECONNREFUSED …`. */
+    /** Why the last attempt failed: `HTTP 500`, `connect ECONNREFUSED …`, `read ECONNRESET`. */
     readonly reason: string,
     /**
      * False only when no attempt can have reached Keptn: each was answered with an error status or
