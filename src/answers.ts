@@ -9,6 +9,7 @@ import { originExample, WEBHOOK_FORMATS } from './kinds/notification.js';
 import { METRICS_BACKENDS } from './kinds/sli-provider.js';
 import { TEST_TOOLS } from './kinds/test-tool-presets.js';
 import { RUNTIMES } from './runtimes/index.js';
+import { LICENSES } from './licenses.js';
 import { KIND_ANSWERS, type KindAnswer } from './kinds/types.js';
 import { DEFAULT_KEPTN, KEPTN_MINORS, KEPTN_RANGE, keptnRule, keptnVersion } from './keptn-versions.js';
 import {
@@ -316,6 +317,16 @@ export const ANSWERS: readonly AnswerDef[] = [
     message: 'Description',
     default: (a) => `Keptn ${a.kind} integration: ${kindById(a.kind)?.describe?.(a) ?? kindById(a.kind)?.summary}`,
     rule: () => freeText(200),
+  },
+  {
+    key: 'license',
+    advanced: true,
+    flag: '--license <spdx-id>',
+    help: `the licence it is published under: ${LICENSES.map((l) => l.id).join(', ')} (LICENSE file, package.json, ArtifactHub)`,
+    example: '--license MIT',
+    message: 'Licence',
+    ...pick(() => LICENSES.map((l) => ({ value: l.id, name: l.id, description: l.summary }))),
+    default: () => 'Apache-2.0',
   },
   {
     key: 'owner',

@@ -4,6 +4,7 @@ import type { Answers } from './answers.js';
 import { kindById, type Kind } from './kinds/index.js';
 import type { DockerAdditions, JobAction, KeptnResource, KindEnv, ShipyardSequence } from './kinds/types.js';
 import { keptnVersion, type KeptnVersion } from './keptn-versions.js';
+import { LICENSES, licenseLayers, type License } from './licenses.js';
 import { isWildcard, taskOf } from './rules.js';
 import type { Runtime } from './runtimes/index.js';
 import { inJobVolume } from './runtimes/job-executor.js';
@@ -47,8 +48,10 @@ export interface Blueprint {
   dependencies: Record<string, string>;
   /** A service of its own, or a definition for one of Keptn's no-code routes (no code, no chart). */
   runtime: Runtime;
-  /** Template layers rendered, in order (see Kind.layers). */
+  /** Template layers rendered, in order (see Kind.layers), the licence's last. */
   layers: string[];
+  /** What it is published under (src/licenses.ts). */
+  license: License;
   /** job/config.yaml's actions (job-executor runtime). */
   jobActions: JobAction[];
   /** webhook/webhook.yaml's webhooks (webhook-service runtime). */
@@ -65,7 +68,9 @@ export interface Blueprint {
 export function toBlueprint(answers: Answers): Blueprint {
   const kind = kindById(answers.kind);
   const keptn = keptnVersion(answers.keptn);
-  if (!kind || !keptn) throw new Error(`unvalidated answers: kind ${answers.kind}, keptn ${answers.keptn}`);
+  const license = LICENSES.find((l) => l.id === answers.license);
+  if (!kind || !keptn || !license)
+    throw new Error(`unvalidated answers: kind ${answers.kind}, keptn ${answers.keptn}, license ${answers.license}`);
   const sequences = kind.sequences(answers);
   const subscriptions = kind.subscriptions(answers);
   const exampleEvents = kind.exampleEvents?.(answers) ?? [];
@@ -93,7 +98,8 @@ export function toBlueprint(answers: Answers): Blueprint {
     env: kind.env(answers),
     dependencies: { cloudevents: '^10.0.0', ...kind.dependencies?.(answers) },
     runtime: (answers.runtime as Runtime | undefined) ?? 'service',
-    layers: kind.layers?.(answers) ?? ['base', kind.id],
+    layers: [...(kind.layers?.(answers) ?? ['base', kind.id]), ...licenseLayers(license.id)],
+    license,
     jobActions: (kind.jobActions?.(answers, keptn) ?? []).map(inJobVolume),
     webhooks: kind.webhooks?.(answers, keptn) ?? [],
     docker: kind.docker?.(answers) ?? { stages: [], install: [] },

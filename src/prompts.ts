@@ -49,8 +49,9 @@ export function createAsk(): Ask {
     if (def.advanced) {
       const answer = (key: string) => ANSWERS.find((d) => d.key === key)!;
       const example = ['project', 'stage', 'service'].map((k) => answer(k).default(answers)).join('/');
-      const image = notApplying(answer('image'), answers) ? ' or the description' : ', the description or the container image';
-      customise ??= await yesNo(`Change the example Keptn coordinates (${example})${image}?`, false);
+      const license = `the licence (${answer('license').default(answers)})`;
+      const rest = notApplying(answer('image'), answers) ? ` or ${license}` : `, ${license} or the container image`;
+      customise ??= await yesNo(`Change the example Keptn coordinates (${example}), the description${rest}?`, false);
       if (!customise) return undefined;
     }
     const hint = typeof def.hint === 'function' ? def.hint(answers) : def.hint;

@@ -18,10 +18,10 @@ const PROJECTS: Answers[] = [
   { kind: 'test-tool', name: 'tests' },
   { kind: 'test-tool', name: 'k6-job', runtime: 'job-executor', 'test-tool': 'k6' },
   { kind: 'notification', name: 'slack' },
-  { kind: 'notification', name: 'slack-hook', runtime: 'webhook-service' },
+  { kind: 'notification', name: 'slack-hook', runtime: 'webhook-service', license: 'MIT' },
   { kind: 'sli-provider', name: 'prometheus-sli' },
   { kind: 'generic', name: 'db-migrate', task: 'db-migrate' },
-  { kind: 'generic', name: 'db-migrate-job', task: 'db-migrate', runtime: 'job-executor' },
+  { kind: 'generic', name: 'db-migrate-job', task: 'db-migrate', runtime: 'job-executor', license: 'UNLICENSED' },
   { kind: 'generic', name: 'deploy-hook', task: 'deploy', runtime: 'webhook-service', endpoint: 'https://ci.example.com/job/deploy' },
 ];
 

@@ -122,12 +122,13 @@ describe('interactive prompts', () => {
       ['Which sliProvider value', ENTER],
       ['Which metrics backend', DOWN + ENTER], // http-json
       // Anything but y or n is asked again; the owner is among what "change" offers.
-      ['Change the example Keptn coordinates (sockshop/dev/carts), the description or', 'maybe' + ENTER],
+      ['Change the example Keptn coordinates (sockshop/dev/carts), the description,', 'maybe' + ENTER],
       ['please answer y or n', '\x7f'.repeat(5) + 'y' + ENTER],
       ['Example Keptn project', ENTER],
       ['Example stage', ENTER],
       ['Example service', ENTER],
       ['Description', ENTER],
+      ['Licence', DOWN + ENTER], // MIT
       ['registry owner', 'acme' + ENTER],
       ['Container image repository', ENTER],
     ]);
@@ -141,6 +142,7 @@ describe('interactive prompts', () => {
       keptn: '1.4',
       'sli-provider': 'my-prom',
       metrics: 'http-json',
+      license: 'MIT',
       owner: 'acme',
       image: 'ghcr.io/acme/my-prom',
     });
@@ -155,7 +157,7 @@ describe('interactive prompts', () => {
       ['Which shipyard task', ENTER],
       ['How does it run?', DOWN + ENTER], // job-executor
       ['Which test tool does it run?', DOWN + DOWN + DOWN + ENTER], // from custom: locust, jmeter, k6
-      ['Change the example Keptn coordinates (sockshop/dev/carts) or the description?', ENTER],
+      ['Change the example Keptn coordinates (sockshop/dev/carts), the description or', ENTER],
     ]);
     expect(r.exitCode, r.stdout).toBe(0);
     expect(r.stdout).toContain('no code: the job-executor-service runs a container as a Kubernetes Job per event');
@@ -244,6 +246,8 @@ describe('interactive prompts', () => {
       'c',
       '--description',
       'd',
+      '--license',
+      'MIT',
       '--owner',
       'acme',
       '--image',

@@ -86,6 +86,7 @@ describe('resolveAnswers', () => {
       stage: 'dev',
       service: 'carts',
       description: 'Keptn test-tool integration: runs tests when Keptn asks (answers the test task with .started and .finished)',
+      license: 'Apache-2.0',
       owner: 'your-org',
       image: 'ghcr.io/your-org/my-tests',
     });
@@ -162,7 +163,20 @@ describe('resolveAnswers', () => {
       asked.push(def.key);
       return def.key === 'kind' ? 'generic' : def.key === 'task' ? 'deploy-db' : fallback;
     });
-    expect(asked).toEqual(['kind', 'keptn', 'task', 'runtime', 'events', 'project', 'stage', 'service', 'description', 'owner', 'image']);
+    expect(asked).toEqual([
+      'kind',
+      'keptn',
+      'task',
+      'runtime',
+      'events',
+      'project',
+      'stage',
+      'service',
+      'description',
+      'license',
+      'owner',
+      'image',
+    ]);
     expect(a.events).toBe('sh.keptn.event.deploy-db.triggered');
   });
 
@@ -190,7 +204,7 @@ describe('resolveAnswers', () => {
       asked.push(def.key);
       return fallback;
     });
-    expect(asked).toEqual(['keptn', 'task', 'test-tool', 'project', 'stage', 'service', 'description']);
+    expect(asked).toEqual(['keptn', 'task', 'test-tool', 'project', 'stage', 'service', 'description', 'license']);
     await fails(
       resolveAnswers({ kind: 'test-tool', name: 'x', runtime: 'job-executor', image: 'a/b' }),
       '--image',

@@ -129,6 +129,7 @@ describe('layers', () => {
       '.github/workflows/keptn-integration.yml',
       '.gitignore',
       '.keptn-integration.json',
+      'LICENSE',
       'README.md',
       'keptn/add-resources.sh',
       'keptn/resources/job/config.yaml',
