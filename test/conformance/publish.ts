@@ -280,10 +280,16 @@ export async function runJob(
   return { runs, calls: readFileSync(stand.log, 'utf8').split('\n').filter(Boolean), runnerTemp };
 }
 
+// A failed step as GitHub shows it: its `::error` annotations first (the run's summary lists them),
+// then the log's tail. The annotations must not depend on the tail: stdout and stderr interleave in
+// no fixed order, and a stack trace under a long checkout path pushes an early line out of it.
 const failed = (runs: StepRun[]) =>
   runs
     .filter((r) => r.exitCode !== 0)
-    .map((r) => `step "${stepLabel(r.step)}" failed (exit ${r.exitCode}): ${r.output.trim().slice(-600)}`);
+    .map((r) => {
+      const annotations = r.output.split('\n').filter((l) => l.startsWith('::error'));
+      return [`step "${stepLabel(r.step)}" failed (exit ${r.exitCode}):`, ...annotations, r.output.trim().slice(-600)].join(' ');
+    });
 
 // ---------------------------------------------------------------------------------------------
 // The release workflow
