@@ -436,8 +436,8 @@ describe("a broken SLI provider is caught by the project's own tests", () => {
     [
       'label text put into a query unescaped',
       HANDLER,
-      '  if (quote) {\n    return value.replace(',
-      '  if (quote) {\n    return value;\n    value.replace(',
+      '    return value.replace(',
+      '    return value;\n    value.replace(',
       /× .*fills slo\.yaml's filters and the event's labels into the queries, escaped/,
     ],
   ])('%s', async (_, file, from, to, message) => {

@@ -842,6 +842,7 @@ export const NOT_RUN_HERE: { command: RegExp; why: string }[] = [
  */
 export const RUN_IN_PRESETS: { command: RegExp; why: string }[] = [
   { command: /^npm run build$/, why: 'test/e2e/presets.test.ts builds every service preset' },
+  { command: /^npm run lint$/, why: 'test/e2e/presets.test.ts lints every service preset' },
   { command: /^npm test$/, why: 'test/e2e/presets.test.ts runs npm test (type-check and tests) in every service preset' },
 ];
 

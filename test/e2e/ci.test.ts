@@ -79,7 +79,7 @@ describe.concurrent.each(PROJECTS)('$label', ({ args, ranElsewhere }) => {
       const notRun = skipped.map((s) => s.replace(/^[\w-]+: /, ''));
       expect(notRun).toEqual(
         ranElsewhere
-          ? ['npm ci', 'npm run build', 'npm test', expect.stringMatching(/^docker build /)]
+          ? ['npm ci', 'npm run build', 'npm run lint', 'npm test', expect.stringMatching(/^docker build /)]
           : ['npm ci', expect.stringMatching(/^docker build /)],
       );
       for (const command of notRun)
@@ -90,7 +90,7 @@ describe.concurrent.each(PROJECTS)('$label', ({ args, ranElsewhere }) => {
       expect(ran).toEqual(
         expect.arrayContaining([
           'chart: helm lint --strict ./chart',
-          ...(ranElsewhere ? [] : ['test: npm run build', 'test: Type-check and test']),
+          ...(ranElsewhere ? [] : ['test: npm run build', 'test: Lint', 'test: Type-check and test']),
         ]),
       );
     } else expect(skipped).toEqual([]);

@@ -124,6 +124,10 @@ describe.concurrent('presets', () => {
     await linkDependencies(dir);
     const build = await execa('npm', ['run', 'build'], { cwd: dir, reject: false, all: true });
     expect(build.exitCode, build.all).toBe(0);
+    // The CI's Lint step: ESLint finds nothing, and the code is formatted as Prettier would.
+    const lint = await execa('npm', ['run', 'lint'], { cwd: dir, reject: false, all: true });
+    expect(lint.exitCode, lint.all).toBe(0);
+    expect(lint.all).toContain('All matched files use Prettier code style!');
     const { test, leftInTmpdir } = await runTests(dir, ['npm', 'test', '--', '--reporter=verbose']);
     expect(test.exitCode, test.all).toBe(0);
     // npm test type-checked src/ and test/ first (no errors, or it would have stopped there).

@@ -11,14 +11,20 @@ export async function runTool(run: ToolRun): Promise<TestReport> {
   if (text === undefined) throw new Error(`artillery ended with exit code ${exitCode} and no report: ${tail(output)}`);
   const totals = counters(text);
   const verdict = exitCode === 0 ? 'ensure checks met' : 'ensure checks failed';
-  return { passed: exitCode === 0, summary: `artillery ${run.strategy} test: ${totals.requests} requests, ${totals.notOk} not 2xx, ${totals.errors} errors, ${verdict}` };
+  return {
+    passed: exitCode === 0,
+    summary: `artillery ${run.strategy} test: ${totals.requests} requests, ${totals.notOk} not 2xx, ${totals.errors} errors, ${verdict}`,
+  };
 }
 
 /** Totals from Artillery's --output report (its aggregate counters). */
 export function counters(json: string): { requests: number; notOk: number; errors: number } {
   const counts = (JSON.parse(json) as { aggregate?: { counters?: Record<string, number> } }).aggregate?.counters;
   if (!counts) throw new Error('artillery report has no aggregate counters');
-  const sum = (match: (key: string) => boolean) => Object.entries(counts).filter(([k]) => match(k)).reduce((n, [, v]) => n + v, 0);
+  const sum = (match: (key: string) => boolean) =>
+    Object.entries(counts)
+      .filter(([k]) => match(k))
+      .reduce((n, [, v]) => n + v, 0);
   return {
     requests: counts['http.requests'] ?? 0,
     notOk: sum((k) => /^http\.codes\.\d+$/.test(k) && !k.startsWith('http.codes.2')),

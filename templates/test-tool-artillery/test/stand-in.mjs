@@ -14,7 +14,10 @@ if (!readFileSync(args.at(-1), 'utf8').includes('scenarios:')) {
   console.error(`artillery stand-in: ${args.at(-1)} is no Artillery script`);
   process.exit(2);
 }
-const code = await fetch(arg('--target')).then((res) => res.status, () => undefined);
+const code = await fetch(arg('--target')).then(
+  (res) => res.status,
+  () => undefined,
+);
 const counters = { 'http.requests': 1, ...(code ? { [`http.codes.${code}`]: 1 } : { 'errors.ECONNREFUSED': 1 }) };
 writeFileSync(arg('--output'), JSON.stringify({ aggregate: { counters } }));
 process.exit(code === 200 ? 0 : 1);

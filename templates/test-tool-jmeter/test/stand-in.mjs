@@ -15,7 +15,10 @@ if (!readFileSync(arg('-t'), 'utf8').includes('<jmeterTestPlan')) {
   console.error(`jmeter stand-in: ${arg('-t')} is no test plan`);
   process.exit(1);
 }
-const code = await fetch(target).then((res) => res.status, () => 'Non HTTP response code: java.net.ConnectException');
+const code = await fetch(target).then(
+  (res) => res.status,
+  () => 'Non HTTP response code: java.net.ConnectException',
+);
 const ok = code === 200;
 const header = 'timeStamp,elapsed,label,responseCode,responseMessage,threadName,dataType,success,failureMessage';
 const row = `${Date.now()},4,home page,${code},"${ok ? 'OK' : 'Internal, Server Error'}",Users 1-1,text,${ok},`;

@@ -14,7 +14,12 @@ if (!readFileSync(args.at(-1), 'utf8').includes('export default function')) {
   console.error(`k6 stand-in: ${args.at(-1)} is no k6 script`);
   process.exit(107);
 }
-const ok = await fetch(arg('--env').slice('TARGET_URL='.length)).then((res) => res.ok, () => false);
-const summary = { metrics: { http_reqs: { count: 1, rate: 1 }, http_req_failed: { passes: ok ? 0 : 1, fails: ok ? 1 : 0, value: ok ? 0 : 1 } } };
+const ok = await fetch(arg('--env').slice('TARGET_URL='.length)).then(
+  (res) => res.ok,
+  () => false,
+);
+const summary = {
+  metrics: { http_reqs: { count: 1, rate: 1 }, http_req_failed: { passes: ok ? 0 : 1, fails: ok ? 1 : 0, value: ok ? 0 : 1 } },
+};
 writeFileSync(arg('--summary-export'), JSON.stringify(summary));
 process.exit(ok ? 0 : 99);

@@ -147,7 +147,8 @@ export function fitEvent(event: KeptnEvent, maxBytes: number): { event: KeptnEve
   // gone there is room again, for the labels too.
   const task = /^sh\.keptn\.event\.([a-z0-9-]+)\.[a-z]+$/.exec(event.type)?.[1];
   const payload = task ? data[task] : undefined;
-  const kept = payload && typeof payload === 'object' && !Array.isArray(payload) ? { [task!]: essentials(payload as Record<string, unknown>) } : {};
+  const kept =
+    payload && typeof payload === 'object' && !Array.isArray(payload) ? { [task!]: essentials(payload as Record<string, unknown>) } : {};
   const { project, stage, service } = data;
   const keys = { project, stage, service };
   let candidates: KeptnData[];
@@ -155,7 +156,8 @@ export function fitEvent(event: KeptnEvent, maxBytes: number): { event: KeptnEve
     const why =
       `the ${task} report of ${bytes} bytes exceeded Keptn's event limit of ${maxBytes} bytes (MAX_EVENT_BYTES) and was dropped; ` +
       `the task had ended with status ${String(data.status)}, result ${String(data.result)}`;
-    const excerpt = typeof data.message === 'string' && data.message.trim() !== '' ? `; its message began: ${excerptOf(data.message, 300)}` : '';
+    const excerpt =
+      typeof data.message === 'string' && data.message.trim() !== '' ? `; its message began: ${excerptOf(data.message, 300)}` : '';
     const outcome = { status: 'errored', result: 'fail', message: why };
     candidates = [
       { ...keys, ...(labels ? { labels } : {}), ...outcome, message: why + excerpt, ...kept },
@@ -348,13 +350,15 @@ export function createSender(
   async function send(event: KeptnEvent, signal?: AbortSignal): Promise<void> {
     let message = HTTP.structured(event);
     const { event: fitted, fitting } =
-      Buffer.byteLength(message.body as string) > config.maxEventBytes ? fitEvent(event, config.maxEventBytes) : { event, fitting: undefined };
+      Buffer.byteLength(message.body as string) > config.maxEventBytes
+        ? fitEvent(event, config.maxEventBytes)
+        : { event, fitting: undefined };
     if (fitting) message = HTTP.structured(fitted);
     if (fitting) logFitting(log, event, fitting, config.maxEventBytes, Buffer.byteLength(message.body as string));
     const body = message.body as string;
     const headers = message.headers as Record<string, string>;
     const deadline = Date.now() + config.replyRetryMs;
-    let lastError = '';
+    let lastError: string;
     let attempts = 0;
     pending++;
     try {
@@ -378,7 +382,12 @@ export function createSender(
         if (attempts > retries || Date.now() + wait > deadline || signal?.aborted) break;
         // One line when the trouble starts, not one per attempt: an outage makes many.
         if (attempts === 1) {
-          log.warn('sending event failed, will retry', { type: event.type, triggeredid: event.triggeredid, error: lastError, forSeconds: config.replyRetryMs / 1000 });
+          log.warn('sending event failed, will retry', {
+            type: event.type,
+            triggeredid: event.triggeredid,
+            error: lastError,
+            forSeconds: config.replyRetryMs / 1000,
+          });
         }
         await pause(wait, signal);
         if (signal?.aborted) break;

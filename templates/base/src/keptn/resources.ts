@@ -17,14 +17,12 @@ export function createResources(config: Pick<Config, 'configurationServiceUrl'>)
         throw new Error(`cannot read resource ${uri}: the event has no project, stage and service`);
       }
       const where = `project ${project}, stage ${stage}, service ${service}`;
-      const path = ['project', project, 'stage', stage, 'service', service, 'resource', uri]
-        .map(encodeURIComponent)
-        .join('/');
+      const path = ['project', project, 'stage', stage, 'service', service, 'resource', uri].map(encodeURIComponent).join('/');
       let res: Response;
       try {
         res = await fetch(`${config.configurationServiceUrl}/v1/${path}`, { signal: AbortSignal.timeout(10_000) });
       } catch (err) {
-        throw new Error(`cannot read resource ${uri} (${where}): ${(err as Error).message}`);
+        throw new Error(`cannot read resource ${uri} (${where}): ${(err as Error).message}`, { cause: err });
       }
       if (res.status === 404) {
         throw new ResourceNotFound(`resource ${uri} not found (${where}); upload it with keptn/add-resources.sh`);

@@ -47,7 +47,12 @@ export function createDispatcher(integration: Integration, deps: Deps) {
           : `the task did not finish within ${config.taskTimeoutMs / 1000} s`
         : errorMessage(err);
       log.error('task failed', { type: event.type, shkeptncontext: event.shkeptncontext, error: why });
-      outcome = { status: 'errored', result: 'fail', message: `${task} failed: ${why}`, payload: integration.errorPayload?.(event, startedAt) };
+      outcome = {
+        status: 'errored',
+        result: 'fail',
+        message: `${task} failed: ${why}`,
+        payload: integration.errorPayload?.(event, startedAt),
+      };
     } finally {
       settled();
     }
@@ -141,7 +146,14 @@ export function createDispatcher(integration: Integration, deps: Deps) {
 
   function track(work: Promise<void>, event: KeptnEvent): void {
     const done = work
-      .catch((err) => log.error('handling event failed', { type: event.type, id: event.id, shkeptncontext: event.shkeptncontext, error: errorMessage(err) }))
+      .catch((err) =>
+        log.error('handling event failed', {
+          type: event.type,
+          id: event.id,
+          shkeptncontext: event.shkeptncontext,
+          error: errorMessage(err),
+        }),
+      )
       .finally(() => running.delete(done));
     running.add(done);
   }

@@ -26,7 +26,9 @@ describe(`${TASK}.triggered`, () => {
   it.each(['binary', 'structured'] as const)('answers .started then .finished (%s mode)', async (mode) => {
     const finished = await trigger(mode);
     expect(finished.data).toMatchObject({ status: 'succeeded', result: 'pass' });
-    expect(finished.data.message).toBe(`${TASK} done for ${finished.data.service} in ${finished.data.project}/${finished.data.stage} with example-property`);
+    expect(finished.data.message).toBe(
+      `${TASK} done for ${finished.data.service} in ${finished.data.project}/${finished.data.stage} with example-property`,
+    );
     expect(finished.data[TASK]).toBeUndefined();
   });
 

@@ -115,7 +115,9 @@ describe('tasks', () => {
   it('keeps answering events for SHUTDOWN_ACCEPT_SECONDS after SIGTERM, while the distributor still forwards them', async () => {
     // As in the chart's pod: SIGTERM comes first, the distributor stays subscribed for most of the
     // grace period, and an event it cannot deliver is gone.
-    stack = await startStack({ integration: taskIntegration((e) => (e.data?.slow ? new Promise(() => {}) : Promise.resolve({ result: 'pass', message: 'done' }))) });
+    stack = await startStack({
+      integration: taskIntegration((e) => (e.data?.slow ? new Promise(() => {}) : Promise.resolve({ result: 'pass', message: 'done' }))),
+    });
     const slow = triggered().cloneWith({ data: { ...triggered().data, slow: true } });
     await stack.post(slow);
     await stack.broker.until(() => stack!.replies().length >= 1);
@@ -130,11 +132,17 @@ describe('tasks', () => {
     const late = triggered();
     expect((await stack.post(late)).status).toBe(202);
     await stopping;
-    const answers = (e: CloudEvent<unknown>) => stack!.replies().filter((r) => r.triggeredid === e.id).map((r) => `${r.type.split('.').pop()} ${r.data.status ?? ''}`.trim());
+    const answers = (e: CloudEvent<unknown>) =>
+      stack!
+        .replies()
+        .filter((r) => r.triggeredid === e.id)
+        .map((r) => `${r.type.split('.').pop()} ${r.data.status ?? ''}`.trim());
     expect(answers(slow)).toEqual(['started', 'finished errored']);
     expect(answers(early)).toEqual(['started', 'finished succeeded']);
     expect(answers(late)).toEqual(['started', 'finished errored']);
-    expect(stack.replies().find((r) => r.triggeredid === late.id && r.type.endsWith('.finished')).data.message).toMatch(/shut down before the task finished/);
+    expect(stack.replies().find((r) => r.triggeredid === late.id && r.type.endsWith('.finished')).data.message).toMatch(
+      /shut down before the task finished/,
+    );
   });
 
   it('runs many tasks at once without a warning (each waits on the shutdown signal)', async () => {
@@ -163,7 +171,9 @@ describe('tasks', () => {
     const body = JSON.stringify({ ...triggered().toJSON(), datacontenttype: 'application/json' });
     const answer = new Promise<string>((resolve) => {
       const socket = connect(Number(port), '127.0.0.1', () => {
-        socket.write(`POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/cloudevents+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n`);
+        socket.write(
+          `POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/cloudevents+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n`,
+        );
         // Headers are in; shutdown starts before the body arrives.
         setTimeout(() => {
           void stack!.service.stop(1000);
@@ -184,7 +194,11 @@ describe('tasks', () => {
       { specversion: '1.0', id: 'x', source: 's', type: 'sh.keptn.event.my-task.triggered', data: {} },
       { specversion: '1.0', source: 's', type: 'sh.keptn.event.my-task.triggered', shkeptncontext: 'c', data: {} },
     ]) {
-      const res = await fetch(stack.url, { method: 'POST', headers: { 'content-type': 'application/cloudevents+json' }, body: JSON.stringify(body) });
+      const res = await fetch(stack.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/cloudevents+json' },
+        body: JSON.stringify(body),
+      });
       expect(res.status).toBe(400);
     }
     expect(stack.replies()).toEqual([]);
@@ -246,7 +260,11 @@ describe("events over Keptn's size limit", () => {
   });
 
   it('sends a short errored .finished in place of one with a 200 KiB payload, keeping what the schema requires', async () => {
-    const times = { start: '2024-06-01T10:00:00.000Z', end: '2024-06-01T10:05:00.000Z', gitCommit: '521747298a3790fde1710f3aa2d03b55020575aa' };
+    const times = {
+      start: '2024-06-01T10:00:00.000Z',
+      end: '2024-06-01T10:05:00.000Z',
+      gitCommit: '521747298a3790fde1710f3aa2d03b55020575aa',
+    };
     const checks = Array.from({ length: 4000 }, (_, i) => ({ name: `check ${i}`, passed: true, detail: 'x'.repeat(40) }));
     stack = await startStack({
       answer: distributorLimit(),
@@ -286,7 +304,9 @@ describe('a .finished the distributor refuses', () => {
     const finished = stack.replies()[1];
     expectReplyTo(event, finished, 'finished');
     expect(finished.data).toMatchObject({ status: 'errored', result: 'fail' });
-    expect(finished.data.message).toBe("my-task: the task's .finished could not be delivered (HTTP 500); it had ended with status succeeded, result pass");
+    expect(finished.data.message).toBe(
+      "my-task: the task's .finished could not be delivered (HTTP 500); it had ended with status succeeded, result pass",
+    );
     // The big one with its retry (the harness's sender retries once), then the short one.
     expect(finishedAttempts().map((a) => [a.answer, a.body.data.status])).toEqual([
       [500, 'succeeded'],
@@ -346,7 +366,8 @@ describe('replies the distributor cannot take now', () => {
   const done = () => taskIntegration(async () => ({ result: 'pass', message: 'done' }));
   // Production waits 200 ms doubling to 5 s; scaled down so that an outage of seconds is many tries.
   const retrying = { backoffMs: 50, maxBackoffMs: 200 };
-  const repliesTo = (event: CloudEvent<unknown>, phase: string) => stack!.replies().filter((r) => r.triggeredid === event.id && r.type.endsWith(`.${phase}`));
+  const repliesTo = (event: CloudEvent<unknown>, phase: string) =>
+    stack!.replies().filter((r) => r.triggeredid === event.id && r.type.endsWith(`.${phase}`));
 
   it('survive a distributor outage of 3 s: every task gets one .started and one .finished', async () => {
     stack = await startStack({ env: { REPLY_RETRY_SECONDS: '20' }, sender: retrying, answer: () => 200, integration: done() });
@@ -356,7 +377,9 @@ describe('replies the distributor cannot take now', () => {
     expect((await Promise.all(events.map((e) => stack!.post(e)))).map((r) => r.status)).toEqual(Array(20).fill(202));
     await back;
     await waitFor(() => stack!.replies().length >= 40);
-    expect(events.map((e) => [repliesTo(e, 'started').length, repliesTo(e, 'finished').map((r) => r.data.status)])).toEqual(Array(20).fill([1, ['succeeded']]));
+    expect(events.map((e) => [repliesTo(e, 'started').length, repliesTo(e, 'finished').map((r) => r.data.status)])).toEqual(
+      Array(20).fill([1, ['succeeded']]),
+    );
     expect(givenUp()).toEqual([]);
     // The outage was met: one warning per reply when its trouble began, not one per attempt.
     const warned = stack.logs.filter((l) => l.msg === 'sending event failed, will retry');
@@ -388,7 +411,12 @@ describe('replies the distributor cannot take now', () => {
     await stack.broker.until(() => stack!.replies().length >= 1);
     expect(stack.replies().map((r) => r.type)).toEqual(['sh.keptn.event.my-task.finished']);
     expect(givenUp().map((l) => l.fields)).toEqual([
-      expect.objectContaining({ type: 'sh.keptn.event.my-task.started', id: event.id, shkeptncontext: event.shkeptncontext, error: 'HTTP 404' }),
+      expect.objectContaining({
+        type: 'sh.keptn.event.my-task.started',
+        id: event.id,
+        shkeptncontext: event.shkeptncontext,
+        error: 'HTTP 404',
+      }),
     ]);
   });
 
@@ -401,7 +429,12 @@ describe('replies the distributor cannot take now', () => {
     await waitFor(() => givenUp().length >= 2);
     await back;
     await sleep(100); // would anything more be sent or logged?
-    const fields = { id: event.id, shkeptncontext: event.shkeptncontext, error: expect.stringMatching(/ECONNRESET/), attempts: expect.any(Number) };
+    const fields = {
+      id: event.id,
+      shkeptncontext: event.shkeptncontext,
+      error: expect.stringMatching(/ECONNRESET/),
+      attempts: expect.any(Number),
+    };
     expect(givenUp().map((l) => l.fields)).toEqual([
       { type: 'sh.keptn.event.my-task.started', ...fields },
       // The errored one that replaced the .finished; the .finished itself was not given up alone.
@@ -412,7 +445,12 @@ describe('replies the distributor cannot take now', () => {
   });
 
   it(`holds at most REPLY_QUEUE_SIZE replies: new tasks are refused with 503 meanwhile, and every held one is delivered`, async () => {
-    stack = await startStack({ env: { REPLY_QUEUE_SIZE: '2', REPLY_RETRY_SECONDS: '20' }, sender: retrying, answer: () => 200, integration: done() });
+    stack = await startStack({
+      env: { REPLY_QUEUE_SIZE: '2', REPLY_RETRY_SECONDS: '20' },
+      sender: retrying,
+      answer: () => 200,
+      integration: done(),
+    });
     const back = stack.outage(1500);
     await sleep(50);
     const [a, b, c] = [triggered(), triggered(), triggered()];
@@ -444,10 +482,13 @@ describe('replies the distributor cannot take now', () => {
   });
 });
 
-describe("a reply made too big by what it echoes", () => {
+describe('a reply made too big by what it echoes', () => {
   it('drops the echoed labels, keeping status, result and message, and says so', async () => {
     const labels = Object.fromEntries(Array.from({ length: 700 }, (_, i) => [`label-${i}`, 'x'.repeat(100)]));
-    stack = await startStack({ answer: distributorLimit(), integration: taskIntegration(async () => ({ result: 'pass', message: 'all 12 checks passed' })) });
+    stack = await startStack({
+      answer: distributorLimit(),
+      integration: taskIntegration(async () => ({ result: 'pass', message: 'all 12 checks passed' })),
+    });
     const base = triggered();
     const event = base.cloneWith({ data: { ...base.data, labels } });
     await stack.post(event);
@@ -498,7 +539,11 @@ describe('events as they really arrive', () => {
 
   it.each([
     ['an empty shkeptncontext', { shkeptncontext: '' }, 'empty shkeptncontext, which every Keptn event carries'],
-    ['no shkeptncontext on an event of another type', { type: 'com.example.triggered', shkeptncontext: undefined }, 'missing shkeptncontext, which every Keptn event carries'],
+    [
+      'no shkeptncontext on an event of another type',
+      { type: 'com.example.triggered', shkeptncontext: undefined },
+      'missing shkeptncontext, which every Keptn event carries',
+    ],
     ['data an array', { data: [{ project: 'sockshop' }] }, 'data must be a JSON object, not an array'],
     ['data null (which the SDK reads as none)', { data: null }, 'data must be a JSON object: the event has none'],
     ['data a string', { data: 'sockshop' }, 'data must be a JSON object, not a string'],
@@ -514,16 +559,22 @@ describe('events as they really arrive', () => {
     expect(stack.logs.filter((l) => l.msg === 'request refused: not a valid CloudEvent').map((l) => l.fields?.error)).toEqual([reason]);
   });
 
-  it.each(['binary', 'structured'] as const)('refuses a 1 MB body nested a million deep (%s) before parsing it, and stays up', async (mode) => {
-    stack = await startStack();
-    const event = triggered();
-    const message = mode === 'binary' ? HTTP.binary(event) : HTTP.structured(event);
-    const body = mode === 'binary' ? '['.repeat(1024 * 1024 - 1) : (message.body as string).replace(/"data":\{/, `"data":${'['.repeat(1024 * 1024 - 1024)}{`);
-    const res = await fetch(stack.url, { method: 'POST', headers: message.headers as Record<string, string>, body });
-    expect(res.status).toBe(400);
-    expect(await res.json()).toEqual({ error: `not a valid CloudEvent: JSON nested deeper than ${MAX_JSON_DEPTH} levels` });
-    expect((await fetch(`${stack.url}health`)).status).toBe(200);
-  });
+  it.each(['binary', 'structured'] as const)(
+    'refuses a 1 MB body nested a million deep (%s) before parsing it, and stays up',
+    async (mode) => {
+      stack = await startStack();
+      const event = triggered();
+      const message = mode === 'binary' ? HTTP.binary(event) : HTTP.structured(event);
+      const body =
+        mode === 'binary'
+          ? '['.repeat(1024 * 1024 - 1)
+          : (message.body as string).replace(/"data":\{/, `"data":${'['.repeat(1024 * 1024 - 1024)}{`);
+      const res = await fetch(stack.url, { method: 'POST', headers: message.headers as Record<string, string>, body });
+      expect(res.status).toBe(400);
+      expect(await res.json()).toEqual({ error: `not a valid CloudEvent: JSON nested deeper than ${MAX_JSON_DEPTH} levels` });
+      expect((await fetch(`${stack.url}health`)).status).toBe(200);
+    },
+  );
 
   it('finds the depth of a body in one pass, strings and escapes skipped', () => {
     expect(() => checkDepth('[[1]]', 2)).not.toThrow();
@@ -565,7 +616,10 @@ describe('gitcommitid', () => {
     const event = triggered().cloneWith({ gitcommitid: '521747298a3790fde1710f3aa2d03b55020575aa' });
     await stack.post(event, mode);
     await stack.broker.until(() => stack!.replies().length >= 2);
-    expect(stack.replies().map((r) => r.gitcommitid)).toEqual(['521747298a3790fde1710f3aa2d03b55020575aa', '521747298a3790fde1710f3aa2d03b55020575aa']);
+    expect(stack.replies().map((r) => r.gitcommitid)).toEqual([
+      '521747298a3790fde1710f3aa2d03b55020575aa',
+      '521747298a3790fde1710f3aa2d03b55020575aa',
+    ]);
   });
 
   it('is absent from the replies when the trigger has none', async () => {
@@ -603,7 +657,8 @@ describe('matches', () => {
 describe('log', () => {
   it('writes the lines of one turn together, in the order they were logged across stdout and stderr', async () => {
     const written: string[] = [];
-    const capture = (stream: 'out' | 'err') => (text: string | Uint8Array) => written.push(`${stream} ${[...String(text).matchAll(/"msg":"(\w+)"/g)].map((m) => m[1]).join(',')}`) > 0;
+    const capture = (stream: 'out' | 'err') => (text: string | Uint8Array) =>
+      written.push(`${stream} ${[...String(text).matchAll(/"msg":"(\w+)"/g)].map((m) => m[1]).join(',')}`) > 0;
     vi.spyOn(process.stdout, 'write').mockImplementation(capture('out'));
     vi.spyOn(process.stderr, 'write').mockImplementation(capture('err'));
     try {
@@ -661,15 +716,25 @@ describe('events as the CloudEvents SDK reads them', () => {
   };
   const data = JSON.stringify({ project: 'sockshop', stage: 'dev', service: 'carts', 'my-task': { n: 1 } });
   const without = (key: keyof typeof ce) => Object.fromEntries(Object.entries(ce).filter(([k]) => k !== key));
-  const structured = (event: Record<string, unknown>) => [{ 'content-type': 'application/cloudevents+json' }, JSON.stringify(event)] as const;
+  const structured = (event: Record<string, unknown>) =>
+    [{ 'content-type': 'application/cloudevents+json' }, JSON.stringify(event)] as const;
   const { 'content-type': _, ...attributes } = ce;
-  const asStructured = { ...Object.fromEntries(Object.entries(attributes).map(([k, v]) => [k.slice(3), v])), datacontenttype: 'application/json', data: JSON.parse(data) };
+  const asStructured = {
+    ...Object.fromEntries(Object.entries(attributes).map(([k, v]) => [k.slice(3), v])),
+    datacontenttype: 'application/json',
+    data: JSON.parse(data),
+  };
 
   // [what, headers, body, read by the service's own parser (not the SDK)]
   const cases: [string, IncomingHttpHeaders, string, boolean][] = [
     ['as the distributor sends it', ce, data, true],
     ['with a charset', { ...ce, 'content-type': 'application/json; charset=utf-8' }, data, true],
-    ['with extensions', { ...ce, 'ce-triggeredid': 'x1', 'ce-gitcommitid': 'abc123', 'ce-subject': 's', 'ce-dataschema': 'https://example.com/s' }, data, true],
+    [
+      'with extensions',
+      { ...ce, 'ce-triggeredid': 'x1', 'ce-gitcommitid': 'abc123', 'ce-subject': 's', 'ce-dataschema': 'https://example.com/s' },
+      data,
+      true,
+    ],
     ['an unreadable time (the SDK makes it now)', { ...ce, 'ce-time': 'yesterday' }, data, true],
     ['no time', without('ce-time'), data, true],
     ['an empty object', ce, '{}', true],
@@ -707,7 +772,11 @@ describe('events as the CloudEvents SDK reads them', () => {
     [`nested ${MAX_JSON_DEPTH + 1} deep`, ce, nested(MAX_JSON_DEPTH + 1), false],
     ['brackets in strings, which do not nest', ce, JSON.stringify({ text: '[{'.repeat(100), quoted: '\\"[[[' }), true],
     ['structured, an empty shkeptncontext', ...structured({ ...asStructured, shkeptncontext: '' }), false],
-    ['structured, no shkeptncontext, not a Keptn type', ...structured({ ...asStructured, type: 'com.example.x', shkeptncontext: undefined }), false],
+    [
+      'structured, no shkeptncontext, not a Keptn type',
+      ...structured({ ...asStructured, type: 'com.example.x', shkeptncontext: undefined }),
+      false,
+    ],
     ['structured, data an array', ...structured({ ...asStructured, data: [1] }), false],
     ['structured, data null', ...structured({ ...asStructured, data: null }), false],
     ['structured, no data', ...structured({ ...asStructured, data: undefined }), false],

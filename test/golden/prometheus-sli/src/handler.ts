@@ -135,7 +135,7 @@ async function getJson(url: URL, ctx: HandlerContext): Promise<unknown> {
     res = await fetch(url, { signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(10_000)]) });
   } catch (err) {
     const why = (err as Error & { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
-    throw new Error(`metrics backend ${url.origin} unreachable: ${why}`);
+    throw new Error(`metrics backend ${url.origin} unreachable: ${why}`, { cause: err });
   }
   if (!res.ok) throw new Error(`metrics backend answered HTTP ${res.status} for ${url.origin}${url.pathname}${await reasonOf(res)}`);
   return res.json();
@@ -181,12 +181,15 @@ export const INSERT: Insert = (value, name, query, offset) => {
     return value;
   }
   if (quote) {
+    // eslint-disable-next-line no-control-regex -- control characters are what a PromQL string must escape
     return value.replace(/[\\\x00-\x1f\x7f"']/g, (c) =>
       c === '\\' || c === quote ? `\\${c}` : c === '"' || c === "'" ? c : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
     );
   }
   if (!/^[\w:.]*$/.test(value)) {
-    throw new Error(`$${name} is outside quotes in the query, where only letters, digits, _ : and . are taken, not ${JSON.stringify(value)}`);
+    throw new Error(
+      `$${name} is outside quotes in the query, where only letters, digits, _ : and . are taken, not ${JSON.stringify(value)}`,
+    );
   }
   return value;
 };

@@ -80,7 +80,12 @@ function getSli(extra: Record<string, unknown> = {}) {
   return { ...(testEvent(EVENT_FILE).data?.['get-sli'] as object), indicators: INDICATORS, customFilters: [], ...extra };
 }
 
-async function evaluate(metricsUrl: string, mode: 'binary' | 'structured' = 'binary', resourcesDir = FIXTURES, data: Record<string, unknown> = {}) {
+async function evaluate(
+  metricsUrl: string,
+  mode: 'binary' | 'structured' = 'binary',
+  resourcesDir = FIXTURES,
+  data: Record<string, unknown> = {},
+) {
   stack = await startStack({ env: { METRICS_URL: metricsUrl }, resourcesDir });
   const event = testEvent(EVENT_FILE, { 'get-sli': getSli(), ...data });
   expect((await stack.post(event, mode)).status).toBe(202);
@@ -160,7 +165,9 @@ describe('get-sli.triggered', () => {
   });
 
   it("fills slo.yaml's filters and the event's labels into the queries, escaped", async () => {
-    const resources = resourcesWith({ throughput: 'sum(rate(http_requests_total{handler="$handler",team=\'$LABEL.team\'}[$DURATION_SECONDS]))' });
+    const resources = resourcesWith({
+      throughput: 'sum(rate(http_requests_total{handler="$handler",team=\'$LABEL.team\'}[$DURATION_SECONDS]))',
+    });
     const prom = await backend(() => 5);
     servers.push(prom.server);
     const hostile = 'x"} or vector(1) #';
@@ -169,7 +176,9 @@ describe('get-sli.triggered', () => {
       'get-sli': getSli({ indicators: ['throughput'], customFilters: [{ key: 'handler', value: hostile }] }),
     });
     expect(finished.data['get-sli'].indicatorValues).toEqual([{ metric: 'throughput', value: 5, success: true }]);
-    expect(prom.requests[0].searchParams.get('query')).toBe(`sum(rate(http_requests_total{handler="x\\"} or vector(1) #",team='o\\'neil'}[600s]))`);
+    expect(prom.requests[0].searchParams.get('query')).toBe(
+      `sum(rate(http_requests_total{handler="x\\"} or vector(1) #",team='o\\'neil'}[600s]))`,
+    );
   });
 
   it('reports errored when sli.yaml is missing from Keptn', async () => {
@@ -227,14 +236,20 @@ describe('your sli.yaml and slo.yaml (keptn/resources/, yours to edit)', () => {
   // Read in each test, so that a file that does not parse fails a test that names it.
   const yours = () => {
     const queries = parseSliFile(readFileSync(join(RESOURCES, SLI_RESOURCE), 'utf8'));
-    const slo = parse(readFileSync(join(RESOURCES, 'slo.yaml'), 'utf8')) as { objectives?: { sli: string }[]; filter?: Record<string, string> };
+    const slo = parse(readFileSync(join(RESOURCES, 'slo.yaml'), 'utf8')) as {
+      objectives?: { sli: string }[];
+      filter?: Record<string, string>;
+    };
     return { queries, slo, scored: (slo?.objectives ?? []).map((o) => o.sli) };
   };
 
   it('slo.yaml scores only indicators that sli.yaml defines', () => {
     const { queries, scored } = yours();
     expect(scored.length, 'slo.yaml has no objectives').toBeGreaterThan(0);
-    expect(scored.filter((sli) => !(sli in queries)), 'objectives with no query in sli.yaml').toEqual([]);
+    expect(
+      scored.filter((sli) => !(sli in queries)),
+      'objectives with no query in sli.yaml',
+    ).toEqual([]);
   });
 
   // A healthy service (see `healthy`): a query over failed requests needs `or vector(0)`.

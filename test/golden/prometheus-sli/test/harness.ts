@@ -71,7 +71,11 @@ export async function startStack(options: StackOptions = {}) {
     ...(typeof options.env === 'function' ? options.env(broker.url) : options.env),
   });
   const { log, lines } = memoryLog();
-  const service = await startService(config, { log, sender: options.sender ?? { retries: 1, backoffMs: 10 }, integration: options.integration });
+  const service = await startService(config, {
+    log,
+    sender: options.sender ?? { retries: 1, backoffMs: 10 },
+    integration: options.integration,
+  });
   const url = `http://127.0.0.1:${service.port}/`;
   return {
     broker,
@@ -120,7 +124,11 @@ async function startGate(brokerEventUrl: string, answer: NonNullable<StackOption
     if (status === 'hang up') return void req.socket.destroy();
     if (status === 'reset') return void req.socket.resetAndDestroy();
     if (status === 'drop' || status === 'close' || (status >= 200 && status < 300)) {
-      const passed = await fetch(brokerEventUrl, { method: 'POST', headers: { 'content-type': String(req.headers['content-type']) }, body: text });
+      const passed = await fetch(brokerEventUrl, {
+        method: 'POST',
+        headers: { 'content-type': String(req.headers['content-type']) },
+        body: text,
+      });
       if (status === 'drop') return void req.socket.destroy();
       return void res.writeHead(passed.status, status === 'close' ? { connection: 'close' } : {}).end();
     }

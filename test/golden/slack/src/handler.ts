@@ -46,10 +46,12 @@ export interface Summary {
  */
 export function plain(v: unknown): string | undefined {
   if (v === undefined || v === null || v === '' || typeof v === 'object') return undefined;
-  return String(v)
-    .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD')
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '');
+  return (
+    String(v)
+      .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD')
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '')
+  );
 }
 
 export function summarize(event: KeptnEvent, bridgeUrl?: string): Summary {
@@ -62,7 +64,12 @@ export function summarize(event: KeptnEvent, bridgeUrl?: string): Summary {
     return value === undefined ? [] : [[plain(k) ?? '', value] as const];
   });
   return {
-    what: plain(event.type.replace(/^sh\.keptn\.event\./, '').split('.').join(' '))!,
+    what: plain(
+      event.type
+        .replace(/^sh\.keptn\.event\./, '')
+        .split('.')
+        .join(' '),
+    )!,
     project,
     stage: plain(d.stage),
     service: plain(d.service),
@@ -107,8 +114,15 @@ export const mrkdwn = (text: string) => text.replace(/[&<>]/g, (c) => ({ '&': '&
  */
 export function formatMessage(event: KeptnEvent, bridgeUrl?: string) {
   const s = summarize(event, bridgeUrl);
-  const quote = s.message && s.message.split('\n').map((line) => `> ${mrkdwn(line)}`).join('\n');
-  const labels = Object.entries(s.labels ?? {}).map(([k, v]) => `${mrkdwn(k)}: ${mrkdwn(v)}`).join(' · ');
+  const quote =
+    s.message &&
+    s.message
+      .split('\n')
+      .map((line) => `> ${mrkdwn(line)}`)
+      .join('\n');
+  const labels = Object.entries(s.labels ?? {})
+    .map(([k, v]) => `${mrkdwn(k)}: ${mrkdwn(v)}`)
+    .join(' · ');
   const details = [`*${mrkdwn(headline(s))}*`, quote].filter(Boolean).join('\n');
   return {
     text: mrkdwn(headline(s)),

@@ -75,18 +75,19 @@ describe('formatMessage (slack)', () => {
 
   // Whoever can publish an event chooses its text: none of it may ping, link or format.
   const HOSTILE = {
-    message: 'done <!channel> see <https://evil.example|Keptn Bridge> or [Keptn Bridge](https://evil.example) & **now** {{DATE(2017-02-14T06:08:39Z, SHORT)}}',
+    message:
+      'done <!channel> see <https://evil.example|Keptn Bridge> or [Keptn Bridge](https://evil.example) & **now** {{DATE(2017-02-14T06:08:39Z, SHORT)}}',
     labels: { build: '<!here> [x](https://evil.example)', half: 'a \ud800 b\u0007' },
   };
 
-  it('puts the event\'s own context into the Bridge link as one path segment', () => {
+  it("puts the event's own context into the Bridge link as one path segment", () => {
     const event = testEvent(EXAMPLES[0]).cloneWith({ shkeptncontext: '../../admin?x=1#y' });
     const text = JSON.stringify(formatMessage(event as never, BRIDGE));
     expect(text).toContain(`${BRIDGE}/project/${event.data!.project}/sequence/..%2F..%2Fadmin%3Fx%3D1%23y`);
     expect(text).not.toContain('sequence/../');
   });
 
-  it('sends the event\'s text as well-formed text without control characters', () => {
+  it("sends the event's text as well-formed text without control characters", () => {
     const text = JSON.stringify(formatMessage(testEvent(EXAMPLES[0], HOSTILE) as never));
     expect(text).not.toMatch(/\\ud800|\\u0007/);
     expect(text).toContain('a \ufffd b');
@@ -110,9 +111,14 @@ describe('formatMessage (slack)', () => {
     const message = formatMessage(event as never, BRIDGE) as any;
     const text = JSON.stringify(message);
     for (const raw of ['<!channel>', '<!here>', '<!everyone>', '<https://evil.example|']) expect(text).not.toContain(raw);
-    expect(message.blocks[0].text.text).toContain('> done &lt;!channel&gt; see &lt;https://evil.example|Keptn Bridge&gt; or [Keptn Bridge](https://evil.example) &amp; **now**');
+    expect(message.blocks[0].text.text).toContain(
+      '> done &lt;!channel&gt; see &lt;https://evil.example|Keptn Bridge&gt; or [Keptn Bridge](https://evil.example) &amp; **now**',
+    );
     expect(message.text).toMatch(/^Keptn: .* in &lt;!everyone&gt; \//);
-    expect(message.blocks[1]).toEqual({ type: 'context', elements: [{ type: 'mrkdwn', text: 'build: &lt;!here&gt; [x](https://evil.example) · half: a \ufffd b', verbatim: true }] });
+    expect(message.blocks[1]).toEqual({
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: 'build: &lt;!here&gt; [x](https://evil.example) · half: a \ufffd b', verbatim: true }],
+    });
   });
 
   it('keeps a long message within the 3,000 characters of a block', () => {

@@ -47,7 +47,10 @@ function resources(checks?: string): string {
 const TWO_CHECKS = 'checks: [{path: /health}, {path: /items, expectStatus: 200}]';
 
 /** Send the task for a service under test answering `status`, whose deployment URI ends in `path`. */
-async function run(status: number | ((url: string) => number), options: { mode?: 'binary' | 'structured'; resourcesDir?: string; path?: string } = {}) {
+async function run(
+  status: number | ((url: string) => number),
+  options: { mode?: 'binary' | 'structured'; resourcesDir?: string; path?: string } = {},
+) {
   const svc = await target(status);
   servers.push(svc.server);
   stack = await startStack({ resourcesDir: options.resourcesDir });
@@ -136,7 +139,6 @@ describe('your checks in keptn/resources/', () => {
 });
 
 describe('parseChecks', () => {
-
   it('names what is wrong in a broken definition', () => {
     expect(() => parseChecks('checks: [{expectStatus: 200}]')).toThrow(/checks\[0\]\.path must be a string/);
     expect(() => parseChecks('nothing: here')).toThrow(/non-empty list "checks"/);
@@ -173,7 +175,10 @@ describe('failureMessage', () => {
   });
 
   it('cuts a single failure longer than the message may be', () => {
-    const message = failureMessage('2 of 2 HTTP checks failed', [`http://host/${'x'.repeat(5000)} unreachable`, 'http://host/b unreachable']);
+    const message = failureMessage('2 of 2 HTTP checks failed', [
+      `http://host/${'x'.repeat(5000)} unreachable`,
+      'http://host/b unreachable',
+    ]);
     expect(message.length).toBe(MAX_MESSAGE_LENGTH);
     expect(message).toMatch(/^2 of 2 HTTP checks failed: http:\/\/host\/x+…; … and 1 more$/);
   });

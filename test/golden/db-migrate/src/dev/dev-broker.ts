@@ -79,7 +79,9 @@ export async function startDevBroker(options: BrokerOptions) {
     // provider): Prometheus's instant query API and an HTTP-JSON API under /metrics/.
     if (req.method === 'GET' && path === '/api/v1/query') {
       res.writeHead(200, { 'content-type': 'application/json' });
-      return void res.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [Date.now() / 1000, '0.25'] }] } }));
+      return void res.end(
+        JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [Date.now() / 1000, '0.25'] }] } }),
+      );
     }
     if (req.method === 'GET' && path.startsWith('/metrics/')) {
       res.writeHead(200, { 'content-type': 'application/json' });

@@ -12,7 +12,8 @@ import { startService } from '../keptn/service.js';
 /** One line for a port in use, instead of a stack trace. */
 function exitOnBusyPort(err: unknown, what: string, variable: string): never {
   const e = err as NodeJS.ErrnoException & { port?: number };
-  if (e.code === 'EADDRINUSE') console.error(`${what}: port ${e.port ?? ''} is in use; stop what listens there or set ${variable}=<another port>`);
+  if (e.code === 'EADDRINUSE')
+    console.error(`${what}: port ${e.port ?? ''} is in use; stop what listens there or set ${variable}=<another port>`);
   else console.error(`${what}: ${e.message}`);
   process.exit(1);
 }

@@ -109,7 +109,9 @@ export function checkKeptnEvent(event: KeptnEvent): KeptnEvent {
   const data: unknown = event.data;
   if (data === null || typeof data !== 'object' || Array.isArray(data) || ArrayBuffer.isView(data)) {
     if (data === undefined || data === null) throw new Error('data must be a JSON object: the event has none');
-    throw new Error(`data must be a JSON object, not ${Array.isArray(data) ? 'an array' : typeof data === 'object' ? 'binary data' : `a ${typeof data}`}`);
+    throw new Error(
+      `data must be a JSON object, not ${Array.isArray(data) ? 'an array' : typeof data === 'object' ? 'binary data' : `a ${typeof data}`}`,
+    );
   }
   return event;
 }

@@ -77,7 +77,12 @@ export async function runService(): Promise<void> {
       // In the chart's pod the distributor still forwards events after SIGTERM (its own comes
       // later, chart/templates/deployment.yaml): they are taken for SHUTDOWN_ACCEPT_SECONDS.
       const acceptMs = signal === 'SIGTERM' ? config.shutdownAcceptMs : 0;
-      log.info('stopping', { signal, inFlight: service.dispatcher.inFlight, acceptingSeconds: acceptMs / 1000, graceSeconds: config.shutdownGraceMs / 1000 });
+      log.info('stopping', {
+        signal,
+        inFlight: service.dispatcher.inFlight,
+        acceptingSeconds: acceptMs / 1000,
+        graceSeconds: config.shutdownGraceMs / 1000,
+      });
       await service.stop(config.shutdownGraceMs, acceptMs);
       log.info('stopped');
       process.exit(0);
