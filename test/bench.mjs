@@ -14,6 +14,7 @@ import { Agent, createServer, request } from 'node:http';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { nodeLine } from './node-line.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'bin/create-keptn-integration.js');
@@ -31,6 +32,8 @@ const RATE_SECONDS = Number(process.env.BENCH_RATE_SECONDS ?? 5);
 /** The distributor outage of issue 20 §4: this many tasks in flight when it goes away for this long. */
 const OUTAGE = { tasks: 100, seconds: Number(process.env.BENCH_OUTAGE_SECONDS ?? 30) };
 const work = mkdtempSync(join(tmpdir(), 'cki-bench-'));
+// Node 22.1+ keeps the CLI's compiled code here (module.enableCompileCache), filled in the warm-up.
+process.env.NODE_COMPILE_CACHE ??= join(work, 'node-compile-cache');
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const loadAtStart = loadavg()[0];
 
@@ -91,11 +94,30 @@ console.log(`\ntargets met: ${rows.filter((r) => r.target && r.ok).length} of ${
 
 /** Sections 1 and 2: generation and --help, against their yardsticks. */
 async function cliFigures() {
+  // On this machine's Node (the oldest line the generator supports) and on the generated
+  // projects' line, from the npm registry (test/node-line.mjs), where Node's compile cache works.
+  const { NODE } = await importTs(join(ROOT, 'src/generated-versions.ts'));
+  const lines = [process.execPath, join(nodeLine(NODE.major), 'node')];
+  for (const node of lines) {
+    const version = execFileSync(node, ['--version'], { encoding: 'utf8' }).trim();
+    row(`— Node ${version} —`, '', '', '', true);
+    await cliFiguresOn(node);
+  }
+}
+
+/** A TypeScript module of src/, bundled by esbuild and imported from memory. */
+async function importTs(file) {
+  const { build } = await import('esbuild');
+  const { outputFiles } = await build({ entryPoints: [file], bundle: true, format: 'esm', platform: 'node', write: false });
+  return import(`data:text/javascript;base64,${Buffer.from(outputFiles[0].text).toString('base64')}`);
+}
+
+async function cliFiguresOn(node) {
   // 1. Generation of each kind vs create-vite's react-ts template, in the same rounds, and the
   // floor (test/bench-floor.mjs): commander, the sli-provider's files and a record, nothing else.
-  const generate = { vite: ['node', VITE, 'out', '--template', 'react-ts', '--no-interactive'], floor: await floorCommand() };
+  const generate = { vite: [node, VITE, 'out', '--template', 'react-ts', '--no-interactive'], floor: await floorCommand(node) };
   for (const [kind, extra] of Object.entries(KINDS))
-    generate[kind] = ['node', BIN, 'out', '--kind', kind, ...extra, '--yes', '--no-install', '--no-git'];
+    generate[kind] = [node, BIN, 'out', '--kind', kind, ...extra, '--yes', '--no-install', '--no-git'];
   const out = join(work, 'out');
   const gen = paired(generate, () => rmSync(out, { recursive: true, force: true }));
   row('create-vite react-ts (yardstick)', `${ms(gen.vite.ms)}, ${mib(gen.vite.mib)}`, '', '', true);
@@ -103,7 +125,7 @@ async function cliFigures() {
   row('floor: commander + the same files + record', `${ms(gen.floor.ms)}, ${mib(gen.floor.mib)}`, `${times(floor)} create-vite`, '', true);
   for (const [kind, extra] of Object.entries(KINDS)) {
     rmSync(out, { recursive: true, force: true });
-    execFileSync('node', [BIN, out, '--kind', kind, ...extra, '--yes', '--no-install', '--no-git'], {
+    execFileSync(node, [BIN, out, '--kind', kind, ...extra, '--yes', '--no-install', '--no-git'], {
       env: { ...process.env, CI: 'true' },
       stdio: 'ignore',
     });
@@ -121,7 +143,7 @@ async function cliFigures() {
   }
 
   // 2. --help vs the floor of any Node CLI.
-  const start = paired({ floor: ['node', '-e', '0'], help: ['node', BIN, '--help'] });
+  const start = paired({ floor: [node, '-e', '0'], help: [node, BIN, '--help'] });
   const help = start.ratio('help', 'floor', 'ms');
   row('node -e 0 (yardstick)', ms(start.floor.ms), '', '', true);
   row('--help', ms(start.help.ms), `${times(help)} node -e 0`, `≤ ${times(GOAL.help)}`, help <= GOAL.help);
@@ -131,12 +153,13 @@ async function cliFigures() {
  * The floor as a command: test/bench-floor.mjs bundled as the CLI is (src/build/node-bundle.mjs),
  * writing a generated sli-provider's files (without its record) from one JSON file.
  */
-async function floorCommand() {
+async function floorCommand(node) {
   const { build } = await import('esbuild');
   const { NODE_BUNDLE } = await import('../src/build/node-bundle.mjs');
   const bundle = join(work, 'floor.mjs');
   await build({ ...NODE_BUNDLE, entryPoints: [join(ROOT, 'test/bench-floor.mjs')], outfile: bundle });
   const project = join(work, 'floor-project');
+  rmSync(project, { recursive: true, force: true }); // made again for each Node line
   execFileSync('node', [BIN, project, '--kind', 'sli-provider', '--yes', '--no-install', '--no-git'], {
     env: { ...process.env, CI: 'true' },
     stdio: 'ignore',
@@ -145,7 +168,7 @@ async function floorCommand() {
   const files = readdirSync(project, { recursive: true }).filter((f) => statSync(join(project, f)).isFile());
   const from = join(work, 'floor-files.json');
   writeFileSync(from, JSON.stringify(Object.fromEntries(files.map((f) => [f, readFileSync(join(project, f), 'utf8')]))));
-  return ['node', bundle, 'out', '--from', from];
+  return [node, bundle, 'out', '--from', from];
 }
 
 /** Sections 3 and 4: regenerate over many projects, and the package. */

@@ -3,31 +3,17 @@
 // at the end; then the machine's temp directory must hold nothing the run added. And Helm's
 // package tarball is fetched into the checkout's cache, or checked there (test/helm-layer.ts).
 //
-// Generated projects run on the Node.js line they target (src/generated-versions.ts), which the
-// npm registry ships as a package (node-<platform>-<arch>): installed once into .cache/ and put
-// first on the PATH of every process the tests start. The generator itself runs on this
-// machine's Node (process.execPath, test/run.ts), and on that line too (test/node-lines.test.ts).
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// Generated projects run on the Node.js line they target (src/generated-versions.ts), installed
+// from the npm registry into .cache/ (test/node-line.mjs) and put first on the PATH of every
+// process the tests start. The generator itself runs on this machine's Node (process.execPath,
+// test/run.ts), and on that line too (test/node-lines.test.ts).
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NODE } from '../src/generated-versions.js';
+import { nodeLine } from './node-line.mjs';
 import { helmLayerTarball } from './helm-layer.js';
-
-/** The bin folder of Node `major` from the npm registry, installed into .cache/ when missing. */
-function nodeLine(major: number): string {
-  const prefix = fileURLToPath(new URL(`../.cache/node-${major}`, import.meta.url));
-  const pkg = `node-${process.platform}-${process.arch}`;
-  const bin = join(prefix, 'node_modules', pkg, 'bin');
-  if (!existsSync(join(bin, 'node'))) {
-    console.log(`Installing Node ${major} for the generated projects (npm package ${pkg}@${major})`);
-    execFileSync('npm', ['install', '--prefix', prefix, '--no-save', '--no-audit', '--no-fund', '--no-package-lock', `${pkg}@${major}`], {
-      stdio: 'inherit',
-    });
-  }
-  return bin;
-}
 
 /**
  * Vitest's own folder, made before this setup runs and removed by vitest after this teardown:
