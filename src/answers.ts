@@ -5,7 +5,7 @@ import { InputError } from './errors.js';
 import { KINDS, kindById } from './kinds/index.js';
 import { isJob } from './runtimes/job-executor.js';
 import { isWebhook } from './runtimes/webhook-service.js';
-import { originExample, WEBHOOK_FORMATS } from './kinds/notification.js';
+import { WEBHOOK_FORMATS } from './kinds/notification.js';
 import { METRICS_BACKENDS } from './kinds/sli-provider.js';
 import { TEST_TOOLS } from './kinds/test-tool-presets.js';
 import { RUNTIMES } from './runtimes/index.js';
@@ -267,12 +267,8 @@ export const ANSWERS: readonly AnswerDef[] = [
       'file; secrets go into a Keptn secret.',
     skip: (a) => (isWebhook(a) ? undefined : 'only --runtime webhook-service calls an endpoint'),
     default: kindDefault('endpoint'),
-    rule: (a) => (a.kind === 'notification' ? endpointRule(originExample(a.webhook)) : endpointRule()),
-    whenMissing: (a) =>
-      a.kind === 'notification'
-        ? `required for --webhook ${a.webhook} (only slack has a default, ${originExample('slack')}): pass the ` +
-          `scheme and host of its incoming webhook, e.g. --endpoint ${originExample(a.webhook)}`
-        : undefined,
+    rule: (a) => kindById(a.kind)?.endpoint?.rule(a) ?? endpointRule(),
+    whenMissing: (a) => kindById(a.kind)?.endpoint?.whenMissing?.(a),
   },
   {
     key: 'project',

@@ -60,9 +60,41 @@ export interface Blueprint {
   docker: DockerAdditions;
   /** The Node.js line it runs on (src/generated-versions.ts). */
   node: typeof NODE;
+  /** Its entry in Keptn's integrations listing on ArtifactHub (artifacthub-pkg.yml). */
+  listing: Listing;
   /** The kind's own template values (Kind.view). */
   view: Record<string, unknown>;
   generator: { name: string; version: string };
+}
+
+export interface Listing {
+  displayName: string;
+  /** The repository the links assume: https://github.com/<owner>/<name>. */
+  repo: string;
+  /** keptn/kind (Kind.listing). */
+  kinds: string[];
+  /** "keptn", the kinds, then the kind's own keywords, each once. */
+  keywords: string[];
+  /**
+   * keptn/org: the Keptn GitHub organisation it lives in (keptn, keptn-contrib, keptn-sandbox); an
+   * integration outside them is a community one, which Keptn's listing calls sandbox.
+   */
+  org: 'keptn' | 'contrib' | 'sandbox';
+}
+
+function listing(kind: Kind, a: Answers): Listing {
+  const { kinds, keywords } = kind.listing(a);
+  const orgs: Record<string, Listing['org']> = { keptn: 'keptn', 'keptn-contrib': 'contrib', 'keptn-sandbox': 'sandbox' };
+  return {
+    displayName: a.name
+      .split('-')
+      .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+      .join(' '),
+    repo: `https://github.com/${a.owner}/${a.name}`,
+    kinds,
+    keywords: [...new Set(['keptn', ...kinds, ...keywords])],
+    org: orgs[a.owner] ?? 'sandbox',
+  };
 }
 
 export function toBlueprint(answers: Answers): Blueprint {
@@ -104,6 +136,7 @@ export function toBlueprint(answers: Answers): Blueprint {
     webhooks: kind.webhooks?.(answers, keptn) ?? [],
     docker: kind.docker?.(answers) ?? { stages: [], install: [] },
     node: NODE,
+    listing: listing(kind, answers),
     view: kind.view?.(answers) ?? {},
     generator: GENERATOR,
   };

@@ -9,6 +9,8 @@ export { TEMPLATES } from './templates.js';
 
 export type Plan = Map<string, string>;
 
+const PARTIALS = `partials${sep}`;
+
 /**
  * Template path → project path: `dot-` names become dotfiles (npm would drop a real .gitignore from
  * the package), `[key]` segments take the answer of that key, and `.ejs` is dropped.
@@ -24,17 +26,27 @@ export function targetPath(templatePath: string, blueprint: Blueprint): string {
 /** `templates` is a templates folder; tests pass a deliberately changed copy. */
 export function renderPlan(blueprint: Blueprint, templates?: string): Plan {
   const set = templates ? compileTemplates(templates) : builtInTemplates();
-  const view = { ...blueprint, ...blueprint.view, a: blueprint.answers, q };
-  const plan: Plan = new Map();
   // In the kind's order, so that a later layer's file overrides an earlier one of the same path. A
   // layer may be part of a folder ('base/keptn'): paths stay relative to the folder.
-  for (const layer of blueprint.layers) {
+  const layers = blueprint.layers.map((layer) => {
     const [folder, ...part] = layer.split('/');
     const within = part.join(sep);
     const files = set.get(folder);
     if (!files) throw new Error(`no template folder ${folder} (layer ${layer} of kind ${blueprint.kind.id})`);
+    return files.filter(([rel]) => !within || rel === within || rel.startsWith(within + sep));
+  });
+  // A layer's partials/ are no files of the project: each is text that a shared template puts where
+  // it belongs (`partials['README.dev.md']`), so that a kind's own paragraphs live with the kind.
+  const partials: Record<string, string> = {};
+  const first = { ...blueprint, ...blueprint.view, a: blueprint.answers, q };
+  for (const [rel, render] of layers.flat()) {
+    if (rel.startsWith(PARTIALS)) partials[rel.slice(PARTIALS.length).replace(/\.ejs$/, '')] = render(first);
+  }
+  const view = { ...first, partials };
+  const plan: Plan = new Map();
+  for (const files of layers) {
     for (const [rel, render] of files) {
-      if (within && rel !== within && !rel.startsWith(within + sep)) continue;
+      if (rel.startsWith(PARTIALS)) continue;
       // `[event]` in a name: one file per example event of the kind.
       const instances = rel.includes('[event]') ? blueprint.exampleEvents : [undefined];
       for (const event of instances) {

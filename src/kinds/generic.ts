@@ -9,6 +9,23 @@ const tasksOf = (events: string) =>
     .map(taskOf)
     .filter((t): t is string => t !== undefined);
 
+/**
+ * The ArtifactHub kind a task's name says, deployment otherwise: the tasks other integrations
+ * serve are mostly steps of a delivery (Argo, Helm, Jenkins, GitHub Actions were all listed as
+ * deployment).
+ */
+function listingKind(task: string): string {
+  const words = task.split('-');
+  const has = (...w: string[]) => w.some((x) => words.includes(x));
+  if (has('test', 'tests', 'testing', 'load', 'performance')) return 'testing';
+  if (has('remediation', 'action', 'remediate')) return 'remediation';
+  if (has('evaluation', 'sli', 'monitoring', 'metrics')) return 'observability';
+  if (has('notify', 'notification', 'alert')) return 'notification';
+  if (has('security', 'scan', 'audit')) return 'security';
+  if (has('cost', 'finops')) return 'finops';
+  return 'deployment';
+}
+
 /** The script a job runs for the task (job-executor runtime). */
 const script = (name: string) => `${name}/run.sh`;
 
@@ -41,6 +58,7 @@ export const generic: Kind = {
     }
     return undefined;
   },
+  listing: (a) => ({ kinds: [listingKind(a.task)], keywords: [a.task] }),
   subscriptions: (a) => listOf(a.events),
   tasks: (a) => tasksOf(a.events),
   // Every task named by a task event, in the order given: one listened to must run to be heard.

@@ -1,4 +1,4 @@
-import { isWildcard, listOf } from '../rules.js';
+import { endpointRule, isWildcard, listOf } from '../rules.js';
 import {
   BRIDGE_LINK,
   eventLabel,
@@ -44,13 +44,17 @@ function example(subscription: string): string {
   return `sh.keptn.event.${segs.join('.')}`;
 }
 
-/** The message formats a notification posts (--webhook), each with one line for the prompt. */
+/**
+ * The message formats a notification posts (--webhook), each with one line for the prompt, the
+ * scheme and host of its incoming webhooks and its keyword in Keptn's ArtifactHub listing.
+ */
 export const WEBHOOK_FORMATS = [
   {
     id: 'slack',
     name: 'Slack',
     summary: 'Slack incoming webhook: text and blocks, a button to the Keptn Bridge',
     origin: 'https://hooks.slack.com',
+    keyword: 'slack',
   },
   // A Workflows webhook's URL: https://<region host>:443/workflows/<id>/triggers/manual/paths/invoke?…&sig=…
   {
@@ -58,8 +62,15 @@ export const WEBHOOK_FORMATS = [
     name: 'Microsoft Teams',
     summary: 'Microsoft Teams Workflows webhook: an Adaptive Card with facts, a button to the Keptn Bridge',
     origin: 'https://prod-00.westeurope.logic.azure.com',
+    keyword: 'microsoft-teams',
   },
-  { id: 'generic', name: 'JSON', summary: 'plain JSON with the event facts, for your own receiver', origin: 'https://hooks.example.com' },
+  {
+    id: 'generic',
+    name: 'JSON',
+    summary: 'plain JSON with the event facts, for your own receiver',
+    origin: 'https://hooks.example.com',
+    keyword: 'webhook',
+  },
 ] as const;
 
 /** The scheme and host of a format's incoming webhook, as an example (Slack's is the default). */
@@ -127,6 +138,14 @@ export const notification: Kind = {
     webhook: () => 'slack',
     // Slack's incoming webhooks all live on one host; a Teams workflow's host depends on its region.
     endpoint: (a) => (a.webhook === 'slack' ? originExample('slack') : undefined),
+  },
+  listing: (a) => ({ kinds: ['notification'], keywords: WEBHOOK_FORMATS.filter((f) => f.id === a.webhook).map((f) => f.keyword) }),
+  // The incoming webhook's origin only: the rest of its URL is its secret, kept in a Keptn secret.
+  endpoint: {
+    rule: (a) => endpointRule(originExample(a.webhook)),
+    whenMissing: (a) =>
+      `required for --webhook ${a.webhook} (only slack has a default, ${originExample('slack')}): pass the ` +
+      `scheme and host of its incoming webhook, e.g. --endpoint ${originExample(a.webhook)}`,
   },
   wildcardEvents: true,
   check(a, keptn) {

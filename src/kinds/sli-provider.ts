@@ -12,6 +12,7 @@ export const sliProvider: Kind = {
   sampleName: 'my-sli-provider',
   answers: ['sli-provider', 'metrics'],
   defaults: { 'sli-provider': (a) => a.name, metrics: () => 'prometheus' },
+  listing: (a) => ({ kinds: ['sli-provider', 'observability'], keywords: [a.metrics === 'http-json' ? 'http' : 'prometheus'] }),
   subscriptions: () => ['sh.keptn.event.get-sli.triggered'],
   tasks: () => ['get-sli'],
   // The lighthouse sends get-sli while it runs an evaluation task: the shipyard needs `evaluation`.

@@ -26,6 +26,7 @@ export const testTool: Kind = {
   runtimes: ['service', 'job-executor'],
   answers: ['task', 'runtime', 'test-tool'],
   defaults: { task: () => 'test', 'test-tool': () => 'custom' },
+  listing: (a) => ({ kinds: ['testing'], keywords: a['test-tool'] === 'custom' ? [] : [a['test-tool']] }),
   subscriptions: (a) => [taskTrigger(a.task)],
   tasks: (a) => [a.task],
   sequences: (a): ShipyardSequence[] => [

@@ -1,5 +1,6 @@
 import type { Answers } from '../answers.js';
 import type { KeptnVersion } from '../keptn-versions.js';
+import type { Rule } from '../rules.js';
 import type { Runtime } from '../runtimes/index.js';
 import type { Webhook } from '../runtimes/webhook-service.js';
 
@@ -48,6 +49,14 @@ export interface Kind {
   defaults: Partial<Record<KindAnswer, (a: Answers) => string | undefined>>;
   /** May NATS wildcards appear in --events? Only listeners may use them. */
   wildcardEvents?: boolean;
+  /**
+   * How Keptn's integrations listing on ArtifactHub files it: `keptn/kind` values (those ArtifactHub
+   * documents for Keptn: webhook, testing, deployment, notification, observability, remediation,
+   * sli-provider, finops, security) and keywords beside "keptn" (the tool, format or backend).
+   */
+  listing(a: Answers): { kinds: string[]; keywords: string[] };
+  /** --endpoint's rule, and what to say when it is missing, for kinds not content with any https URL. */
+  endpoint?: { rule(a: Answers): Rule; whenMissing?(a: Answers): string | undefined };
   /** Extra checks that span answers, e.g. "events must include the task's trigger". */
   check?(a: Answers, keptn: KeptnVersion): { key: string; value: string; rule: string } | undefined;
   /** Every event type the distributor subscribes to (PUBSUB_TOPIC). */
