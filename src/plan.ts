@@ -1,6 +1,7 @@
 // Render the templates into a file plan: project-relative path → content. Nothing is written here.
 import { sep } from 'node:path';
 import { q } from './escape.js';
+import { shortType } from './rules.js';
 import { encodeRecord, RECORD_FILE } from './record.js';
 import type { Blueprint } from './blueprint.js';
 import { builtInTemplates, compileTemplates } from './templates.js';
@@ -50,7 +51,7 @@ export function renderPlan(blueprint: Blueprint, templates?: string): Plan {
       // `[event]` in a name: one file per example event of the kind.
       const instances = rel.includes('[event]') ? blueprint.exampleEvents : [undefined];
       for (const event of instances) {
-        const path = targetPath(event ? rel.replace('[event]', event.replace(/^sh\.keptn\.event\./, '')) : rel, blueprint);
+        const path = targetPath(event ? rel.replace('[event]', shortType(event)) : rel, blueprint);
         const content = render({ ...view, event });
         // A template that renders to nothing is a file this project does not need.
         if (content.trim() === '') plan.delete(path);

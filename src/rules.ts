@@ -33,6 +33,13 @@ export const taskName: Rule = (v) =>
 
 const SEGMENT = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 
+// Keptn's event vocabulary, the one place that reads an event type's parts:
+// sh.keptn.event.<task>.<phase> for a task, sh.keptn.event.<stage>.<sequence>.<phase> for a sequence.
+const EVENT_PREFIX = 'sh.keptn.event.';
+
+/** An event type without `sh.keptn.event.`: `evaluation.finished`, for file names and labels. */
+export const shortType = (type: string) => (type.startsWith(EVENT_PREFIX) ? type.slice(EVENT_PREFIX.length) : type);
+
 /**
  * A Keptn event type: `sh.keptn.event.` then dot-separated segments, the last of them a phase Keptn
  * sends (KEPTN_PHASES). NATS wildcards (`*` for one segment, a final `>` for the rest) only when
@@ -46,8 +53,8 @@ export const eventType =
         "'>'), or 'sh.keptn.event.>' or 'sh.keptn.>'"
       : "must be 'sh.keptn.event.<task>.<phase>' of lowercase letters, digits and '-' (no wildcards)";
     if (wildcards && (v === 'sh.keptn.>' || v === 'sh.keptn.event.>')) return undefined;
-    if (!v.startsWith('sh.keptn.event.')) return rule;
-    const segs = v.slice('sh.keptn.event.'.length).split('.');
+    if (!v.startsWith(EVENT_PREFIX)) return rule;
+    const segs = shortType(v).split('.');
     if (segs.length < 2) return rule;
     const ok = segs.every((s, i) => SEGMENT.test(s) || (wildcards && (s === '*' || (s === '>' && i === segs.length - 1))));
     if (!ok) return rule;
@@ -66,9 +73,9 @@ function phaseOf(segs: string[]): string | undefined {
   return KEPTN_PHASES.includes(last) && last !== 'status.changed' ? last : undefined;
 }
 
-/** `sh.keptn.event.<task>.<phase>` → `<task>`; undefined for sequence events, wildcards and others. */
-function taskNamed(type: string): string | undefined {
-  const segs = type.replace(/^sh\.keptn\.event\./, '').split('.');
+/** `sh.keptn.event.<task>.<phase>` → `<task>` (any phase, a wildcard one too); undefined for sequence events and others. */
+export function taskNamed(type: string): string | undefined {
+  const segs = shortType(type).split('.');
   const phase = phaseOf(segs);
   const rest = phase === undefined ? [] : segs.slice(0, segs.length - phase.split('.').length);
   return rest.length === 1 && rest[0] !== '*' ? rest[0] : undefined;
@@ -191,7 +198,7 @@ export const endpointRule =
   };
 
 /** `<task>` → `sh.keptn.event.<task>.triggered`, the event Keptn starts a task with. */
-export const taskTrigger = (task: string) => `sh.keptn.event.${task}.triggered`;
+export const taskTrigger = (task: string) => `${EVENT_PREFIX}${task}.triggered`;
 
 /** Is the event type a NATS wildcard subscription (a `*` or `>` segment)? */
 export const isWildcard = (type: string) => /(^|\.)(\*|>)(\.|$)/.test(type);

@@ -1,4 +1,4 @@
-import { listOf, taskOf, taskTrigger } from '../rules.js';
+import { listOf, taskNamed, taskOf, taskTrigger } from '../rules.js';
 import { isJob, JOB_CONFIG, JOB_LAYERS } from '../runtimes/job-executor.js';
 import type { Kind } from './types.js';
 import { FROM_EVENT, isWebhook, WEBHOOK_CONFIG, WEBHOOK_LAYERS } from '../runtimes/webhook-service.js';
@@ -64,9 +64,8 @@ export const generic: Kind = {
   // Every task named by a task event, in the order given: one listened to must run to be heard.
   sequences: (a) => {
     const named = listOf(a.events)
-      .map((t) => t.split('.'))
-      .filter((segs) => segs.length === 5)
-      .map((segs) => segs[3]);
+      .map(taskNamed)
+      .filter((t): t is string => t !== undefined);
     return [{ name: a.task, tasks: [...new Set(named)].map((name) => ({ name })) }];
   },
   sampleEvent: (a) => `${a.task}.triggered.json`,

@@ -1,4 +1,4 @@
-import { endpointRule, isWildcard, listOf } from '../rules.js';
+import { endpointRule, isWildcard, listOf, shortType, taskNamed } from '../rules.js';
 import {
   BRIDGE_LINK,
   eventLabel,
@@ -23,9 +23,8 @@ const PROPERTIES: Record<string, Record<string, string>> = {
 function subscribedTasks(events: string): string[] {
   const named = new Set(
     listOf(events)
-      .map((t) => t.split('.').slice(3))
-      .filter((segs) => segs.length === 2 && segs[0] !== '*')
-      .map((segs) => segs[0]),
+      .map(taskNamed)
+      .filter((t): t is string => t !== undefined),
   );
   const known = ORDER.filter((t) => named.has(t));
   const custom = [...named].filter((t) => !ORDER.includes(t));
@@ -187,7 +186,7 @@ export const notification: Kind = {
     return [{ name, tasks: tasks.map((t) => ({ name: t, properties: PROPERTIES[t] })) }];
   },
   exampleEvents: (a) => [...new Set(listOf(a.events).map(example))],
-  sampleEvent: (a) => `${example(listOf(a.events)[0]).replace(/^sh\.keptn\.event\./, '')}.json`,
+  sampleEvent: (a) => `${shortType(example(listOf(a.events)[0]))}.json`,
   resources: (a) => (isWebhook(a) ? [WEBHOOK_CONFIG] : []),
   layers: (a) => (isWebhook(a) ? [...WEBHOOK_LAYERS, 'notification/test-events'] : ['base', 'notification']),
   // One webhook per event type, none of which takes part in a task: no .started, no .finished.

@@ -8,6 +8,7 @@
 // Nothing free-text (messages, labels) goes in: a quote or `$` there would break the request.
 import type { Answers } from '../answers.js';
 import type { KeptnResource } from '../kinds/types.js';
+import { shortType } from '../rules.js';
 
 /**
  * The template layers of such a project: Keptn files, Git settings and the regeneration workflow of
@@ -69,8 +70,4 @@ export const BRIDGE_LINK = `{{.env.bridge}}/project/${FROM_EVENT.project}/sequen
 export const ifBridge = (text: string) => `{{if .env.bridge}}${text}{{end}}`;
 
 /** `sh.keptn.event.evaluation.finished` → `evaluation finished`. */
-export const eventLabel = (type: string) =>
-  type
-    .replace(/^sh\.keptn\.event\./, '')
-    .split('.')
-    .join(' ');
+export const eventLabel = (type: string) => shortType(type).split('.').join(' ');

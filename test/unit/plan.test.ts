@@ -316,3 +316,11 @@ describe.each(SERVICE_PROJECTS.map((a) => [Object.values(a).join(' '), a] as con
     expect(listed.sort()).toEqual([...p.keys()].filter((path) => /^(src|test)\//.test(path)).sort());
   });
 });
+
+describe('the example shipyard of a generic integration', () => {
+  it('runs every task an event it listens to names, a status.changed one too (else it would never be heard)', async () => {
+    const events = 'sh.keptn.event.db-migrate.triggered,sh.keptn.event.deployment.status.changed,sh.keptn.event.dev.delivery.finished';
+    const blueprint = toBlueprint(await resolveAnswers({ kind: 'generic', name: 'migrations', task: 'db-migrate', events }));
+    expect(blueprint.sequences).toEqual([{ name: 'db-migrate', tasks: [{ name: 'db-migrate' }, { name: 'deployment' }] }]);
+  });
+});

@@ -24,3 +24,11 @@ describe('source lines', () => {
     expect(long).toEqual([]);
   });
 });
+
+describe("Keptn's event vocabulary", () => {
+  it("is read in src/rules.ts only: no other module takes an event type's prefix or segments apart by hand", () => {
+    const byHand = /sh\\\.keptn\\\.event|'sh\.keptn\.event\.'|\.split\('\.'\)\.slice\(3\)|segs\.length === 5/;
+    const files = sources('src').filter((f) => !f.endsWith('src/rules.ts') && byHand.test(readFileSync(f, 'utf8')));
+    expect(files.map((f) => f.slice(ROOT.length))).toEqual([]);
+  });
+});
