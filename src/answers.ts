@@ -31,7 +31,9 @@ import {
   type Rule,
 } from './rules.js';
 
-export type Answers = Record<string, string>;
+import type { Answers } from './model.js';
+
+export type { Answers } from './model.js';
 
 export interface Choice {
   value: string;

@@ -1,4 +1,4 @@
-import type { Answers } from '../answers.js';
+import type { Answers } from '../model.js';
 import { taskTrigger } from '../rules.js';
 import { isJob, JOB_CONFIG, JOB_LAYERS } from '../runtimes/job-executor.js';
 import { STRATEGIES, testToolById, type TestTool } from './test-tool-presets.js';

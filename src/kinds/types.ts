@@ -1,22 +1,13 @@
-import type { Answers } from '../answers.js';
+import type { Answers, JobAction, KeptnResource, Webhook } from '../model.js';
 import type { KeptnVersion } from '../keptn-versions.js';
 import type { Rule } from '../rules.js';
 import type { Runtime } from '../runtimes/index.js';
-import type { Webhook } from '../runtimes/webhook-service.js';
+
+export type { JobAction, JobTask, KeptnResource } from '../model.js';
 
 /** Answers that only some kinds ask for. */
 export const KIND_ANSWERS = ['task', 'events', 'runtime', 'endpoint', 'test-tool', 'sli-provider', 'webhook', 'metrics'] as const;
 export type KindAnswer = (typeof KIND_ANSWERS)[number];
-
-/** A file the integration needs in Keptn, uploaded by keptn/add-resources.sh. */
-export interface KeptnResource {
-  /**
-   * The resource URI in Keptn's configuration (what the service reads at run time). The file
-   * itself is keptn/resources/<uri> in the generated project.
-   */
-  uri: string;
-  why: string;
-}
 
 /** One task of a shipyard sequence. */
 export interface ShipyardTask {
@@ -97,27 +88,6 @@ export interface Kind {
   view?(a: Answers): Record<string, unknown>;
   /** What the service's Dockerfile adds, for a tool the service runs. */
   docker?(a: Answers): DockerAdditions;
-}
-
-/** An action of the job executor's job/config.yaml (apiVersion v2): events it matches, jobs it runs. */
-export interface JobAction {
-  name: string;
-  events: { name: string; jsonpath?: { property: string; match: string } }[];
-  tasks: JobTask[];
-}
-
-/** One Kubernetes Job of an action; files are Keptn resources mounted under /keptn/. */
-export interface JobTask {
-  name: string;
-  image: string;
-  files: string[];
-  cmd: string[];
-  args: string[];
-  env: { name: string; value: string; valueFrom: 'event' | 'secret' | 'string' }[];
-  /** The job container's working directory (the image's WORKDIR when absent). */
-  workingDir?: string;
-  /** Seconds the job may run before the job executor gives up (its default is 300). */
-  maxPollDuration?: number;
 }
 
 /** Dockerfile additions of a service that runs a tool (see kinds/test-tool-presets.ts). */

@@ -6,8 +6,8 @@
 // gets carries: Keptn's names (project, stage, service; the webhook-service answers nothing to an
 // event without them, lib/eventmod.go), ids, and a result mapped onto pass|warning|fail|unknown.
 // Nothing free-text (messages, labels) goes in: a quote or `$` there would break the request.
-import type { Answers } from '../answers.js';
-import type { KeptnResource } from '../kinds/types.js';
+import type { Answers } from '../model.js';
+import type { KeptnResource } from '../model.js';
 import { shortType } from '../rules.js';
 
 /**
@@ -29,19 +29,7 @@ export const WEBHOOK_CONFIG: KeptnResource = {
 
 export const isWebhook = (a: Answers) => a.runtime === 'webhook-service';
 
-/** One webhook of webhook/webhook.yaml: the request made for one event type. */
-export interface Webhook {
-  type: string;
-  /** Send .finished with the call's outcome (tasks); a notification sends nothing back. */
-  sendFinished: boolean;
-  /** A notification must not send .started either, where the release lets it choose (0.13 on). */
-  sendStarted: boolean;
-  /** Keys of the integration's Keptn secret the request reads as {{.env.<key>}}. */
-  secretKeys: string[];
-  url: string;
-  headers: { key: string; value: string }[];
-  payload: string;
-}
+export type { Webhook } from '../model.js';
 
 /** Template expressions for the event's values that are safe to insert (see the top). */
 export const FROM_EVENT = {

@@ -1,7 +1,7 @@
 // The generator's own source stays readable: no line over 140 characters (Prettier's printWidth,
 // which cannot break a long string or comment by itself).
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -30,5 +30,28 @@ describe("Keptn's event vocabulary", () => {
     const byHand = /sh\\\.keptn\\\.event|'sh\.keptn\.event\.'|\.split\('\.'\)\.slice\(3\)|segs\.length === 5/;
     const files = sources('src').filter((f) => !f.endsWith('src/rules.ts') && byHand.test(readFileSync(f, 'utf8')));
     expect(files.map((f) => f.slice(ROOT.length))).toEqual([]);
+  });
+});
+
+describe('the module graph of src/', () => {
+  it('has no circle, type imports counted: shared types live in the leaf src/model.ts', () => {
+    const src = join(ROOT, 'src');
+    const imports = new Map(
+      sources('src').map((file) => [
+        file,
+        [...readFileSync(file, 'utf8').matchAll(/^(?:import|export)\b[^;]*?\bfrom '(\.[^']+)'/gms)].map((m) =>
+          join(dirname(file), m[1]).replace(/\.js$/, '.ts'),
+        ),
+      ]),
+    );
+    const circles: string[] = [];
+    const visit = (file: string, path: string[]) => {
+      for (const next of imports.get(file) ?? []) {
+        if (path.includes(next)) circles.push([...path.slice(path.indexOf(next)), next].map((f) => f.slice(src.length + 1)).join(' → '));
+        else if (imports.has(next)) visit(next, [...path, next]);
+      }
+    };
+    for (const file of imports.keys()) visit(file, [file]);
+    expect([...new Set(circles)]).toEqual([]);
   });
 });
