@@ -1,5 +1,5 @@
 // From validated answers to everything the templates need: one plain object, computed once.
-import { NODE } from './generated-versions.js';
+import { NODE, NPM } from './generated-versions.js';
 import type { Answers } from './answers.js';
 import { kindById, type Kind } from './kinds/index.js';
 import type { DockerAdditions, JobAction, KeptnResource, KindEnv, ShipyardSequence } from './kinds/types.js';
@@ -58,8 +58,9 @@ export interface Blueprint {
   webhooks: Webhook[];
   /** What the service's Dockerfile adds for the tool it runs. */
   docker: DockerAdditions;
-  /** The Node.js line it runs on (src/generated-versions.ts). */
+  /** The Node.js line it runs on, and its npm packages' versions (src/generated-versions.ts). */
   node: typeof NODE;
+  npm: typeof NPM;
   /** Its entry in Keptn's integrations listing on ArtifactHub (artifacthub-pkg.yml). */
   listing: Listing;
   /** The kind's own template values (Kind.view). */
@@ -128,7 +129,7 @@ export function toBlueprint(answers: Answers): Blueprint {
     wiring: wiring(answers, keptn),
     trigger: triggerCommand(sequences[0].name, answers, keptn, sampleEvent),
     env: kind.env(answers),
-    dependencies: { cloudevents: '^10.0.0', ...kind.dependencies?.(answers) },
+    dependencies: { cloudevents: NPM.cloudevents, ...kind.dependencies?.(answers) },
     runtime: (answers.runtime as Runtime | undefined) ?? 'service',
     layers: [...(kind.layers?.(answers) ?? ['base', kind.id]), ...licenseLayers(license.id)],
     license,
@@ -136,6 +137,7 @@ export function toBlueprint(answers: Answers): Blueprint {
     webhooks: kind.webhooks?.(answers, keptn) ?? [],
     docker: kind.docker?.(answers) ?? { stages: [], install: [] },
     node: NODE,
+    npm: NPM,
     listing: listing(kind, answers),
     view: kind.view?.(answers) ?? {},
     generator: GENERATOR,

@@ -1,5 +1,6 @@
 // What generated projects run on and build with, stated once: the Dockerfile's base images,
-// package.json's engines and @types/node, and the node-version of their GitHub workflows.
+// package.json's engines and @types/node, the node-version of their GitHub workflows, and every npm
+// package they depend on or run with npx.
 
 /**
  * The Node.js line of generated projects: an LTS line, never one past its end of life. Node's
@@ -17,4 +18,25 @@ export const NODE = {
   alpine: 'node:24-alpine',
   /** For tools whose wheels or binaries need glibc (Locust's gevent). */
   debian: 'node:24-bookworm-slim',
+} as const;
+
+/**
+ * The npm packages of generated projects, each range once: package.json's dependencies (cloudevents,
+ * and what a kind adds) and devDependencies, and the exact yaml release the no-code projects' CI runs
+ * with npx (a pinned version: npx would otherwise fetch whatever is latest on each run).
+ */
+export const NPM = {
+  cloudevents: '^10.0.0',
+  execa: '^9.6.1',
+  yaml: '^2.9.1',
+  yamlCli: '2.9.1',
+  dev: {
+    '@eslint/js': '^10.0.1',
+    '@types/node': NODE.types,
+    eslint: '^10.16.0',
+    prettier: '^3.10.2',
+    typescript: '^5.9.3',
+    'typescript-eslint': '^8.74.0',
+    vitest: '^4.1.0',
+  },
 } as const;

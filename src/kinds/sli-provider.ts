@@ -1,3 +1,4 @@
+import { NPM } from '../generated-versions.js';
 import type { Kind } from './types.js';
 
 /** Where an SLI provider queries its indicators (--metrics), each with one line for the prompt. */
@@ -27,7 +28,7 @@ export const sliProvider: Kind = {
   ],
   commands: (a) => [`keptn configure monitoring ${a['sli-provider']} --project="$PROJECT" --service="$SERVICE"`],
   // Test definitions and sli.yaml are YAML.
-  dependencies: () => ({ yaml: '^2.9.1' }),
+  dependencies: () => ({ yaml: NPM.yaml }),
   env: (a) => [
     a.metrics === 'http-json'
       ? {

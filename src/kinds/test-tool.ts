@@ -1,4 +1,5 @@
 import type { Answers } from '../model.js';
+import { NPM } from '../generated-versions.js';
 import { taskTrigger } from '../rules.js';
 import { isJob, JOB_CONFIG, JOB_LAYERS } from '../runtimes/job-executor.js';
 import { STRATEGIES, testToolById, type TestTool } from './test-tool-presets.js';
@@ -91,7 +92,7 @@ export const testTool: Kind = {
   docker: (a) => toolOf(a).docker,
   view: (a) => ({ testTool: toolOf(a), testDefinitions: toolOf(a).definition ? definitions(toolOf(a)) : [] }),
   // The custom checks are YAML; the real tools run as child processes.
-  dependencies: (a): Record<string, string> => (toolOf(a).definition ? { execa: '^9.6.1' } : { yaml: '^2.9.1' }),
+  dependencies: (a): Record<string, string> => (toolOf(a).definition ? { execa: NPM.execa } : { yaml: NPM.yaml }),
   // A real tool's run is bounded by the task timeout (TASK_TIMEOUT_SECONDS) every service has.
   env: (a) =>
     toolOf(a).definition

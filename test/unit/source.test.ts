@@ -55,3 +55,14 @@ describe('the module graph of src/', () => {
     expect([...new Set(circles)]).toEqual([]);
   });
 });
+
+describe("the generated projects' npm versions", () => {
+  it('are written once, in src/generated-versions.ts: no range elsewhere in src/, none in templates/', () => {
+    const range = /['"]\^\d+\.\d+|npx --yes [\w@/-]+@\d/;
+    const templates = readdirSync(join(ROOT, 'templates'), { withFileTypes: true, recursive: true })
+      .filter((e) => e.isFile())
+      .map((e) => join(e.parentPath, e.name));
+    const files = [...sources('src').filter((f) => !f.endsWith('src/generated-versions.ts')), ...templates];
+    expect(files.filter((f) => range.test(readFileSync(f, 'utf8'))).map((f) => f.slice(ROOT.length))).toEqual([]);
+  });
+});
