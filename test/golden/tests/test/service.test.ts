@@ -581,11 +581,10 @@ describe('events as they really arrive', () => {
     expect(() => checkDepth('[[[1]]]', 2)).toThrow(/^JSON nested deeper than 2 levels$/);
     expect(() => checkDepth('[{"a":"[[[\\"[["}]', 2)).not.toThrow();
     expect(() => checkDepth('[], [], [], []', 1)).not.toThrow();
+    // A megabyte of '[' is refused as too deep (at the first level too many, before JSON.parse
+    // would spend a second on it); no time limit here: a loaded machine is slower, not wrong.
     const hostile = '['.repeat(1024 * 1024);
-    const started = performance.now();
-    expect(() => checkDepth(hostile, MAX_JSON_DEPTH)).toThrow();
-    // It stops at the first level too many: the rest of the megabyte is never read.
-    expect(performance.now() - started).toBeLessThan(50);
+    expect(() => checkDepth(hostile, MAX_JSON_DEPTH)).toThrow(`JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
   });
 });
 
