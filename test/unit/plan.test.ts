@@ -285,6 +285,20 @@ describe.each(SERVICE_PROJECTS.map((a) => [Object.values(a).join(' '), a] as con
     }
   });
 
+  it("keeps the machinery shut: src/keptn/ imports none of the owner's code, src/main.ts hands the handler in", async () => {
+    const p = await plan();
+    const outward = [...p].flatMap(([path, text]) =>
+      path.startsWith('src/keptn/')
+        ? [...text.matchAll(/from '(\.\.?\/[^']+)'/g)]
+            .map(([, specifier]) => join(dirname(path), specifier))
+            .filter((target) => !target.startsWith('src/keptn/'))
+            .map((target) => `${path} imports ${target}`)
+        : [],
+    );
+    expect(outward).toEqual([]);
+    expect(p.get('src/main.ts')).toMatch(/import \{ integration \} from '\.\/handler\.js';[^]*await runService\(integration\);/);
+  });
+
   it('type-checks src/ and test/ in npm test and in CI; builds src/ alone; leaves src/dev/ out of the image', async () => {
     const p = await plan();
     const pkg = JSON.parse(p.get('package.json')!);

@@ -2,10 +2,11 @@
 // src/keptn/ (your edits here are merged, and may conflict): your integration's code goes into
 // src/handler.ts instead.
 
-// Wires the pieces together; src/main.ts runs it (runService), the tests start it in-process.
+// Wires the pieces together around the integration it is handed: src/main.ts runs it with
+// src/handler.ts's (runService), the tests start it in-process, with theirs if they like. Nothing
+// in src/keptn/ imports your code; it gets it from main.ts.
 import type { AddressInfo } from 'node:net';
 import { loadConfig, type Config } from './config.js';
-import { integration } from '../handler.js';
 import type { Integration } from './integration.js';
 import { createSender, type SenderOptions } from './events.js';
 import { errorMessage, log as defaultLog, type Log } from './log.js';
@@ -16,13 +17,10 @@ import { createDispatcher } from './tasks.js';
 export interface ServiceOptions {
   log?: Log;
   sender?: SenderOptions;
-  /** Replace the handler (tests of the task machinery). */
-  integration?: Integration;
 }
 
-export async function startService(config: Config, options: ServiceOptions = {}) {
+export async function startService(handler: Integration, config: Config, options: ServiceOptions = {}) {
   const log = options.log ?? defaultLog;
-  const handler = options.integration ?? integration;
   handler.checkSettings?.(config, log);
   const send = createSender(config, log, options.sender);
   const dispatcher = createDispatcher(handler, {
@@ -63,13 +61,13 @@ export async function startService(config: Config, options: ServiceOptions = {})
 }
 
 /** The container's process: start from the environment, stop gracefully on SIGTERM (or SIGINT). */
-export async function runService(): Promise<void> {
+export async function runService(handler: Integration): Promise<void> {
   const log = defaultLog;
   // Last line of defence: report anything unhandled loudly instead of dying silently mid-task.
   process.on('unhandledRejection', (err) => log.error('unhandled rejection', { error: errorMessage(err) }));
   try {
     const config = loadConfig();
-    const service = await startService(config);
+    const service = await startService(handler, config);
     let stopping = false;
     const stop = async (signal: string) => {
       if (stopping) return;

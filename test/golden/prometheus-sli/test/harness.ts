@@ -10,6 +10,7 @@ import { startDevBroker } from '../src/dev/dev-broker.js';
 import type { Integration } from '../src/keptn/integration.js';
 import type { SenderOptions } from '../src/keptn/events.js';
 import type { Log } from '../src/keptn/log.js';
+import { integration } from '../src/handler.js';
 import { startService } from '../src/keptn/service.js';
 
 export const RESOURCES = fileURLToPath(new URL('../keptn/resources', import.meta.url));
@@ -71,10 +72,9 @@ export async function startStack(options: StackOptions = {}) {
     ...(typeof options.env === 'function' ? options.env(broker.url) : options.env),
   });
   const { log, lines } = memoryLog();
-  const service = await startService(config, {
+  const service = await startService(options.integration ?? integration, config, {
     log,
     sender: options.sender ?? { retries: 1, backoffMs: 10 },
-    integration: options.integration,
   });
   const url = `http://127.0.0.1:${service.port}/`;
   return {

@@ -7,6 +7,7 @@
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../keptn/config.js';
 import { startDevBroker } from './dev-broker.js';
+import { integration } from '../handler.js';
 import { startService } from '../keptn/service.js';
 
 /** One line for a port in use, instead of a stack trace. */
@@ -29,6 +30,6 @@ process.env.EVENT_BROKER_URL ??= `${broker.url}/event`;
 process.env.CONFIGURATION_SERVICE_URL ??= `${broker.url}/resource-service`;
 process.env.WEBHOOK_URL ??= 'http://localhost:8081/webhook'.replace('http://localhost:8081', broker.url);
 const config = loadConfig();
-const service = await startService(config).catch((err) => exitOnBusyPort(err, config.name, 'PORT'));
+const service = await startService(integration, config).catch((err) => exitOnBusyPort(err, config.name, 'PORT'));
 console.log(`${config.name} listening on :${service.port}; distributor stand-in on :${broker.port}`);
 console.log('Send an event from another terminal: npm run send-event test-events/<file>.json');
