@@ -7,7 +7,7 @@
 // from the npm registry into .cache/ (test/node-line.mjs) and put first on the PATH of every
 // process the tests start. The generator itself runs on this machine's Node (process.execPath,
 // test/run.ts), and on that line too (test/node-lines.test.ts).
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,17 +21,20 @@ import { helmLayerTarball } from './helm-layer.js';
  */
 const VITEST_OWN = /^[A-Za-z0-9_-]{21}$/;
 
-/** Each run's scratch folder, with the process id of the run that owns it. */
+/**
+ * Each run's scratch folder, named with the process id of the run that owns it (cki-run-<pid>-…).
+ * In the name, not in a file inside: a run removing its folder at its end removes that file
+ * first, and another run looking meanwhile took the half-removed folder for a leak of its own.
+ */
 const SCRATCH = 'cki-run-';
-const RUN_PID = '.run-pid';
 
-/** The scratch folder of another copy of the suite, running beside this one: not ours to report. */
-function otherRun(system: string, name: string): boolean {
-  if (!name.startsWith(SCRATCH)) return false;
+/** The scratch folder of another copy of the suite, still running beside this one: not ours to report. */
+function otherRun(name: string): boolean {
+  const pid = Number(new RegExp(`^${SCRATCH}(\\d+)-`).exec(name)?.[1]);
+  if (!pid || pid === process.pid) return false;
   try {
-    const pid = Number(readFileSync(join(system, name, RUN_PID), 'utf8'));
     process.kill(pid, 0);
-    return pid !== process.pid;
+    return true;
   } catch {
     return false;
   }
@@ -40,8 +43,7 @@ function otherRun(system: string, name: string): boolean {
 export default function setup(): () => Promise<void> {
   const system = tmpdir();
   const before = new Set(readdirSync(system));
-  const scratch = mkdtempSync(join(system, SCRATCH));
-  writeFileSync(join(scratch, RUN_PID), String(process.pid));
+  const scratch = mkdtempSync(join(system, `${SCRATCH}${process.pid}-`));
   process.env.TMPDIR = scratch;
   process.env.PATH = `${nodeLine(NODE.major)}${delimiter}${process.env.PATH}`;
   // Settings of the npm that started this run (npm test) would reach the generated projects' npm:
@@ -66,7 +68,7 @@ export default function setup(): () => Promise<void> {
     // is still there a moment later: a folder being removed is no leak.
     const added = () =>
       readdirSync(system, { withFileTypes: true })
-        .filter((entry) => entry.isDirectory() && !before.has(entry.name) && !VITEST_OWN.test(entry.name) && !otherRun(system, entry.name))
+        .filter((entry) => entry.isDirectory() && !before.has(entry.name) && !VITEST_OWN.test(entry.name) && !otherRun(entry.name))
         .map((entry) => entry.name);
     const seen = new Set(added());
     await new Promise((r) => setTimeout(r, 1500));
