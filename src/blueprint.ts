@@ -2,13 +2,13 @@
 import { NODE, NPM } from './generated-versions.js';
 import type { Answers } from './answers.js';
 import { kindById, type Kind } from './kinds/index.js';
-import type { DockerAdditions, JobAction, KeptnResource, KindEnv, ShipyardSequence } from './kinds/types.js';
+import type { DockerAdditions, KindEnv, ShipyardSequence } from './kinds/types.js';
+import type { JobAction, KeptnResource, Webhook } from './model.js';
 import { keptnVersion, type KeptnVersion } from './keptn-versions.js';
 import { LICENSES, licenseLayers, type License } from './licenses.js';
 import { isWildcard, taskOf } from './rules.js';
 import type { Runtime } from './runtimes/index.js';
 import { inJobVolume } from './runtimes/job-executor.js';
-import type { Webhook } from './runtimes/webhook-service.js';
 import { GENERATOR } from './version.js';
 
 export interface Blueprint {

@@ -81,6 +81,9 @@ export function taskNamed(type: string): string | undefined {
   return rest.length === 1 && rest[0] !== '*' ? rest[0] : undefined;
 }
 
+/** The tasks event types name (taskNamed), each once, in the order given. */
+export const tasksNamed = (types: string[]) => [...new Set(types.map(taskNamed).filter((t): t is string => t !== undefined))];
+
 /**
  * The edit distance of two short strings: insertions, deletions, substitutions (Levenshtein) and
  * swaps of two neighbours, the commonest typo, counted as one edit (optimal string alignment).

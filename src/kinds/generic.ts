@@ -1,4 +1,4 @@
-import { listOf, taskNamed, taskOf, taskTrigger } from '../rules.js';
+import { listOf, taskOf, tasksNamed, taskTrigger } from '../rules.js';
 import { isJob, JOB_CONFIG, JOB_LAYERS } from '../runtimes/job-executor.js';
 import type { Kind } from './types.js';
 import { FROM_EVENT, isWebhook, WEBHOOK_CONFIG, WEBHOOK_LAYERS } from '../runtimes/webhook-service.js';
@@ -62,12 +62,7 @@ export const generic: Kind = {
   subscriptions: (a) => listOf(a.events),
   tasks: (a) => tasksOf(a.events),
   // Every task named by a task event, in the order given: one listened to must run to be heard.
-  sequences: (a) => {
-    const named = listOf(a.events)
-      .map(taskNamed)
-      .filter((t): t is string => t !== undefined);
-    return [{ name: a.task, tasks: [...new Set(named)].map((name) => ({ name })) }];
-  },
+  sequences: (a) => [{ name: a.task, tasks: tasksNamed(listOf(a.events)).map((name) => ({ name })) }],
   sampleEvent: (a) => `${a.task}.triggered.json`,
   resources: (a) =>
     isJob(a) ? [JOB_CONFIG, { uri: script(a.name), why: 'what the job does for each event' }] : isWebhook(a) ? [WEBHOOK_CONFIG] : [],

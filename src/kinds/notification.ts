@@ -1,4 +1,4 @@
-import { endpointRule, isWildcard, listOf, shortType, taskNamed } from '../rules.js';
+import { endpointRule, isWildcard, listOf, shortType, tasksNamed } from '../rules.js';
 import {
   BRIDGE_LINK,
   eventLabel,
@@ -21,11 +21,7 @@ const PROPERTIES: Record<string, Record<string, string>> = {
 
 /** Tasks named by `sh.keptn.event.<task>.<phase>` subscriptions, in running order. */
 function subscribedTasks(events: string): string[] {
-  const named = new Set(
-    listOf(events)
-      .map(taskNamed)
-      .filter((t): t is string => t !== undefined),
-  );
+  const named = new Set(tasksNamed(listOf(events)));
   const known = ORDER.filter((t) => named.has(t));
   const custom = [...named].filter((t) => !ORDER.includes(t));
   const tasks = known.includes('release') ? [...known.slice(0, -1), ...custom, 'release'] : [...known, ...custom];
@@ -72,8 +68,11 @@ export const WEBHOOK_FORMATS = [
   },
 ] as const;
 
+/** The format of a --webhook answer. */
+const formatOf = (webhook: string) => WEBHOOK_FORMATS.find((f) => f.id === webhook);
+
 /** The scheme and host of a format's incoming webhook, as an example (Slack's is the default). */
-export const originExample = (webhook: string) => WEBHOOK_FORMATS.find((f) => f.id === webhook)?.origin ?? 'https://hooks.example.com';
+export const originExample = (webhook: string) => formatOf(webhook)?.origin ?? 'https://hooks.example.com';
 
 /** The message of each format for one event type, as a webhook-service payload template. */
 const PAYLOADS: Record<string, (type: string) => string> = {
@@ -127,7 +126,7 @@ export const notification: Kind = {
   id: 'notification',
   summary: 'posts a message to a webhook (Slack, MS Teams or generic JSON) when chosen events happen',
   sampleName: 'my-notifier',
-  describe: (a) => `posts a ${WEBHOOK_FORMATS.find((f) => f.id === a.webhook)?.name ?? ''} message when chosen events happen`,
+  describe: (a) => `posts a ${formatOf(a.webhook)?.name ?? ''} message when chosen events happen`,
   runtimes: ['service', 'webhook-service'],
   answers: ['events', 'webhook', 'runtime', 'endpoint'],
   defaults: {
@@ -138,7 +137,10 @@ export const notification: Kind = {
     // Slack's incoming webhooks all live on one host; a Teams workflow's host depends on its region.
     endpoint: (a) => (a.webhook === 'slack' ? originExample('slack') : undefined),
   },
-  listing: (a) => ({ kinds: ['notification'], keywords: WEBHOOK_FORMATS.filter((f) => f.id === a.webhook).map((f) => f.keyword) }),
+  listing: (a) => {
+    const format = formatOf(a.webhook);
+    return { kinds: ['notification'], keywords: format ? [format.keyword] : [] };
+  },
   // The incoming webhook's origin only: the rest of its URL is its secret, kept in a Keptn secret.
   endpoint: {
     rule: (a) => endpointRule(originExample(a.webhook)),

@@ -1,7 +1,8 @@
 // The test tools a test-tool integration can run, as data: one row per tool, read by the test-tool
 // kind for both runtimes (the job executor's config and the service's Dockerfile and runner).
 import { NODE } from '../generated-versions.js';
-import type { DockerAdditions, JobTask } from './types.js';
+import type { JobTask } from '../model.js';
+import type { DockerAdditions } from './types.js';
 
 /** The test strategies each preset ships a definition for (shipyard `teststrategy`). */
 export const STRATEGIES = ['functional', 'performance'] as const;

@@ -1,9 +1,9 @@
-import type { Answers } from '../model.js';
+import type { Answers, JobAction, KeptnResource } from '../model.js';
 import { NPM } from '../generated-versions.js';
 import { taskTrigger } from '../rules.js';
 import { isJob, JOB_CONFIG, JOB_LAYERS } from '../runtimes/job-executor.js';
 import { STRATEGIES, testToolById, type TestTool } from './test-tool-presets.js';
-import type { JobAction, KeptnResource, Kind, ShipyardSequence } from './types.js';
+import type { Kind, ShipyardSequence } from './types.js';
 
 const toolOf = (a: Answers): TestTool => {
   const tool = testToolById(a['test-tool']);

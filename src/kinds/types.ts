@@ -3,8 +3,6 @@ import type { KeptnVersion } from '../keptn-versions.js';
 import type { Rule } from '../rules.js';
 import type { Runtime } from '../runtimes/index.js';
 
-export type { JobAction, JobTask, KeptnResource } from '../model.js';
-
 /** Answers that only some kinds ask for. */
 export const KIND_ANSWERS = ['task', 'events', 'runtime', 'endpoint', 'test-tool', 'sli-provider', 'webhook', 'metrics'] as const;
 export type KindAnswer = (typeof KIND_ANSWERS)[number];

@@ -1,7 +1,6 @@
 // What every kind that can run as a job-executor definition shares: no service code and no chart,
 // only Keptn files (shipyard, add-resources.sh, job/config.yaml and what the jobs read).
-import type { Answers } from '../model.js';
-import type { JobAction, KeptnResource } from '../model.js';
+import type { Answers, JobAction, KeptnResource } from '../model.js';
 
 /**
  * The template layers of such a project: Keptn files, Git settings and the regeneration workflow of

@@ -6,8 +6,7 @@
 // gets carries: Keptn's names (project, stage, service; the webhook-service answers nothing to an
 // event without them, lib/eventmod.go), ids, and a result mapped onto pass|warning|fail|unknown.
 // Nothing free-text (messages, labels) goes in: a quote or `$` there would break the request.
-import type { Answers } from '../model.js';
-import type { KeptnResource } from '../model.js';
+import type { Answers, KeptnResource } from '../model.js';
 import { shortType } from '../rules.js';
 
 /**
@@ -28,8 +27,6 @@ export const WEBHOOK_CONFIG: KeptnResource = {
 };
 
 export const isWebhook = (a: Answers) => a.runtime === 'webhook-service';
-
-export type { Webhook } from '../model.js';
 
 /** Template expressions for the event's values that are safe to insert (see the top). */
 export const FROM_EVENT = {
