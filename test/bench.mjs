@@ -34,6 +34,8 @@ const OUTAGE = { tasks: 100, seconds: Number(process.env.BENCH_OUTAGE_SECONDS ??
 const work = mkdtempSync(join(tmpdir(), 'cki-bench-'));
 // Node 22.1+ keeps the CLI's compiled code here (module.enableCompileCache), filled in the warm-up.
 process.env.NODE_COMPILE_CACHE ??= join(work, 'node-compile-cache');
+/** The floor's bundle and files, made once (floorCommand). */
+let floorFiles;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const loadAtStart = loadavg()[0];
 
@@ -150,16 +152,21 @@ async function cliFiguresOn(node) {
 }
 
 /**
- * The floor as a command: test/bench-floor.mjs bundled as the CLI is (src/build/node-bundle.mjs),
- * writing a generated sli-provider's files (without its record) from one JSON file.
+ * The floor as a command on `node`: test/bench-floor.mjs bundled as the CLI is
+ * (src/build/node-bundle.mjs), writing a generated sli-provider's files (without its record) from
+ * one JSON file. Bundle and files are made once, for every Node line.
  */
 async function floorCommand(node) {
+  floorFiles ??= makeFloor();
+  return [node, ...(await floorFiles)];
+}
+
+async function makeFloor() {
   const { build } = await import('esbuild');
   const { NODE_BUNDLE } = await import('../src/build/node-bundle.mjs');
   const bundle = join(work, 'floor.mjs');
   await build({ ...NODE_BUNDLE, entryPoints: [join(ROOT, 'test/bench-floor.mjs')], outfile: bundle });
   const project = join(work, 'floor-project');
-  rmSync(project, { recursive: true, force: true }); // made again for each Node line
   execFileSync('node', [BIN, project, '--kind', 'sli-provider', '--yes', '--no-install', '--no-git'], {
     env: { ...process.env, CI: 'true' },
     stdio: 'ignore',
@@ -168,7 +175,7 @@ async function floorCommand(node) {
   const files = readdirSync(project, { recursive: true }).filter((f) => statSync(join(project, f)).isFile());
   const from = join(work, 'floor-files.json');
   writeFileSync(from, JSON.stringify(Object.fromEntries(files.map((f) => [f, readFileSync(join(project, f), 'utf8')]))));
-  return [node, bundle, 'out', '--from', from];
+  return [bundle, 'out', '--from', from];
 }
 
 /** Sections 3 and 4: regenerate over many projects, and the package. */

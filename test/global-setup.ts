@@ -27,10 +27,11 @@ const VITEST_OWN = /^[A-Za-z0-9_-]{21}$/;
  * first, and another run looking meanwhile took the half-removed folder for a leak of its own.
  */
 const SCRATCH = 'cki-run-';
+const OWNER = new RegExp(`^${SCRATCH}(\\d+)-`);
 
 /** The scratch folder of another copy of the suite, still running beside this one: not ours to report. */
 function otherRun(name: string): boolean {
-  const pid = Number(new RegExp(`^${SCRATCH}(\\d+)-`).exec(name)?.[1]);
+  const pid = Number(OWNER.exec(name)?.[1]);
   if (!pid || pid === process.pid) return false;
   try {
     process.kill(pid, 0);

@@ -53,8 +53,10 @@ describe('a new kind is one module and one template folder', () => {
   });
 
   it('needs no branch on a kind id anywhere else: templates and src/ outside src/kinds/ name none', () => {
-    const walk = (dir: string): string[] =>
-      readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
+    const walk = (dir: string) =>
+      readdirSync(dir, { withFileTypes: true, recursive: true })
+        .filter((e) => e.isFile())
+        .map((e) => join(e.parentPath, e.name));
     const ids = KINDS.map((k) => k.id).join('|');
     const branch = new RegExp(`kind(\\.id)?\\s*[!=]==\\s*'(${ids})'|\\}\\[kind\\.id\\]`);
     const src = join(TEMPLATES, '../src');
