@@ -44,38 +44,21 @@ export async function gitInit(dir: string): Promise<'created' | 'inside-repo'> {
 }
 
 export function nextSteps(blueprint: Blueprint, dir: string, installed: boolean): string[] {
-  const { answers: a } = blueprint;
   const where = relative(process.cwd(), dir) || '.';
-  const cd = where === '.' ? [] : [`cd ${where}`];
-  if (blueprint.runtime === 'webhook-service') {
-    return [
-      ...cd,
-      `# create the Keptn secret ${blueprint.name} (see README.md), then:`,
-      ...blueprint.wiring.slice(0, 2),
-      'KEPTN_ENDPOINT=… KEPTN_API_TOKEN=… ./keptn/subscribe.sh',
-    ];
-  }
-  if (blueprint.runtime === 'job-executor') {
-    return [
-      ...cd,
-      `# install job-executor-service ${blueprint.keptn.jobExecutor.version}, subscribed to ` +
-        `${blueprint.subscriptions.join(',')}: see README.md`,
-      ...blueprint.wiring,
-    ];
-  }
-  return [
-    ...cd,
-    ...(installed ? [] : ['npm install']),
-    'npm test',
-    'npm run dev            # the service plus a local stand-in for the distributor',
-    `npm run send-event test-events/${blueprint.sampleEvent}   # in another terminal`,
-    `docker build -t ${a.image}:0.1.0 . && docker push ${a.image}:0.1.0`,
-    `helm install ${blueprint.name} ./chart --namespace keptn${blueprint.env
+  return blueprint.runtime.nextSteps({
+    cd: where === '.' ? [] : [`cd ${where}`],
+    name: blueprint.name,
+    wiring: blueprint.wiring,
+    subscriptions: blueprint.subscriptions,
+    keptn: blueprint.keptn,
+    installed,
+    sampleEvent: blueprint.sampleEvent,
+    image: blueprint.answers.image,
+    secretSets: blueprint.env
       .filter((e) => e.secret)
       .map((e) => ` --set integration.${e.value}=<${e.name}>`)
-      .join('')}`,
-    ...blueprint.wiring,
-  ];
+      .join(''),
+  });
 }
 
 export function banner(blueprint: Blueprint, dir: string, installed: boolean): string {

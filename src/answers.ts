@@ -3,12 +3,10 @@
 // derived from this table.
 import { InputError } from './errors.js';
 import { KINDS, kindById } from './kinds/index.js';
-import { isJob } from './runtimes/job-executor.js';
-import { isWebhook } from './runtimes/webhook-service.js';
 import { WEBHOOK_FORMATS } from './kinds/notification.js';
 import { METRICS_BACKENDS } from './kinds/sli-provider.js';
 import { TEST_TOOLS } from './kinds/test-tool-presets.js';
-import { RUNTIMES } from './runtimes/index.js';
+import { RUNTIMES, runtimeById, runtimeOf } from './runtimes/index.js';
 import { LICENSES } from './licenses.js';
 import { KIND_ANSWERS, type KindAnswer } from './kinds/types.js';
 import { DEFAULT_KEPTN, KEPTN_MINORS, KEPTN_RANGE, keptnRule, keptnVersion } from './keptn-versions.js';
@@ -72,19 +70,14 @@ export interface AnswerDef {
 /** An answer picked from a list: the prompt's choices and the rule come from the same entries. */
 const pick = (list: (a: Answers) => Choice[]) => ({ choices: list, rule: (a: Answers) => oneOf(list(a).map((c) => c.value)) });
 
-/** A job-executor definition builds no image of its own. */
-const noImage = (a: Answers) =>
-  isJob(a)
-    ? "--runtime job-executor builds no image (the job runs the tool's)"
-    : isWebhook(a)
-      ? '--runtime webhook-service builds no image'
-      : undefined;
+/** A no-code definition builds no image of its own. */
+const noImage = (a: Answers) => runtimeOf(a).noImage;
 
 const kindDefault = (key: KindAnswer) => (a: Answers) => kindById(a.kind)?.defaults[key]?.(a);
 
 /** A runtime another kind offers: the choice depends on the kind, so the error says which. */
 function otherKindsRuntime(a: Answers, v: string): string | undefined {
-  if (!RUNTIMES.some((r) => r.id === v) || runtimesOf(a).includes(v)) return undefined;
+  if (!runtimeById(v) || runtimesOf(a).includes(v)) return undefined;
   const kinds = KINDS.filter((k) => (k.runtimes as readonly string[] | undefined)?.includes(v)).map((k) => k.id);
   return `must be one of: ${runtimesOf(a).join(', ')} for kind ${a.kind} (${v} is for ${kinds.join(' and ')})`;
 }
@@ -162,11 +155,7 @@ export const ANSWERS: readonly AnswerDef[] = [
     ...pick((a) => RUNTIMES.filter((r) => runtimesOf(a).includes(r.id)).map((r) => ({ value: r.id, name: r.id, description: r.summary }))),
     default: (a) => runtimesOf(a)[0],
     rule: (a) => (v) =>
-      otherKindsRuntime(a, v) ??
-      oneOf(runtimesOf(a))(v) ??
-      (v === 'webhook-service' && !keptnVersion(a.keptn)?.webhook
-        ? `needs Keptn's webhook-service, which came with Keptn 0.10: --keptn ${a.keptn} has none`
-        : undefined),
+      otherKindsRuntime(a, v) ?? oneOf(runtimesOf(a))(v) ?? runtimeById(v)?.unavailable?.(keptnVersion(a.keptn)!, a.keptn),
   },
   {
     key: 'test-tool',
@@ -188,14 +177,7 @@ export const ANSWERS: readonly AnswerDef[] = [
       'serves no others)',
     example: '--events sh.keptn.event.evaluation.finished,sh.keptn.event.approval.triggered',
     message: 'Which events should it receive? (comma-separated)',
-    hint: (a) =>
-      ({
-        'job-executor': 'The job-executor-service is subscribed to these task triggers and runs a job for each.',
-        'webhook-service': 'The webhook-service is subscribed to these types; each gets its own webhook.',
-      })[a.runtime] ??
-      'The distributor sidecar subscribes to these types and forwards each event to the service, once for ' +
-        'every type it matches. Each ends in a phase: triggered, started, status.changed, finished or ' +
-        'invalidated.',
+    hint: (a) => runtimeOf(a).eventsHint,
     list: true,
     default: kindDefault('events'),
     rule: (a) => {
@@ -267,7 +249,12 @@ export const ANSWERS: readonly AnswerDef[] = [
     hint:
       "Keptn's webhook-service checks the host before it fills in the request, so it is written into the " +
       'file; secrets go into a Keptn secret.',
-    skip: (a) => (isWebhook(a) ? undefined : 'only --runtime webhook-service calls an endpoint'),
+    skip: (a) =>
+      runtimeOf(a).callsEndpoint
+        ? undefined
+        : `only --runtime ${RUNTIMES.filter((r) => r.callsEndpoint)
+            .map((r) => r.id)
+            .join(', ')} calls an endpoint`,
     default: kindDefault('endpoint'),
     rule: (a) => kindById(a.kind)?.endpoint?.rule(a) ?? endpointRule(),
     whenMissing: (a) => kindById(a.kind)?.endpoint?.whenMissing?.(a),

@@ -7,7 +7,7 @@ import type { JobAction, KeptnResource, Webhook } from './model.js';
 import { keptnVersion, type KeptnVersion } from './keptn-versions.js';
 import { LICENSES, licenseLayers, type License } from './licenses.js';
 import { isWildcard, taskOf } from './rules.js';
-import type { Runtime } from './runtimes/index.js';
+import { runtimeOf, type Runtime } from './runtimes/index.js';
 import { inJobVolume } from './runtimes/job-executor.js';
 import { GENERATOR } from './version.js';
 
@@ -48,7 +48,7 @@ export interface Blueprint {
   dependencies: Record<string, string>;
   /** A service of its own, or a definition for one of Keptn's no-code routes (no code, no chart). */
   runtime: Runtime;
-  /** Template layers rendered, in order (see Kind.layers), the licence's last. */
+  /** Template layers rendered, in order: the runtime's, the kind's (see Kind.layers), the licence's. */
   layers: string[];
   /** What it is published under (src/licenses.ts). */
   license: License;
@@ -109,6 +109,7 @@ export function toBlueprint(answers: Answers): Blueprint {
   const exampleEvents = kind.exampleEvents?.(answers) ?? [];
   const wildcard = subscriptions.some(isWildcard);
   const sampleEvent = kind.sampleEvent(answers);
+  const runtime = runtimeOf(answers);
   const summary = kind.describe?.(answers) ?? kind.summary;
   return {
     answers,
@@ -122,16 +123,17 @@ export function toBlueprint(answers: Answers): Blueprint {
     inClusterOnly: subscriptions.filter((t) => taskOf(t) === undefined),
     tasks: kind.tasks(answers),
     sequences,
-    resources: kind.resources(answers),
+    resources: [...(runtime.config ? [runtime.config] : []), ...kind.resources(answers)],
     exampleEvents,
     sampleEvent,
     commands: kind.commands?.(answers) ?? [],
     wiring: wiring(answers, keptn),
     trigger: triggerCommand(sequences[0].name, answers, keptn, sampleEvent),
-    env: kind.env(answers),
+    // A runtime that builds no image has no container to set.
+    env: runtime.noImage ? [] : kind.env(answers),
     dependencies: { cloudevents: NPM.cloudevents, ...kind.dependencies?.(answers) },
-    runtime: (answers.runtime as Runtime | undefined) ?? 'service',
-    layers: [...(kind.layers?.(answers) ?? ['base', kind.id]), ...licenseLayers(license.id)],
+    runtime,
+    layers: [...runtime.layers, ...(kind.layers?.(answers) ?? [kind.id]), ...licenseLayers(license.id)],
     license,
     jobActions: (kind.jobActions?.(answers, keptn) ?? []).map(inJobVolume),
     webhooks: kind.webhooks?.(answers, keptn) ?? [],

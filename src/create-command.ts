@@ -92,7 +92,7 @@ export async function create(directory: string | undefined, flagged: Answers, fl
   remoteNote(blueprint);
 
   // A no-code definition has no package to install.
-  const install = flags.install && blueprint.runtime === 'service';
+  const install = flags.install && blueprint.runtime.install;
   if (install) await npmInstall(dir, where, flags.git);
   if (flags.git) {
     const git = await gitInit(dir).catch((err: Error) => `failed: ${err.message.split('\n')[0]}`);
@@ -139,7 +139,7 @@ function replacingNote(where: string, replaced: string[], c: typeof colour.out):
 
 /** Not an error (most integrations run in Keptn's cluster), but said before anyone deploys remotely. */
 function remoteNote(blueprint: Blueprint): void {
-  if (blueprint.runtime !== 'service' || blueprint.inClusterOnly.length === 0) return;
+  if (!blueprint.runtime.ownDistributor || blueprint.inClusterOnly.length === 0) return;
   const verb = blueprint.inClusterOnly.length === 1 ? 'reaches' : 'reach';
   console.error(
     colour.err.yellow(

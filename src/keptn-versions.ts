@@ -214,6 +214,17 @@ export interface KeptnVersion {
 /** Every release of the line, oldest first. */
 export const KEPTN_RELEASES = MINORS.flatMap(([minor, last]) => Array.from({ length: last + 1 }, (_, p) => `${minor}.${p}`));
 
+/**
+ * The first release that has a fact, as prose names it: its minor when it came with the minor's
+ * first release ("0.10"), the release otherwise ("0.8.4"). Prose such as "from Keptn 0.10 on" is
+ * built with it, so that it says what the table says.
+ */
+export function since(fact: (v: KeptnVersion) => unknown): string {
+  const first = KEPTN_RELEASES.find((r) => fact(keptnVersion(r)!));
+  if (!first) throw new Error('no Keptn release has this fact');
+  return first.endsWith('.0') ? first.slice(0, -2) : first;
+}
+
 /** The facts for a --keptn value, or undefined when it is not a Keptn v1 release or minor. */
 export function keptnVersion(id: string): KeptnVersion | undefined {
   const minor = MINORS.find(([m]) => id === m || (id.startsWith(`${m}.`) && KEPTN_RELEASES.includes(id)));

@@ -1,7 +1,7 @@
 import { listOf, taskOf, tasksNamed, taskTrigger } from '../rules.js';
-import { isJob, JOB_CONFIG, JOB_LAYERS } from '../runtimes/job-executor.js';
+import { runtimeOf, type RuntimeId } from '../runtimes/index.js';
+import { FROM_EVENT } from '../runtimes/webhook-service.js';
 import type { Kind } from './types.js';
-import { FROM_EVENT, isWebhook, WEBHOOK_CONFIG, WEBHOOK_LAYERS } from '../runtimes/webhook-service.js';
 
 /** Tasks are the `sh.keptn.event.<task>.triggered` subscriptions; the rest is only listened to. */
 const tasksOf = (events: string) =>
@@ -29,6 +29,13 @@ function listingKind(task: string): string {
 /** The script a job runs for the task (job-executor runtime). */
 const script = (name: string) => `${name}/run.sh`;
 
+/** Its own layers after the runtime's: the no-code routes take only its example events (and the job's script). */
+const LAYERS: Record<RuntimeId, string[]> = {
+  service: ['generic'],
+  'job-executor': ['generic/test-events', 'generic-job'],
+  'webhook-service': ['generic/test-events'],
+};
+
 export const generic: Kind = {
   id: 'generic',
   summary: 'serves any shipyard task of yours (.started, your handler, .finished)',
@@ -46,10 +53,8 @@ export const generic: Kind = {
     if (!listOf(a.events).includes(taskTrigger(a.task))) {
       return { key: 'events', value: a.events, rule: `must include ${taskTrigger(a.task)}, the trigger of --task ${a.task}` };
     }
-    // job-executor-service 0.1.3 drops other events, and later ones poll for triggers only; the
-    // webhook-service answers only a .triggered event with .started and .finished.
-    if ((isJob(a) || isWebhook(a)) && listOf(a.events).length !== tasksOf(a.events).length) {
-      const why = isJob(a) ? 'the job executor receives nothing else' : 'the webhook-service reports only on a task it was triggered for';
+    const why = runtimeOf(a).triggersOnly;
+    if (why && listOf(a.events).length !== tasksOf(a.events).length) {
       return {
         key: 'events',
         value: a.events,
@@ -64,14 +69,8 @@ export const generic: Kind = {
   // Every task named by a task event, in the order given: one listened to must run to be heard.
   sequences: (a) => [{ name: a.task, tasks: tasksNamed(listOf(a.events)).map((name) => ({ name })) }],
   sampleEvent: (a) => `${a.task}.triggered.json`,
-  resources: (a) =>
-    isJob(a) ? [JOB_CONFIG, { uri: script(a.name), why: 'what the job does for each event' }] : isWebhook(a) ? [WEBHOOK_CONFIG] : [],
-  layers: (a) =>
-    isJob(a)
-      ? [...JOB_LAYERS, 'generic/test-events', 'generic-job']
-      : isWebhook(a)
-        ? [...WEBHOOK_LAYERS, 'generic/test-events']
-        : ['base', 'generic'],
+  resources: (a) => (runtimeOf(a).id === 'job-executor' ? [{ uri: script(a.name), why: 'what the job does for each event' }] : []),
+  layers: (a) => LAYERS[runtimeOf(a).id],
   // One call per task trigger; the webhook-service reports its outcome as the task's .finished
   // (an HTTP error fails the task). The endpoint gets the coordinates and ids, and a token.
   webhooks: (a) =>

@@ -1,14 +1,6 @@
 import { endpointRule, isWildcard, listOf, shortType, tasksNamed } from '../rules.js';
-import {
-  BRIDGE_LINK,
-  eventLabel,
-  FROM_EVENT,
-  ifBridge,
-  isWebhook,
-  resultAs,
-  WEBHOOK_CONFIG,
-  WEBHOOK_LAYERS,
-} from '../runtimes/webhook-service.js';
+import { runtimeOf } from '../runtimes/index.js';
+import { BRIDGE_LINK, eventLabel, FROM_EVENT, ifBridge, resultAs } from '../runtimes/webhook-service.js';
 import type { Kind } from './types.js';
 
 /** Keptn's own tasks in the order a sequence runs them, with the properties they need. */
@@ -130,9 +122,11 @@ export const notification: Kind = {
   runtimes: ['service', 'webhook-service'],
   answers: ['events', 'webhook', 'runtime', 'endpoint'],
   defaults: {
-    // The webhook-service can take part in no task (see check): no approval.triggered there.
+    // A runtime that answers a .triggered event itself would take part in the task (see check).
     events: (a) =>
-      isWebhook(a) ? 'sh.keptn.event.evaluation.finished' : 'sh.keptn.event.evaluation.finished,sh.keptn.event.approval.triggered',
+      runtimeOf(a).answersTriggers
+        ? 'sh.keptn.event.evaluation.finished'
+        : 'sh.keptn.event.evaluation.finished,sh.keptn.event.approval.triggered',
     webhook: () => 'slack',
     // Slack's incoming webhooks all live on one host; a Teams workflow's host depends on its region.
     endpoint: (a) => (a.webhook === 'slack' ? originExample('slack') : undefined),
@@ -150,30 +144,25 @@ export const notification: Kind = {
   },
   wildcardEvents: true,
   check(a, keptn) {
-    if (!isWebhook(a)) return undefined;
+    const runtime = runtimeOf(a);
     const events = listOf(a.events);
     const wildcard = events.find(isWildcard);
-    if (wildcard)
+    if (wildcard && runtime.noWildcards)
       return {
         key: 'events',
         value: a.events,
-        rule: `must name each event type with --runtime webhook-service (${wildcard} is a wildcard): each webhook answers one subscription`,
+        rule: `must name each event type with --runtime ${runtime.id} (${wildcard} is a wildcard): ${runtime.noWildcards}`,
       };
-    // A .triggered event belongs to someone else's task (an approval), and the webhook-service
-    // answers it: before 0.13 always with .started (0.12.7:webhook-service/handler/handler.go), and
-    // at every release with an errored .finished when the call fails (1.4.5:webhook-service/handler/
-    // handler.go), which would end that task as failed. A notification must never do either.
+    // A .triggered event belongs to someone else's task (an approval): a notification must neither
+    // start nor end it.
     const trigger = events.find((t) => t.endsWith('.triggered'));
-    if (trigger) {
-      const why = keptn.webhook?.sendStarted
-        ? 'when its call fails (the chat down, a timeout), the webhook-service reports the task as errored, ending it'
-        : `before Keptn 0.13 the webhook-service answers it with .started, and the task would wait for a .finished no notification sends`;
+    if (trigger && runtime.answersTriggers) {
       return {
         key: 'events',
         value: a.events,
         rule:
-          `must not include ${trigger} with --runtime webhook-service: ${why}; use --runtime service for ` +
-          `notifications on .triggered events`,
+          `must not include ${trigger} with --runtime ${runtime.id}: ${runtime.answersTriggers(keptn)}; use --runtime ` +
+          `service for notifications on .triggered events`,
       };
     }
     return undefined;
@@ -189,8 +178,9 @@ export const notification: Kind = {
   },
   exampleEvents: (a) => [...new Set(listOf(a.events).map(example))],
   sampleEvent: (a) => `${shortType(example(listOf(a.events)[0]))}.json`,
-  resources: (a) => (isWebhook(a) ? [WEBHOOK_CONFIG] : []),
-  layers: (a) => (isWebhook(a) ? [...WEBHOOK_LAYERS, 'notification/test-events'] : ['base', 'notification']),
+  resources: () => [],
+  // Through the webhook-service it needs only its example events.
+  layers: (a) => (runtimeOf(a).id === 'service' ? ['notification'] : ['notification/test-events']),
   // One webhook per event type, none of which takes part in a task: no .started, no .finished.
   webhooks: (a) =>
     listOf(a.events).map((type) => ({
@@ -204,23 +194,20 @@ export const notification: Kind = {
       headers: [{ key: 'Content-Type', value: 'application/json' }],
       payload: PAYLOADS[a.webhook](type),
     })),
-  env: (a) =>
-    isWebhook(a)
-      ? []
-      : [
-          {
-            name: 'WEBHOOK_URL',
-            value: 'webhookUrl',
-            default: '',
-            secret: true,
-            dev: 'http://localhost:8081/webhook',
-            help: 'where messages are posted (the incoming webhook of the chat, or your receiver)',
-          },
-          {
-            name: 'KEPTN_BRIDGE_URL',
-            value: 'bridgeUrl',
-            default: '',
-            help: 'the Keptn Bridge, e.g. https://keptn.example.com/bridge; messages then link to the sequence',
-          },
-        ],
+  env: () => [
+    {
+      name: 'WEBHOOK_URL',
+      value: 'webhookUrl',
+      default: '',
+      secret: true,
+      dev: 'http://localhost:8081/webhook',
+      help: 'where messages are posted (the incoming webhook of the chat, or your receiver)',
+    },
+    {
+      name: 'KEPTN_BRIDGE_URL',
+      value: 'bridgeUrl',
+      default: '',
+      help: 'the Keptn Bridge, e.g. https://keptn.example.com/bridge; messages then link to the sequence',
+    },
+  ],
 };

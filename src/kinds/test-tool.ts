@@ -1,7 +1,7 @@
 import type { Answers, JobAction, KeptnResource } from '../model.js';
 import { NPM } from '../generated-versions.js';
 import { taskTrigger } from '../rules.js';
-import { isJob, JOB_CONFIG, JOB_LAYERS } from '../runtimes/job-executor.js';
+import { runtimeOf } from '../runtimes/index.js';
 import { STRATEGIES, testToolById, type TestTool } from './test-tool-presets.js';
 import type { Kind, ShipyardSequence } from './types.js';
 
@@ -16,7 +16,7 @@ const definitions = (tool: TestTool) => STRATEGIES.map((strategy) => ({ strategy
 
 /** The custom tool's own definition: HTTP checks the service reads, or a script the job runs. */
 const customDefinition = (a: Answers): KeptnResource =>
-  isJob(a)
+  runtimeOf(a).id === 'job-executor'
     ? { uri: `${a.name}/run-tests.sh`, why: 'the HTTP checks the job runs against the deployed service' }
     : { uri: `${a.name}/checks.yaml`, why: 'the HTTP checks the test runs against the deployed service' };
 
@@ -44,18 +44,16 @@ export const testTool: Kind = {
   sampleEvent: (a) => `${a.task}.triggered.json`,
   resources(a) {
     const tool = toolOf(a);
-    const own = tool.definition
+    return tool.definition
       ? definitions(tool).map(({ strategy, uri }) => ({ uri, why: `the ${tool.id} test for teststrategy ${strategy}` }))
       : [customDefinition(a)];
-    return isJob(a) ? [JOB_CONFIG, ...own] : own;
   },
   layers(a) {
     const tool = toolOf(a).id;
-    if (isJob(a)) {
-      const definitionsLayer = tool === 'custom' ? 'test-tool-custom-job' : `test-tool-${tool}/keptn`;
-      return [...JOB_LAYERS, 'test-tool/test-events', definitionsLayer];
-    }
-    return tool === 'custom' ? ['base', 'test-tool', 'test-tool-custom'] : ['base', 'test-tool', 'test-tool-runner', `test-tool-${tool}`];
+    // A job takes the tool's definitions only; the service runs the tool (or its own checks) itself.
+    if (runtimeOf(a).id === 'job-executor')
+      return ['test-tool/test-events', tool === 'custom' ? 'test-tool-custom-job' : `test-tool-${tool}/keptn`];
+    return tool === 'custom' ? ['test-tool', 'test-tool-custom'] : ['test-tool', 'test-tool-runner', `test-tool-${tool}`];
   },
   jobActions(a) {
     const tool = toolOf(a);

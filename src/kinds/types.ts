@@ -1,7 +1,7 @@
 import type { Answers, JobAction, KeptnResource, Webhook } from '../model.js';
 import type { KeptnVersion } from '../keptn-versions.js';
 import type { Rule } from '../rules.js';
-import type { Runtime } from '../runtimes/index.js';
+import type { RuntimeId } from '../runtimes/types.js';
 
 /** Answers that only some kinds ask for. */
 export const KIND_ANSWERS = ['task', 'events', 'runtime', 'endpoint', 'test-tool', 'sli-provider', 'webhook', 'metrics'] as const;
@@ -31,7 +31,7 @@ export interface Kind {
   /** The summary for the answers given (a chosen format rather than every one): the default description. */
   describe?(a: Answers): string;
   /** The runtimes it offers (see runtimes/index.ts), its default first; only 'service' when absent. */
-  runtimes?: readonly Runtime[];
+  runtimes?: readonly RuntimeId[];
   /** Kind-specific answers this kind asks for (common ones are always asked). */
   answers: readonly KindAnswer[];
   /** Kind-specific defaults; an answer used here without a default is required. */
@@ -61,7 +61,10 @@ export interface Kind {
   exampleEvents?(a: Answers): string[];
   /** The file in test-events/ that README and banner use for `npm run send-event`. */
   sampleEvent(a: Answers): string;
-  /** Resources the service reads at run time, uploaded by add-resources.sh. */
+  /**
+   * Resources it reads at run time, uploaded by add-resources.sh, after the runtime's own file
+   * (job/config.yaml, webhook/webhook.yaml: Runtime.config).
+   */
   resources(a: Answers): KeptnResource[];
   /**
    * Extra shell lines for add-resources.sh, e.g. `keptn configure monitoring`. They may use the
@@ -73,9 +76,9 @@ export interface Kind {
   /** Runtime npm dependencies beyond the common ones (name → version range). */
   dependencies?(a: Answers): Record<string, string>;
   /**
-   * Template layers, in order (a later one overrides an earlier one's file of the same path): a
-   * folder of templates/, or a sub-folder or file of one ('base/keptn'), whose paths stay relative
-   * to the top folder. Default: ['base', id], a service of its own.
+   * Its template layers, in order, after the runtime's (Runtime.layers; a later layer overrides an
+   * earlier one's file of the same path): a folder of templates/, or a sub-folder or file of one
+   * ('generic/test-events'), whose paths stay relative to the top folder. Default: [id].
    */
   layers?(a: Answers): string[];
   /** The job executor's actions, for kinds that can run as a job-executor definition. */

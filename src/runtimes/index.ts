@@ -1,9 +1,16 @@
 // How an integration runs: a service of its own, or one of Keptn's no-code routes. Each kind names
-// the runtimes it offers (Kind.runtimes, the first is its default).
-export const RUNTIMES = [
-  { id: 'service', summary: 'a service of its own: TypeScript, Dockerfile, Helm chart with the distributor' },
-  { id: 'job-executor', summary: 'no code: the job-executor-service runs a container as a Kubernetes Job per event' },
-  { id: 'webhook-service', summary: "no code: Keptn's webhook-service makes an HTTP call per event (Keptn 0.10 on)" },
-] as const;
+// the runtimes it offers (Kind.runtimes, the first is its default); each runtime is a module.
+import type { Answers } from '../model.js';
+import { jobExecutor } from './job-executor.js';
+import { service } from './service.js';
+import type { Runtime } from './types.js';
+import { webhookService } from './webhook-service.js';
 
-export type Runtime = (typeof RUNTIMES)[number]['id'];
+export type { Runtime, RuntimeId } from './types.js';
+
+export const RUNTIMES: readonly Runtime[] = [service, jobExecutor, webhookService];
+
+export const runtimeById = (id: string | undefined): Runtime | undefined => RUNTIMES.find((r) => r.id === id);
+
+/** The runtime the answers chose; a kind that offers no choice runs as a service. */
+export const runtimeOf = (a: Answers): Runtime => runtimeById(a.runtime) ?? service;

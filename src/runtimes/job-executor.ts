@@ -1,23 +1,28 @@
 // What every kind that can run as a job-executor definition shares: no service code and no chart,
 // only Keptn files (shipyard, add-resources.sh, job/config.yaml and what the jobs read).
-import type { Answers, JobAction, KeptnResource } from '../model.js';
+import type { JobAction } from '../model.js';
+import { NO_CODE_LAYERS } from './service.js';
+import type { Runtime } from './types.js';
 
-/**
- * The template layers of such a project: Keptn files, Git settings and the regeneration workflow of
- * the service layout, and the job's own.
- */
-export const JOB_LAYERS = [
-  'base/keptn',
-  'base/dot-gitignore',
-  'base/dot-gitattributes',
-  'base/dot-github/workflows/keptn-integration.yml.ejs',
-  'job-executor',
-];
-
-export const JOB_CONFIG: KeptnResource = { uri: 'job/config.yaml', why: 'which job the job executor runs for which event' };
-
-/** The runtime answer, shared by the kinds that offer both. */
-export const isJob = (a: Answers) => a.runtime === 'job-executor';
+export const jobExecutor: Runtime = {
+  id: 'job-executor',
+  summary: 'no code: the job-executor-service runs a container as a Kubernetes Job per event',
+  layers: [...NO_CODE_LAYERS, 'job-executor'],
+  config: { uri: 'job/config.yaml', why: 'which job the job executor runs for which event' },
+  noImage: "--runtime job-executor builds no image (the job runs the tool's)",
+  install: false,
+  ownDistributor: false,
+  callsEndpoint: false,
+  eventsHint: 'The job-executor-service is subscribed to these task triggers and runs a job for each.',
+  // job-executor-service 0.1.3 drops other events, and later ones poll for triggers only.
+  triggersOnly: 'the job executor receives nothing else',
+  sendEvent: 'keptn send event',
+  nextSteps: (s) => [
+    ...s.cd,
+    `# install job-executor-service ${s.keptn.jobExecutor.version}, subscribed to ${s.subscriptions.join(',')}: see README.md`,
+    ...s.wiring,
+  ],
+};
 
 /**
  * The one folder a job can be sure to write in, in every job-executor-service release: the

@@ -6,27 +6,46 @@
 // gets carries: Keptn's names (project, stage, service; the webhook-service answers nothing to an
 // event without them, lib/eventmod.go), ids, and a result mapped onto pass|warning|fail|unknown.
 // Nothing free-text (messages, labels) goes in: a quote or `$` there would break the request.
-import type { Answers, KeptnResource } from '../model.js';
+import { since } from '../keptn-versions.js';
 import { shortType } from '../rules.js';
+import { NO_CODE_LAYERS } from './service.js';
+import type { Runtime } from './types.js';
 
-/**
- * The template layers of such a project: Keptn files, Git settings and the regeneration workflow of
- * the service layout, and the webhook's own.
- */
-export const WEBHOOK_LAYERS = [
-  'base/keptn',
-  'base/dot-gitignore',
-  'base/dot-gitattributes',
-  'base/dot-github/workflows/keptn-integration.yml.ejs',
-  'webhook-service',
-];
+/** The first Keptn with a webhook-service. */
+const FIRST = since((v) => v.webhook);
 
-export const WEBHOOK_CONFIG: KeptnResource = {
-  uri: 'webhook/webhook.yaml',
-  why: 'which HTTP call the webhook-service makes for which event',
+export const webhookService: Runtime = {
+  id: 'webhook-service',
+  summary: `no code: Keptn's webhook-service makes an HTTP call per event (Keptn ${FIRST} on)`,
+  layers: [...NO_CODE_LAYERS, 'webhook-service'],
+  config: { uri: 'webhook/webhook.yaml', why: 'which HTTP call the webhook-service makes for which event' },
+  noImage: '--runtime webhook-service builds no image',
+  install: false,
+  ownDistributor: false,
+  callsEndpoint: true,
+  eventsHint: 'The webhook-service is subscribed to these types; each gets its own webhook.',
+  // It answers only a .triggered event with .started and .finished.
+  triggersOnly: 'the webhook-service reports only on a task it was triggered for',
+  unavailable: (keptn, given) =>
+    keptn.webhook ? undefined : `needs Keptn's webhook-service, which came with Keptn ${FIRST}: --keptn ${given} has none`,
+  // Each webhook of webhook.yaml answers one subscription, an event type written out.
+  noWildcards: 'each webhook answers one subscription',
+  // A .triggered event belongs to someone's task, and the webhook-service answers it: before 0.13
+  // always with .started (0.12.7:webhook-service/handler/handler.go), and at every release with an
+  // errored .finished when the call fails (1.4.5:webhook-service/handler/handler.go).
+  answersTriggers: (keptn) =>
+    keptn.webhook?.sendStarted
+      ? 'when its call fails (the chat down, a timeout), the webhook-service reports the task as errored, ending it'
+      : `before Keptn ${since((v) => v.webhook?.sendStarted)} the webhook-service answers it with .started, and the ` +
+        'task would wait for a .finished no notification sends',
+  sendEvent: 'keptn send event',
+  nextSteps: (s) => [
+    ...s.cd,
+    `# create the Keptn secret ${s.name} (see README.md), then:`,
+    ...s.wiring.slice(0, 2),
+    'KEPTN_ENDPOINT=… KEPTN_API_TOKEN=… ./keptn/subscribe.sh',
+  ],
 };
-
-export const isWebhook = (a: Answers) => a.runtime === 'webhook-service';
 
 /** Template expressions for the event's values that are safe to insert (see the top). */
 export const FROM_EVENT = {

@@ -104,7 +104,7 @@ function planProblems(blueprint: Blueprint): string[] {
   }
   const script = spawnSync('bash', ['-n'], { input: plan.get('keptn/add-resources.sh') });
   if (script.status !== 0) problems.push(`add-resources.sh: ${script.stderr}`);
-  if (blueprint.runtime === 'job-executor') {
+  if (blueprint.runtime.id === 'job-executor') {
     if (!plan.has('keptn/resources/job/config.yaml') || plan.has('chart/Chart.yaml'))
       problems.push('a job-executor definition without job/config.yaml, or with a chart');
     return problems;
@@ -164,7 +164,7 @@ describe('hostile answers', () => {
         }
         accepted++;
         const same = (s: Blueprint) =>
-          s.kind.id === blueprint.kind.id && s.answers.keptn === blueprint.answers.keptn && s.runtime === blueprint.runtime;
+          s.kind.id === blueprint.kind.id && s.answers.keptn === blueprint.answers.keptn && s.runtime.id === blueprint.runtime.id;
         if (samples.length < 16 && !samples.some(same)) samples.push(blueprint);
         const problems = planProblems(blueprint);
         if (problems.length > 0) crashes.push(`${JSON.stringify(blueprint.answers)}: ${problems.join('; ')}`);
@@ -181,9 +181,9 @@ describe('hostile answers', () => {
       await writeProject(dir, renderPlan(blueprint));
       written++;
       if (readdirSync(parent).join() !== 'project') crashes.push(`wrote outside its directory: ${readdirSync(parent).join(', ')}`);
-      const chart = blueprint.runtime === 'job-executor' ? jobProjectProblems(dir, blueprint) : await chartProblems(dir, blueprint);
+      const chart = blueprint.runtime.id === 'job-executor' ? jobProjectProblems(dir, blueprint) : await chartProblems(dir, blueprint);
       if (chart.length > 0) crashes.push(`${JSON.stringify(blueprint.answers)}: ${chart.join('; ')}`);
-      if (compiled < 3 && blueprint.runtime === 'service') {
+      if (compiled < 3 && blueprint.runtime.id === 'service') {
         await linkDependencies(dir);
         const tsc = await execa('npx', ['tsc', '--noEmit', '-p', '.'], { cwd: dir, reject: false, all: true });
         if (tsc.exitCode !== 0) crashes.push(`tsc: ${tsc.all}`);

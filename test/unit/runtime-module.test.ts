@@ -1,0 +1,36 @@
+// A runtime is a module the pipeline asks (src/runtimes/types.ts), not a name it compares.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { toBlueprint } from '../../src/blueprint.js';
+import { resolveAnswers } from '../../src/answers.js';
+import { RUNTIMES } from '../../src/runtimes/index.js';
+import { TEMPLATES } from '../../src/plan.js';
+
+describe('runtimes as modules', () => {
+  it('needs no branch on a runtime id outside src/runtimes/ and src/kinds/, nor in templates', () => {
+    const walk = (dir: string) =>
+      readdirSync(dir, { withFileTypes: true, recursive: true })
+        .filter((e) => e.isFile())
+        .map((e) => join(e.parentPath, e.name));
+    const ids = RUNTIMES.map((r) => r.id).join('|');
+    const branch = new RegExp(`[!=]==\\s*'(${ids})'|\\[a\\.runtime\\]`);
+    const src = join(TEMPLATES, '../src');
+    const own = [join(src, 'runtimes'), join(src, 'kinds')];
+    const files = [...walk(TEMPLATES), ...walk(src).filter((f) => !own.some((dir) => f.startsWith(dir)))];
+    expect(files.filter((f) => branch.test(readFileSync(f, 'utf8'))).map((f) => f.slice(src.length - 3))).toEqual([]);
+  });
+
+  it.each(RUNTIMES.map((r) => [r.id]))('%s: its layers come first and its Keptn file is uploaded first', async (id) => {
+    const given =
+      id === 'webhook-service'
+        ? { kind: 'notification', name: 'x', runtime: id, endpoint: 'https://hooks.slack.com' }
+        : { kind: 'generic', name: 'x', task: 'deploy-it', runtime: id };
+    const blueprint = toBlueprint(await resolveAnswers(given));
+    const runtime = RUNTIMES.find((r) => r.id === id)!;
+    expect(blueprint.runtime).toBe(runtime);
+    expect(blueprint.layers.slice(0, runtime.layers.length)).toEqual(runtime.layers);
+    if (runtime.config) expect(blueprint.resources[0]).toEqual(runtime.config);
+    if (runtime.noImage) expect(blueprint.env).toEqual([]);
+  });
+});
