@@ -2,13 +2,9 @@
 // options (cli.ts), the prompts (prompts.ts) and the answers-file checks (answers-file.ts) are all
 // derived from this table.
 import { InputError } from './errors.js';
-import { KINDS, kindById } from './kinds/index.js';
-import { WEBHOOK_FORMATS } from './kinds/notification.js';
-import { METRICS_BACKENDS } from './kinds/sli-provider.js';
-import { TEST_TOOLS } from './kinds/test-tool-presets.js';
+import { KINDS, kindById, type Kind } from './kinds/index.js';
 import { RUNTIMES, runtimeById, runtimeOf } from './runtimes/index.js';
 import { LICENSES } from './licenses.js';
-import { KIND_ANSWERS, type KindAnswer } from './kinds/types.js';
 import { DEFAULT_KEPTN, KEPTN_MINORS, KEPTN_RANGE, keptnRule, keptnVersion } from './keptn-versions.js';
 import {
   carriable,
@@ -24,56 +20,18 @@ import {
   notKeptnService,
   oneOf,
   overlappingSubscriptions,
+  pick,
   taskName,
   yamlName,
-  type Rule,
 } from './rules.js';
+import type { AnswerDef, Answers, Rule } from './model.js';
 
-import type { Answers } from './model.js';
-
-export type { Answers } from './model.js';
-
-export interface Choice {
-  value: string;
-  name: string;
-  description?: string;
-}
-
-export interface AnswerDef {
-  /** Long option name; also the key in answers files and .keptn-integration.json. */
-  key: string;
-  /** Commander flag syntax. */
-  flag: string;
-  /** --help text. */
-  help: string;
-  /** An example value for --help. */
-  example: string;
-  /** Prompt text and a one-line explanation under it. */
-  message: string;
-  /** One line under the prompt: fixed, or what applies to the answers so far (undefined: none). */
-  hint?: string | ((a: Answers) => string | undefined);
-  choices?: (a: Answers) => Choice[];
-  /** A comma-separated list (answers files may also give an array). */
-  list?: boolean;
-  /** Among the answers only worth changing for some people, asked after one "change …?" question. */
-  advanced?: true;
-  /** Why it does not apply to the answers so far, when it sometimes does not (beyond the kind). */
-  skip?(a: Answers): string | undefined;
-  default(a: Answers): string | undefined;
-  rule(a: Answers): Rule;
-  /** What a missing answer's error says, where the general "required; pass --flag, e.g. …" misleads. */
-  whenMissing?(a: Answers): string | undefined;
-  /** What to tell about a valid value that is likely not what was meant (printed, not refused). */
-  warn?(value: string, a: Answers): string[];
-}
-
-/** An answer picked from a list: the prompt's choices and the rule come from the same entries. */
-const pick = (list: (a: Answers) => Choice[]) => ({ choices: list, rule: (a: Answers) => oneOf(list(a).map((c) => c.value)) });
+export type { AnswerDef, Answers } from './model.js';
 
 /** A no-code definition builds no image of its own. */
 const noImage = (a: Answers) => runtimeOf(a).noImage;
 
-const kindDefault = (key: KindAnswer) => (a: Answers) => kindById(a.kind)?.defaults[key]?.(a);
+const kindDefault = (key: string) => (a: Answers) => kindById(a.kind)?.defaults[key]?.(a);
 
 /** A runtime another kind offers: the choice depends on the kind, so the error says which. */
 function otherKindsRuntime(a: Answers, v: string): string | undefined {
@@ -85,7 +43,7 @@ function otherKindsRuntime(a: Answers, v: string): string | undefined {
 /** The runtimes the kind offers, its default first. */
 const runtimesOf = (a: Answers): readonly string[] => kindById(a.kind)?.runtimes ?? ['service'];
 
-export const ANSWERS: readonly AnswerDef[] = [
+const COMMON: readonly AnswerDef[] = [
   {
     key: 'kind',
     flag: '--kind <kind>',
@@ -135,6 +93,7 @@ export const ANSWERS: readonly AnswerDef[] = [
   },
   {
     key: 'task',
+    perKind: true,
     flag: '--task <task>',
     help: 'the shipyard task it serves (generic: required)',
     example: '--task load-test',
@@ -146,6 +105,7 @@ export const ANSWERS: readonly AnswerDef[] = [
   },
   {
     key: 'runtime',
+    perKind: true,
     flag: '--runtime <runtime>',
     help: `how it runs: ${RUNTIMES.map((r) => r.id).join(', ')} (${KINDS.filter((k) => k.runtimes && k.runtimes.length > 1)
       .map((k) => `${k.id}: ${k.runtimes!.join(', ')}`)
@@ -158,16 +118,8 @@ export const ANSWERS: readonly AnswerDef[] = [
       otherKindsRuntime(a, v) ?? oneOf(runtimesOf(a))(v) ?? runtimeById(v)?.unavailable?.(keptnVersion(a.keptn)!, a.keptn),
   },
   {
-    key: 'test-tool',
-    flag: '--test-tool <tool>',
-    help: `test-tool: the tool it runs: ${TEST_TOOLS.map((t) => t.id).join(', ')}`,
-    example: '--test-tool locust',
-    message: 'Which test tool does it run?',
-    ...pick(() => TEST_TOOLS.map((t) => ({ value: t.id, name: t.id, description: t.summary }))),
-    default: kindDefault('test-tool'),
-  },
-  {
     key: 'events',
+    perKind: true,
     flag: '--events <types>',
     help:
       'notification and generic: comma-separated event types to subscribe to, each ending in a phase Keptn ' +
@@ -209,35 +161,8 @@ export const ANSWERS: readonly AnswerDef[] = [
     ],
   },
   {
-    key: 'webhook',
-    flag: '--webhook <format>',
-    help: `notification: message format: ${WEBHOOK_FORMATS.map((f) => f.id).join(', ')}`,
-    example: '--webhook teams',
-    message: 'Which message format does the webhook take?',
-    ...pick(() => WEBHOOK_FORMATS.map((f) => ({ value: f.id, name: f.id, description: f.summary }))),
-    default: kindDefault('webhook'),
-  },
-  {
-    key: 'sli-provider',
-    flag: '--sli-provider <name>',
-    help: 'sli-provider: the sliProvider value it answers to (default: the name)',
-    example: '--sli-provider prometheus',
-    message: 'Which sliProvider value does it answer to?',
-    hint: 'Chosen per project with `keptn configure monitoring <provider>`; get-sli events for other providers are ignored.',
-    default: kindDefault('sli-provider'),
-    rule: () => yamlName(dnsLabel(63)),
-  },
-  {
-    key: 'metrics',
-    flag: '--metrics <backend>',
-    help: `sli-provider: where the indicators are queried: ${METRICS_BACKENDS.map((b) => b.id).join(', ')}`,
-    example: '--metrics http-json',
-    message: 'Which metrics backend does it query?',
-    ...pick(() => METRICS_BACKENDS.map((b) => ({ value: b.id, name: b.id, description: b.summary }))),
-    default: kindDefault('metrics'),
-  },
-  {
     key: 'endpoint',
+    perKind: true,
     flag: '--endpoint <url>',
     help:
       'with --runtime webhook-service: where the webhook-service calls. generic: the https URL called when ' +
@@ -337,13 +262,26 @@ export const ANSWERS: readonly AnswerDef[] = [
   },
 ];
 
-/** Only some kinds ask for it: one of the kinds' answers (kinds/types.ts). */
-export const isKindAnswer = (def: AnswerDef) => (KIND_ANSWERS as readonly string[]).includes(def.key);
+/**
+ * Every answer in the order asked: the common ones, with each kind's own (Kind.questions) before
+ * --endpoint, whose default may follow from them (the notification's webhook format).
+ */
+export const ANSWERS: readonly AnswerDef[] = (() => {
+  const at = COMMON.findIndex((d) => d.key === 'endpoint');
+  return [...COMMON.slice(0, at), ...KINDS.flatMap((k) => k.questions ?? []), ...COMMON.slice(at)];
+})();
+
+/** Does the kind ask it: one of the common answers it lists, or one of its own? */
+const asks = (kind: Kind, def: AnswerDef) => kind.answers.includes(def.key) || ownedBy(kind, def);
+const ownedBy = (kind: Kind, def: AnswerDef) => kind.questions?.some((q) => q.key === def.key) ?? false;
+
+/** Only some kinds ask for it: a common answer marked perKind, or a kind's own. */
+export const isKindAnswer = (def: AnswerDef) => def.perKind === true || KINDS.some((k) => ownedBy(k, def));
 
 /** Why this answer does not apply to the answers so far; undefined when it does. */
 export function notApplying(def: AnswerDef, a: Answers): string | undefined {
-  if (isKindAnswer(def) && !(kindById(a.kind)?.answers as readonly string[] | undefined)?.includes(def.key))
-    return `does not apply to kind ${a.kind} (it is for: ${kindsUsing(def.key)})`;
+  const kind = kindById(a.kind);
+  if (isKindAnswer(def) && !(kind && asks(kind, def))) return `does not apply to kind ${a.kind} (it is for: ${kindsUsing(def)})`;
   return def.skip?.(a);
 }
 
@@ -409,8 +347,8 @@ function withCross(def: AnswerDef, a: Answers): Rule {
   };
 }
 
-function kindsUsing(key: string): string {
-  return KINDS.filter((k) => (k.answers as readonly string[]).includes(key))
+function kindsUsing(def: AnswerDef): string {
+  return KINDS.filter((k) => asks(k, def))
     .map((k) => k.id)
     .join(', ');
 }
@@ -436,7 +374,7 @@ export function defaultForHelp(def: AnswerDef): string {
     const v = shown(def.default({}));
     return v ? ` (default ${v})` : '';
   }
-  const asking = KINDS.filter((k) => (k.answers as readonly string[]).includes(def.key));
+  const asking = KINDS.filter((k) => asks(k, def));
   const per = asking
     .map((k) => [k.id, shown(def.default({ kind: k.id }))] as const)
     .filter((entry): entry is readonly [string, string] => entry[1] !== undefined);

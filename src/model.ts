@@ -2,8 +2,59 @@
 // and the runtimes both build. A leaf (it imports nothing), so that answers, kinds and runtimes
 // need not import each other for their types.
 
-/** Answer key → value, as given or resolved (src/answers.ts validates them). */
+/** Answer key → value, as given or as far as resolved (src/answers.ts validates them). */
 export type Answers = Record<string, string>;
+
+declare const RESOLVED: unique symbol;
+
+/**
+ * The answers as resolveAnswers leaves them: every answer that applies is there and keeps its rule
+ * (a picked answer is one of its choices). Nothing else makes one, so what reads it need not check.
+ */
+export type Resolved = Readonly<Answers> & { readonly [RESOLVED]: true };
+
+/** A validation rule: undefined when the value is fine, else a short statement of the rule it breaks. */
+export type Rule = (value: string) => string | undefined;
+
+export interface Choice {
+  value: string;
+  name: string;
+  description?: string;
+}
+
+/**
+ * One answer, defined once: the commander option, the prompt and the answers-file check all come
+ * from it (src/answers.ts holds the common ones, each kind module its own).
+ */
+export interface AnswerDef {
+  /** Long option name; also the key in answers files and .keptn-integration.json. */
+  key: string;
+  /** Commander flag syntax. */
+  flag: string;
+  /** --help text. */
+  help: string;
+  /** An example value for --help. */
+  example: string;
+  /** Prompt text and a one-line explanation under it. */
+  message: string;
+  /** One line under the prompt: fixed, or what applies to the answers so far (undefined: none). */
+  hint?: string | ((a: Answers) => string | undefined);
+  choices?: (a: Answers) => Choice[];
+  /** A comma-separated list (answers files may also give an array). */
+  list?: boolean;
+  /** Asked by the kinds that list it in Kind.answers only (a kind's own answers are its alone). */
+  perKind?: true;
+  /** Among the answers only worth changing for some people, asked after one "change …?" question. */
+  advanced?: true;
+  /** Why it does not apply to the answers so far, when it sometimes does not (beyond the kind). */
+  skip?(a: Answers): string | undefined;
+  default(a: Answers): string | undefined;
+  rule(a: Answers): Rule;
+  /** What a missing answer's error says, where the general "required; pass --flag, e.g. …" misleads. */
+  whenMissing?(a: Answers): string | undefined;
+  /** What to tell about a valid value that is likely not what was meant (printed, not refused). */
+  warn?(value: string, a: Answers): string[];
+}
 
 /** A file the integration needs in Keptn, uploaded by keptn/add-resources.sh. */
 export interface KeptnResource {

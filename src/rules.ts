@@ -2,8 +2,7 @@
 // A rule returns undefined when the value is fine, else a short statement of the rule it breaks.
 
 import { KEPTN_OWN_SERVICES, KEPTN_PHASES, KEPTN_TASKS } from './keptn-versions.js';
-
-export type Rule = (value: string) => string | undefined;
+import type { Answers, Choice, Rule } from './model.js';
 
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 const KEPTN_NAME = /^[a-z][a-z0-9-]*$/;
@@ -297,6 +296,9 @@ export const oneOf =
   (values: readonly string[]): Rule =>
   (v) =>
     values.includes(v) ? undefined : `must be one of: ${values.join(', ')}`;
+
+/** An answer picked from a list: the prompt's choices and the rule come from the same entries. */
+export const pick = (list: (a: Answers) => Choice[]) => ({ choices: list, rule: (a: Answers) => oneOf(list(a).map((c) => c.value)) });
 
 /** Split a comma-separated answer ("a, b,,c" → ["a", "b", "c"]). */
 export function listOf(value: string | undefined): string[] {

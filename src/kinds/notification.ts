@@ -1,4 +1,4 @@
-import { endpointRule, isWildcard, listOf, shortType, tasksNamed } from '../rules.js';
+import { endpointRule, isWildcard, listOf, pick, shortType, tasksNamed } from '../rules.js';
 import { runtimeOf } from '../runtimes/index.js';
 import { BRIDGE_LINK, eventLabel, FROM_EVENT, ifBridge, resultAs } from '../runtimes/webhook-service.js';
 import type { Kind } from './types.js';
@@ -120,14 +120,24 @@ export const notification: Kind = {
   sampleName: 'my-notifier',
   describe: (a) => `posts a ${formatOf(a.webhook)?.name ?? ''} message when chosen events happen`,
   runtimes: ['service', 'webhook-service'],
-  answers: ['events', 'webhook', 'runtime', 'endpoint'],
+  answers: ['events', 'runtime', 'endpoint'],
+  questions: [
+    {
+      key: 'webhook',
+      flag: '--webhook <format>',
+      help: `notification: message format: ${WEBHOOK_FORMATS.map((f) => f.id).join(', ')}`,
+      example: '--webhook teams',
+      message: 'Which message format does the webhook take?',
+      ...pick(() => WEBHOOK_FORMATS.map((f) => ({ value: f.id, name: f.id, description: f.summary }))),
+      default: () => 'slack',
+    },
+  ],
   defaults: {
     // A runtime that answers a .triggered event itself would take part in the task (see check).
     events: (a) =>
       runtimeOf(a).answersTriggers
         ? 'sh.keptn.event.evaluation.finished'
         : 'sh.keptn.event.evaluation.finished,sh.keptn.event.approval.triggered',
-    webhook: () => 'slack',
     // Slack's incoming webhooks all live on one host; a Teams workflow's host depends on its region.
     endpoint: (a) => (a.webhook === 'slack' ? originExample('slack') : undefined),
   },

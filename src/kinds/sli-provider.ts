@@ -1,4 +1,5 @@
 import { NPM } from '../generated-versions.js';
+import { dnsLabel, pick, yamlName } from '../rules.js';
 import type { Kind } from './types.js';
 
 /** Where an SLI provider queries its indicators (--metrics), each with one line for the prompt. */
@@ -11,8 +12,29 @@ export const sliProvider: Kind = {
   id: 'sli-provider',
   summary: "answers Keptn's get-sli requests during an evaluation with metric values",
   sampleName: 'my-sli-provider',
-  answers: ['sli-provider', 'metrics'],
-  defaults: { 'sli-provider': (a) => a.name, metrics: () => 'prometheus' },
+  answers: [],
+  defaults: {},
+  questions: [
+    {
+      key: 'sli-provider',
+      flag: '--sli-provider <name>',
+      help: 'sli-provider: the sliProvider value it answers to (default: the name)',
+      example: '--sli-provider prometheus',
+      message: 'Which sliProvider value does it answer to?',
+      hint: 'Chosen per project with `keptn configure monitoring <provider>`; get-sli events for other providers are ignored.',
+      default: (a) => a.name,
+      rule: () => yamlName(dnsLabel(63)),
+    },
+    {
+      key: 'metrics',
+      flag: '--metrics <backend>',
+      help: `sli-provider: where the indicators are queried: ${METRICS_BACKENDS.map((b) => b.id).join(', ')}`,
+      example: '--metrics http-json',
+      message: 'Which metrics backend does it query?',
+      ...pick(() => METRICS_BACKENDS.map((b) => ({ value: b.id, name: b.id, description: b.summary }))),
+      default: () => 'prometheus',
+    },
+  ],
   listing: (a) => ({ kinds: ['sli-provider', 'observability'], keywords: [a.metrics === 'http-json' ? 'http' : 'prometheus'] }),
   subscriptions: () => ['sh.keptn.event.get-sli.triggered'],
   tasks: () => ['get-sli'],

@@ -1,8 +1,8 @@
 import type { Answers, JobAction, KeptnResource } from '../model.js';
 import { NPM } from '../generated-versions.js';
-import { taskTrigger } from '../rules.js';
+import { pick, taskTrigger } from '../rules.js';
 import { runtimeOf } from '../runtimes/index.js';
-import { STRATEGIES, testToolById, type TestTool } from './test-tool-presets.js';
+import { STRATEGIES, TEST_TOOLS, testToolById, type TestTool } from './test-tool-presets.js';
 import type { Kind, ShipyardSequence } from './types.js';
 
 const toolOf = (a: Answers): TestTool => {
@@ -25,8 +25,19 @@ export const testTool: Kind = {
   summary: 'runs tests when Keptn asks (answers the test task with .started and .finished)',
   sampleName: 'my-tests',
   runtimes: ['service', 'job-executor'],
-  answers: ['task', 'runtime', 'test-tool'],
-  defaults: { task: () => 'test', 'test-tool': () => 'custom' },
+  answers: ['task', 'runtime'],
+  defaults: { task: () => 'test' },
+  questions: [
+    {
+      key: 'test-tool',
+      flag: '--test-tool <tool>',
+      help: `test-tool: the tool it runs: ${TEST_TOOLS.map((t) => t.id).join(', ')}`,
+      example: '--test-tool locust',
+      message: 'Which test tool does it run?',
+      ...pick(() => TEST_TOOLS.map((t) => ({ value: t.id, name: t.id, description: t.summary }))),
+      default: () => 'custom',
+    },
+  ],
   listing: (a) => ({ kinds: ['testing'], keywords: a['test-tool'] === 'custom' ? [] : [a['test-tool']] }),
   subscriptions: (a) => [taskTrigger(a.task)],
   tasks: (a) => [a.task],

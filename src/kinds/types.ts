@@ -1,11 +1,6 @@
-import type { Answers, JobAction, KeptnResource, Webhook } from '../model.js';
+import type { AnswerDef, Answers, JobAction, KeptnResource, Rule, Webhook } from '../model.js';
 import type { KeptnVersion } from '../keptn-versions.js';
-import type { Rule } from '../rules.js';
 import type { RuntimeId } from '../runtimes/types.js';
-
-/** Answers that only some kinds ask for. */
-export const KIND_ANSWERS = ['task', 'events', 'runtime', 'endpoint', 'test-tool', 'sli-provider', 'webhook', 'metrics'] as const;
-export type KindAnswer = (typeof KIND_ANSWERS)[number];
 
 /** One task of a shipyard sequence. */
 export interface ShipyardTask {
@@ -32,10 +27,18 @@ export interface Kind {
   describe?(a: Answers): string;
   /** The runtimes it offers (see runtimes/index.ts), its default first; only 'service' when absent. */
   runtimes?: readonly RuntimeId[];
-  /** Kind-specific answers this kind asks for (common ones are always asked). */
-  answers: readonly KindAnswer[];
-  /** Kind-specific defaults; an answer used here without a default is required. */
-  defaults: Partial<Record<KindAnswer, (a: Answers) => string | undefined>>;
+  /**
+   * The answers of src/answers.ts that only some kinds ask (perKind: task, events, runtime,
+   * endpoint) which this one asks; the answers every kind asks are asked anyway.
+   */
+  answers: readonly string[];
+  /** Its defaults for those; one it asks without a default is required. */
+  defaults: Partial<Record<string, (a: Answers) => string | undefined>>;
+  /**
+   * Answers only this kind asks, defined here as src/answers.ts defines the common ones (flag,
+   * prompt, default, rule); asked after the common ones it lists, before --endpoint.
+   */
+  questions?: readonly AnswerDef[];
   /** May NATS wildcards appear in --events? Only listeners may use them. */
   wildcardEvents?: boolean;
   /**

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ANSWERS, resolveAnswers } from '../../src/answers.js';
+import { ANSWERS, notApplying, resolveAnswers } from '../../src/answers.js';
+import { KINDS } from '../../src/kinds/index.js';
 import { InputError } from '../../src/errors.js';
 import { checkAnswers, readAnswersFile } from '../../src/answers-file.js';
 import { rmSync, writeFileSync } from 'node:fs';
@@ -274,6 +275,20 @@ describe('answers files', () => {
       expect(def.example.startsWith(`--${def.key} `)).toBe(true);
       expect(def.help.length).toBeGreaterThan(10);
       expect(def.message.length).toBeGreaterThan(5);
+    }
+  });
+
+  it("each key once: a kind's own answers (Kind.questions) take no key of another's or of the common ones", () => {
+    const keys = ANSWERS.map((d) => d.key);
+    expect(keys.filter((k, i) => keys.indexOf(k) !== i)).toEqual([]);
+    // A kind lists only the common answers marked perKind; its own are asked for it alone.
+    for (const kind of KINDS) for (const key of kind.answers) expect(ANSWERS.find((d) => d.key === key)?.perKind, key).toBe(true);
+    const own = KINDS.flatMap((k) => (k.questions ?? []).map((q) => [k.id, q.key]));
+    expect(own.map(([, key]) => key)).toEqual(['test-tool', 'webhook', 'sli-provider', 'metrics']);
+    for (const [kind, key] of own) {
+      const def = ANSWERS.find((d) => d.key === key)!;
+      expect(notApplying(def, { kind })).toBeUndefined();
+      for (const other of KINDS.filter((k) => k.id !== kind)) expect(notApplying(def, { kind: other.id })).toContain(`it is for: ${kind}`);
     }
   });
 });
