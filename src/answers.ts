@@ -24,9 +24,9 @@ import {
   taskName,
   yamlName,
 } from './rules.js';
-import type { AnswerDef, Answers, Rule } from './model.js';
+import type { AnswerDef, Answers, Resolved, Rule } from './model.js';
 
-export type { AnswerDef, Answers } from './model.js';
+export type { AnswerDef, Answers, Resolved } from './model.js';
 
 /** A no-code definition builds no image of its own. */
 const noImage = (a: Answers) => runtimeOf(a).noImage;
@@ -298,7 +298,7 @@ export type Ask = (def: AnswerDef, answers: Answers, fallback: string | undefine
  * `ask` is given) or defaulted; `defaults` overrides the table's defaults (e.g. the name from the
  * directory). Throws InputError naming the flag, the value and the rule.
  */
-export async function resolveAnswers(given: Answers, ask?: Ask, defaults: Answers = {}, warn?: (line: string) => void): Promise<Answers> {
+export async function resolveAnswers(given: Answers, ask?: Ask, defaults: Answers = {}, warn?: (line: string) => void): Promise<Resolved> {
   const a: Answers = {};
   for (const def of ANSWERS) {
     const flag = `--${def.key}`;
@@ -331,7 +331,8 @@ export async function resolveAnswers(given: Answers, ask?: Ask, defaults: Answer
   }
   const cross = kindById(a.kind)?.check?.(a, keptnVersion(a.keptn)!);
   if (cross) throw new InputError(`--${cross.key}`, cross.value, cross.rule);
-  return a;
+  // The one place answers become Resolved: each passed its rule above, and none can change now.
+  return Object.freeze(a) as Resolved;
 }
 
 /** The answer's own rule and the kind's cross-answer rules that it can break. */

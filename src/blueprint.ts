@@ -1,9 +1,8 @@
 // From validated answers to everything the templates need: one plain object, computed once.
 import { NODE, NPM } from './generated-versions.js';
-import type { Answers } from './answers.js';
 import { kindById, type Kind } from './kinds/index.js';
 import type { DockerAdditions, KindEnv, ShipyardSequence } from './kinds/types.js';
-import type { JobAction, KeptnResource, Webhook } from './model.js';
+import type { JobAction, KeptnResource, Resolved, Webhook } from './model.js';
 import { keptnVersion, type KeptnVersion } from './keptn-versions.js';
 import { LICENSES, licenseLayers, type License } from './licenses.js';
 import { isWildcard, taskOf } from './rules.js';
@@ -12,7 +11,7 @@ import { inJobVolume } from './runtimes/job-executor.js';
 import { GENERATOR } from './version.js';
 
 export interface Blueprint {
-  answers: Answers;
+  answers: Resolved;
   name: string;
   kind: Kind;
   /** What it does, for these answers (a chosen format, a runtime): the kind's summary or describe(). */
@@ -83,7 +82,7 @@ export interface Listing {
   org: 'keptn' | 'contrib' | 'sandbox';
 }
 
-function listing(kind: Kind, a: Answers): Listing {
+function listing(kind: Kind, a: Resolved): Listing {
   const { kinds, keywords } = kind.listing(a);
   const orgs: Record<string, Listing['org']> = { keptn: 'keptn', 'keptn-contrib': 'contrib', 'keptn-sandbox': 'sandbox' };
   return {
@@ -98,12 +97,11 @@ function listing(kind: Kind, a: Answers): Listing {
   };
 }
 
-export function toBlueprint(answers: Answers): Blueprint {
-  const kind = kindById(answers.kind);
-  const keptn = keptnVersion(answers.keptn);
-  const license = LICENSES.find((l) => l.id === answers.license);
-  if (!kind || !keptn || !license)
-    throw new Error(`unvalidated answers: kind ${answers.kind}, keptn ${answers.keptn}, license ${answers.license}`);
+export function toBlueprint(answers: Resolved): Blueprint {
+  // Resolved: --kind, --keptn and --license passed their rules (one of the table's entries).
+  const kind = kindById(answers.kind)!;
+  const keptn = keptnVersion(answers.keptn)!;
+  const license = LICENSES.find((l) => l.id === answers.license)!;
   const sequences = kind.sequences(answers);
   const subscriptions = kind.subscriptions(answers);
   const exampleEvents = kind.exampleEvents?.(answers) ?? [];
@@ -147,7 +145,7 @@ export function toBlueprint(answers: Answers): Blueprint {
 }
 
 /** Create the project (with its Git upstream where the release needs one), the service, the resources. */
-function wiring(a: Answers, keptn: KeptnVersion): string[] {
+function wiring(a: Resolved, keptn: KeptnVersion): string[] {
   // From 0.16 on Keptn refuses a project without a Git upstream (cli.gitUpstream in keptn-versions.ts).
   const upstream = keptn.cli.gitUpstream ? ' --git-user="$GIT_USER" --git-token="$GIT_TOKEN" --git-remote-url="$GIT_REMOTE_URL"' : '';
   return [
@@ -158,7 +156,7 @@ function wiring(a: Answers, keptn: KeptnVersion): string[] {
 }
 
 /** `keptn trigger …` for the sequence: delivery and evaluation have their own commands. */
-function triggerCommand(sequence: string, a: Answers, keptn: KeptnVersion, sampleEvent: string): string {
+function triggerCommand(sequence: string, a: Resolved, keptn: KeptnVersion, sampleEvent: string): string {
   const where = `--project=${a.project} --stage=${a.stage} --service=${a.service}`;
   if (sequence === 'delivery')
     return `keptn trigger delivery --project=${a.project} --service=${a.service} --image=<image of ${a.service}>`;

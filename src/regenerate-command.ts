@@ -3,7 +3,7 @@
 import { isUtf8 } from 'node:buffer';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { ANSWERS, asGiven, resolveAnswers, type Answers } from './answers.js';
+import { ANSWERS, asGiven, resolveAnswers, type Answers, type Resolved } from './answers.js';
 import { InputError, UserError } from './errors.js';
 import { renderPlan, type Plan } from './plan.js';
 import { hasConflictMarkers, hasMarkerLines, OURS_LABEL } from './merge.js';
@@ -77,7 +77,7 @@ async function regenerateOne(dir: string, options: RegenerateOptions, sets: Answ
     );
   }
   // The record's own answers must hold by themselves: a bad one is the record's, not a flag's.
-  let recorded: Answers;
+  let recorded: Resolved;
   try {
     recorded = await resolveAnswers({}, undefined, record.answers);
   } catch (err) {

@@ -6,7 +6,7 @@ import Ajv from 'ajv-draft-04';
 import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { ANSWERS, resolveAnswers, type Answers } from '../src/answers.js';
+import { ANSWERS, resolveAnswers, type Answers, type Resolved } from '../src/answers.js';
 import { renderPlan, TEMPLATES } from '../src/plan.js';
 import { toBlueprint, type Blueprint } from '../src/blueprint.js';
 import { writeProject } from '../src/writer.js';
@@ -61,14 +61,14 @@ export async function generate(kind: string, keptn: string, templates?: string):
   return generateFrom(await answersFor(kind, keptn), templates);
 }
 
-export async function generateFrom(answers: Answers, templates?: string): Promise<{ dir: string; blueprint: Blueprint }> {
+export async function generateFrom(answers: Resolved, templates?: string): Promise<{ dir: string; blueprint: Blueprint }> {
   const blueprint = toBlueprint(answers);
   const dir = join(tempDir(), blueprint.name);
   await writeProject(dir, renderPlan(blueprint, templates));
   return { dir, blueprint };
 }
 
-export function answersFor(kind: string, keptn: string, name = `my-${kind}`): Promise<Answers> {
+export function answersFor(kind: string, keptn: string, name = `my-${kind}`): Promise<Resolved> {
   return resolveAnswers({ kind, keptn, name, ...EXTRA[kind] });
 }
 

@@ -1,21 +1,18 @@
-import type { Answers, JobAction, KeptnResource } from '../model.js';
+import type { JobAction, KeptnResource, Resolved } from '../model.js';
 import { NPM } from '../generated-versions.js';
 import { pick, taskTrigger } from '../rules.js';
 import { runtimeOf } from '../runtimes/index.js';
 import { STRATEGIES, TEST_TOOLS, testToolById, type TestTool } from './test-tool-presets.js';
 import type { Kind, ShipyardSequence } from './types.js';
 
-const toolOf = (a: Answers): TestTool => {
-  const tool = testToolById(a['test-tool']);
-  if (!tool) throw new Error(`unvalidated answer: test-tool ${a['test-tool']}`);
-  return tool;
-};
+/** Resolved answers hold a --test-tool that is one of TEST_TOOLS (its pick rule), so it is found. */
+const toolOf = (a: Resolved): TestTool => testToolById(a['test-tool'])!;
 
 /** A real tool's definitions, one per strategy, at `<tool>/<file>`. */
 const definitions = (tool: TestTool) => STRATEGIES.map((strategy) => ({ strategy, uri: `${tool.id}/${tool.definition!(strategy)}` }));
 
 /** The custom tool's own definition: HTTP checks the service reads, or a script the job runs. */
-const customDefinition = (a: Answers): KeptnResource =>
+const customDefinition = (a: Resolved): KeptnResource =>
   runtimeOf(a).id === 'job-executor'
     ? { uri: `${a.name}/run-tests.sh`, why: 'the HTTP checks the job runs against the deployed service' }
     : { uri: `${a.name}/checks.yaml`, why: 'the HTTP checks the test runs against the deployed service' };

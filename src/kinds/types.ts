@@ -1,4 +1,4 @@
-import type { AnswerDef, Answers, JobAction, KeptnResource, Rule, Webhook } from '../model.js';
+import type { AnswerDef, Answers, JobAction, KeptnResource, Resolved, Rule, Webhook } from '../model.js';
 import type { KeptnVersion } from '../keptn-versions.js';
 import type { RuntimeId } from '../runtimes/types.js';
 
@@ -14,7 +14,11 @@ export interface ShipyardSequence {
 }
 
 /**
- * A kind of integration. Each kind is one module: adding a kind means adding a module here, a
+ * A kind of integration. What it is asked while the answers are being resolved (defaults, rules,
+ * describe, check) takes the answers so far; what builds the project takes Resolved answers, in
+ * which every answer the kind asks is there and valid.
+ *
+ * Each kind is one module: adding a kind means adding a module here, a
  * template folder templates/<id>/, and one line in kinds/index.ts.
  */
 export interface Kind {
@@ -46,52 +50,52 @@ export interface Kind {
    * documents for Keptn: webhook, testing, deployment, notification, observability, remediation,
    * sli-provider, finops, security) and keywords beside "keptn" (the tool, format or backend).
    */
-  listing(a: Answers): { kinds: string[]; keywords: string[] };
+  listing(a: Resolved): { kinds: string[]; keywords: string[] };
   /** --endpoint's rule, and what to say when it is missing, for kinds not content with any https URL. */
   endpoint?: { rule(a: Answers): Rule; whenMissing?(a: Answers): string | undefined };
   /** Extra checks that span answers, e.g. "events must include the task's trigger". */
   check?(a: Answers, keptn: KeptnVersion): { key: string; value: string; rule: string } | undefined;
   /** Every event type the distributor subscribes to (PUBSUB_TOPIC). */
-  subscriptions(a: Answers): string[];
+  subscriptions(a: Resolved): string[];
   /** Task names answered with .started and .finished. */
-  tasks(a: Answers): string[];
+  tasks(a: Resolved): string[];
   /** Sequences of the example shipyard; every stage gets them. */
-  sequences(a: Answers): ShipyardSequence[];
+  sequences(a: Resolved): ShipyardSequence[];
   /**
    * Event types that get an example in test-events/ from a template named `[event].json.ejs`
    * (one file each, `event` in its view). Kinds with a fixed event name their file directly.
    */
-  exampleEvents?(a: Answers): string[];
+  exampleEvents?(a: Resolved): string[];
   /** The file in test-events/ that README and banner use for `npm run send-event`. */
-  sampleEvent(a: Answers): string;
+  sampleEvent(a: Resolved): string;
   /**
    * Resources it reads at run time, uploaded by add-resources.sh, after the runtime's own file
    * (job/config.yaml, webhook/webhook.yaml: Runtime.config).
    */
-  resources(a: Answers): KeptnResource[];
+  resources(a: Resolved): KeptnResource[];
   /**
    * Extra shell lines for add-resources.sh, e.g. `keptn configure monitoring`. They may use the
    * script's $PROJECT, $STAGE and $SERVICE; only validated answers (safe characters) go in.
    */
-  commands?(a: Answers): string[];
+  commands?(a: Resolved): string[];
   /** Environment variables of the service container, with their chart values key and default. */
-  env(a: Answers): KindEnv[];
+  env(a: Resolved): KindEnv[];
   /** Runtime npm dependencies beyond the common ones (name → version range). */
-  dependencies?(a: Answers): Record<string, string>;
+  dependencies?(a: Resolved): Record<string, string>;
   /**
    * Its template layers, in order, after the runtime's (Runtime.layers; a later layer overrides an
    * earlier one's file of the same path): a folder of templates/, or a sub-folder or file of one
    * ('generic/test-events'), whose paths stay relative to the top folder. Default: [id].
    */
-  layers?(a: Answers): string[];
+  layers?(a: Resolved): string[];
   /** The job executor's actions, for kinds that can run as a job-executor definition. */
-  jobActions?(a: Answers, keptn: KeptnVersion): JobAction[];
+  jobActions?(a: Resolved, keptn: KeptnVersion): JobAction[];
   /** The webhooks of webhook/webhook.yaml, for kinds that can run through the webhook-service. */
-  webhooks?(a: Answers, keptn: KeptnVersion): Webhook[];
+  webhooks?(a: Resolved, keptn: KeptnVersion): Webhook[];
   /** Values only this kind's templates use, added to their view. */
-  view?(a: Answers): Record<string, unknown>;
+  view?(a: Resolved): Record<string, unknown>;
   /** What the service's Dockerfile adds, for a tool the service runs. */
-  docker?(a: Answers): DockerAdditions;
+  docker?(a: Resolved): DockerAdditions;
 }
 
 /** Dockerfile additions of a service that runs a tool (see kinds/test-tool-presets.ts). */

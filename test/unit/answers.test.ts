@@ -3,7 +3,7 @@ import { ANSWERS, notApplying, resolveAnswers } from '../../src/answers.js';
 import { KINDS } from '../../src/kinds/index.js';
 import { InputError } from '../../src/errors.js';
 import { checkAnswers, readAnswersFile } from '../../src/answers-file.js';
-import { rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { tempDir } from '../run.js';
@@ -276,6 +276,17 @@ describe('answers files', () => {
       expect(def.help.length).toBeGreaterThan(10);
       expect(def.message.length).toBeGreaterThan(5);
     }
+  });
+
+  it('resolved answers are the validated ones and stay so: frozen, and no later step checks them again', async () => {
+    const a = await resolveAnswers({ kind: 'test-tool', name: 'x' });
+    expect(Object.isFrozen(a)).toBe(true);
+    expect(() => ((a as Record<string, string>)['test-tool'] = 'gatling')).toThrow(TypeError);
+    const src = join(import.meta.dirname, '../../src');
+    const rechecks = readdirSync(src, { recursive: true, encoding: 'utf8' }).filter(
+      (f) => f.endsWith('.ts') && /unvalidated/i.test(readFileSync(join(src, f), 'utf8')),
+    );
+    expect(rechecks).toEqual([]);
   });
 
   it("each key once: a kind's own answers (Kind.questions) take no key of another's or of the common ones", () => {
