@@ -3,7 +3,7 @@ import { NODE, NPM } from './generated-versions.js';
 import { kindById, type Kind } from './kinds/index.js';
 import type { DockerAdditions, KindEnv, ShipyardSequence } from './kinds/types.js';
 import type { JobAction, KeptnResource, Resolved, Webhook } from './model.js';
-import { keptnVersion, type KeptnVersion } from './keptn-versions.js';
+import { keptnVersion, since, type KeptnVersion } from './keptn-versions.js';
 import { LICENSES, licenseLayers, type License } from './licenses.js';
 import { isWildcard, taskOf } from './rules.js';
 import { runtimeOf, type Runtime } from './runtimes/index.js';
@@ -13,6 +13,18 @@ import { GENERATOR } from './version.js';
 export interface Blueprint {
   answers: Resolved;
   name: string;
+  /** One line saying what it does (--description). */
+  description: string;
+  /** The task it serves (--task), for the kinds that serve one. */
+  task?: string;
+  /** The example Keptn project, stage and service of the shipyard, the commands and the test events. */
+  example: { project: string; stage: string; service: string };
+  /** The image it builds (--image) and the registry that holds it; absent for a no-code runtime. */
+  image?: { repository: string; registry: string };
+  /** Where the webhook-service calls (--endpoint), for that runtime. */
+  endpoint?: string;
+  /** The first release with a Keptn fact the prose names ("from Keptn 0.10 on"), from the version table. */
+  since: Record<keyof typeof SINCE, string>;
   kind: Kind;
   /** What it does, for these answers (a chosen format, a runtime): the kind's summary or describe(). */
   summary: string;
@@ -97,6 +109,20 @@ function listing(kind: Kind, a: Resolved): Listing {
   };
 }
 
+/** Keptn facts the generated prose dates, each the table's own test (see since()). */
+const SINCE = {
+  queueGroup: (v: KeptnVersion) => v.queueGroup,
+  gitUpstream: (v: KeptnVersion) => v.cli.gitUpstream,
+  maxPayload: (v: KeptnVersion) => v.maxPayloadKB !== undefined,
+  webhookService: (v: KeptnVersion) => v.webhook,
+};
+
+/** Docker's reading of an image name: a first part with a dot, a colon or localhost is a registry. */
+function registryOf(repository: string): string {
+  const [first, ...rest] = repository.split('/');
+  return rest.length > 0 && (/[.:]/.test(first) || first === 'localhost') ? first : 'docker.io';
+}
+
 export function toBlueprint(answers: Resolved): Blueprint {
   // Resolved: --kind, --keptn and --license passed their rules (one of the table's entries).
   const kind = kindById(answers.kind)!;
@@ -112,6 +138,12 @@ export function toBlueprint(answers: Resolved): Blueprint {
   return {
     answers,
     name: answers.name,
+    description: answers.description,
+    task: answers.task,
+    example: { project: answers.project, stage: answers.stage, service: answers.service },
+    image: answers.image === undefined ? undefined : { repository: answers.image, registry: registryOf(answers.image) },
+    endpoint: answers.endpoint,
+    since: Object.fromEntries(Object.entries(SINCE).map(([key, fact]) => [key, since(fact)])) as Blueprint['since'],
     kind,
     summary,
     defaultDescription: answers.description?.includes(summary) ?? false,

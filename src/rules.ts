@@ -72,6 +72,13 @@ function phaseOf(segs: string[]): string | undefined {
   return KEPTN_PHASES.includes(last) && last !== 'status.changed' ? last : undefined;
 }
 
+/** An event type's phase and what comes before it: `sh.keptn.event.dev.delivery.finished` → dev.delivery, finished. */
+export function partsOf(type: string): { subject: string; phase: string | undefined } {
+  const segs = shortType(type).split('.');
+  const phase = phaseOf(segs);
+  return { subject: segs.slice(0, phase === undefined ? segs.length : segs.length - phase.split('.').length).join('.'), phase };
+}
+
 /** `sh.keptn.event.<task>.<phase>` → `<task>` (any phase, a wildcard one too); undefined for sequence events and others. */
 export function taskNamed(type: string): string | undefined {
   const segs = shortType(type).split('.');

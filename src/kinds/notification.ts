@@ -1,4 +1,6 @@
-import { endpointRule, isWildcard, listOf, pick, shortType, tasksNamed } from '../rules.js';
+import { keptnVersion } from '../keptn-versions.js';
+import type { Resolved } from '../model.js';
+import { endpointRule, isWildcard, listOf, partsOf, pick, shortType, tasksNamed } from '../rules.js';
 import { runtimeOf } from '../runtimes/index.js';
 import { BRIDGE_LINK, eventLabel, FROM_EVENT, ifBridge, resultAs } from '../runtimes/webhook-service.js';
 import type { Kind } from './types.js';
@@ -33,7 +35,8 @@ function example(subscription: string): string {
 
 /**
  * The message formats a notification posts (--webhook), each with one line for the prompt, the
- * scheme and host of its incoming webhooks and its keyword in Keptn's ArtifactHub listing.
+ * scheme and host of its incoming webhooks, its keyword in Keptn's ArtifactHub listing and what
+ * the README says is sent.
  */
 export const WEBHOOK_FORMATS = [
   {
@@ -42,6 +45,7 @@ export const WEBHOOK_FORMATS = [
     summary: 'Slack incoming webhook: text and blocks, a button to the Keptn Bridge',
     origin: 'https://hooks.slack.com',
     keyword: 'slack',
+    sent: 'A Slack message (text and blocks)',
   },
   // A Workflows webhook's URL: https://<region host>:443/workflows/<id>/triggers/manual/paths/invoke?…&sig=…
   {
@@ -50,6 +54,9 @@ export const WEBHOOK_FORMATS = [
     summary: 'Microsoft Teams Workflows webhook: an Adaptive Card with facts, a button to the Keptn Bridge',
     origin: 'https://prod-00.westeurope.logic.azure.com',
     keyword: 'microsoft-teams',
+    sent:
+      'A Microsoft Teams message for a Workflows webhook ("Post to a channel when a webhook request is ' +
+      'received"): an Adaptive Card 1.4',
   },
   {
     id: 'generic',
@@ -57,8 +64,43 @@ export const WEBHOOK_FORMATS = [
     summary: 'plain JSON with the event facts, for your own receiver',
     origin: 'https://hooks.example.com',
     keyword: 'webhook',
+    sent: 'A JSON object',
   },
 ] as const;
+
+/** Keptn's own tasks' payloads, as in the spec's example of each type (for test-events/). */
+const EXAMPLE_PAYLOADS: Record<string, object> = {
+  'evaluation.finished': { evaluation: { timeStart: '2019-11-18T11:21:06Z', timeEnd: '2019-11-18T11:29:36Z', result: 'pass', score: 95 } },
+  'approval.triggered': { approval: { pass: 'automatic', warning: 'manual' } },
+  'test.finished': { test: { start: '2019-10-20T07:57:27Z', end: '2019-10-20T08:57:27Z', gitCommit: '' } },
+};
+
+/**
+ * An example event of a type it listens to, shaped like the spec's example of the type: replies
+ * carry triggeredid, status and result; Keptn's own tasks add their payload.
+ */
+function exampleEvent(a: Resolved, type: string): object {
+  const { subject, phase } = partsOf(type);
+  const data = {
+    project: a.project,
+    stage: a.stage,
+    service: a.service,
+    labels: { 'triggered-by': runtimeOf(a).sendEvent },
+    ...(phase === 'finished' ? { status: 'succeeded', result: 'pass', message: `${subject} finished` } : {}),
+    ...EXAMPLE_PAYLOADS[`${subject}.${phase}`],
+  };
+  return {
+    specversion: '1.0',
+    id: 'c4d3a334-6cb9-4e8c-a372-7e0b45942f53',
+    source: 'shipyard-controller',
+    type,
+    datacontenttype: 'application/json',
+    shkeptncontext: 'a3e5f16d-8888-4720-82c7-6995062905c1',
+    ...(phase === 'triggered' ? {} : { triggeredid: '3f9640b6-1d2a-4f11-95f5-23259f1d82d6' }),
+    shkeptnspecversion: keptnVersion(a.keptn)!.specVersion,
+    data,
+  };
+}
 
 /** The format of a --webhook answer. */
 const formatOf = (webhook: string) => WEBHOOK_FORMATS.find((f) => f.id === webhook);
@@ -190,6 +232,8 @@ export const notification: Kind = {
   sampleEvent: (a) => `${shortType(example(listOf(a.events)[0]))}.json`,
   resources: () => [],
   // Through the webhook-service it needs only its example events.
+  // Resolved: --webhook is one of WEBHOOK_FORMATS (its pick rule).
+  view: (a) => ({ format: formatOf(a.webhook)!, exampleEvent: (type: string) => exampleEvent(a, type) }),
   layers: (a) => (runtimeOf(a).id === 'service' ? ['notification'] : ['notification/test-events']),
   // One webhook per event type, none of which takes part in a task: no .started, no .finished.
   webhooks: (a) =>

@@ -51,6 +51,7 @@ export const sliProvider: Kind = {
   commands: (a) => [`keptn configure monitoring ${a['sli-provider']} --project="$PROJECT" --service="$SERVICE"`],
   // Test definitions and sli.yaml are YAML.
   dependencies: () => ({ yaml: NPM.yaml }),
+  view: (a) => ({ metrics: a.metrics, sliProvider: a['sli-provider'] }),
   env: (a) => [
     a.metrics === 'http-json'
       ? {

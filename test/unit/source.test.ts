@@ -68,3 +68,22 @@ describe("the generated projects' npm versions", () => {
     expect(files.filter((f) => range.test(readFileSync(f, 'utf8'))).map((f) => f.slice(ROOT.length))).toEqual([]);
   });
 });
+
+describe('the templates', () => {
+  /** The code of a template's EJS tags (`<% … %>`, `<%= … %>`, `<%- … %>`), where it reads its view. */
+  const code = (file: string) => [...readFileSync(file, 'utf8').matchAll(/<%[=_-]?([\s\S]*?)[_-]?%>/g)].map((m) => m[1]).join('\n');
+
+  it('read the blueprint only: no raw answer (`a.task`, `a[...]`), no Keptn release worked out by hand', () => {
+    const raw = /(?<![\w.$])a(\.[A-Za-z]|\[)/;
+    const release = /release\.split|\bminor\s*>=|\bmajor\s*>\s*0/;
+    const files = sources('templates', /\.ejs$/).filter((f) => raw.test(code(f)) || release.test(code(f)));
+    expect(files.map((f) => f.slice(ROOT.length))).toEqual([]);
+  });
+
+  it('date what Keptn changed from the version table: prose names no release a fact of the table has', () => {
+    // Each phrase as the templates used to write it, now `<%= since.<fact> %>` (blueprint.ts SINCE).
+    const dated = /(from|before|since) Keptn 0\.(10|17)\b|from Keptn 0\.16 on every project|Keptn 0\.10 (and|or) later|came with 0\.10/i;
+    const files = sources('templates', /\.ejs$/).filter((f) => dated.test(readFileSync(f, 'utf8')));
+    expect(files.map((f) => f.slice(ROOT.length))).toEqual([]);
+  });
+});
