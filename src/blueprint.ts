@@ -7,6 +7,7 @@ import { keptnVersion, since, type KeptnVersion } from './keptn-versions.js';
 import { LICENSES, licenseLayers, type License } from './licenses.js';
 import { isWildcard, taskOf } from './rules.js';
 import { runtimeOf, type Runtime } from './runtimes/index.js';
+import { serviceSettings, type ServiceSetting } from './service-settings.js';
 import { inJobVolume } from './runtimes/job-executor.js';
 import { GENERATOR } from './version.js';
 
@@ -55,6 +56,11 @@ export interface Blueprint {
   /** How to start the example sequence with the keptn CLI, once everything is in place. */
   trigger: string;
   env: readonly KindEnv[];
+  /**
+   * The settings of the service's machinery by variable name, with their defaults
+   * (src/service-settings.ts): config.ts, the README, the Dockerfile and the chart render them.
+   */
+  settings: Record<string, ServiceSetting>;
   /** Runtime npm dependencies of the generated project. */
   dependencies: Record<string, string>;
   /** A service of its own, or a definition for one of Keptn's no-code routes (no code, no chart). */
@@ -161,6 +167,7 @@ export function toBlueprint(answers: Resolved): Blueprint {
     trigger: triggerCommand(sequences[0].name, answers, keptn, sampleEvent),
     // A runtime that builds no image has no container to set.
     env: runtime.noImage ? [] : kind.env(answers),
+    settings: serviceSettings(keptn),
     dependencies: { cloudevents: NPM.cloudevents, ...kind.dependencies?.(answers) },
     runtime,
     layers: [...runtime.layers, ...(kind.layers?.(answers) ?? [kind.id]), ...licenseLayers(license.id)],

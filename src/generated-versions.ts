@@ -1,6 +1,6 @@
 // What generated projects run on and build with, stated once: the Dockerfile's base images,
-// package.json's engines and @types/node, the node-version of their GitHub workflows, and every npm
-// package they depend on or run with npx.
+// package.json's engines and @types/node, the node-version of their GitHub workflows, every npm
+// package they depend on or run with npx, and the release of every tool they run (TOOLS).
 
 /**
  * The Node.js line of generated projects: an LTS line, never one past its end of life. Node's
@@ -40,3 +40,27 @@ export const NPM = {
     vitest: '^4.1.0',
   },
 } as const;
+
+/**
+ * The tools generated projects run, each release once: the image a job-executor task runs, and the
+ * same release where a service's Dockerfile copies the tool from that image or installs it (pip,
+ * npm), and the paths that carry the release. They live here rather than in the rows of
+ * src/kinds/test-tool-presets.ts (which say how a tool is run, derived from this): everything a
+ * generated project pulls from outside is in this one file, so that an update is one edit and one
+ * review, and test/unit/source.test.ts fails on a tool's version written anywhere else.
+ */
+export const TOOLS = {
+  locust: { image: 'locustio/locust', version: '2.31.8' },
+  /** The JMeter project publishes no image; this is the community's most used one, tagged by JMeter release. */
+  jmeter: { image: 'justb4/jmeter', version: '5.5' },
+  k6: { image: 'grafana/k6', version: '0.54.0' },
+  /** The npm package artillery of the same release is what a service installs. */
+  artillery: { image: 'artilleryio/artillery', version: '2.0.21' },
+  /** The custom test tool's job: its checks are curl requests. */
+  curl: { image: 'curlimages/curl', version: '8.10.1' },
+  /** The generic kind's job: a POSIX shell for the owner's script. */
+  alpine: { image: 'alpine', version: '3.20' },
+} as const;
+
+/** A tool's image reference, `<image>:<version>`. */
+export const imageOf = (tool: { image: string; version: string }): string => `${tool.image}:${tool.version}`;

@@ -2,6 +2,7 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { imageOf, TOOLS } from '../src/generated-versions.js';
 import { keptnVersion } from '../src/keptn-versions.js';
 import { toBlueprint } from '../src/blueprint.js';
 import { commandProblems } from './conformance/keptn-files.js';
@@ -164,7 +165,7 @@ describe('regenerate', () => {
     expect(existsSync(join(dir, 'chart'))).toBe(false);
     expect(existsSync(join(dir, 'package.json'))).toBe(false);
     expect(r.stdout).toMatch(/kept\s+src\/handler.ts/);
-    expect(read(dir, 'keptn/resources/job/config.yaml')).toContain('image: "grafana/k6:0.54.0"');
+    expect(read(dir, 'keptn/resources/job/config.yaml')).toContain(`image: "${imageOf(TOOLS.k6)}"`);
     expect(read(dir, 'keptn/shipyard.yaml')).toContain('# our note');
     // The image answers no longer apply and leave the record, instead of failing the run.
     const answers = JSON.parse(read(dir, '.keptn-integration.json')).answers;

@@ -1,3 +1,4 @@
+import { imageOf, TOOLS } from '../generated-versions.js';
 import { listOf, taskOf, tasksNamed, taskTrigger } from '../rules.js';
 import { runtimeOf, type RuntimeId } from '../runtimes/index.js';
 import { FROM_EVENT } from '../runtimes/webhook-service.js';
@@ -102,7 +103,7 @@ export const generic: Kind = {
       tasks: [
         {
           name: 'run',
-          image: 'alpine:3.20',
+          image: imageOf(TOOLS.alpine),
           files: [script(a.name)],
           cmd: ['/bin/sh'],
           args: [`/keptn/${script(a.name)}`],

@@ -1,6 +1,6 @@
 // The test tools a test-tool integration can run, as data: one row per tool, read by the test-tool
 // kind for both runtimes (the job executor's config and the service's Dockerfile and runner).
-import { NODE } from '../generated-versions.js';
+import { imageOf, NODE, TOOLS } from '../generated-versions.js';
 import type { JobTask } from '../model.js';
 import type { DockerAdditions } from './types.js';
 
@@ -20,7 +20,10 @@ export interface TestTool {
    * custom tool has none: its definition is the integration's own (see kinds/test-tool.ts).
    */
   definition?(strategy: Strategy): string;
-  /** The tool's container image for the job executor (official where the project publishes one). */
+  /**
+   * The tool's container image for the job executor (official where the project publishes one):
+   * `imageOf(TOOLS.<tool>)`, its release stated once in src/generated-versions.ts.
+   */
   image: string;
   /** The job executor task for one definition, mounted at /keptn/<uri>. */
   job(uri: string, strategy: Strategy): Pick<JobTask, 'cmd' | 'args' | 'env'>;
@@ -33,12 +36,15 @@ export interface TestTool {
   load?: Record<Strategy, { users: number; spawnRate: number; runTime: string }>;
 }
 
+/** Where justb4/jmeter keeps JMeter (its Dockerfile's JMETER_HOME), which the service's image copies. */
+const JMETER_HOME = `/opt/apache-jmeter-${TOOLS.jmeter.version}`;
+
 export const TEST_TOOLS: readonly TestTool[] = [
   {
     id: 'locust',
     summary: 'Locust: Python test scripts, users and run time per strategy',
     definition: (s) => `${s}.py`,
-    image: 'locustio/locust:2.31.8',
+    image: imageOf(TOOLS.locust),
     load: {
       functional: { users: 1, spawnRate: 1, runTime: '15s' },
       performance: { users: 10, spawnRate: 2, runTime: '60s' },
@@ -56,7 +62,7 @@ export const TEST_TOOLS: readonly TestTool[] = [
       base: NODE.debian,
       install: [
         'RUN apt-get update && apt-get install -y --no-install-recommends python3 python3-venv \\',
-        '  && python3 -m venv /opt/locust && /opt/locust/bin/pip install --no-cache-dir locust==2.31.8 \\',
+        `  && python3 -m venv /opt/locust && /opt/locust/bin/pip install --no-cache-dir locust==${TOOLS.locust.version} \\`,
         '  && rm -rf /var/lib/apt/lists/*',
         'ENV PATH=/opt/locust/bin:$PATH',
       ],
@@ -67,8 +73,7 @@ export const TEST_TOOLS: readonly TestTool[] = [
     id: 'jmeter',
     summary: 'Apache JMeter: .jmx test plans run headless, failed samples fail the test',
     definition: (s) => `${s}.jmx`,
-    // The JMeter project publishes no image; this is the community's most used one.
-    image: 'justb4/jmeter:5.5',
+    image: imageOf(TOOLS.jmeter),
     job: (uri) => ({
       // JMeter exits 0 even when samples fail, so the job checks the results file itself: it must
       // exist and hold no failed sample. /keptn is the job's one writable folder.
@@ -89,12 +94,12 @@ export const TEST_TOOLS: readonly TestTool[] = [
       ],
     }),
     docker: {
-      stages: ['FROM justb4/jmeter:5.5 AS jmeter'],
+      stages: [`FROM ${imageOf(TOOLS.jmeter)} AS jmeter`],
       install: [
         'RUN apk add --no-cache openjdk17-jre-headless',
-        'COPY --from=jmeter /opt/apache-jmeter-5.5 /opt/apache-jmeter-5.5',
+        `COPY --from=jmeter ${JMETER_HOME} ${JMETER_HOME}`,
         // bin/jmeter starts Java with a 1 GB heap unless HEAP says otherwise.
-        'ENV PATH=/opt/apache-jmeter-5.5/bin:$PATH HEAP="-Xms256m -Xmx512m"',
+        `ENV PATH=${JMETER_HOME}/bin:$PATH HEAP="-Xms256m -Xmx512m"`,
       ],
       memory: { request: '256Mi', limit: '1Gi' },
     },
@@ -103,10 +108,10 @@ export const TEST_TOOLS: readonly TestTool[] = [
     id: 'k6',
     summary: 'Grafana k6: JavaScript tests with thresholds; a crossed threshold fails the test',
     definition: (s) => `${s}.js`,
-    image: 'grafana/k6:0.54.0',
+    image: imageOf(TOOLS.k6),
     job: (uri) => ({ cmd: ['k6'], args: ['run', '--env', 'TARGET_URL=$(TARGET_URL)', `/keptn/${uri}`], env: [TARGET] }),
     docker: {
-      stages: ['FROM grafana/k6:0.54.0 AS k6'],
+      stages: [`FROM ${imageOf(TOOLS.k6)} AS k6`],
       install: ['COPY --from=k6 /usr/bin/k6 /usr/local/bin/k6'],
       memory: { request: '128Mi', limit: '512Mi' },
     },
@@ -115,18 +120,18 @@ export const TEST_TOOLS: readonly TestTool[] = [
     id: 'artillery',
     summary: 'Artillery: YAML scenarios with phases; `ensure` thresholds fail the test',
     definition: (s) => `${s}.yaml`,
-    image: 'artilleryio/artillery:2.0.21',
+    image: imageOf(TOOLS.artillery),
     job: (uri) => ({ cmd: ['/home/node/artillery/bin/run'], args: ['run', '--target', '$(TARGET_URL)', `/keptn/${uri}`], env: [TARGET] }),
     docker: {
       stages: [],
-      install: ['RUN npm install --global --no-audit --no-fund artillery@2.0.21'],
+      install: [`RUN npm install --global --no-audit --no-fund artillery@${TOOLS.artillery.version}`],
       memory: { request: '128Mi', limit: '512Mi' },
     },
   },
   {
     id: 'custom',
     summary: 'your own checks: HTTP requests from a YAML list, a starting point for any tool',
-    image: 'curlimages/curl:8.10.1',
+    image: imageOf(TOOLS.curl),
     job: (uri) => ({ cmd: ['/bin/sh'], args: [`/keptn/${uri}`], env: [TARGET] }),
     docker: { stages: [], install: [] },
   },

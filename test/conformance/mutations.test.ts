@@ -131,7 +131,7 @@ describe('a fact of the wrong Keptn release is caught', () => {
       'sli-provider',
       '0.18',
       DEPLOYMENT,
-      'value: <%- q.yaml(`http://localhost:8081${keptn.resourceServicePath}`) %>',
+      'value: <%- q.yaml(settings.CONFIGURATION_SERVICE_URL.default) %>',
       'value: "http://localhost:8081/configuration-service"',
       /CONFIGURATION_SERVICE_URL http:\/\/localhost:8081\/configuration-service/,
     ],

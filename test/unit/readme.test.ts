@@ -5,6 +5,7 @@ import { parse } from 'yaml';
 import { resolveAnswers } from '../../src/answers.js';
 import { renderPlan } from '../../src/plan.js';
 import { toBlueprint } from '../../src/blueprint.js';
+import { TEST_TOOLS } from '../../src/kinds/test-tool-presets.js';
 
 const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 
@@ -54,5 +55,11 @@ describe('README', () => {
         if (path.startsWith('src/')) generated.add(path);
     }
     expect(drawn.filter((p) => p.startsWith('src/') && !p.endsWith('/')).sort()).toEqual([...generated].sort());
+  });
+
+  it("names in the test-tool table each tool's job image as TEST_TOOLS does, its release from src/generated-versions.ts", () => {
+    const rows = README.split('| `--test-tool` |')[1].split('\n\n')[0].split('\n').slice(2);
+    const images = Object.fromEntries(rows.map((row) => row.split(' | ')).map(([id, , image]) => [id.slice(3, -1), image.split('`')[1]]));
+    expect(images).toEqual(Object.fromEntries(TEST_TOOLS.map((t) => [t.id, t.image])));
   });
 });

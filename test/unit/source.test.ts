@@ -3,6 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { TOOLS } from '../../src/generated-versions.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const LIMIT = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).prettier.printWidth as number;
@@ -66,6 +67,31 @@ describe("the generated projects' npm versions", () => {
     const range = /['"]\^\d+\.\d+|npx --yes [\w@/-]+@\d/;
     const files = [...sources('src').filter((f) => !f.endsWith('src/generated-versions.ts')), ...sources('templates', /./)];
     expect(files.filter((f) => range.test(readFileSync(f, 'utf8'))).map((f) => f.slice(ROOT.length))).toEqual([]);
+  });
+});
+
+describe("the generated projects' tool releases", () => {
+  const versions = join(ROOT, 'src/generated-versions.ts');
+  /** How often `text` writes `version` as a whole release (5.5 is neither in 15.5 nor in 5.5.1). */
+  const written = (text: string, version: string) =>
+    text.match(new RegExp(`(?<![\\w.])${version.replaceAll('.', '\\.')}(?!\\w|\\.\\d)`, 'g'))?.length ?? 0;
+
+  it('are pinned in src/generated-versions.ts only: no image tag, pip or npm pin elsewhere in src/, none in templates/', () => {
+    // An image with a release tag (grafana/k6:0.54.0), a pip pin (locust==2.31.8), an npm pin (artillery@2.0.21).
+    const pinned = /[a-z]:\d+\.\d+|==\d+\.\d|\b[a-z][\w-]*@\d+\.\d+/;
+    const files = [...sources('src').filter((f) => f !== versions), ...sources('templates', /./)];
+    expect(files.filter((f) => pinned.test(readFileSync(f, 'utf8'))).map((f) => f.slice(ROOT.length))).toEqual([]);
+  });
+
+  it("each state a tool's release once: not twice in its row of TOOLS, nowhere else in src/ (paths, pins, images)", () => {
+    const table = readFileSync(versions, 'utf8');
+    const twice = Object.entries(TOOLS).flatMap(([id, { version }]) => {
+      const elsewhere = sources('src').filter((f) => f !== versions && written(readFileSync(f, 'utf8'), version) > 0);
+      const times = written(table, version);
+      if (times === 1 && elsewhere.length === 0) return [];
+      return [`${id} ${version}: ${times}× in src/generated-versions.ts${elsewhere.map((f) => `, in ${f.slice(ROOT.length)}`).join('')}`];
+    });
+    expect(twice).toEqual([]);
   });
 });
 
