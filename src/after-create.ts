@@ -53,7 +53,7 @@ export function nextSteps(blueprint: Blueprint, dir: string, installed: boolean)
     keptn: blueprint.keptn,
     installed,
     sampleEvent: blueprint.sampleEvent,
-    image: blueprint.answers.image,
+    image: blueprint.image?.repository,
     secretSets: blueprint.env
       .filter((e) => e.secret)
       .map((e) => ` --set integration.${e.value}=<${e.name}>`)

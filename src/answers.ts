@@ -41,7 +41,7 @@ function otherKindsRuntime(a: Answers, v: string): string | undefined {
 }
 
 /** The runtimes the kind offers, its default first. */
-const runtimesOf = (a: Answers): readonly string[] => kindById(a.kind)?.runtimes ?? ['service'];
+const runtimesOf = (a: Answers): readonly string[] => kindById(a.kind)?.runtimes ?? [runtimeOf({}).id];
 
 const COMMON: readonly AnswerDef[] = [
   {
@@ -268,7 +268,8 @@ const COMMON: readonly AnswerDef[] = [
  */
 export const ANSWERS: readonly AnswerDef[] = (() => {
   const at = COMMON.findIndex((d) => d.key === 'endpoint');
-  return [...COMMON.slice(0, at), ...KINDS.flatMap((k) => k.questions ?? []), ...COMMON.slice(at)];
+  // A kind may ask another's answer by taking the same definition: it is asked once.
+  return [...COMMON.slice(0, at), ...new Set(KINDS.flatMap((k) => k.questions ?? [])), ...COMMON.slice(at)];
 })();
 
 /** Does the kind ask it: one of the common answers it lists, or one of its own? */
@@ -276,7 +277,7 @@ const asks = (kind: Kind, def: AnswerDef) => kind.answers.includes(def.key) || o
 const ownedBy = (kind: Kind, def: AnswerDef) => kind.questions?.some((q) => q.key === def.key) ?? false;
 
 /** Only some kinds ask for it: a common answer marked perKind, or a kind's own. */
-export const isKindAnswer = (def: AnswerDef) => def.perKind === true || KINDS.some((k) => ownedBy(k, def));
+const isKindAnswer = (def: AnswerDef) => def.perKind === true || KINDS.some((k) => ownedBy(k, def));
 
 /** Why this answer does not apply to the answers so far; undefined when it does. */
 export function notApplying(def: AnswerDef, a: Answers): string | undefined {
@@ -355,11 +356,6 @@ function kindsUsing(def: AnswerDef): string {
 }
 
 /**
- * "(default X)" for --help, from the same defaults the answers take: for a kind-specific answer,
- * per kind where they differ. Defaults that depend on other answers (the image, the description)
- * are said in the help text itself.
- */
-/**
  * An answer's error named as the user gave the answer (`sources`: key → where, e.g. the answers
  * file's key or `--set keptn`) rather than by a flag nobody typed; other errors as they are.
  */
@@ -369,6 +365,11 @@ export function asGiven(err: unknown, sources: Readonly<Record<string, string>>)
   return source ? new InputError(source, err.value, err.rule) : err;
 }
 
+/**
+ * "(default X)" for --help, from the same defaults the answers take: for a kind-specific answer,
+ * per kind where they differ. Defaults that depend on other answers (the image, the description)
+ * are said in the help text itself.
+ */
 export function defaultForHelp(def: AnswerDef): string {
   const shown = (v: string | undefined) => (v && !v.includes('undefined') ? v : undefined);
   if (!isKindAnswer(def)) {

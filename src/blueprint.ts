@@ -80,15 +80,15 @@ export interface Blueprint {
   npm: typeof NPM;
   /** Its entry in Keptn's integrations listing on ArtifactHub (artifacthub-pkg.yml). */
   listing: Listing;
-  /** The kind's own template values (Kind.view). */
+  /** The runtime's and the kind's own template values (Runtime.view, Kind.view). */
   view: Record<string, unknown>;
   generator: { name: string; version: string };
 }
 
 export interface Listing {
   displayName: string;
-  /** The repository the links assume: https://github.com/<owner>/<name>. */
-  repo: string;
+  /** The repository the links assume: https://github.com/<owner>/<name> (no owner, no image: none). */
+  repo?: string;
   /** keptn/kind (Kind.listing). */
   kinds: string[];
   /** "keptn", the kinds, then the kind's own keywords, each once. */
@@ -108,7 +108,7 @@ function listing(kind: Kind, a: Resolved): Listing {
       .split('-')
       .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
       .join(' '),
-    repo: `https://github.com/${a.owner}/${a.name}`,
+    repo: a.owner === undefined ? undefined : `https://github.com/${a.owner}/${a.name}`,
     kinds,
     keywords: [...new Set(['keptn', ...kinds, ...keywords])],
     org: orgs[a.owner] ?? 'sandbox',
@@ -121,6 +121,8 @@ const SINCE = {
   gitUpstream: (v: KeptnVersion) => v.cli.gitUpstream,
   maxPayload: (v: KeptnVersion) => v.maxPayloadKB !== undefined,
   webhookService: (v: KeptnVersion) => v.webhook,
+  /** Its webhook-service answers no event but a task's .triggered when no webhook has its subscription. */
+  quietWebhook: (v: KeptnVersion) => v.webhook?.unmatchedReplies.length === 0,
 };
 
 /** Docker's reading of an image name: a first part with a dot, a colon or localhost is a registry. */
@@ -141,6 +143,10 @@ export function toBlueprint(answers: Resolved): Blueprint {
   const sampleEvent = kind.sampleEvent(answers);
   const runtime = runtimeOf(answers);
   const summary = kind.describe?.(answers) ?? kind.summary;
+  const tasks = kind.tasks(answers);
+  const resources = [...(runtime.config ? [runtime.config] : []), ...kind.resources(answers)];
+  const jobActions = (kind.jobActions?.(answers, keptn) ?? []).map(inJobVolume);
+  const webhooks = kind.webhooks?.(answers, keptn) ?? [];
   return {
     answers,
     name: answers.name,
@@ -157,9 +163,9 @@ export function toBlueprint(answers: Resolved): Blueprint {
     subscriptions,
     remoteSubscriptions: (wildcard ? exampleEvents : subscriptions).filter((t) => taskOf(t) !== undefined),
     inClusterOnly: subscriptions.filter((t) => taskOf(t) === undefined),
-    tasks: kind.tasks(answers),
+    tasks,
     sequences,
-    resources: [...(runtime.config ? [runtime.config] : []), ...kind.resources(answers)],
+    resources,
     exampleEvents,
     sampleEvent,
     commands: kind.commands?.(answers) ?? [],
@@ -172,13 +178,13 @@ export function toBlueprint(answers: Resolved): Blueprint {
     runtime,
     layers: [...runtime.layers, ...(kind.layers?.(answers) ?? [kind.id]), ...licenseLayers(license.id)],
     license,
-    jobActions: (kind.jobActions?.(answers, keptn) ?? []).map(inJobVolume),
-    webhooks: kind.webhooks?.(answers, keptn) ?? [],
+    jobActions,
+    webhooks,
     docker: kind.docker?.(answers) ?? { stages: [], install: [] },
     node: NODE,
     npm: NPM,
     listing: listing(kind, answers),
-    view: kind.view?.(answers) ?? {},
+    view: { ...runtime.view?.({ keptn, tasks, resources, jobActions, webhooks }), ...kind.view?.(answers) },
     generator: GENERATOR,
   };
 }

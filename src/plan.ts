@@ -39,7 +39,9 @@ export function renderPlan(blueprint: Blueprint, templates?: string): Plan {
   // A layer's partials/ are no files of the project: each is text that a shared template puts where
   // it belongs (`partials['README.dev.md']`), so that a kind's own paragraphs live with the kind.
   const partials: Record<string, string> = {};
-  const first = { ...blueprint, ...blueprint.view, q };
+  // The raw answers stay out: a template reads what the blueprint made of them.
+  const { answers: _, ...made } = blueprint;
+  const first = { ...made, ...blueprint.view, q };
   for (const [rel, render] of layers.flat()) {
     if (rel.startsWith(PARTIALS)) partials[rel.slice(PARTIALS.length).replace(/\.ejs$/, '')] = render(first);
   }

@@ -79,6 +79,9 @@ export function partsOf(type: string): { subject: string; phase: string | undefi
   return { subject: segs.slice(0, phase === undefined ? segs.length : segs.length - phase.split('.').length).join('.'), phase };
 }
 
+/** The same task or sequence in another phase: (`sh.keptn.event.test.finished`, `started`) → `sh.keptn.event.test.started`. */
+export const withPhase = (type: string, phase: string) => `${EVENT_PREFIX}${partsOf(type).subject}.${phase}`;
+
 /** `sh.keptn.event.<task>.<phase>` → `<task>` (any phase, a wildcard one too); undefined for sequence events and others. */
 export function taskNamed(type: string): string | undefined {
   const segs = shortType(type).split('.');

@@ -95,7 +95,7 @@ export const testTool: Kind = {
       ],
     }));
   },
-  docker: (a) => toolOf(a).docker,
+  docker: (a) => ({ ...toolOf(a).docker, what: `${toolOf(a).id}, which the service runs for each test.` }),
   view: (a) => ({ testTool: toolOf(a), testDefinitions: toolOf(a).definition ? definitions(toolOf(a)) : [] }),
   // The custom checks are YAML; the real tools run as child processes.
   dependencies: (a): Record<string, string> => (toolOf(a).definition ? { execa: NPM.execa } : { yaml: NPM.yaml }),

@@ -103,6 +103,8 @@ export interface DockerAdditions {
   stages: string[];
   base?: string;
   install: string[];
+  /** What the install lines add, said above them (a comment line of the Dockerfile). */
+  what?: string;
   /** Memory the container needs with the tool running beside the service (chart defaults). */
   memory?: { request: string; limit: string };
 }

@@ -1,6 +1,7 @@
 // What every kind that can run as a job-executor definition shares: no service code and no chart,
 // only Keptn files (shipyard, add-resources.sh, job/config.yaml and what the jobs read).
 import type { JobAction } from '../model.js';
+import { taskTrigger } from '../rules.js';
 import { NO_CODE_LAYERS } from './service.js';
 import type { Runtime } from './types.js';
 
@@ -22,7 +23,23 @@ export const jobExecutor: Runtime = {
     `# install job-executor-service ${s.keptn.jobExecutor.version}, subscribed to ${s.subscriptions.join(',')}: see README.md`,
     ...s.wiring,
   ],
+  view: ({ tasks, resources, jobActions }) => {
+    const env = jobActions.flatMap((action) => action.tasks.flatMap((task) => task.env));
+    return {
+      triggers: tasks.map(taskTrigger),
+      // What the generated CI runs over each file it checks (ci.yml), named for the README.
+      checkers: [...new Set([...resources.map((r) => r.uri), 'shipyard.yaml', 'add-resources.sh'].map(checkerOf))],
+      needsDeploymentUrl: env.some((e) => e.value.includes('deploymentURIsLocal')),
+      jvm: env.some((e) => e.name === 'JVM_ARGS'),
+    };
+  },
 };
+
+/** The checker the generated CI runs over a file of keptn/, by its extension. */
+function checkerOf(uri: string): string {
+  const checkers: Record<string, string> = { sh: 'shellcheck', py: "Python's `py_compile`", js: '`node --check`', jmx: '`xmllint`' };
+  return checkers[uri.split('.').pop()!] ?? 'a YAML parse';
+}
 
 /**
  * The one folder a job can be sure to write in, in every job-executor-service release: the

@@ -1,7 +1,7 @@
 // What a runtime is: how an integration runs, and everything the pipeline asks of that (its layers,
-// whether it builds an image, what the prompts say, the next steps), so that no module outside
-// src/runtimes/ branches on a runtime's name.
-import type { KeptnResource } from '../model.js';
+// whether it builds an image, what the prompts say, the next steps, its templates' own values), so
+// that no module outside src/runtimes/ and src/kinds/ branches on a runtime's name.
+import type { JobAction, KeptnResource, Webhook } from '../model.js';
 import type { KeptnVersion } from '../keptn-versions.js';
 
 export type RuntimeId = 'service' | 'job-executor' | 'webhook-service';
@@ -18,9 +18,19 @@ export interface StepsView {
   /** Was npm install run already? */
   installed: boolean;
   sampleEvent: string;
-  image: string;
+  /** The image it builds; absent when it builds none. */
+  image?: string;
   /** ` --set integration.<key>=<VARIABLE>` for each secret setting of the chart. */
   secretSets: string;
+}
+
+/** What a runtime's own template values are worked out from (the blueprint's parts). */
+export interface RuntimeFacts {
+  keptn: KeptnVersion;
+  tasks: string[];
+  resources: KeptnResource[];
+  jobActions: JobAction[];
+  webhooks: Webhook[];
 }
 
 export interface Runtime {
@@ -64,4 +74,6 @@ export interface Runtime {
   devTarget?: string;
   /** The next steps after creating the project. */
   nextSteps(s: StepsView): string[];
+  /** Values only its templates use, added to their view (beside the kind's, Kind.view). */
+  view?(facts: RuntimeFacts): Record<string, unknown>;
 }

@@ -7,7 +7,7 @@
 // event without them, lib/eventmod.go), ids, and a result mapped onto pass|warning|fail|unknown.
 // Nothing free-text (messages, labels) goes in: a quote or `$` there would break the request.
 import { since } from '../keptn-versions.js';
-import { shortType } from '../rules.js';
+import { shortType, withPhase } from '../rules.js';
 import { NO_CODE_LAYERS } from './service.js';
 import type { Runtime } from './types.js';
 
@@ -45,6 +45,10 @@ export const webhookService: Runtime = {
     ...s.wiring.slice(0, 2),
     'KEPTN_ENDPOINT=… KEPTN_API_TOKEN=… ./keptn/subscribe.sh',
   ],
+  // What it sends back for the first webhook's event before webhook.yaml has its subscription id.
+  view: ({ keptn, webhooks }) => ({
+    unmatchedReplies: (keptn.webhook?.unmatchedReplies ?? []).map((r) => withPhase(webhooks[0].type, r.slice(1))),
+  }),
 };
 
 /** Template expressions for the event's values that are safe to insert (see the top). */

@@ -163,14 +163,14 @@ describe('a fact of the wrong Keptn release is caught', () => {
       '`keptn trigger sequence` on 0.13',
       '0.13',
       '<%- trigger %>',
-      'keptn trigger sequence --sequence=<%= sequences[0].name %> --project=<%= a.project %> --stage=<%= a.stage %>',
+      'keptn trigger sequence --sequence=<%= sequences[0].name %> --project=<%= example.project %> --stage=<%= example.stage %>',
       /Keptn 0\.13\.6 has no `keptn trigger sequence`/,
     ],
     [
       'a project created without a Git upstream on 0.16',
       '0.16',
       '<%- wiring[0] %>',
-      'keptn create project <%= a.project %> --shipyard=keptn/shipyard.yaml',
+      'keptn create project <%= example.project %> --shipyard=keptn/shipyard.yaml',
       /Keptn 0\.16\.2 needs a Git upstream \(--git-user=…\)/,
     ],
   ])('%s', async (_, keptn, from, to, message) => {

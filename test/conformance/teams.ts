@@ -215,12 +215,12 @@ const MESSAGE_CARD_TESTS = `
   it('is a Teams message card with facts and a colour for the result', () => {
     const message = formatMessage(testEvent(EXAMPLES[0], { result: 'fail' }) as never, BRIDGE) as any;
     expect(message).toMatchObject({ '@type': 'MessageCard', '@context': 'https://schema.org/extensions', themeColor: 'E01E5A' });
-    expect(message.sections[0].facts).toContainEqual({ name: 'Project', value: <%- q.ts(a.project) %> });
+    expect(message.sections[0].facts).toContainEqual({ name: 'Project', value: <%- q.ts(example.project) %> });
     expect(message.potentialAction[0]).toMatchObject({ '@type': 'OpenUri', name: 'Open in Keptn Bridge' });
   });
 `;
 
-const TEAMS_BRANCH = "<% } else if (a.webhook === 'teams') { -%>\n";
+const TEAMS_BRANCH = "<% } else if (format.id === 'teams') { -%>\n";
 const NEXT_BRANCH = '<% } else { -%>';
 
 /** Replaces the teams branch of a template (up to the generic one) with `branch`. */
@@ -252,7 +252,7 @@ export function messageCardTemplates(testsToo = false): string {
   replaceTeamsBranch(join(dir, 'notification/src/handler.ts.ejs'), MESSAGE_CARD_FORMATTER);
   if (testsToo) {
     replaceTeamsBranch(join(dir, 'notification/test/handler.test.ts.ejs'), MESSAGE_CARD_TESTS, [
-      ["a.webhook === 'teams' ? 'attachments[0].content.fallbackText' : 'text'", "a.webhook === 'teams' ? 'summary' : 'text'"],
+      ["format.id === 'teams' ? 'attachments[0].content.fallbackText' : 'text'", "format.id === 'teams' ? 'summary' : 'text'"],
     ]);
   }
   return dir;

@@ -338,3 +338,21 @@ describe('the example shipyard of a generic integration', () => {
     expect(blueprint.sequences).toEqual([{ name: 'db-migrate', tasks: [{ name: 'db-migrate' }, { name: 'deployment' }] }]);
   });
 });
+
+describe("a notification's example events", () => {
+  it('carry what the spec example of their type carries: a task its payload, a sequence none', async () => {
+    const events = 'sh.keptn.event.evaluation.finished,sh.keptn.event.dev.delivery.finished,sh.keptn.event.approval.triggered';
+    const plan = renderPlan(toBlueprint(await resolveAnswers({ kind: 'notification', name: 'x', events })));
+    const event = (file: string) => JSON.parse(plan.get(`test-events/${file}`)!);
+    const evaluation = event('evaluation.finished.json');
+    expect(evaluation.data).toMatchObject({ status: 'succeeded', result: 'pass', message: 'evaluation finished' });
+    expect(evaluation.data.evaluation.score).toBe(95);
+    expect(evaluation.triggeredid).toBeDefined();
+    const delivery = event('dev.delivery.finished.json');
+    expect(delivery.data.message).toBe('dev.delivery finished');
+    expect(Object.keys(delivery.data)).toEqual(['project', 'stage', 'service', 'labels', 'status', 'result', 'message']);
+    const approval = event('approval.triggered.json');
+    expect(approval.triggeredid).toBeUndefined();
+    expect(approval.data.approval).toEqual({ pass: 'automatic', warning: 'manual' });
+  });
+});

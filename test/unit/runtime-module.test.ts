@@ -14,7 +14,8 @@ describe('runtimes as modules', () => {
         .filter((e) => e.isFile())
         .map((e) => join(e.parentPath, e.name));
     const ids = RUNTIMES.map((r) => r.id).join('|');
-    const branch = new RegExp(`[!=]==\\s*'(${ids})'|\\[a\\.runtime\\]`);
+    // An id compared, cased or looked for (either quote), or a table keyed by the answer.
+    const branch = new RegExp(`([!=]==\\s*|case\\s+|includes\\()(['"\`])(${ids})\\2|\\[a\\.runtime\\]`);
     const src = join(TEMPLATES, '../src');
     const own = [join(src, 'runtimes'), join(src, 'kinds')];
     const files = [...walk(TEMPLATES), ...walk(src).filter((f) => !own.some((dir) => f.startsWith(dir)))];

@@ -100,16 +100,18 @@ describe('the templates', () => {
   const code = (file: string) => [...readFileSync(file, 'utf8').matchAll(/<%[=_-]?([\s\S]*?)[_-]?%>/g)].map((m) => m[1]).join('\n');
 
   it('read the blueprint only: no raw answer (`a.task`, `a[...]`), no Keptn release worked out by hand', () => {
-    const raw = /(?<![\w.$])a(\.[A-Za-z]|\[)/;
+    const raw = /(?<![\w.$])(a|answers)(\.[A-Za-z]|\[)/;
     const release = /release\.split|\bminor\s*>=|\bmajor\s*>\s*0/;
     const files = sources('templates', /\.ejs$/).filter((f) => raw.test(code(f)) || release.test(code(f)));
     expect(files.map((f) => f.slice(ROOT.length))).toEqual([]);
   });
 
-  it('date what Keptn changed from the version table: prose names no release a fact of the table has', () => {
-    // Each phrase as the templates used to write it, now `<%= since.<fact> %>` (blueprint.ts SINCE).
-    const dated = /(from|before|since) Keptn 0\.(10|17)\b|from Keptn 0\.16 on every project|Keptn 0\.10 (and|or) later|came with 0\.10/i;
-    const files = sources('templates', /\.ejs$/).filter((f) => dated.test(readFileSync(f, 'utf8')));
+  it('date what Keptn changed from the version table: prose names a Keptn release only through since', () => {
+    // Keptn behaviours the table has no fact for, dated by hand (each from Keptn's source at the tag).
+    const untabled = ['from Keptn 0.14 ends the evaluation', 'from Keptn 1.2 a failed key SLI', 'before Keptn 0.16 a pod moved'];
+    const prose = (f: string) =>
+      untabled.reduce((text, phrase) => text.replaceAll(phrase, ''), readFileSync(f, 'utf8').replace(/<%[\s\S]*?%>/g, ''));
+    const files = sources('templates', /\.ejs$/).filter((f) => /Keptn [01]\.\d+/.test(prose(f)));
     expect(files.map((f) => f.slice(ROOT.length))).toEqual([]);
   });
 });
