@@ -10,7 +10,6 @@ import { startDevBroker } from '../src/dev/dev-broker.js';
 import type { Integration } from '../src/keptn/integration.js';
 import type { SenderOptions } from '../src/keptn/events.js';
 import type { Log } from '../src/keptn/log.js';
-import { integration } from '../src/handler.js';
 import { startService } from '../src/keptn/service.js';
 
 export const RESOURCES = fileURLToPath(new URL('../keptn/resources', import.meta.url));
@@ -34,7 +33,6 @@ export interface StackOptions {
   /** Extra environment; a function gets the stand-in's URL (e.g. for WEBHOOK_URL). */
   env?: Record<string, string> | ((brokerUrl: string) => Record<string, string>);
   resourcesDir?: string;
-  integration?: Integration;
   /**
    * How the distributor stand-in answers each event the service POSTs: a status (an event answered
    * 2xx is passed on and shows in replies(), any other is not); 'close': 200 and the connection
@@ -62,7 +60,8 @@ export const distributorLimit =
   (body: string) =>
     Buffer.byteLength(body) > limit ? 500 : 200;
 
-export async function startStack(options: StackOptions = {}) {
+/** The service running `integration` (your tests pass the one of src/handler.ts), with the stand-in. */
+export async function startStack(integration: Integration, options: StackOptions = {}) {
   const broker = await startDevBroker({ resourcesDir: options.resourcesDir ?? RESOURCES });
   const gate = options.answer ? await startGate(`${broker.url}/event`, options.answer) : undefined;
   const config = loadConfig({
@@ -72,7 +71,7 @@ export async function startStack(options: StackOptions = {}) {
     ...(typeof options.env === 'function' ? options.env(broker.url) : options.env),
   });
   const { log, lines } = memoryLog();
-  const service = await startService(options.integration ?? integration, config, {
+  const service = await startService(integration, config, {
     log,
     sender: options.sender ?? { retries: 1, backoffMs: 10 },
   });
@@ -157,6 +156,21 @@ async function startGate(brokerEventUrl: string, answer: NonNullable<StackOption
         server.closeAllConnections(); // the service's sender keeps connections alive
       }),
   };
+}
+
+/**
+ * A task as Keptn runs it: posts `event` (a .triggered) the way the distributor does, which the
+ * service accepts (202), waits for its .started and .finished, holds both to the reply rules
+ * (expectReplyTo) and returns the .finished, as a plain object.
+ */
+export async function runTask(stack: Stack, event: CloudEvent<Record<string, unknown>>, mode: 'binary' | 'structured' = 'binary') {
+  const res = await stack.post(event, mode);
+  if (res.status !== 202) throw new Error(`the service answered ${event.type} with ${res.status}, not 202 (accepted)`);
+  await stack.broker.until(() => stack.replies().length >= 2);
+  const [started, finished] = stack.replies();
+  expectReplyTo(event, started, 'started');
+  expectReplyTo(event, finished, 'finished');
+  return finished;
 }
 
 /** An event from test-events/, as a CloudEvent, with changes applied to its data. */
