@@ -31,6 +31,14 @@ export const MIGRATIONS: readonly Migration[] = [
       ['src/send-event.ts', 'src/dev/send-event.ts'],
     ],
   },
+  {
+    // 0.2.0: the machinery's tests into test/keptn/, beside which the owner's tests stay in test/.
+    from: 2,
+    moves: [
+      ['test/harness.ts', 'test/keptn/harness.ts'],
+      ['test/service.test.ts', 'test/keptn/service.test.ts'],
+    ],
+  },
 ];
 
 /** The layout this generator writes: the one after the last migration. */

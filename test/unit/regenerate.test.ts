@@ -217,6 +217,30 @@ describe('layouts', () => {
     expect(movesFrom(3, steps).size).toBe(0);
   });
 
+  it("2 → 3: the machinery's tests into test/keptn/, and the owner's tests import the harness from there", () => {
+    for (const [from, to] of MIGRATIONS[1].moves) expect([from, to]).toEqual([from, from.replace(/^test\//, 'test/keptn/')]);
+    const test = (harness: string, ours = '') => `import { startStack } from '${harness}';\n\nit('runs', () => {});\n${ours}`;
+    const base = { 'test/harness.ts': "import { s } from '../src/keptn/service.js';\n", 'test/handler.test.ts': test('./harness.js') };
+    const next = {
+      'test/keptn/harness.ts': "import { s } from '../../src/keptn/service.js';\n",
+      'test/handler.test.ts': test('./keptn/harness.js'),
+    };
+    const current = { ...base, 'test/handler.test.ts': test('./harness.js', "import { x } from './harness.js';\n") };
+    const changes = planRegeneration(
+      (p) => current[p as keyof typeof current],
+      new Map(Object.entries(base)),
+      new Map(Object.entries(next)),
+      labels,
+      new Set(),
+      movesFrom(2),
+    );
+    expect(changes.map(({ path, status, next }) => [path, status, next])).toEqual([
+      ['test/handler.test.ts', 'merged', test('./keptn/harness.js', "import { x } from './keptn/harness.js';\n")],
+      ['test/harness.ts', 'removed', null],
+      ['test/keptn/harness.ts', 'added', "import { s } from '../../src/keptn/service.js';\n"],
+    ]);
+  });
+
   it('are in the record: written as LAYOUT, read back; a record without one is layout 1; anything else refused', () => {
     const record = {
       generator: { name: 'create-keptn-integration', version: '0.1.0' },

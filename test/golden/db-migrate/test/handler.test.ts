@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { integration } from '../src/handler.js';
-import { runTask, startStack, testEvent, type Stack } from './harness.js';
+import { runTask, startStack, testEvent, type Stack } from './keptn/harness.js';
 
 const TASK = 'db-migrate';
 const EVENT_FILE = `${TASK}.triggered.json`;

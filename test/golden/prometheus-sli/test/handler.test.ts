@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { fillPlaceholders, INSERT, integration, parseSliFile, SLI_RESOURCE } from '../src/handler.js';
-import { RESOURCES, runTask, startStack, testEvent, type Stack } from './harness.js';
+import { RESOURCES, runTask, startStack, testEvent, type Stack } from './keptn/harness.js';
 
 const EVENT_FILE = 'get-sli.triggered.json';
 

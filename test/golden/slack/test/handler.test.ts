@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { formatMessage, integration, SUBSCRIPTIONS } from '../src/handler.js';
 import { matches } from '../src/keptn/events.js';
-import { startStack, testEvent, type Stack } from './harness.js';
+import { startStack, testEvent, type Stack } from './keptn/harness.js';
 
 /** The examples in test-events/: one per subscription. */
 const EXAMPLES = readdirSync(new URL('../test-events', import.meta.url)).filter((f) => f.endsWith('.json'));

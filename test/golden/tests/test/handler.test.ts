@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CHECKS_RESOURCE, checkURL, failureMessage, integration, MAX_MESSAGE_LENGTH, parseChecks } from '../src/handler.js';
-import { runTask, startStack, testEvent, type Stack } from './harness.js';
+import { runTask, startStack, testEvent, type Stack } from './keptn/harness.js';
 
 const EVENT_FILE = 'test.triggered.json';
 const TASK = 'test';

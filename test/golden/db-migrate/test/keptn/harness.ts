@@ -1,3 +1,7 @@
+// Maintained by `npx create-keptn-integration regenerate`, which brings newer templates into
+// test/keptn/ (your edits here are merged, and may conflict): your integration's tests go into
+// test/handler.test.ts instead.
+
 // Starts the service in-process against a local stand-in for the distributor, and sends it events
 // the way the distributor does.
 import { readFileSync } from 'node:fs';
@@ -5,14 +9,14 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { CloudEvent, HTTP } from 'cloudevents';
-import { loadConfig } from '../src/keptn/config.js';
-import { startDevBroker } from '../src/dev/dev-broker.js';
-import type { Integration } from '../src/keptn/integration.js';
-import type { SenderOptions } from '../src/keptn/events.js';
-import type { Log } from '../src/keptn/log.js';
-import { startService } from '../src/keptn/service.js';
+import { loadConfig } from '../../src/keptn/config.js';
+import { startDevBroker } from '../../src/dev/dev-broker.js';
+import type { Integration } from '../../src/keptn/integration.js';
+import type { SenderOptions } from '../../src/keptn/events.js';
+import type { Log } from '../../src/keptn/log.js';
+import { startService } from '../../src/keptn/service.js';
 
-export const RESOURCES = fileURLToPath(new URL('../keptn/resources', import.meta.url));
+export const RESOURCES = fileURLToPath(new URL('../../keptn/resources', import.meta.url));
 
 /**
  * How long a test waits for what must happen (a process to end, a file to appear): a bound against
@@ -175,7 +179,7 @@ export async function runTask(stack: Stack, event: CloudEvent<Record<string, unk
 
 /** An event from test-events/, as a CloudEvent, with changes applied to its data. */
 export function testEvent(file: string, data: Record<string, unknown> = {}): CloudEvent<Record<string, unknown>> {
-  const raw = JSON.parse(readFileSync(new URL(`../test-events/${file}`, import.meta.url), 'utf8'));
+  const raw = JSON.parse(readFileSync(new URL(`../../test-events/${file}`, import.meta.url), 'utf8'));
   return new CloudEvent({ ...raw, data: { ...raw.data, ...data } });
 }
 
@@ -184,7 +188,7 @@ export function expectReplyTo(triggered: CloudEvent<Record<string, any>>, reply:
   const errors: string[] = [];
   const want = (ok: boolean, what: string) => ok || errors.push(what);
   want(reply.type === triggered.type.replace(/triggered$/, phase), `type ${reply.type}`);
-  want(reply.source === 'tests', `source ${reply.source}`);
+  want(reply.source === 'db-migrate', `source ${reply.source}`);
   want(reply.specversion === '1.0', `specversion ${reply.specversion}`);
   want(reply.id !== triggered.id && typeof reply.id === 'string', 'a new id');
   want(reply.shkeptncontext === triggered.shkeptncontext, 'shkeptncontext copied');

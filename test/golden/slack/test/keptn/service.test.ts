@@ -1,14 +1,18 @@
+// Maintained by `npx create-keptn-integration regenerate`, which brings newer templates into
+// test/keptn/ (your edits here are merged, and may conflict): your integration's tests go into
+// test/handler.test.ts instead.
+
 // The service machinery every integration shares: probes, bad requests, task failures, shutdown.
 import type { IncomingHttpHeaders } from 'node:http';
 import { connect } from 'node:net';
 import { CloudEvent, HTTP } from 'cloudevents';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { loadConfig } from '../src/keptn/config.js';
-import type { Integration } from '../src/keptn/integration.js';
-import { matches } from '../src/keptn/events.js';
-import { log } from '../src/keptn/log.js';
-import { checkDepth, checkKeptnEvent, MAX_JSON_DEPTH, parseEvent } from '../src/keptn/server.js';
-import { RECENT_EVENTS } from '../src/keptn/tasks.js';
+import { loadConfig } from '../../src/keptn/config.js';
+import type { Integration } from '../../src/keptn/integration.js';
+import { matches } from '../../src/keptn/events.js';
+import { log } from '../../src/keptn/log.js';
+import { checkDepth, checkKeptnEvent, MAX_JSON_DEPTH, parseEvent } from '../../src/keptn/server.js';
+import { RECENT_EVENTS } from '../../src/keptn/tasks.js';
 import { distributorLimit, expectReplyTo, runTask, startStack, type Stack } from './harness.js';
 
 let stack: Stack | undefined;
@@ -793,7 +797,7 @@ describe('events as the CloudEvents SDK reads them', () => {
     vi.stubEnv('CE_USE_BIG_INT', 'true');
     vi.resetModules();
     try {
-      const fresh = await import('../src/keptn/server.js');
+      const fresh = await import('../../src/keptn/server.js');
       expect(typeof fresh.parseEvent(ce, '{"n":12345678901234567890}').data?.n).toBe('bigint');
     } finally {
       vi.unstubAllEnvs();
