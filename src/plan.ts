@@ -2,6 +2,7 @@
 import { sep } from 'node:path';
 import { q } from './escape.js';
 import { shortType } from './rules.js';
+import { LAYOUT } from './layouts.js';
 import { encodeRecord, RECORD_FILE } from './record.js';
 import type { Blueprint } from './blueprint.js';
 import { builtInTemplates, compileTemplates } from './templates.js';
@@ -62,7 +63,8 @@ export function renderPlan(blueprint: Blueprint, templates?: string): Plan {
     }
   }
   // Last: the record holds every other file as the base of a later regeneration.
-  plan.set(RECORD_FILE, encodeRecord({ generator: blueprint.generator, answers: blueprint.answers, base: new Map(plan), conflicts: [] }));
+  const { generator, answers } = blueprint;
+  plan.set(RECORD_FILE, encodeRecord({ generator, layout: LAYOUT, answers, base: new Map(plan), conflicts: [] }));
   // By code unit: localeCompare's first call loads ICU's collator, 5 ms and 2.5 MB of every run.
   return new Map([...plan].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)));
 }

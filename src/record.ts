@@ -1,6 +1,7 @@
-// .keptn-integration.json: the answers, the generator version, and what was generated last time
-// (the base of regenerate's 3-way merge), so that a plain CI checkout without git history can
-// regenerate. The base is stored compressed: it is for the tool, not for reading.
+// .keptn-integration.json: the answers, the generator version, the layout of the files
+// (src/layouts.ts), and what was generated last time (the base of regenerate's 3-way merge), so
+// that a plain CI checkout without git history can regenerate. The base is stored compressed: it
+// is for the tool, not for reading.
 import type * as Zlib from 'node:zlib';
 import { ANSWERS, type Answers } from './answers.js';
 import { InputError } from './errors.js';
@@ -10,6 +11,8 @@ export const RECORD_FILE = '.keptn-integration.json';
 
 export interface ProjectRecord {
   generator: { name: string; version: string };
+  /** Where the files are (src/layouts.ts): 1 for a record that states none, made before there was one. */
+  layout: number;
   answers: Answers;
   /** Path → content of every generated file, as generated last time. */
   base: Map<string, string>;
@@ -19,7 +22,7 @@ export interface ProjectRecord {
   foreign?: string[];
 }
 
-const KEYS = ['generator', 'answers', 'base', 'conflicts'];
+const KEYS = ['generator', 'layout', 'answers', 'base', 'conflicts'];
 
 /** node:zlib, loaded when a record is made or read: --help and the other runs that make none skip it. */
 const zlib = () => process.getBuiltinModule('node:zlib') as typeof Zlib;
@@ -31,19 +34,20 @@ export function encodeRecord(record: ProjectRecord): string {
     .deflateRawSync(JSON.stringify(Object.fromEntries([...record.base].sort())), { level: 1 })
     .toString('base64');
   const conflicts = record.conflicts.length > 0 ? { conflicts: record.conflicts } : {};
-  return JSON.stringify({ generator: record.generator, answers: record.answers, ...conflicts, base }, null, 2) + '\n';
+  const { generator, layout, answers } = record;
+  return JSON.stringify({ generator, layout, answers, ...conflicts, base }, null, 2) + '\n';
 }
 
 /** An encoded record with the files left in conflict named (no re-encoding of the base). */
 export function withConflicts(text: string, conflicts: string[]): string {
   if (conflicts.length === 0) return text;
-  const { generator, answers, base } = JSON.parse(text);
-  return JSON.stringify({ generator, answers, conflicts, base }, null, 2) + '\n';
+  const { generator, layout, answers, base } = JSON.parse(text);
+  return JSON.stringify({ generator, layout, answers, conflicts, base }, null, 2) + '\n';
 }
 
 /** Parses a record; `where` names the file in errors. Answers are validated by the caller. */
 export function decodeRecord(text: string, where: string): ProjectRecord {
-  let doc: { generator?: unknown; answers?: unknown; base?: unknown; conflicts?: unknown };
+  let doc: { generator?: unknown; layout?: unknown; answers?: unknown; base?: unknown; conflicts?: unknown };
   try {
     doc = JSON.parse(text);
   } catch (err) {
@@ -56,6 +60,10 @@ export function decodeRecord(text: string, where: string): ProjectRecord {
   // Compared with this generator's version to refuse a downgrade: a version that is none cannot be.
   if (!SEMVER.test(gen.version))
     throw new InputError(`${where}: generator.version`, gen.version, 'must be a semantic version such as 0.1.0');
+  // Compared with this generator's LAYOUT by the caller, to move the files or refuse.
+  const layout = doc.layout === undefined ? 1 : doc.layout;
+  if (typeof layout !== 'number' || !Number.isInteger(layout) || layout < 1)
+    throw new InputError(`${where}: layout`, doc.layout, 'must be a whole number from 1, the layout of the files (none is layout 1)');
   const conflicts = doc.conflicts ?? [];
   if (!Array.isArray(conflicts) || conflicts.some((p) => typeof p !== 'string')) {
     throw new InputError(`${where}: conflicts`, doc.conflicts, 'must be a list of the project files left with conflict markers');
@@ -94,6 +102,7 @@ export function decodeRecord(text: string, where: string): ProjectRecord {
   }
   return {
     generator: { name: gen.name, version: gen.version },
+    layout,
     answers: answers as Answers,
     base,
     conflicts,

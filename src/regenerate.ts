@@ -3,26 +3,6 @@ import { dirname, join, relative } from 'node:path/posix';
 import { merge3, type MergeLabels } from './merge.js';
 import type { Plan } from './plan.js';
 
-/**
- * Files the templates moved: where a project generated before has them → where they are now
- * (0.1.0: the Keptn machinery into src/keptn/, the development code into src/dev/).
- */
-export const MOVES: ReadonlyMap<string, string> = new Map([
-  ['src/config.ts', 'src/keptn/config.ts'],
-  ['src/keptn.ts', 'src/keptn/events.ts'],
-  ['src/integration.ts', 'src/keptn/integration.ts'],
-  ['src/log.ts', 'src/keptn/log.ts'],
-  ['src/resources.ts', 'src/keptn/resources.ts'],
-  ['src/server.ts', 'src/keptn/server.ts'],
-  ['src/service.ts', 'src/keptn/service.ts'],
-  ['src/tasks.ts', 'src/keptn/tasks.ts'],
-  ['src/test-event.ts', 'src/keptn/test-event.ts'],
-  ['src/run-tool.ts', 'src/keptn/run-tool.ts'],
-  ['src/dev.ts', 'src/dev/dev.ts'],
-  ['src/dev-broker.ts', 'src/dev/dev-broker.ts'],
-  ['src/send-event.ts', 'src/dev/send-event.ts'],
-]);
-
 export type FileStatus = 'unchanged' | 'updated' | 'added' | 'merged' | 'conflict' | 'kept-deleted' | 'removed' | 'kept';
 
 export interface FileChange {
@@ -48,6 +28,7 @@ export const WRITES: readonly FileStatus[] = ['updated', 'added', 'merged', 'con
 /**
  * Decides every file: `base` is what was generated last time, `next` the new rendering, and
  * `read(path)` the owner's file now. The owner's edits are kept, template changes brought in.
+ * `movable` are the moves from the record's layout on (movesFrom() of src/layouts.ts).
  */
 export function planRegeneration(
   read: (path: string) => string | undefined | typeof NOT_TEXT,
@@ -55,12 +36,15 @@ export function planRegeneration(
   next: Plan,
   labels: MergeLabels,
   restore: ReadonlySet<string> = new Set(),
+  movable: ReadonlyMap<string, string> = new Map(),
 ): FileChange[] {
   // A move happens where the project has the file at its old path only and the templates now
-  // produce it at the new one only (and the owner made no file there).
-  const moves = new Map(
-    [...MOVES].filter(([from, to]) => base.has(from) && !base.has(to) && next.has(to) && !next.has(from) && read(to) === undefined),
-  );
+  // produce it at the new one only (and the owner made no file there), one file to each new path.
+  const moves = new Map<string, string>();
+  for (const [from, to] of movable) {
+    const applies = base.has(from) && !base.has(to) && next.has(to) && !next.has(from) && read(to) === undefined;
+    if (applies && ![...moves.values()].includes(to)) moves.set(from, to);
+  }
   const moved = new Map([...moves].map(([from, to]) => [to, from]));
   const changes: FileChange[] = [];
   for (const path of [...new Set([...base.keys(), ...next.keys()])].sort()) {

@@ -4,6 +4,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
+import { LAYOUT } from '../src/layouts.js';
 import { changedTemplates, edit, generate, read, regenerate } from './helpers.js';
 import { BIN, NODE_BIN } from './run.js';
 
@@ -86,6 +87,19 @@ describe('regenerate --check', () => {
     record.generator.version = '0.0.1';
     writeFileSync(join(dir, RECORD), JSON.stringify(record, null, 2));
     expect((await regenerate(dir, '--check')).exitCode).toBe(0);
+  });
+
+  it('passes for a record of an older layout when no file moves, and a run writes the layout', async () => {
+    // A project of 0.1.0 in src/keptn/: its record states no layout (layout 1), yet nothing moves.
+    const { dir } = await generate('generic', '1.0');
+    const { layout: _, ...record } = JSON.parse(read(dir, RECORD));
+    record.generator.version = '0.1.0';
+    writeFileSync(join(dir, RECORD), JSON.stringify(record, null, 2));
+    expect((await regenerate(dir, '--check')).exitCode).toBe(0);
+    const r = await regenerate(dir, '--json');
+    expect(r.exitCode, r.all).toBe(0);
+    expect(JSON.parse(r.stdout).projects[0].result).toBe('unchanged');
+    expect(JSON.parse(read(dir, RECORD)).layout).toBe(LAYOUT);
   });
 
   it('keeps its verdict when its output is cut short by a pipe', async () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { imageOf, TOOLS } from '../src/generated-versions.js';
 import { keptnVersion } from '../src/keptn-versions.js';
+import { LAYOUT } from '../src/layouts.js';
 import { toBlueprint } from '../src/blueprint.js';
 import { commandProblems } from './conformance/keptn-files.js';
 import { changedTemplates, edit, generate, read, regenerate, statuses } from './helpers.js';
@@ -92,6 +93,22 @@ describe('regenerate', () => {
     expect(newer.exitCode).toBe(1);
     expect(newer.stderr).toMatch(/generator "99\.0\.0" is invalid: is newer than this create-keptn-integration .* --allow-downgrade/);
     expect((await withRecord((r) => (r.generator.version = '99.0.0'), '--allow-downgrade')).exitCode).toBe(0);
+    // A layout newer than this generator's: refused, --allow-downgrade or not, and nothing written.
+    for (const args of [[], ['--allow-downgrade']]) {
+      const layout = await withRecord((r) => ((r.generator.version = '99.0.0'), (r.layout = LAYOUT + 1)), ...args);
+      expect(layout.exitCode).toBe(1);
+      expect(layout.stderr).toMatch(
+        new RegExp(
+          `^error: .*\\.keptn-integration\\.json: layout ${LAYOUT + 1} is invalid: is newer than the layouts this ` +
+            `create-keptn-integration \\([^)]+\\) knows \\(1 to ${LAYOUT}\\): regenerate with the create-keptn-integration ` +
+            `that wrote it \\(99\\.0\\.0\\) or a later one; --allow-downgrade cannot move files back$`,
+        ),
+      );
+      // A run that wrote would have stamped this generator's version and layout.
+      expect(JSON.parse(read(dir, '.keptn-integration.json'))).toMatchObject({ generator: { version: '99.0.0' }, layout: LAYOUT + 1 });
+    }
+    const wrote = await withRecord((r) => (r.layout = 'two'));
+    expect(wrote.stderr).toMatch(/layout "two" is invalid: must be a whole number from 1/);
     writeFileSync(recordPath, JSON.stringify(record));
     const restore = await regenerate(dir, '--restore', 'nosuch.txt');
     expect(restore.exitCode).toBe(1);

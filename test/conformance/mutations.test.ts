@@ -386,7 +386,7 @@ describe('a broken service is caught by the event contract', () => {
     const { dir } = await broken(
       'test-tool',
       '1.4',
-      'base/test/service.test.ts',
+      'base/test/keptn/service.test.ts',
       "const triggered = (task = 'my-task') =>",
       "const triggered = (task: number = 'my-task') =>",
     );
@@ -394,12 +394,14 @@ describe('a broken service is caught by the event contract', () => {
     const env = { CI: 'true', NO_COLOR: '1' };
     const typecheck = await execa('npm', ['run', 'typecheck'], { cwd: dir, reject: false, all: true, env });
     expect(typecheck.exitCode).not.toBe(0);
-    expect(typecheck.all).toMatch(/test\/service\.test\.ts\(\d+,\d+\): error TS2322: Type 'string' is not assignable to type 'number'/);
+    expect(typecheck.all).toMatch(
+      /test\/keptn\/service\.test\.ts\(\d+,\d+\): error TS2322: Type 'string' is not assignable to type 'number'/,
+    );
     const test = await execa('npm', ['test'], { cwd: dir, reject: false, all: true, env });
     expect(test.exitCode).not.toBe(0);
     expect(test.all).toContain('error TS2322');
     expect(test.all).not.toMatch(/Test Files/);
-    const vitest = await execa('npx', ['vitest', 'run', 'test/service.test.ts'], { cwd: dir, reject: false, all: true, env });
+    const vitest = await execa('npx', ['vitest', 'run', 'test/keptn/service.test.ts'], { cwd: dir, reject: false, all: true, env });
     expect(vitest.exitCode, vitest.all).toBe(0);
   });
 

@@ -231,13 +231,20 @@ describe.each(SERVICE_PROJECTS.map((a) => [Object.values(a).join(' '), a] as con
       expect(src).toContain(`src/keptn/${need}.ts`);
   });
 
+  it("keeps the machinery's tests in test/keptn/, the owner's in test/", async () => {
+    const test = [...(await plan()).keys()].filter((p) => p.startsWith('test/'));
+    expect(test.filter((p) => p.startsWith('test/keptn/')).sort()).toEqual(['test/keptn/harness.ts', 'test/keptn/service.test.ts']);
+    expect(test).toContain('test/handler.test.ts');
+  });
+
   it('says at the top of each machinery and development file that regenerate maintains it and where the owner’s code goes', async () => {
-    for (const [path, text] of await plan()) {
-      if (!/^src\/(keptn|dev)\//.test(path)) continue;
+    const files = [...(await plan())].filter(([path]) => /^(src\/(keptn|dev)|test\/keptn)\//.test(path));
+    expect(files.some(([path]) => path.startsWith('test/keptn/'))).toBe(true);
+    for (const [path, text] of files) {
       // The first comment, its lines joined.
       const header = text.split('\n\n')[0].replace(/\n\/\/ /g, ' ');
       expect(header, path).toMatch(/^\/\/ [^\n]*Maintained by `npx create-keptn-integration regenerate`/);
-      expect(header, path).toContain('src/handler.ts');
+      expect(header, path).toContain(path.startsWith('test/') ? 'test/handler.test.ts' : 'src/handler.ts');
       if (path.startsWith('src/dev/')) expect(header, path).toMatch(/Development only: not in the image/);
     }
   });
@@ -285,17 +292,27 @@ describe.each(SERVICE_PROJECTS.map((a) => [Object.values(a).join(' '), a] as con
     }
   });
 
-  it("keeps the machinery shut: src/keptn/ imports none of the owner's code, src/main.ts hands the handler in", async () => {
+  it("keeps the machinery shut: src/keptn/ and test/keptn/ import none of the owner's code, src/main.ts hands the handler in", async () => {
     const p = await plan();
-    const outward = [...p].flatMap(([path, text]) =>
-      path.startsWith('src/keptn/')
-        ? [...text.matchAll(/from '(\.\.?\/[^']+)'/g)]
-            .map(([, specifier]) => join(dirname(path), specifier))
-            .filter((target) => !target.startsWith('src/keptn/'))
-            .map((target) => `${path} imports ${target}`)
-        : [],
+    // test/keptn/ may use the development stand-in too; the owner's tests pass their integration in.
+    const inside = (path: string) => (path.startsWith('test/keptn/') ? /^(src\/keptn|src\/dev|test\/keptn)\// : /^src\/keptn\//);
+    const outward = (files: Map<string, string>) =>
+      [...files].flatMap(([path, text]) =>
+        /^(src|test)\/keptn\//.test(path)
+          ? [...text.matchAll(/(?:from |import\()'(\.\.?\/[^']+)'/g)]
+              .map(([, specifier]) => join(dirname(path), specifier))
+              .filter((target) => !inside(path).test(target))
+              .map((target) => `${path} imports ${target}`)
+          : [],
+      );
+    expect(outward(p)).toEqual([]);
+    // The check fails where the machinery reaches out (a mutation).
+    const reaching = new Map(p).set(
+      'test/keptn/harness.ts',
+      `import { integration } from '../../src/handler.js';\n${p.get('test/keptn/harness.ts')}`,
     );
-    expect(outward).toEqual([]);
+    reaching.set('src/keptn/log.ts', `import { x } from '../dev/dev.js';\n${p.get('src/keptn/log.ts')}`);
+    expect(outward(reaching)).toEqual(['src/keptn/log.ts imports src/dev/dev.js', 'test/keptn/harness.ts imports src/handler.js']);
     expect(p.get('src/main.ts')).toMatch(/import \{ integration \} from '\.\/handler\.js';[^]*await runService\(integration\);/);
   });
 

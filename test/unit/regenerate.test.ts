@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { merge3 } from '../../src/merge.js';
-import { MOVES, NOT_TEXT, planRegeneration, relink } from '../../src/regenerate.js';
+import { LAYOUT, MIGRATIONS, movesFrom } from '../../src/layouts.js';
+import { decodeRecord, encodeRecord } from '../../src/record.js';
+import { NOT_TEXT, planRegeneration, relink } from '../../src/regenerate.js';
 
 const labels = { ours: 'yours', base: 'base', theirs: 'new' };
 
@@ -73,10 +75,17 @@ describe('planRegeneration', () => {
   });
 });
 
-describe('moved files (the flat src/ of 0.1.0 → src/keptn/ and src/dev/)', () => {
+describe('moved files (layout 1, the flat src/ of 0.1.0 → src/keptn/ and src/dev/)', () => {
   const run = (current: Record<string, string>, base: Record<string, string>, next: Record<string, string>, restore: string[] = []) =>
     Object.fromEntries(
-      planRegeneration((p) => current[p], new Map(Object.entries(base)), new Map(Object.entries(next)), labels, new Set(restore))
+      planRegeneration(
+        (p) => current[p],
+        new Map(Object.entries(base)),
+        new Map(Object.entries(next)),
+        labels,
+        new Set(restore),
+        movesFrom(1),
+      )
         .filter((c) => c.status !== 'unchanged')
         .map((c) => [c.path, [c.status, c.next]]),
     );
@@ -170,9 +179,84 @@ describe('moved files (the flat src/ of 0.1.0 → src/keptn/ and src/dev/)', () 
   });
 
   it('names a new path for every old one, inside src/keptn/ or src/dev/', () => {
-    for (const [from, to] of MOVES) {
+    for (const [from, to] of MIGRATIONS[0].moves) {
       expect(from).toMatch(/^src\/[^/]+\.ts$/);
       expect(to).toMatch(/^src\/(keptn|dev)\/[^/]+\.ts$/);
     }
+  });
+
+  it('moves nothing for a record of the current layout', () => {
+    const moved = planRegeneration(
+      (p) => base[p as keyof typeof base],
+      new Map(Object.entries(base)),
+      new Map(Object.entries(next)),
+      labels,
+      new Set(),
+      movesFrom(LAYOUT),
+    );
+    expect(moved.filter((c) => c.status === 'removed').map((c) => c.path)).toEqual(['src/integration.ts', 'src/keptn.ts', 'src/log.ts']);
+    expect(moved.find((c) => c.path === 'src/keptn/log.ts')).toMatchObject({ status: 'added' });
+    expect(movesFrom(LAYOUT).size).toBe(0);
+  });
+});
+
+describe('layouts', () => {
+  it('number their migrations 1, 2, …: LAYOUT is the one after the last', () => {
+    expect(MIGRATIONS.map((m) => m.from)).toEqual(MIGRATIONS.map((_, i) => i + 1));
+    expect(LAYOUT).toBe(MIGRATIONS.length + 1);
+    for (const { moves } of MIGRATIONS) expect(new Set(moves.map(([, to]) => to)).size, 'one file to each new path').toBe(moves.length);
+  });
+
+  it("applies the moves from the record's layout on, in order, chaining a file moved twice", () => {
+    const steps = [
+      { from: 1, moves: [['a.ts', 'x/a.ts'] as const, ['b.ts', 'x/b.ts'] as const] },
+      { from: 2, moves: [['x/a.ts', 'y/a.ts'] as const, ['c.ts', 'y/c.ts'] as const] },
+    ];
+    expect(Object.fromEntries(movesFrom(1, steps))).toEqual({ 'a.ts': 'y/a.ts', 'b.ts': 'x/b.ts', 'x/a.ts': 'y/a.ts', 'c.ts': 'y/c.ts' });
+    expect(Object.fromEntries(movesFrom(2, steps))).toEqual({ 'x/a.ts': 'y/a.ts', 'c.ts': 'y/c.ts' });
+    expect(movesFrom(3, steps).size).toBe(0);
+  });
+
+  it("2 → 3: the machinery's tests into test/keptn/, and the owner's tests import the harness from there", () => {
+    for (const [from, to] of MIGRATIONS[1].moves) expect([from, to]).toEqual([from, from.replace(/^test\//, 'test/keptn/')]);
+    const test = (harness: string, ours = '') => `import { startStack } from '${harness}';\n\nit('runs', () => {});\n${ours}`;
+    const base = { 'test/harness.ts': "import { s } from '../src/keptn/service.js';\n", 'test/handler.test.ts': test('./harness.js') };
+    const next = {
+      'test/keptn/harness.ts': "import { s } from '../../src/keptn/service.js';\n",
+      'test/handler.test.ts': test('./keptn/harness.js'),
+    };
+    const current = { ...base, 'test/handler.test.ts': test('./harness.js', "import { x } from './harness.js';\n") };
+    const changes = planRegeneration(
+      (p) => current[p as keyof typeof current],
+      new Map(Object.entries(base)),
+      new Map(Object.entries(next)),
+      labels,
+      new Set(),
+      movesFrom(2),
+    );
+    expect(changes.map(({ path, status, next }) => [path, status, next])).toEqual([
+      ['test/handler.test.ts', 'merged', test('./keptn/harness.js', "import { x } from './keptn/harness.js';\n")],
+      ['test/harness.ts', 'removed', null],
+      ['test/keptn/harness.ts', 'added', "import { s } from '../../src/keptn/service.js';\n"],
+    ]);
+  });
+
+  it('are in the record: written as LAYOUT, read back; a record without one is layout 1; anything else refused', () => {
+    const record = {
+      generator: { name: 'create-keptn-integration', version: '0.1.0' },
+      layout: LAYOUT,
+      answers: {},
+      base: new Map(),
+      conflicts: [],
+    };
+    const text = encodeRecord(record);
+    expect(Object.keys(JSON.parse(text))).toEqual(['generator', 'layout', 'answers', 'base']);
+    expect(decodeRecord(text, 'r').layout).toBe(LAYOUT);
+    const { layout: _, ...older } = JSON.parse(text);
+    expect(decodeRecord(JSON.stringify(older), 'r').layout).toBe(1);
+    for (const bad of [0, 1.5, '2', null])
+      expect(() => decodeRecord(JSON.stringify({ ...older, layout: bad }), 'r'), String(bad)).toThrow(
+        /^r: layout .* is invalid: must be a whole number from 1/,
+      );
   });
 });

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { fillPlaceholders, INSERT, parseSliFile, SLI_RESOURCE } from '../src/handler.js';
-import { expectReplyTo, RESOURCES, startStack, testEvent, type Stack } from './harness.js';
+import { fillPlaceholders, INSERT, integration, parseSliFile, SLI_RESOURCE } from '../src/handler.js';
+import { RESOURCES, runTask, startStack, testEvent, type Stack } from './keptn/harness.js';
 
 const EVENT_FILE = 'get-sli.triggered.json';
 
@@ -86,14 +86,8 @@ async function evaluate(
   resourcesDir = FIXTURES,
   data: Record<string, unknown> = {},
 ) {
-  stack = await startStack({ env: { METRICS_URL: metricsUrl }, resourcesDir });
-  const event = testEvent(EVENT_FILE, { 'get-sli': getSli(), ...data });
-  expect((await stack.post(event, mode)).status).toBe(202);
-  await stack.broker.until(() => stack!.replies().length >= 2);
-  const [started, finished] = stack.replies();
-  expectReplyTo(event, started, 'started');
-  expectReplyTo(event, finished, 'finished');
-  return finished;
+  stack = await startStack(integration, { env: { METRICS_URL: metricsUrl }, resourcesDir });
+  return runTask(stack, testEvent(EVENT_FILE, { 'get-sli': getSli(), ...data }), mode);
 }
 
 describe('get-sli.triggered', () => {
@@ -189,7 +183,7 @@ describe('get-sli.triggered', () => {
   });
 
   it('stays silent for another SLI provider', async () => {
-    stack = await startStack({ resourcesDir: FIXTURES });
+    stack = await startStack(integration, { resourcesDir: FIXTURES });
     const event = testEvent(EVENT_FILE, { 'get-sli': getSli({ sliProvider: 'someone-else' }) });
     expect((await stack.post(event)).status).toBe(200);
     await new Promise((r) => setTimeout(r, 100));

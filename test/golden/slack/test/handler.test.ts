@@ -1,8 +1,8 @@
 import { readdirSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { formatMessage, SUBSCRIPTIONS } from '../src/handler.js';
+import { formatMessage, integration, SUBSCRIPTIONS } from '../src/handler.js';
 import { matches } from '../src/keptn/events.js';
-import { startStack, testEvent, type Stack } from './harness.js';
+import { startStack, testEvent, type Stack } from './keptn/harness.js';
 
 /** The examples in test-events/: one per subscription. */
 const EXAMPLES = readdirSync(new URL('../test-events', import.meta.url)).filter((f) => f.endsWith('.json'));
@@ -14,7 +14,7 @@ afterEach(async () => {
 });
 
 /** The service with WEBHOOK_URL pointing at the stand-in's /webhook. */
-const start = () => startStack({ env: (broker) => ({ WEBHOOK_URL: `${broker}/webhook` }) });
+const start = () => startStack(integration, { env: (broker) => ({ WEBHOOK_URL: `${broker}/webhook` }) });
 
 const settle = () => new Promise((r) => setTimeout(r, 150));
 
@@ -55,7 +55,7 @@ describe('notifications', () => {
   });
 
   it('logs a webhook that is down, and keeps running', async () => {
-    stack = await startStack({ env: { WEBHOOK_URL: 'http://127.0.0.1:9/hook' } });
+    stack = await startStack(integration, { env: { WEBHOOK_URL: 'http://127.0.0.1:9/hook' } });
     expect((await stack.post(testEvent(EXAMPLES[0]))).status).toBe(202);
     await settle();
     expect(stack.logs.some((l) => l.level === 'error' && l.msg === 'handling event failed')).toBe(true);

@@ -4,8 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CHECKS_RESOURCE, checkURL, failureMessage, MAX_MESSAGE_LENGTH, parseChecks } from '../src/handler.js';
-import { expectReplyTo, startStack, testEvent, type Stack } from './harness.js';
+import { CHECKS_RESOURCE, checkURL, failureMessage, integration, MAX_MESSAGE_LENGTH, parseChecks } from '../src/handler.js';
+import { runTask, startStack, testEvent, type Stack } from './keptn/harness.js';
 
 const EVENT_FILE = 'test.triggered.json';
 const TASK = 'test';
@@ -53,15 +53,9 @@ async function run(
 ) {
   const svc = await target(status);
   servers.push(svc.server);
-  stack = await startStack({ resourcesDir: options.resourcesDir });
+  stack = await startStack(integration, { resourcesDir: options.resourcesDir });
   const event = testEvent(EVENT_FILE, { deployment: { deploymentURIsLocal: [svc.url + (options.path ?? '')] } });
-  const res = await stack.post(event, options.mode);
-  expect(res.status).toBe(202);
-  await stack.broker.until(() => stack!.replies().length >= 2);
-  const [started, finished] = stack.replies();
-  expectReplyTo(event, started, 'started');
-  expectReplyTo(event, finished, 'finished');
-  return { finished, requests: svc.requests };
+  return { finished: await runTask(stack, event, options.mode), requests: svc.requests };
 }
 
 describe(`${TASK}.triggered`, () => {
@@ -109,7 +103,7 @@ describe(`${TASK}.triggered`, () => {
   });
 
   it('acknowledges and ignores other events', async () => {
-    stack = await startStack();
+    stack = await startStack(integration);
     const other = testEvent(EVENT_FILE).cloneWith({ type: 'sh.keptn.event.deployment.triggered' });
     const res = await stack.post(other);
     expect(res.status).toBe(200);

@@ -151,7 +151,7 @@ const BIG_INT = process.env.CE_USE_BIG_INT === 'true';
  * CloudEvents 1.0 (parseEvent has refused any other version), a JSON object body, plain ce-
  * headers. Undefined for anything else, which the SDK parses instead (with its errors). Read here
  * because the SDK's parser takes some 50 µs per event, a third of it building error objects that
- * it throws only for bad events; test/service.test.ts holds the two equal.
+ * it throws only for bad events; test/keptn/service.test.ts holds the two equal.
  */
 function fromBinary(headers: IncomingHttpHeaders, body: string): KeptnEvent | undefined {
   const contentType = headers['content-type'];

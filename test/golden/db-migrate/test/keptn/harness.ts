@@ -1,3 +1,7 @@
+// Maintained by `npx create-keptn-integration regenerate`, which brings newer templates into
+// test/keptn/ (your edits here are merged, and may conflict): your integration's tests go into
+// test/handler.test.ts instead.
+
 // Starts the service in-process against a local stand-in for the distributor, and sends it events
 // the way the distributor does.
 import { readFileSync } from 'node:fs';
@@ -5,15 +9,14 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { CloudEvent, HTTP } from 'cloudevents';
-import { loadConfig } from '../src/keptn/config.js';
-import { startDevBroker } from '../src/dev/dev-broker.js';
-import type { Integration } from '../src/keptn/integration.js';
-import type { SenderOptions } from '../src/keptn/events.js';
-import type { Log } from '../src/keptn/log.js';
-import { integration } from '../src/handler.js';
-import { startService } from '../src/keptn/service.js';
+import { loadConfig } from '../../src/keptn/config.js';
+import { startDevBroker } from '../../src/dev/dev-broker.js';
+import type { Integration } from '../../src/keptn/integration.js';
+import type { SenderOptions } from '../../src/keptn/events.js';
+import type { Log } from '../../src/keptn/log.js';
+import { startService } from '../../src/keptn/service.js';
 
-export const RESOURCES = fileURLToPath(new URL('../keptn/resources', import.meta.url));
+export const RESOURCES = fileURLToPath(new URL('../../keptn/resources', import.meta.url));
 
 /**
  * How long a test waits for what must happen (a process to end, a file to appear): a bound against
@@ -34,7 +37,6 @@ export interface StackOptions {
   /** Extra environment; a function gets the stand-in's URL (e.g. for WEBHOOK_URL). */
   env?: Record<string, string> | ((brokerUrl: string) => Record<string, string>);
   resourcesDir?: string;
-  integration?: Integration;
   /**
    * How the distributor stand-in answers each event the service POSTs: a status (an event answered
    * 2xx is passed on and shows in replies(), any other is not); 'close': 200 and the connection
@@ -62,7 +64,8 @@ export const distributorLimit =
   (body: string) =>
     Buffer.byteLength(body) > limit ? 500 : 200;
 
-export async function startStack(options: StackOptions = {}) {
+/** The service running `integration` (your tests pass the one of src/handler.ts), with the stand-in. */
+export async function startStack(integration: Integration, options: StackOptions = {}) {
   const broker = await startDevBroker({ resourcesDir: options.resourcesDir ?? RESOURCES });
   const gate = options.answer ? await startGate(`${broker.url}/event`, options.answer) : undefined;
   const config = loadConfig({
@@ -72,7 +75,7 @@ export async function startStack(options: StackOptions = {}) {
     ...(typeof options.env === 'function' ? options.env(broker.url) : options.env),
   });
   const { log, lines } = memoryLog();
-  const service = await startService(options.integration ?? integration, config, {
+  const service = await startService(integration, config, {
     log,
     sender: options.sender ?? { retries: 1, backoffMs: 10 },
   });
@@ -159,9 +162,24 @@ async function startGate(brokerEventUrl: string, answer: NonNullable<StackOption
   };
 }
 
+/**
+ * A task as Keptn runs it: posts `event` (a .triggered) the way the distributor does, which the
+ * service accepts (202), waits for its .started and .finished, holds both to the reply rules
+ * (expectReplyTo) and returns the .finished, as a plain object.
+ */
+export async function runTask(stack: Stack, event: CloudEvent<Record<string, unknown>>, mode: 'binary' | 'structured' = 'binary') {
+  const res = await stack.post(event, mode);
+  if (res.status !== 202) throw new Error(`the service answered ${event.type} with ${res.status}, not 202 (accepted)`);
+  await stack.broker.until(() => stack.replies().length >= 2);
+  const [started, finished] = stack.replies();
+  expectReplyTo(event, started, 'started');
+  expectReplyTo(event, finished, 'finished');
+  return finished;
+}
+
 /** An event from test-events/, as a CloudEvent, with changes applied to its data. */
 export function testEvent(file: string, data: Record<string, unknown> = {}): CloudEvent<Record<string, unknown>> {
-  const raw = JSON.parse(readFileSync(new URL(`../test-events/${file}`, import.meta.url), 'utf8'));
+  const raw = JSON.parse(readFileSync(new URL(`../../test-events/${file}`, import.meta.url), 'utf8'));
   return new CloudEvent({ ...raw, data: { ...raw.data, ...data } });
 }
 
@@ -170,7 +188,7 @@ export function expectReplyTo(triggered: CloudEvent<Record<string, any>>, reply:
   const errors: string[] = [];
   const want = (ok: boolean, what: string) => ok || errors.push(what);
   want(reply.type === triggered.type.replace(/triggered$/, phase), `type ${reply.type}`);
-  want(reply.source === 'tests', `source ${reply.source}`);
+  want(reply.source === 'db-migrate', `source ${reply.source}`);
   want(reply.specversion === '1.0', `specversion ${reply.specversion}`);
   want(reply.id !== triggered.id && typeof reply.id === 'string', 'a new id');
   want(reply.shkeptncontext === triggered.shkeptncontext, 'shkeptncontext copied');

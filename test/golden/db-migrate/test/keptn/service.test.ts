@@ -1,15 +1,19 @@
+// Maintained by `npx create-keptn-integration regenerate`, which brings newer templates into
+// test/keptn/ (your edits here are merged, and may conflict): your integration's tests go into
+// test/handler.test.ts instead.
+
 // The service machinery every integration shares: probes, bad requests, task failures, shutdown.
 import type { IncomingHttpHeaders } from 'node:http';
 import { connect } from 'node:net';
 import { CloudEvent, HTTP } from 'cloudevents';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { loadConfig } from '../src/keptn/config.js';
-import type { Integration } from '../src/keptn/integration.js';
-import { matches } from '../src/keptn/events.js';
-import { log } from '../src/keptn/log.js';
-import { checkDepth, checkKeptnEvent, MAX_JSON_DEPTH, parseEvent } from '../src/keptn/server.js';
-import { RECENT_EVENTS } from '../src/keptn/tasks.js';
-import { distributorLimit, expectReplyTo, startStack, type Stack } from './harness.js';
+import { loadConfig } from '../../src/keptn/config.js';
+import type { Integration } from '../../src/keptn/integration.js';
+import { matches } from '../../src/keptn/events.js';
+import { log } from '../../src/keptn/log.js';
+import { checkDepth, checkKeptnEvent, MAX_JSON_DEPTH, parseEvent } from '../../src/keptn/server.js';
+import { RECENT_EVENTS } from '../../src/keptn/tasks.js';
+import { distributorLimit, expectReplyTo, runTask, startStack, type Stack } from './harness.js';
 
 let stack: Stack | undefined;
 afterEach(async () => {
@@ -31,9 +35,12 @@ const taskIntegration = (work: Integration['handle']): Integration => ({
   handle: work,
 });
 
+/** A task integration that passes every task: these tests hold the machinery, not your handler. */
+const PASSING = taskIntegration(async () => ({ result: 'pass', message: 'done' }));
+
 describe('probes', () => {
   it('answers /health and /ready', async () => {
-    stack = await startStack();
+    stack = await startStack(PASSING);
     expect((await fetch(`${stack.url}health`)).status).toBe(200);
     expect((await fetch(`${stack.url}ready`)).status).toBe(200);
   });
@@ -41,7 +48,7 @@ describe('probes', () => {
 
 describe('bad requests', () => {
   it('refuses a body that is not a CloudEvent with 400 and a log line', async () => {
-    stack = await startStack();
+    stack = await startStack(PASSING);
     for (const body of ['not json', '{"hello": "world"}']) {
       const res = await fetch(stack.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
       expect(res.status).toBe(400);
@@ -51,7 +58,7 @@ describe('bad requests', () => {
   });
 
   it('survives a client that hangs up halfway through a request', async () => {
-    stack = await startStack();
+    stack = await startStack(PASSING);
     const { port } = new URL(stack.url);
     await new Promise<void>((resolve) => {
       const socket = connect(Number(port), '127.0.0.1', () => {
@@ -64,7 +71,7 @@ describe('bad requests', () => {
   });
 
   it('refuses an oversized body with 413', async () => {
-    stack = await startStack({ env: { MAX_BODY_BYTES: '2048' } });
+    stack = await startStack(PASSING, { env: { MAX_BODY_BYTES: '2048' } });
     const res = await fetch(stack.url, { method: 'POST', body: 'x'.repeat(4096) });
     expect(res.status).toBe(413);
   });
@@ -72,25 +79,20 @@ describe('bad requests', () => {
 
 describe('tasks', () => {
   it('turns a handler that throws into .finished errored with the reason', async () => {
-    stack = await startStack({
-      integration: taskIntegration(async () => {
+    stack = await startStack(
+      taskIntegration(async () => {
         throw new Error('database unreachable');
       }),
-    });
-    const event = triggered();
-    await stack.post(event);
-    await stack.broker.until(() => stack!.replies().length >= 2);
-    const [started, finished] = stack.replies();
-    expectReplyTo(event, started, 'started');
-    expectReplyTo(event, finished, 'finished');
+    );
+    const finished = await runTask(stack, triggered());
     expect(finished.data).toMatchObject({ status: 'errored', result: 'fail', message: 'my-task failed: database unreachable' });
   });
 
   it('reports a task that runs out of time as errored', async () => {
-    stack = await startStack({
-      env: { TASK_TIMEOUT_SECONDS: '0.2' },
-      integration: taskIntegration(() => new Promise(() => {})),
-    });
+    stack = await startStack(
+      taskIntegration(() => new Promise(() => {})),
+      { env: { TASK_TIMEOUT_SECONDS: '0.2' } },
+    );
     await stack.post(triggered());
     await stack.broker.until(() => stack!.replies().length >= 2);
     expect(stack.replies()[1].data).toMatchObject({ status: 'errored', result: 'fail' });
@@ -99,9 +101,9 @@ describe('tasks', () => {
 
   it('lets a running task finish on shutdown and refuses new events meanwhile', async () => {
     let release = () => {};
-    stack = await startStack({
-      integration: taskIntegration(() => new Promise((resolve) => (release = () => resolve({ result: 'pass', message: 'done' })))),
-    });
+    stack = await startStack(
+      taskIntegration(() => new Promise((resolve) => (release = () => resolve({ result: 'pass', message: 'done' })))),
+    );
     await stack.post(triggered());
     await stack.broker.until(() => stack!.replies().length >= 1);
     const stopping = stack.service.stop(5000);
@@ -115,9 +117,9 @@ describe('tasks', () => {
   it('keeps answering events for SHUTDOWN_ACCEPT_SECONDS after SIGTERM, while the distributor still forwards them', async () => {
     // As in the chart's pod: SIGTERM comes first, the distributor stays subscribed for most of the
     // grace period, and an event it cannot deliver is gone.
-    stack = await startStack({
-      integration: taskIntegration((e) => (e.data?.slow ? new Promise(() => {}) : Promise.resolve({ result: 'pass', message: 'done' }))),
-    });
+    stack = await startStack(
+      taskIntegration((e) => (e.data?.slow ? new Promise(() => {}) : Promise.resolve({ result: 'pass', message: 'done' }))),
+    );
     const slow = triggered().cloneWith({ data: { ...triggered().data, slow: true } });
     await stack.post(slow);
     await stack.broker.until(() => stack!.replies().length >= 1);
@@ -152,7 +154,7 @@ describe('tasks', () => {
     try {
       let release = () => {};
       const released = new Promise<void>((resolve) => (release = resolve));
-      stack = await startStack({ integration: taskIntegration(() => released.then(() => ({ result: 'pass', message: 'done' }))) });
+      stack = await startStack(taskIntegration(() => released.then(() => ({ result: 'pass', message: 'done' }))));
       await Promise.all(Array.from({ length: 20 }, () => stack!.post(triggered())));
       await stack.broker.until(() => stack!.replies().length >= 20);
       expect(stack.service.dispatcher.inFlight).toBe(20);
@@ -166,7 +168,7 @@ describe('tasks', () => {
   });
 
   it('refuses an event whose body arrives after SIGTERM began, instead of dropping it', async () => {
-    stack = await startStack();
+    stack = await startStack(PASSING);
     const { port } = new URL(stack.url);
     const body = JSON.stringify({ ...triggered().toJSON(), datacontenttype: 'application/json' });
     const answer = new Promise<string>((resolve) => {
@@ -189,7 +191,7 @@ describe('tasks', () => {
   });
 
   it('refuses an event without shkeptncontext or id instead of inventing them', async () => {
-    stack = await startStack();
+    stack = await startStack(PASSING);
     for (const body of [
       { specversion: '1.0', id: 'x', source: 's', type: 'sh.keptn.event.my-task.triggered', data: {} },
       { specversion: '1.0', source: 's', type: 'sh.keptn.event.my-task.triggered', shkeptncontext: 'c', data: {} },
@@ -205,7 +207,7 @@ describe('tasks', () => {
   });
 
   it('never answers an event that is not a trigger, even if a handler calls it a task', async () => {
-    stack = await startStack({ integration: { classify: () => 'task', handle: async () => ({ result: 'pass', message: 'done' }) } });
+    stack = await startStack({ classify: () => 'task', handle: async () => ({ result: 'pass', message: 'done' }) });
     const finished = triggered().cloneWith({ type: 'sh.keptn.event.my-task.finished' });
     stack.service.dispatcher.dispatch(finished as never);
     await new Promise((r) => setTimeout(r, 100));
@@ -234,10 +236,10 @@ describe("events over Keptn's size limit", () => {
     ['emoji and quotes, which take more bytes than characters', '😀"'],
   ])('cuts a 200 KiB message (%s) to fit, keeping status, result and the start', async (_, unit) => {
     const long = `summary first\n${unit.repeat(Math.ceil((200 * 1024) / Buffer.byteLength(unit)))}`;
-    stack = await startStack({
-      answer: distributorLimit(),
-      integration: taskIntegration(async () => ({ result: 'warning', message: long })),
-    });
+    stack = await startStack(
+      taskIntegration(async () => ({ result: 'warning', message: long })),
+      { answer: distributorLimit() },
+    );
     const event = triggered();
     await stack.post(event);
     await stack.broker.until(() => stack!.replies().length >= 2);
@@ -266,10 +268,10 @@ describe("events over Keptn's size limit", () => {
       gitCommit: '521747298a3790fde1710f3aa2d03b55020575aa',
     };
     const checks = Array.from({ length: 4000 }, (_, i) => ({ name: `check ${i}`, passed: true, detail: 'x'.repeat(40) }));
-    stack = await startStack({
-      answer: distributorLimit(),
-      integration: taskIntegration(async () => ({ result: 'pass', message: 'all 4000 checks passed', payload: { ...times, checks } })),
-    });
+    stack = await startStack(
+      taskIntegration(async () => ({ result: 'pass', message: 'all 4000 checks passed', payload: { ...times, checks } })),
+      { answer: distributorLimit() },
+    );
     const event = triggered('test');
     await stack.post(event);
     await stack.broker.until(() => stack!.replies().length >= 2);
@@ -297,7 +299,7 @@ describe('a .finished the distributor refuses', () => {
   const passing = () => taskIntegration(async () => ({ result: 'pass', message: 'x'.repeat(100 * 1024) }));
 
   it('is replaced by a short errored one (a distributor limit below MAX_EVENT_BYTES)', async () => {
-    stack = await startStack({ env: { MAX_EVENT_BYTES: String(1024 * 1024) }, answer: distributorLimit(), integration: passing() });
+    stack = await startStack(passing(), { env: { MAX_EVENT_BYTES: String(1024 * 1024) }, answer: distributorLimit() });
     const event = triggered();
     await stack.post(event);
     await stack.broker.until(() => stack!.replies().length >= 2);
@@ -317,10 +319,10 @@ describe('a .finished the distributor refuses', () => {
   });
 
   it('is replaced at once when refused with 4xx, without retries', async () => {
-    stack = await startStack({
-      answer: (_, e) => (e.type.endsWith('.finished') && e.data.status === 'succeeded' ? 400 : 200),
-      integration: taskIntegration(async () => ({ result: 'pass', message: 'done' })),
-    });
+    stack = await startStack(
+      taskIntegration(async () => ({ result: 'pass', message: 'done' })),
+      { answer: (_, e) => (e.type.endsWith('.finished') && e.data.status === 'succeeded' ? 400 : 200) },
+    );
     await stack.post(triggered());
     await stack.broker.until(() => stack!.replies().length >= 2);
     expect(stack.replies()[1].data.message).toMatch(/could not be delivered \(HTTP 400\)/);
@@ -331,7 +333,7 @@ describe('a .finished the distributor refuses', () => {
   });
 
   it('is given up, with one log line, after one try of the short one when every .finished is refused', async () => {
-    stack = await startStack({ answer: (_, e) => (e.type.endsWith('.finished') ? 500 : 200), integration: passing() });
+    stack = await startStack(passing(), { answer: (_, e) => (e.type.endsWith('.finished') ? 500 : 200) });
     await stack.post(triggered());
     await waitFor(() => givenUp().length > 0);
     await new Promise((r) => setTimeout(r, 300)); // would a loop send more?
@@ -347,11 +349,13 @@ describe('a .finished the distributor refuses', () => {
   });
 
   it('is not sent again, nor replaced, when it may have arrived (read on a new connection, which then ended)', async () => {
-    stack = await startStack({
-      // The .started's connection closed after it, so that the .finished goes on a new one.
-      answer: (_, e) => (e.type.endsWith('.finished') ? 'drop' : 'close'),
-      integration: taskIntegration(async () => ({ result: 'pass', message: 'done' })),
-    });
+    stack = await startStack(
+      taskIntegration(async () => ({ result: 'pass', message: 'done' })),
+      {
+        // The .started's connection closed after it, so that the .finished goes on a new one.
+        answer: (_, e) => (e.type.endsWith('.finished') ? 'drop' : 'close'),
+      },
+    );
     await stack.post(triggered());
     await waitFor(() => givenUp().length > 0);
     await new Promise((r) => setTimeout(r, 300));
@@ -370,7 +374,7 @@ describe('replies the distributor cannot take now', () => {
     stack!.replies().filter((r) => r.triggeredid === event.id && r.type.endsWith(`.${phase}`));
 
   it('survive a distributor outage of 3 s: every task gets one .started and one .finished', async () => {
-    stack = await startStack({ env: { REPLY_RETRY_SECONDS: '20' }, sender: retrying, answer: () => 200, integration: done() });
+    stack = await startStack(done(), { env: { REPLY_RETRY_SECONDS: '20' }, sender: retrying, answer: () => 200 });
     const back = stack.outage(3000);
     await sleep(50);
     const events = Array.from({ length: 20 }, () => triggered());
@@ -389,7 +393,7 @@ describe('replies the distributor cannot take now', () => {
 
   it('a .started refused (4xx): the task still runs, the .started is tried again before the .finished, which goes', async () => {
     let refused = 0;
-    stack = await startStack({ answer: (_, e) => (e.type.endsWith('.started') && refused++ === 0 ? 400 : 200), integration: done() });
+    stack = await startStack(done(), { answer: (_, e) => (e.type.endsWith('.started') && refused++ === 0 ? 400 : 200) });
     const event = triggered();
     await stack.post(event);
     await stack.broker.until(() => stack!.replies().length >= 2);
@@ -405,7 +409,7 @@ describe('replies the distributor cannot take now', () => {
   });
 
   it('a .started refused for good: one log line for it, and the .finished still goes', async () => {
-    stack = await startStack({ answer: (_, e) => (e.type.endsWith('.started') ? 404 : 200), integration: done() });
+    stack = await startStack(done(), { answer: (_, e) => (e.type.endsWith('.started') ? 404 : 200) });
     const event = triggered();
     await stack.post(event);
     await stack.broker.until(() => stack!.replies().length >= 1);
@@ -421,7 +425,7 @@ describe('replies the distributor cannot take now', () => {
   });
 
   it('gives each reply up after REPLY_RETRY_SECONDS with one log line naming the event and its Keptn context', async () => {
-    stack = await startStack({ env: { REPLY_RETRY_SECONDS: '0.4' }, sender: retrying, answer: () => 200, integration: done() });
+    stack = await startStack(done(), { env: { REPLY_RETRY_SECONDS: '0.4' }, sender: retrying, answer: () => 200 });
     const back = stack.outage(4000);
     await sleep(50);
     const event = triggered();
@@ -445,12 +449,7 @@ describe('replies the distributor cannot take now', () => {
   });
 
   it(`holds at most REPLY_QUEUE_SIZE replies: new tasks are refused with 503 meanwhile, and every held one is delivered`, async () => {
-    stack = await startStack({
-      env: { REPLY_QUEUE_SIZE: '2', REPLY_RETRY_SECONDS: '20' },
-      sender: retrying,
-      answer: () => 200,
-      integration: done(),
-    });
+    stack = await startStack(done(), { env: { REPLY_QUEUE_SIZE: '2', REPLY_RETRY_SECONDS: '20' }, sender: retrying, answer: () => 200 });
     const back = stack.outage(1500);
     await sleep(50);
     const [a, b, c] = [triggered(), triggered(), triggered()];
@@ -471,7 +470,7 @@ describe('replies the distributor cannot take now', () => {
   });
 
   it('stops retrying when the service shuts down, instead of holding the shutdown for REPLY_RETRY_SECONDS', async () => {
-    stack = await startStack({ env: { REPLY_RETRY_SECONDS: '60' }, sender: retrying, answer: () => 200, integration: done() });
+    stack = await startStack(done(), { env: { REPLY_RETRY_SECONDS: '60' }, sender: retrying, answer: () => 200 });
     const back = stack.outage(3000);
     await sleep(50);
     await stack.post(triggered());
@@ -485,10 +484,10 @@ describe('replies the distributor cannot take now', () => {
 describe('a reply made too big by what it echoes', () => {
   it('drops the echoed labels, keeping status, result and message, and says so', async () => {
     const labels = Object.fromEntries(Array.from({ length: 700 }, (_, i) => [`label-${i}`, 'x'.repeat(100)]));
-    stack = await startStack({
-      answer: distributorLimit(),
-      integration: taskIntegration(async () => ({ result: 'pass', message: 'all 12 checks passed' })),
-    });
+    stack = await startStack(
+      taskIntegration(async () => ({ result: 'pass', message: 'all 12 checks passed' })),
+      { answer: distributorLimit() },
+    );
     const base = triggered();
     const event = base.cloneWith({ data: { ...base.data, labels } });
     await stack.post(event);
@@ -514,7 +513,7 @@ describe('a reply made too big by what it echoes', () => {
 describe('events as they really arrive', () => {
   it('runs an event delivered twice once: one .started, one .finished', async () => {
     let runs = 0;
-    stack = await startStack({ integration: taskIntegration(async () => (runs++, { result: 'pass', message: 'done' })) });
+    stack = await startStack(taskIntegration(async () => (runs++, { result: 'pass', message: 'done' })));
     const event = triggered();
     const first = await stack.post(event);
     const again = await stack.post(event, 'structured');
@@ -529,7 +528,7 @@ describe('events as they really arrive', () => {
 
   it(`remembers the last ${RECENT_EVENTS} events, forgetting the oldest first`, async () => {
     const seen: string[] = [];
-    stack = await startStack({ integration: { classify: () => 'listen', handle: async (e) => void seen.push(e.id) } });
+    stack = await startStack({ classify: () => 'listen', handle: async (e) => void seen.push(e.id) });
     const event = (i: number) => triggered().cloneWith({ id: `event-${i}` }) as never;
     for (let i = 0; i <= RECENT_EVENTS; i++) stack.service.dispatcher.dispatch(event(i));
     expect(stack.service.dispatcher.dispatch(event(RECENT_EVENTS))).toBe('duplicate');
@@ -549,7 +548,7 @@ describe('events as they really arrive', () => {
     ['data a string', { data: 'sockshop' }, 'data must be a JSON object, not a string'],
     ['no data', { data: undefined }, 'data must be a JSON object: the event has none'],
   ])('refuses an event with %s: 400 with the reason, and no reply', async (_, change, reason) => {
-    stack = await startStack({ integration: { classify: () => 'task', handle: async () => ({ result: 'pass', message: 'done' }) } });
+    stack = await startStack({ classify: () => 'task', handle: async () => ({ result: 'pass', message: 'done' }) });
     const body = JSON.stringify({ ...triggered().toJSON(), datacontenttype: 'application/json', ...change });
     const res = await fetch(stack.url, { method: 'POST', headers: { 'content-type': 'application/cloudevents+json' }, body });
     expect(res.status).toBe(400);
@@ -562,7 +561,7 @@ describe('events as they really arrive', () => {
   it.each(['binary', 'structured'] as const)(
     'refuses a 1 MB body nested a million deep (%s) before parsing it, and stays up',
     async (mode) => {
-      stack = await startStack();
+      stack = await startStack(PASSING);
       const event = triggered();
       const message = mode === 'binary' ? HTTP.binary(event) : HTTP.structured(event);
       const body =
@@ -594,10 +593,10 @@ describe('a .finished whose connection fails before it is read', () => {
     ['a reset connection', 'reset'],
   ] as const)('is sent again: %s', async (_, how) => {
     let failed = false;
-    stack = await startStack({
-      answer: (_, e) => (e.type.endsWith('.finished') && !failed ? ((failed = true), how) : 200),
-      integration: taskIntegration(async () => ({ result: 'pass', message: 'done' })),
-    });
+    stack = await startStack(
+      taskIntegration(async () => ({ result: 'pass', message: 'done' })),
+      { answer: (_, e) => (e.type.endsWith('.finished') && !failed ? ((failed = true), how) : 200) },
+    );
     await stack.post(triggered());
     await stack.broker.until(() => stack!.replies().length >= 2);
     expect(finishedAttempts().map((a) => [a.answer, a.body.data.status])).toEqual([
@@ -611,7 +610,7 @@ describe('a .finished whose connection fails before it is read', () => {
 
 describe('gitcommitid', () => {
   it.each(['binary', 'structured'] as const)('is copied to .started and .finished (%s mode)', async (mode) => {
-    stack = await startStack({ integration: taskIntegration(async () => ({ result: 'pass', message: 'done' })) });
+    stack = await startStack(taskIntegration(async () => ({ result: 'pass', message: 'done' })));
     const event = triggered().cloneWith({ gitcommitid: '521747298a3790fde1710f3aa2d03b55020575aa' });
     await stack.post(event, mode);
     await stack.broker.until(() => stack!.replies().length >= 2);
@@ -622,17 +621,17 @@ describe('gitcommitid', () => {
   });
 
   it('is absent from the replies when the trigger has none', async () => {
-    stack = await startStack({ integration: taskIntegration(async () => ({ result: 'pass', message: 'done' })) });
+    stack = await startStack(taskIntegration(async () => ({ result: 'pass', message: 'done' })));
     await stack.post(triggered());
     await stack.broker.until(() => stack!.replies().length >= 2);
     expect(stack.replies().map((r) => 'gitcommitid' in r)).toEqual([false, false]);
   });
 
   it('is copied to a .finished cut to fit and to the errored one that replaces a refused .finished', async () => {
-    stack = await startStack({
-      answer: (_, e) => (e.type.endsWith('.finished') && e.data.status === 'succeeded' ? 500 : 200),
-      integration: taskIntegration(async () => ({ result: 'pass', message: 'x'.repeat(200 * 1024) })),
-    });
+    stack = await startStack(
+      taskIntegration(async () => ({ result: 'pass', message: 'x'.repeat(200 * 1024) })),
+      { answer: (_, e) => (e.type.endsWith('.finished') && e.data.status === 'succeeded' ? 500 : 200) },
+    );
     await stack.post(triggered().cloneWith({ gitcommitid: 'abc123' }));
     await stack.broker.until(() => stack!.replies().length >= 2);
     expect(finishedAttempts().map((a) => [a.body.data.status, a.body.gitcommitid])).toEqual([
@@ -798,7 +797,7 @@ describe('events as the CloudEvents SDK reads them', () => {
     vi.stubEnv('CE_USE_BIG_INT', 'true');
     vi.resetModules();
     try {
-      const fresh = await import('../src/keptn/server.js');
+      const fresh = await import('../../src/keptn/server.js');
       expect(typeof fresh.parseEvent(ce, '{"n":12345678901234567890}').data?.n).toBe('bigint');
     } finally {
       vi.unstubAllEnvs();
