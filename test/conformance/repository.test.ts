@@ -10,6 +10,8 @@ import { helm, helmEnv } from './tools.js';
 import { ciProblems, installProblems, lintProblems, NODE_MAJORS, readmeTestCommand, releaseProblems } from './repository.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** package.json's version as a pattern: the release checks name it in what they report. */
+const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version as string).replaceAll('.', '\\.');
 const FILES = ['.github/workflows/ci.yml', '.github/workflows/release.yml', 'README.md', 'package.json', 'package-lock.json', '.ci/run'];
 
 /** The files the checks read, copied, with `file` changed from `from` to `to` (which must be there). */
@@ -103,12 +105,24 @@ describe("the generator's own workflows", () => {
       RELEASE,
       /exit 1\n/,
       'exit 0\n',
-      /tag v0\.1\.0\.1 is published though package\.json's version is 0\.1\.0/,
+      new RegExp(`tag v${VERSION}\\.1 is published though package\\.json's version is ${VERSION}`),
     ],
-    ['a tag check that fails the right tag', RELEASE, '"v${version}" ]', '"${version}" ]', /the tag check fails for v0\.1\.0/],
+    [
+      'a tag check that fails the right tag',
+      RELEASE,
+      '"v${version}" ]',
+      '"${version}" ]',
+      new RegExp(`the tag check fails for v${VERSION}`),
+    ],
     ['no tag check', RELEASE, /needs: version\n([\s\S]*)needs: \[version, test\]/, '$1needs: test', /no job before publish checks the tag/],
     ['a release on any tag', RELEASE, "tags: ['v*.*.*']", "tags: ['*']", /starts on more than a version tag/],
-    ['a release on tags of another form', RELEASE, "tags: ['v*.*.*']", "tags: ['release-*']", /a tag v0\.1\.0 does not start it/],
+    [
+      'a release on tags of another form',
+      RELEASE,
+      "tags: ['v*.*.*']",
+      "tags: ['release-*']",
+      new RegExp(`a tag v${VERSION} does not start it`),
+    ],
     [
       'no repository for the provenance',
       RELEASE,
