@@ -125,6 +125,12 @@ const SINCE = {
   quietWebhook: (v: KeptnVersion) => v.webhook?.unmatchedReplies.length === 0,
 };
 
+let dated: Blueprint['since'] | undefined;
+
+/** SINCE's releases, the same for every blueprint: each walks the version table, so once a run. */
+const datedReleases = () =>
+  (dated ??= Object.fromEntries(Object.entries(SINCE).map(([key, fact]) => [key, since(fact)])) as Blueprint['since']);
+
 /** Docker's reading of an image name: a first part with a dot, a colon or localhost is a registry. */
 function registryOf(repository: string): string {
   const [first, ...rest] = repository.split('/');
@@ -155,7 +161,7 @@ export function toBlueprint(answers: Resolved): Blueprint {
     example: { project: answers.project, stage: answers.stage, service: answers.service },
     image: answers.image === undefined ? undefined : { repository: answers.image, registry: registryOf(answers.image) },
     endpoint: answers.endpoint,
-    since: Object.fromEntries(Object.entries(SINCE).map(([key, fact]) => [key, since(fact)])) as Blueprint['since'],
+    since: datedReleases(),
     kind,
     summary,
     defaultDescription: answers.description?.includes(summary) ?? false,

@@ -1,6 +1,6 @@
 // Shared by the test files: the combinations we generate and ready answers for each.
 import { createHash } from 'node:crypto';
-import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { afterAll } from 'vitest';
 import Ajv from 'ajv-draft-04';
 import { symlinkSync } from 'node:fs';
@@ -16,6 +16,20 @@ import { KEPTN_MINORS } from '../src/keptn-versions.js';
 
 /** Every Keptn minor: the table-driven checks of generated files run for each. */
 export const VERSIONS = KEPTN_MINORS;
+
+/**
+ * The files of templates/ and of src/ outside its folders `own` ('kinds', 'runtimes') whose text
+ * matches `pattern`, as paths from the repository's top: what the module tests find no branch in.
+ */
+export function matchingOutside(pattern: RegExp, own: string[]): string[] {
+  const src = join(TEMPLATES, '../src');
+  const below = (dir: string) =>
+    readdirSync(dir, { withFileTypes: true, recursive: true })
+      .filter((e) => e.isFile())
+      .map((e) => join(e.parentPath, e.name));
+  const files = [...below(TEMPLATES), ...below(src).filter((f) => !own.some((dir) => f.startsWith(join(src, dir))))];
+  return files.filter((f) => pattern.test(readFileSync(f, 'utf8'))).map((f) => f.slice(src.length - 3));
+}
 /**
  * The releases where the event contract changes, for the tests that run generated services: the
  * first (old spec, old NATS), 0.13 (spec 0.2.4, old NATS), 0.18 (the resource-service path) and the last.

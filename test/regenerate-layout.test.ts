@@ -40,6 +40,22 @@ const files = (dir: string, folder: string): string[] =>
     .map((e) => join(e.parentPath, e.name).slice(dir.length + 1))
     .sort();
 
+/**
+ * An untouched project after the moves: a record of the current layout, src/ and test/ exactly as a
+ * new project of its answers has them, its own tests passing and nothing left for --check.
+ */
+async function isAsNew(dir: string): Promise<void> {
+  const { answers, layout } = JSON.parse(read(dir, '.keptn-integration.json'));
+  expect(layout).toBe(LAYOUT);
+  const { dir: fresh } = await generateFrom(await resolveAnswers(answers));
+  for (const folder of ['src', 'test']) {
+    expect(files(dir, folder)).toEqual(files(fresh, folder));
+    for (const file of files(fresh, folder)) expect(read(dir, file), file).toBe(read(fresh, file));
+  }
+  await passesItsTests(dir);
+  expect((await regenerate(dir, '--check')).exitCode).toBe(0);
+}
+
 /** The project builds, type-checks and passes its own tests (npm test). */
 async function passesItsTests(dir: string): Promise<string> {
   await linkDependencies(dir);
@@ -80,15 +96,7 @@ describe('regenerate a project of the flat src/ layout (layout 1, 0.1.0)', () =>
     });
     expect(Object.values(s).filter((status) => !['removed', 'added', 'updated'].includes(status))).toEqual([]);
     // Exactly what a new project of the same answers has, and a record of the current layout.
-    const { answers, layout } = JSON.parse(read(dir, '.keptn-integration.json'));
-    expect(layout).toBe(LAYOUT);
-    const { dir: fresh } = await generateFrom(await resolveAnswers(answers));
-    for (const folder of ['src', 'test']) {
-      expect(files(dir, folder)).toEqual(files(fresh, folder));
-      for (const file of files(fresh, folder)) expect(read(dir, file), file).toBe(read(fresh, file));
-    }
-    await passesItsTests(dir);
-    expect((await regenerate(dir, '--check')).exitCode).toBe(0);
+    await isAsNew(dir);
   });
 
   it("keeps the owner's edits: the handler's (an import of a moved file included), a moved file's at its new path, a test's", async () => {
@@ -169,15 +177,7 @@ describe("regenerate a project whose machinery's tests are in test/ (layout 2)",
     expect(s['test/handler.test.ts']).toBe('updated');
     // No file of src/ moves: the moves of layout 1 find nothing at their old paths.
     expect(Object.keys(s).filter((path) => path.startsWith('src/') && s[path] !== 'updated')).toEqual([]);
-    const { answers, layout } = JSON.parse(read(dir, '.keptn-integration.json'));
-    expect(layout).toBe(LAYOUT);
-    const { dir: fresh } = await generateFrom(await resolveAnswers(answers));
-    for (const folder of ['src', 'test']) {
-      expect(files(dir, folder)).toEqual(files(fresh, folder));
-      for (const file of files(fresh, folder)) expect(read(dir, file), file).toBe(read(fresh, file));
-    }
-    await passesItsTests(dir);
-    expect((await regenerate(dir, '--check')).exitCode).toBe(0);
+    await isAsNew(dir);
   });
 
   it("keeps the owner's edits: of the harness and the machinery's test at their new paths, of a test importing the harness", async () => {

@@ -231,9 +231,9 @@ export const notification: Kind = {
   exampleEvents: (a) => [...new Set(listOf(a.events).map(example))],
   sampleEvent: (a) => `${shortType(example(listOf(a.events)[0]))}.json`,
   resources: () => [],
-  // Through the webhook-service it needs only its example events.
   // Resolved: --webhook is one of WEBHOOK_FORMATS (its pick rule).
   view: (a) => ({ format: formatOf(a.webhook)!, exampleEvent: (type: string) => exampleEvent(a, type) }),
+  // Through the webhook-service it needs only its example events.
   layers: (a) => (runtimeOf(a).id === 'service' ? ['notification'] : ['notification/test-events']),
   // One webhook per event type, none of which takes part in a task: no .started, no .finished.
   webhooks: (a) =>
